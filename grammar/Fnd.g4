@@ -1,0 +1,314 @@
+// Foundation (.fnd) grammar: the single source of truth for the language's syntax.
+//
+// The parser is generated at build time (antlr4 4.7.2 tool, C++ runtime 4.9) and turned into the
+// typed AST by compiler/parse/ast_builder.cpp. docs/language.md is the user-facing reference.
+//
+// Newlines: the lexer emits NL tokens; compiler/parse/newline_filter.cpp drops every NL that cannot
+// end a statement (inside () and [], after an operator or an opening bracket, before `else`, `.`,
+// `,`, `{` and closing brackets, and repeated NLs), so the rules below only see NL where it
+// separates two items. `sep` is a NL or a `;`.
+//
+// The grammar accepts a little more than is legal (e.g. any identifier after `on`, any `name: value`
+// setting, any word in `x N`) so that the AST builder and sema can give precise diagnostics.
+grammar Fnd;
+
+// ---------------------------------------------------------------------------------------------
+// Files and top-level declarations
+
+program
+  : sep* moduleDecl? (topDecl | sep)* EOF
+  ;
+
+moduleDecl
+  : KW_MODULE dottedName
+  ;
+
+topDecl
+  : KW_IMPORT dottedName                                                     # importDecl
+  | KW_MESSAGE name LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE       # messageDecl
+  | KW_ACTOR name actorBody                                                   # actorDecl
+  | KW_EXTERN KW_ACTOR name KW_FROM STRING actorBody?                         # externActorDecl
+  | KW_SUPERVISOR name LBRACE (supervisorItem | sep)* RBRACE                   # supervisorDecl
+  | KW_SOCIETY name LBRACE (societyItem | sep)* RBRACE                         # societyDecl
+  | KW_MAIN name namedArgs?                                                  # mainDecl
+  ;
+
+fieldDecl
+  : name COLON typeExpr
+  ;
+
+actorBody
+  : LBRACE (actorItem | sep)* RBRACE
+  ;
+
+actorItem
+  : KW_PARAM name COLON typeExpr (ASSIGN expr)?                 # paramItem
+  | KW_STATE name (COLON typeExpr)? (ASSIGN expr)?              # stateItem
+  | KW_ON name handlerParams? block?                            # handlerItem
+  | KW_EVERY expr block                                         # everyItem
+  | setting                                                     # settingItem
+  ;
+
+handlerParams
+  : LPAREN (name (COMMA name)*)? RPAREN
+  ;
+
+supervisorItem
+  : KW_CHILD name COLON name namedArgs? childOption*           # childItem
+  | setting                                                    # supSettingItem
+  ;
+
+childOption
+  : name COLON name
+  ;
+
+societyItem
+  : name LBRACE (memberDecl | sep)* RBRACE                     # membersItem
+  | setting                                                    # socSettingItem
+  ;
+
+// `gateway: Ingester x 5`; the word must be `x` (checked by the AST builder).
+memberDecl
+  : name COLON name namedArgs? (name INT)?
+  ;
+
+// `name: value` settings of actors (mailbox, trap_exit), supervisors (strategy, intensity) and
+// societies (topology, communication, fault_tolerance, intensity). The AST builder checks names.
+setting
+  : name COLON settingValue
+  ;
+
+settingValue
+  : settingAtom (name settingAtom)?              // `5 per 10s`
+  ;
+
+settingAtom
+  : name (LPAREN (settingAtom (COMMA settingAtom)*)? RPAREN)?
+  | INT
+  | DURATION
+  | KW_TRUE
+  | KW_FALSE
+  | LBRACK (settingWord (COMMA settingWord)*)? RBRACK
+  ;
+
+settingWord
+  : name
+  | KW_BROADCAST
+  | KW_PUBLISH
+  ;
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+typeExpr
+  : KW_INT                                            # intType
+  | KW_FLOAT                                          # floatType
+  | KW_BOOL                                           # boolType
+  | KW_STRING                                         # stringType
+  | KW_BYTES                                          # bytesType
+  | KW_DURATION                                       # durationType
+  | KW_LIST LT typeExpr GT                            # listType
+  | KW_MAP LT typeExpr COMMA typeExpr GT              # mapType
+  | KW_REF (LT name GT)?                              # refType
+  | name                                              # namedType
+  ;
+
+// ---------------------------------------------------------------------------------------------
+// Handler statements
+
+block
+  : LBRACE sep* (stmt (sep+ stmt)*)? sep* RBRACE
+  ;
+
+stmt
+  : (KW_LET | KW_VAR) name (COLON typeExpr)? (ASSIGN expr)?                  # letStmt
+  | KW_IF expr block (KW_ELSE KW_IF expr block)* (KW_ELSE block)?           # ifStmt
+  | KW_WHILE expr block                                                      # whileStmt
+  | KW_FOR name (COMMA name)? KW_IN expr (DOTDOT expr)? block                # forStmt
+  | KW_SEND expr expr                                                        # sendStmt
+  | KW_REPLY expr                                                            # replyStmt
+  | KW_BROADCAST name expr                                                   # broadcastStmt
+  | KW_PUBLISH name expr                                                     # publishStmt
+  | KW_SUBSCRIBE name                                                        # subscribeStmt
+  | KW_EMIT dottedName LPAREN (expr (COMMA expr)*)? RPAREN                   # emitStmt
+  | KW_LOG name expr                                                         # logStmt
+  | KW_STOP                                                                  # stopStmt
+  | KW_RETURN                                                                # returnStmt
+  | KW_BREAK                                                                 # breakStmt
+  | KW_CONTINUE                                                              # continueStmt
+  | expr (ASSIGN expr)?                                                      # exprStmt
+  ;
+
+// ---------------------------------------------------------------------------------------------
+// Expressions, lowest precedence last
+
+expr
+  : primary                                                         # primaryExpr
+  | expr DOT name LPAREN (expr (COMMA expr)*)? RPAREN               # methodCallExpr
+  | expr DOT name                                                   # fieldExpr
+  | expr LBRACK expr RBRACK                                         # indexExpr
+  | MINUS expr                                                      # negExpr
+  | expr op=(STAR | SLASH | PERCENT) expr                           # mulExpr
+  | expr op=(PLUS | MINUS) expr                                     # addExpr
+  | expr op=(EQ | NE | LT | LE | GT | GE) expr                      # cmpExpr
+  | KW_NOT expr                                                     # notExpr
+  | expr KW_AND expr                                                # andExpr
+  | expr KW_OR expr                                                 # orExpr
+  ;
+
+primary
+  : INT                                                             # intLit
+  | FLOAT                                                           # floatLit
+  | DURATION                                                        # durationLit
+  | STRING                                                          # stringLit
+  | (KW_TRUE | KW_FALSE)                                            # boolLit
+  | KW_SELF                                                         # selfExpr
+  | KW_SENDER                                                       # senderExpr
+  | TYPE_NAME LBRACE (fieldInit (COMMA fieldInit)* COMMA?)? RBRACE  # messageLit
+  | (KW_LIST LT typeExpr GT)? LBRACK (expr (COMMA expr)* COMMA?)? RBRACK   # listLit
+  | (KW_MAP LT typeExpr COMMA typeExpr GT)? LBRACE (mapEntry (COMMA mapEntry)* COMMA?)? RBRACE  # mapLit
+  | KW_SPAWN name namedArgs?                                        # spawnExpr
+  | convType LPAREN expr RPAREN                                     # convertExpr
+  | name LPAREN (expr (COMMA expr)*)? RPAREN                        # callExpr
+  | name                                                            # nameExpr
+  | LPAREN expr RPAREN                                              # parenExpr
+  ;
+
+convType
+  : KW_INT | KW_FLOAT | KW_STRING | KW_BYTES
+  ;
+
+fieldInit
+  : name COLON expr
+  ;
+
+mapEntry
+  : expr COLON expr
+  ;
+
+namedArgs
+  : LPAREN (namedArg (COMMA namedArg)*)? RPAREN
+  ;
+
+namedArg
+  : name COLON expr
+  ;
+
+dottedName
+  : name (DOT name)*
+  ;
+
+// Identifiers: lower-case (ID) and capitalised (TYPE_NAME) words are both names; only a capitalised
+// word followed by `{` is a message literal, so `if ready { ... }` is never one.
+name
+  : ID
+  | TYPE_NAME
+  ;
+
+sep
+  : NL
+  | SEMI
+  ;
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+
+KW_MODULE     : 'module';
+KW_IMPORT     : 'import';
+KW_MESSAGE    : 'message';
+KW_ACTOR      : 'actor';
+KW_EXTERN     : 'extern';
+KW_FROM       : 'from';
+KW_SUPERVISOR : 'supervisor';
+KW_SOCIETY    : 'society';
+KW_MAIN       : 'main';
+KW_PARAM      : 'param';
+KW_STATE      : 'state';
+KW_ON         : 'on';
+KW_EVERY      : 'every';
+KW_CHILD      : 'child';
+KW_LET        : 'let';
+KW_VAR        : 'var';
+KW_IF         : 'if';
+KW_ELSE       : 'else';
+KW_WHILE      : 'while';
+KW_FOR        : 'for';
+KW_IN         : 'in';
+KW_SEND       : 'send';
+KW_REPLY      : 'reply';
+KW_BROADCAST  : 'broadcast';
+KW_PUBLISH    : 'publish';
+KW_SUBSCRIBE  : 'subscribe';
+KW_EMIT       : 'emit';
+KW_LOG        : 'log';
+KW_STOP       : 'stop';
+KW_RETURN     : 'return';
+KW_BREAK      : 'break';
+KW_CONTINUE   : 'continue';
+KW_SPAWN      : 'spawn';
+KW_SELF       : 'self';
+KW_SENDER     : 'sender';
+KW_AND        : 'and';
+KW_OR         : 'or';
+KW_NOT        : 'not';
+KW_TRUE       : 'true';
+KW_FALSE      : 'false';
+KW_INT        : 'int';
+KW_FLOAT      : 'float';
+KW_BOOL       : 'bool';
+KW_STRING     : 'string';
+KW_BYTES      : 'bytes';
+KW_DURATION   : 'duration';
+KW_LIST       : 'list';
+KW_MAP        : 'map';
+KW_REF        : 'ref';
+
+LPAREN  : '(';
+RPAREN  : ')';
+LBRACE  : '{';
+RBRACE  : '}';
+LBRACK  : '[';
+RBRACK  : ']';
+COMMA   : ',';
+COLON   : ':';
+SEMI    : ';';
+DOTDOT  : '..';
+DOT     : '.';
+ARROW   : '->';
+EQ      : '==';
+NE      : '!=';
+LE      : '<=';
+GE      : '>=';
+LT      : '<';
+GT      : '>';
+ASSIGN  : '=';
+PLUS    : '+';
+MINUS   : '-';
+STAR    : '*';
+SLASH   : '/';
+PERCENT : '%';
+
+// `10ms 1s 5m 2h`; must come before INT so the longest match is a duration.
+DURATION : DIGITS ('ms' | 's' | 'm' | 'h');
+FLOAT    : DIGITS '.' DIGITS ([eE] [+-]? DIGITS)? | DIGITS [eE] [+-]? DIGITS;
+INT      : '0x' [0-9a-fA-F] [0-9a-fA-F_]* | DIGITS;
+fragment DIGITS : [0-9] [0-9_]*;
+
+// Escapes are validated (and interpolations `{expr}` parsed) by the AST builder.
+STRING   : '"' (ESCAPE | ~["\\\r\n])* '"';
+UNTERMINATED_STRING : '"' (ESCAPE | ~["\\\r\n])*;
+fragment ESCAPE : '\\' ~[\r\n];
+
+TYPE_NAME : [A-Z] [a-zA-Z0-9_]*;
+ID        : [a-z_] [a-zA-Z0-9_]*;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip;
+// Wins over BLOCK_COMMENT only when there is no `*/`: reported as an error.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'*;
+
+NL : '\r'? '\n';
+WS : [ \t\f]+ -> skip;
+
+// Anything else; reported as "invalid character" by the parser front end.
+BAD_CHAR : .;
