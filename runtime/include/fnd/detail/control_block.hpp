@@ -1,0 +1,43 @@
+// Internal: the small ref-counted block a Pid points to. It outlives the process (which is freed at
+// death) for as long as any Pid references it. It holds the mailbox's inbox head, which doubles as the
+// process's scheduling state (see runtime/src/mailbox.hpp), so that a send to a dead process only ever
+// touches this block and never freed memory.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace fnd {
+class Message;
+namespace detail {
+
+class ProcessCore;
+struct BoundedState;
+
+// Inbox sentinels stored in ControlBlock::head.
+inline Message* const kInboxBlocked = reinterpret_cast<Message*>(uintptr_t{1});  // idle, not scheduled
+inline Message* const kInboxClosed = reinterpret_cast<Message*>(uintptr_t{2});   // dead
+
+struct ControlBlock {
+  std::atomic<uint32_t> refs{1};
+  uint32_t node = 0;                     // node part of the pid (0 = local)
+  uint64_t id = 0;                       // unique per node, never reused
+  std::atomic<Message*> head{nullptr};   // LIFO inbox + state: nullptr (empty, scheduled/running),
+                                         // kInboxBlocked, kInboxClosed, or the newest message
+  std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
+  std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
+  uint32_t flags = 0;
+  BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
+};
+
+void destroy_control_block(ControlBlock* cb) noexcept;
+
+inline void retain(ControlBlock* cb) noexcept {
+  if (cb) cb->refs.fetch_add(1, std::memory_order_relaxed);
+}
+inline void release(ControlBlock* cb) noexcept {
+  if (cb && cb->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy_control_block(cb);
+}
+
+}  // namespace detail
+}  // namespace fnd

@@ -1,0 +1,20 @@
+// Umbrella header: the whole C++ API of the Foundation runtime.
+#pragma once
+
+#include "fnd/actor.hpp"
+#include "fnd/binary.hpp"
+#include "fnd/context.hpp"
+#include "fnd/error.hpp"
+#include "fnd/log.hpp"
+#include "fnd/mailbox.hpp"
+#include "fnd/message.hpp"
+#include "fnd/node.hpp"
+#include "fnd/pid.hpp"
+#include "fnd/process.hpp"
+#include "fnd/ref.hpp"
+#include "fnd/registry.hpp"
+#include "fnd/spawn.hpp"
+#include "fnd/supervisor.hpp"
+#include "fnd/telemetry.hpp"
+#include "fnd/timer.hpp"
+#include "fnd/version.hpp"

@@ -1,0 +1,11 @@
+// The node-local name registry (Erlang's register/whereis). A name has at most one holder; registering a
+// taken name fails with errc::name_taken naming the holder; a process's name is unregistered
+// automatically when it dies. The calls are members of fnd::Node and fnd::Context:
+//   Result<void> register_name(std::string name, const Pid& pid)
+//   Pid          whereis(std::string_view name)            // null pid if none
+//   bool         unregister_name(std::string_view name)
+#pragma once
+
+#include "fnd/error.hpp"
+#include "fnd/pid.hpp"
+#include "fnd/ref.hpp"

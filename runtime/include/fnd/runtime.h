@@ -1,0 +1,217 @@
+/* The stable C ABI of the Foundation runtime. Pure C; the LLVM back end calls the runtime only through
+ * this header. Versioned: a program checks fnd_abi_version() == FND_ABI_VERSION at start-up (or
+ * static_asserts FND_RUNTIME_ABI_VERSION from fnd/version.hpp in C++).
+ *
+ * Conventions
+ *  - fnd_pid is a handle. Handles returned by functions named *_new, fnd_spawn*, fnd_whereis,
+ *    fnd_pid_retain and fnd_start_supervisor* are owned: release them with fnd_pid_release. Handles
+ *    passed to callbacks (fnd_self, fnd_msg_sender, ...) are borrowed for the callback's duration.
+ *  - fnd_ctx and fnd_msg are valid only during the callback that received them.
+ *  - Message values are moved into the runtime: after a successful or failed send the caller must not
+ *    destroy `value` (its contents were moved with the type's move function, or memcpy if NULL).
+ *  - Errors: functions return fnd_status; details of the last failure on this thread are in
+ *    fnd_last_error_code()/fnd_last_error_message().
+ *  - Callbacks must not unwind (no longjmp, no C++ exceptions out of them). To crash, call fnd_crash(),
+ *    which takes effect when the callback returns.
+ */
+#ifndef FND_RUNTIME_H
+#define FND_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FND_ABI_VERSION 1
+
+uint32_t fnd_abi_version(void);
+const char* fnd_runtime_version(void);
+
+typedef struct fnd_node fnd_node;
+typedef struct fnd_pid_s* fnd_pid; /* NULL = no process */
+typedef struct fnd_ctx fnd_ctx;
+typedef struct fnd_msg fnd_msg;
+typedef uint64_t fnd_monitor_ref;
+typedef uint64_t fnd_timer_ref;
+
+typedef enum fnd_status {
+  FND_OK = 0,
+  FND_ERR_NOPROC = 1,
+  FND_ERR_MAILBOX_FULL = 2,
+  FND_ERR_NAME_TAKEN = 3,
+  FND_ERR_NOT_FOUND = 4,
+  FND_ERR_TIMEOUT = 5,
+  FND_ERR_BADARG = 6,
+  FND_ERR_START_FAILED = 7,
+  FND_ERR_OTHER = 99
+} fnd_status;
+
+const char* fnd_last_error_code(void);    /* "" if none */
+const char* fnd_last_error_message(void); /* "" if none */
+
+/* ---- message types ---- */
+typedef struct fnd_type {
+  const char* name;
+  size_t size;
+  size_t align;
+  void (*move)(void* dst, void* src);       /* move-construct dst from src; NULL = memcpy */
+  void (*copy)(void* dst, const void* src); /* copy-construct (periodic timers); NULL = memcpy */
+  void (*destroy)(void* value);             /* NULL = trivially destructible */
+  /* Optional, for distribution (not used by a single node yet). */
+  size_t (*serialize)(const void* value, uint8_t* out, size_t capacity);
+  int (*deserialize)(void* dst, const uint8_t* in, size_t length);
+} fnd_type;
+
+/* ---- exit reasons ---- */
+typedef enum fnd_exit_kind {
+  FND_EXIT_NORMAL = 0,
+  FND_EXIT_SHUTDOWN = 1,
+  FND_EXIT_KILL = 2,
+  FND_EXIT_KILLED = 3,
+  FND_EXIT_NOPROC = 4,
+  FND_EXIT_ERROR = 5
+} fnd_exit_kind;
+
+typedef struct fnd_exit_reason {
+  fnd_exit_kind kind;
+  const char* code;    /* error code for FND_EXIT_ERROR, else NULL (borrowed) */
+  const char* message; /* error message for FND_EXIT_ERROR, else NULL (borrowed) */
+} fnd_exit_reason;
+
+/* ---- actor classes (event-driven processes) ---- */
+typedef struct fnd_actor_class {
+  const char* name;
+  size_t state_size;  /* bytes of per-actor state allocated inline with the process */
+  size_t state_align; /* 0 = alignof(max_align_t) */
+  /* Constructs the state from `arg` at spawn (on the spawning thread). Nonzero = spawn fails. */
+  int (*init)(void* state, const void* arg);
+  void (*start)(fnd_ctx* ctx, void* state);                                 /* may be NULL */
+  void (*message)(fnd_ctx* ctx, void* state, fnd_msg* msg);                 /* required */
+  void (*stop)(fnd_ctx* ctx, void* state, const fnd_exit_reason* reason);   /* may be NULL */
+  void (*destroy)(void* state);                                             /* may be NULL */
+} fnd_actor_class;
+
+typedef enum fnd_overflow { FND_DROP_NEWEST = 0, FND_DROP_OLDEST = 1, FND_REJECT = 2, FND_BLOCK = 3 } fnd_overflow;
+
+typedef struct fnd_spawn_opts {
+  uint32_t mailbox_capacity; /* 0 = unbounded */
+  fnd_overflow overflow;
+  const char* name;          /* registered name or NULL */
+  int link;                  /* fnd_spawn from a ctx: link to the spawner */
+  int trap_exit;
+} fnd_spawn_opts;
+
+/* ---- node ---- */
+typedef struct fnd_node_options {
+  uint32_t threads;   /* 0 = hardware threads */
+  const char* name;   /* NULL = "fnd" */
+  int log_level;      /* FND_LOG_* ; -1 = default (info) */
+  uint32_t node_id;
+  uint32_t stop_grace_ms; /* 0 = default */
+} fnd_node_options;
+
+fnd_node* fnd_node_new(const fnd_node_options* opts); /* opts may be NULL */
+void fnd_node_free(fnd_node* node);                   /* stops the node first */
+int fnd_node_run(fnd_node* node);                     /* see fnd::Node::run */
+void fnd_node_set_root(fnd_node* node, fnd_pid root);
+void fnd_node_shutdown(fnd_node* node, int code);
+void fnd_node_stop(fnd_node* node);
+size_t fnd_node_process_count(fnd_node* node);
+fnd_node* fnd_ctx_node(fnd_ctx* ctx);
+
+/* ---- pids ---- */
+fnd_pid fnd_pid_retain(fnd_pid pid);
+void fnd_pid_release(fnd_pid pid);
+uint64_t fnd_pid_id(fnd_pid pid);
+uint32_t fnd_pid_node(fnd_pid pid);
+int fnd_pid_equal(fnd_pid a, fnd_pid b);
+int fnd_pid_alive(fnd_pid pid);
+/* Writes "<node.id>" (NUL-terminated, truncated to cap); returns the full length. */
+size_t fnd_pid_format(fnd_pid pid, char* buf, size_t cap);
+
+/* ---- spawning ---- */
+fnd_pid fnd_spawn(fnd_ctx* ctx, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* opts);
+fnd_pid fnd_node_spawn(fnd_node* node, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* opts);
+
+/* ---- inside a process ---- */
+fnd_pid fnd_self(fnd_ctx* ctx); /* borrowed */
+void* fnd_state(fnd_ctx* ctx);
+
+/* ---- messages ---- */
+fnd_status fnd_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value);
+fnd_status fnd_try_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value);
+fnd_status fnd_send_name(fnd_ctx* ctx, const char* name, const fnd_type* type, void* value);
+fnd_status fnd_node_send(fnd_node* node, fnd_pid to, const fnd_type* type, void* value);
+fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value);
+
+const fnd_type* fnd_msg_type(fnd_msg* msg); /* NULL for runtime messages (exit/down) */
+void* fnd_msg_data(fnd_msg* msg);
+fnd_pid fnd_msg_sender(fnd_msg* msg); /* borrowed; NULL if none */
+int fnd_msg_is_request(fnd_msg* msg);
+/* Exit{from, reason} (trap_exit) and Down{ref, pid, reason} (monitors). Out pointers may be NULL. */
+int fnd_msg_is_exit(fnd_msg* msg, fnd_pid* from, fnd_exit_reason* reason);
+int fnd_msg_is_down(fnd_msg* msg, fnd_monitor_ref* ref, fnd_pid* pid, fnd_exit_reason* reason);
+
+/* ---- links, monitors, exits ---- */
+void fnd_link(fnd_ctx* ctx, fnd_pid other);
+void fnd_unlink(fnd_ctx* ctx, fnd_pid other);
+fnd_monitor_ref fnd_monitor(fnd_ctx* ctx, fnd_pid other);
+int fnd_demonitor(fnd_ctx* ctx, fnd_monitor_ref ref);
+void fnd_trap_exit(fnd_ctx* ctx, int on);
+/* Exit signal to `to` (ctx may be NULL: then `node` must be given and there is no sender). */
+void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, const char* code, const char* message);
+void fnd_stop(fnd_ctx* ctx);                                   /* normal exit after this callback */
+void fnd_crash(fnd_ctx* ctx, const char* code, const char* message); /* crash after this callback */
+
+/* ---- timers ---- */
+fnd_timer_ref fnd_send_after(fnd_ctx* ctx, uint64_t delay_ms, fnd_pid to, const fnd_type* type, void* value);
+fnd_timer_ref fnd_send_every(fnd_ctx* ctx, uint64_t period_ms, fnd_pid to, const fnd_type* type, void* value);
+int fnd_cancel_timer(fnd_ctx* ctx, fnd_timer_ref ref);
+
+/* ---- registry ---- */
+fnd_status fnd_register(fnd_node* node, const char* name, fnd_pid pid);
+int fnd_unregister(fnd_node* node, const char* name);
+fnd_pid fnd_whereis(fnd_node* node, const char* name); /* owned, NULL if none */
+size_t fnd_mailbox_depth(fnd_node* node, fnd_pid pid);
+
+/* ---- logging and telemetry ---- */
+enum { FND_LOG_ERROR = 0, FND_LOG_WARNING = 1, FND_LOG_INFO = 2, FND_LOG_DEBUG = 3, FND_LOG_TRACE = 4 };
+void fnd_log(int level, const char* text);
+void fnd_set_log_level(int level);
+void fnd_emit(const char* event, const char* const* keys, const double* values, size_t count);
+
+/* ---- supervisors ---- */
+typedef enum fnd_strategy {
+  FND_ONE_FOR_ONE = 0,
+  FND_ONE_FOR_ALL = 1,
+  FND_REST_FOR_ONE = 2,
+  FND_SIMPLE_ONE_FOR_ONE = 3
+} fnd_strategy;
+typedef enum fnd_restart { FND_PERMANENT = 0, FND_TRANSIENT = 1, FND_TEMPORARY = 2 } fnd_restart;
+typedef enum fnd_shutdown_kind { FND_SHUTDOWN_BRUTAL_KILL = 0, FND_SHUTDOWN_TIMEOUT = 1, FND_SHUTDOWN_INFINITY = 2 } fnd_shutdown_kind;
+
+typedef struct fnd_sup_spec fnd_sup_spec;
+fnd_sup_spec* fnd_sup_spec_new(const char* name, fnd_strategy strategy, uint32_t intensity, uint32_t period_ms);
+void fnd_sup_spec_free(fnd_sup_spec* spec);
+/* `arg` is passed to cls->init at every (re)start: it must outlive the supervisor. For
+ * simple_one_for_one, add exactly one child: its arg is the default, fnd_sup_start_child's arg wins. */
+fnd_status fnd_sup_spec_add_child(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls, const void* arg,
+                                  fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms);
+/* Adds a nested supervisor (the child spec is copied). */
+fnd_status fnd_sup_spec_add_supervisor(fnd_sup_spec* spec, const char* id, const fnd_sup_spec* child,
+                                       fnd_restart restart);
+fnd_pid fnd_start_supervisor(fnd_node* node, const fnd_sup_spec* spec); /* owned; NULL on failure */
+fnd_pid fnd_sup_start_child(fnd_node* node, fnd_pid sup, const void* arg); /* simple_one_for_one */
+fnd_status fnd_sup_terminate_child(fnd_node* node, fnd_pid sup, const char* id);
+fnd_status fnd_sup_restart_child(fnd_node* node, fnd_pid sup, const char* id);
+fnd_status fnd_sup_delete_child(fnd_node* node, fnd_pid sup, const char* id);
+/* out[0..3] = specs, active, supervisors, workers */
+fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FND_RUNTIME_H */
