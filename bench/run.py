@@ -94,16 +94,20 @@ def configure_and_build(build_dir, jobs, impls):
             log(r.stdout[-3000:])
             log(f"configure of {what} failed")
             continue
+        bin_dir = os.path.join(bld, "bench-bin")
+        if os.path.isdir(bin_dir):  # no stale binary may stand in for one that no longer builds
+            for name in os.listdir(bin_dir):
+                os.remove(os.path.join(bin_dir, name))
         log(f"== build (-j{jobs})")
         r = subprocess.run(["cmake", "--build", bld, "--target", "fnd_bench", "-j", str(jobs)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             # A broken implementation must not hide the others: keep whatever linked.
-            log(r.stdout[-6000:])
+            log(r.stdout[-1500:])
             log("build failed for some targets; running what was built")
             subprocess.run(["cmake", "--build", bld, "--target", "fnd_bench", "-j", str(jobs), "--", "-k", "0"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return os.path.join(bld, "bench-bin")
+        return bin_dir
     sys.exit("bench: could not configure any build")
 
 
