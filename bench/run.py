@@ -74,7 +74,7 @@ def configure_and_build(build_dir, jobs, impls):
     args = [
         "-G", "Ninja",
         "-DCMAKE_BUILD_TYPE=Release",
-        "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG",  # what Debian builds CAF with
+        "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -g -DNDEBUG",  # -O2 as Debian builds CAF; -g for perf
         "-DFND_BUILD_BENCH=ON",
         "-DFND_BUILD_TESTS=OFF",
         "-DFND_BUILD_EXAMPLES=OFF",
