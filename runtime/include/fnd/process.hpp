@@ -153,6 +153,7 @@ class Process : public Context {
   // Waits until new messages arrive (false at the deadline, if any). May throw ExitException.
   bool await_more(const Clock::time_point* deadline);
   void on_taken(Message* m) noexcept;
+  void on_timeout_signal(uint64_t token) noexcept;
   std::function<void(Process&)> fn_;
   detail::FiberState* fs_ = nullptr;
   Pid last_sender_;

@@ -26,9 +26,11 @@ struct ControlBlock {
                                          // kInboxBlocked, kInboxClosed, or the newest message
   std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
-  uint32_t flags = 0;
+  std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread)
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
 };
+
+enum : uint32_t { kCbRegistered = 1, kCbWatched = 2 };
 
 void destroy_control_block(ControlBlock* cb) noexcept;
 

@@ -1,0 +1,101 @@
+// Event-driven actors: one handler call per message, on the worker's stack.
+#include <exception>
+
+#include "fnd/actor.hpp"
+#include "internal.hpp"
+
+namespace fnd {
+using namespace detail;
+
+namespace {
+ExitReason from_exception(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const ExitException& x) {
+    return x.reason;
+  } catch (const std::exception& x) {
+    return ExitReason::error(Error(errc::exception, x.what()));
+  } catch (...) {
+    return ExitReason::error(Error(errc::exception, "unknown exception"));
+  }
+}
+}  // namespace
+
+const Pid& Actor::sender() const noexcept {
+  static const Pid none;
+  return current_ ? current_->sender_ : none;
+}
+
+void Actor::stop(ExitReason reason) {
+  extras(this).stop_reason = std::move(reason);
+  flags_ |= kStopRequested;
+}
+
+void Actor::crash(Error error) { throw ExitException{ExitReason::error(std::move(error))}; }
+void Actor::crash(std::string message) { crash(Error(errc::crash, std::move(message))); }
+
+RunResult Actor::run_turn(Worker&) {
+  ExitReason reason;
+  bool die = false;
+  if (!(flags_ & kStarted)) {
+    flags_ |= kStarted;
+    die = fetch(this, reason);  // signals sent before start (e.g. a link to a dead pid) act first
+    if (!die) {
+      try {
+        on_start();
+      } catch (...) {
+        reason = from_exception(std::current_exception());
+        die = true;
+      }
+      if (!die && (flags_ & kStopRequested)) {
+        reason = *ext_->stop_reason;
+        die = true;
+      }
+    }
+  } else {
+    die = fetch(this, reason);
+  }
+  uint32_t budget = node_->opts.throughput;
+  while (!die) {
+    if (!q_head_ || (flags_ & kMuted)) {
+      if (cb_->head.load(std::memory_order_acquire) != nullptr) {
+        die = fetch(this, reason);
+        continue;
+      }
+      Message* expected = nullptr;
+      if (cb_->head.compare_exchange_strong(expected, kInboxBlocked, std::memory_order_acq_rel,
+                                            std::memory_order_acquire))
+        return RunResult::idle;
+      continue;  // a message arrived meanwhile
+    }
+    Message* m = pop_queue(this);
+    on_dequeued(this);
+    current_ = m;
+    try {
+      on_message(*m);
+    } catch (...) {
+      reason = from_exception(std::current_exception());
+      die = true;
+    }
+    current_ = nullptr;
+    destroy_message(m);
+    if (die) break;
+    if (flags_ & kStopRequested) {
+      reason = *ext_->stop_reason;
+      die = true;
+      break;
+    }
+    if (--budget == 0) return RunResult::requeue;
+  }
+  if (reason.kind() != ExitKind::killed) {
+    try {
+      on_stop(reason);
+    } catch (...) {
+      // on_stop must not keep a dying process alive; its failure is reported with the original reason.
+    }
+  }
+  terminate(this, reason);
+  return RunResult::dead;
+}
+
+}  // namespace fnd

@@ -1,0 +1,247 @@
+// Internal structures of the runtime: node, scheduler workers, per-process extras, bounded mailbox state,
+// timers and registry. Not installed; only runtime/src includes it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "fnd/node.hpp"
+#include "ws_deque.hpp"
+
+namespace fnd::detail {
+
+// ---- per-process state allocated on first use (most actors never link or monitor) ----
+struct Extras {
+  std::unordered_set<Pid, PidHash> links;
+  std::unordered_map<uint64_t, Pid> monitors;      // monitors this process holds: ref -> target
+  std::unordered_map<uint64_t, Pid> monitored_by;  // monitors held on this process: ref -> watcher
+  std::unordered_set<uint64_t> abandoned_calls;    // timed-out calls: late replies are dropped
+  std::optional<ExitReason> stop_reason;
+};
+Extras& extras(ProcessCore* p);
+
+// Extra flags (ProcessCore::flags_), beyond those in process_core.hpp.
+enum : uint32_t { kQueueTrimmed = 1u << 16, kTopLevelSup = 1u << 17 };
+
+// ---- signal payloads (Message::sys_ != none) ----
+struct SigEmpty {};
+struct SigRef {
+  uint64_t ref;
+};
+struct SigExit {
+  ExitReason reason;
+  bool linked;  // sent because of a link (ignored if the link is gone)
+};
+struct SigDown {
+  uint64_t ref;
+  ExitReason reason;
+};
+struct SigTimeout {
+  uint64_t token;
+};
+
+template <class T>
+Message* make_signal(Sys kind, T value) {
+  Message* m = make_message<T>(std::move(value));
+  m->sys_ = kind;
+  return m;
+}
+
+// ---- bounded mailboxes ----
+struct BoundedState {
+  uint32_t capacity = 0;
+  OverflowPolicy policy = OverflowPolicy::drop_newest;
+  std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> rejected{0};
+  std::atomic<uint32_t> nwait{0};  // waiting senders (processes + threads)
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Pid> waiters;        // muted actors / suspended fibers
+};
+
+// ---- scheduler ----
+class NodeImpl;
+
+class Worker {
+ public:
+  Worker(NodeImpl* node, unsigned index);
+  void loop();
+  // Makes `p` runnable from this worker. `lifo`: the run-next slot (a process woken by the running one).
+  void push_local(ProcessCore* p, bool lifo);
+
+  NodeImpl* node;
+  unsigned index;
+  WsDeque<ProcessCore> deque;
+  ProcessCore* run_next = nullptr;
+  unsigned run_next_streak = 0;
+  uint64_t tick = 0;
+  uint64_t rng;
+  std::atomic<ProcessCore*> running{nullptr};  // for stop(): the process a stuck worker is in
+  std::atomic<bool> exited{false};
+  std::thread thread;
+
+ private:
+  ProcessCore* find_work();
+  ProcessCore* steal();
+  void run(ProcessCore* p);
+};
+
+Worker* current_worker() noexcept;
+
+// ---- timers ----
+class TimerService {
+ public:
+  explicit TimerService(NodeImpl* node);
+  ~TimerService();
+  TimerRef start(ProcessCore* owner, const Pid& to, Duration delay, Duration period, Message* once,
+                 std::function<Message*()> make);
+  bool cancel(uint64_t id);
+  void cancel_owner(uint64_t owner_id);
+  void stop();
+
+ private:
+  struct Entry {
+    Pid to;
+    Pid owner;
+    Message* once = nullptr;
+    std::function<Message*()> make;
+    Duration period{0};
+    Clock::time_point deadline;
+  };
+  void loop();
+  void erase_locked(uint64_t id, std::unordered_map<uint64_t, Entry>::iterator it);
+  NodeImpl* node_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t next_id_ = 1;
+  using Item = std::pair<Clock::time_point, uint64_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap_;
+  std::unordered_map<uint64_t, Entry> entries_;
+  std::unordered_map<uint64_t, std::unordered_set<uint64_t>> owned_;  // owner id -> timer ids
+  std::thread thread_;
+};
+
+// ---- registry ----
+class Registry {
+ public:
+  Result<void> add(const std::string& name, const Pid& pid);
+  bool remove(std::string_view name);
+  void remove_pid(const Pid& pid);  // at death
+  Pid find(std::string_view name) const;
+  std::string name_of(const Pid& pid) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Pid> names_;
+  std::unordered_map<uint64_t, std::string> by_pid_;
+};
+
+// ---- the node ----
+class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
+ public:
+  explicit NodeImpl(NodeOptions o, Node* facade);
+  ~NodeImpl();
+  void start();
+
+  // Scheduling.
+  void schedule(ProcessCore* p);     // from anywhere
+  void inject(ProcessCore* p);       // global FIFO queue
+  ProcessCore* pop_injected();
+  void notify_one();                 // wake a sleeping worker if there is one
+  void park(Worker& w);              // sleep until notified (no lost wake-up)
+
+  // Live processes.
+  void add_live(ProcessCore* p);
+  void remove_live(ProcessCore* p);
+  std::vector<Pid> live_pids();
+
+  // Exit watchers (Node::watch, run()'s root).
+  void watch(const Pid& pid, std::function<void(const ExitReason&)> fn);
+  void fire_watchers(ControlBlock* cb, const ExitReason& reason);
+
+  void stop();
+
+  NodeOptions opts;
+  Node* facade;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::atomic<uint64_t> next_id{1};
+  std::atomic<bool> stopping{false};   // workers exit their loops
+  std::atomic<bool> stopped{false};    // stop() ran
+  std::atomic<bool> refuse_spawn{false};
+  std::atomic<bool> stopping_wait{false};  // stop() waits for live == 0
+
+  // injection queue
+  std::mutex inj_mu;
+  std::deque<ProcessCore*> injected;
+  std::atomic<size_t> inj_size{0};
+
+  // parking
+  std::mutex park_mu;
+  std::condition_variable park_cv;
+  std::atomic<uint64_t> wake_epoch{0};
+  std::atomic<int> sleepers{0};
+
+  // live processes, sharded
+  static constexpr unsigned kShards = 16;
+  struct Shard {
+    std::mutex mu;
+    ProcessCore* head = nullptr;
+  };
+  Shard shards[kShards];
+  std::atomic<size_t> live{0};
+  std::mutex live_mu;
+  std::condition_variable live_cv;  // signalled when live hits 0 (during stop)
+
+  // watchers
+  std::mutex watch_mu;
+  std::atomic<int> watch_count{0};
+  std::unordered_multimap<ControlBlock*, std::function<void(const ExitReason&)>> watchers;
+
+  // top-level supervisors, in start order (stop() shuts them down in reverse)
+  std::mutex sup_mu;
+  std::vector<Pid> top_sups;
+
+  // run()/shutdown()
+  std::mutex run_mu;
+  std::condition_variable run_cv;
+  bool shutdown_requested = false;
+  int shutdown_code = 0;
+  bool root_exited = false;
+  int root_code = 0;
+
+  TimerService timers;
+  Registry registry;
+  struct StackPool* stacks = nullptr;
+};
+
+// ---- process machinery (process.cpp) ----
+// Moves new inbox messages into the private queue, handling signals. Returns true if a signal requires
+// the process to exit (reason in `out`); the remaining messages stay queued for terminate().
+bool fetch(ProcessCore* p, ExitReason& out);
+// Closes the mailbox, notifies links/monitors/watchers, answers queued requests, unregisters. Does not
+// delete the process.
+void terminate(ProcessCore* p, const ExitReason& reason);
+// A message that could not be delivered to `to` (dead): answer link/monitor/call requests with noproc.
+void bounce(const Pid& to, Message* m);
+void on_dequeued(ProcessCore* p) noexcept;  // depth accounting + bounded-mailbox wake-ups
+void append_queue(ProcessCore* p, Message* m) noexcept;
+Message* pop_queue(ProcessCore* p) noexcept;
+// Non-blocking post (timers, runtime-internal signals).
+void post_nowait(ProcessCore* from, const Pid& to, Message* m);
+void set_current(ProcessCore* p) noexcept;
+void log_crash(ProcessCore* p, const ExitReason& reason);
+
+}  // namespace fnd::detail

@@ -1,0 +1,327 @@
+// Node: workers, spawning, observation, run/shutdown/stop.
+#include "fnd/node.hpp"
+
+#include <chrono>
+#include <future>
+
+#include "fnd/log.hpp"
+#include "fnd/telemetry.hpp"
+#include "internal.hpp"
+
+namespace fnd::detail {
+
+StackPool* make_stack_pool(size_t size);
+void destroy_stack_pool(StackPool* p);
+
+NodeImpl::NodeImpl(NodeOptions o, Node* f) : opts(std::move(o)), facade(f), timers(this) {
+  if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (opts.throughput == 0) opts.throughput = 1;
+  stacks = make_stack_pool(opts.fiber_stack_size);
+}
+
+NodeImpl::~NodeImpl() {
+  timers.stop();
+  for (auto& w : workers)
+    if (w->thread.joinable()) w->thread.join();
+  destroy_stack_pool(stacks);
+}
+
+void NodeImpl::start() {
+  log::set_level(opts.log_level);
+  for (unsigned i = 0; i < opts.threads; ++i) workers.push_back(std::make_unique<Worker>(this, i));
+  // Workers keep the node alive: a worker stuck in a handler at stop() is abandoned, not destroyed.
+  for (auto& w : workers) w->thread = std::thread([self = shared_from_this(), w = w.get()] { w->loop(); });
+}
+
+void NodeImpl::add_live(ProcessCore* p) {
+  p->shard_ = static_cast<uint32_t>(p->cb_->id % kShards);
+  Shard& s = shards[p->shard_];
+  {
+    std::lock_guard<std::mutex> g(s.mu);
+    p->live_next_ = s.head;
+    p->live_prev_ = nullptr;
+    if (s.head) s.head->live_prev_ = p;
+    s.head = p;
+  }
+  live.fetch_add(1, std::memory_order_relaxed);
+}
+
+void NodeImpl::remove_live(ProcessCore* p) {
+  Shard& s = shards[p->shard_];
+  {
+    std::lock_guard<std::mutex> g(s.mu);
+    if (p->live_prev_) p->live_prev_->live_next_ = p->live_next_;
+    else if (s.head == p) s.head = p->live_next_;
+    if (p->live_next_) p->live_next_->live_prev_ = p->live_prev_;
+    p->live_prev_ = p->live_next_ = nullptr;
+  }
+  if (live.fetch_sub(1, std::memory_order_acq_rel) == 1 && stopping_wait.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> g(live_mu);
+    live_cv.notify_all();
+  }
+}
+
+std::vector<Pid> NodeImpl::live_pids() {
+  std::vector<Pid> out;
+  for (auto& s : shards) {
+    std::lock_guard<std::mutex> g(s.mu);
+    for (ProcessCore* p = s.head; p; p = p->live_next_) out.push_back(Pid::share(p->cb_));
+  }
+  return out;
+}
+
+void NodeImpl::watch(const Pid& pid, std::function<void(const ExitReason&)> fn) {
+  watch_count.fetch_add(1, std::memory_order_seq_cst);
+  std::unique_lock<std::mutex> g(watch_mu);
+  if (!pid || !pid.alive()) {
+    g.unlock();
+    watch_count.fetch_sub(1, std::memory_order_seq_cst);
+    fn(ExitReason::noproc());
+    return;
+  }
+  watchers.emplace(pid.control_block(), std::move(fn));
+}
+
+void NodeImpl::fire_watchers(ControlBlock* cb, const ExitReason& reason) {
+  std::vector<std::function<void(const ExitReason&)>> fns;
+  {
+    std::lock_guard<std::mutex> g(watch_mu);
+    auto [b, e] = watchers.equal_range(cb);
+    for (auto it = b; it != e; ++it) fns.push_back(std::move(it->second));
+    watchers.erase(b, e);
+  }
+  watch_count.fetch_sub(static_cast<int>(fns.size()), std::memory_order_seq_cst);
+  for (auto& f : fns) f(reason);
+}
+
+namespace {
+bool wait_until_dead(NodeImpl* n, const Pid& pid, Clock::time_point deadline) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
+  n->watch(pid, [done](const ExitReason&) { done->set_value(); });
+  return fut.wait_until(deadline) == std::future_status::ready;
+}
+}  // namespace
+
+void NodeImpl::stop() {
+  if (stopped.exchange(true)) return;
+  auto grace = opts.stop_grace;
+  size_t before = live.load();
+  // 1. Supervision trees, top-down: each top-level supervisor stops its children in reverse order.
+  std::vector<Pid> sups;
+  {
+    std::lock_guard<std::mutex> g(sup_mu);
+    sups = top_sups;
+  }
+  auto deadline = Clock::now() + grace;
+  for (auto it = sups.rbegin(); it != sups.rend(); ++it) {
+    if (!it->alive()) continue;
+    facade->exit(*it, ExitReason::shutdown());
+    if (!wait_until_dead(this, *it, deadline))
+      log::warning("node stop: supervisor " + it->to_string() + " did not stop within the grace period");
+  }
+  // 2. Everything else is killed.
+  refuse_spawn.store(true);
+  stopping_wait.store(true, std::memory_order_release);
+  for (int round = 0; round < 3 && live.load() > 0; ++round) {
+    for (auto& p : live_pids()) facade->exit(p, ExitReason::kill());
+    std::unique_lock<std::mutex> l(live_mu);
+    live_cv.wait_until(l, Clock::now() + grace / 3, [&] { return live.load() == 0; });
+  }
+  // 3. Workers. One stuck in a handler cannot be preempted: it is abandoned (it keeps the node's memory
+  //    alive through its shared_ptr) and reported.
+  stopping.store(true, std::memory_order_seq_cst);
+  {
+    std::lock_guard<std::mutex> g(park_mu);
+    wake_epoch.fetch_add(1);
+  }
+  park_cv.notify_all();
+  {
+    std::unique_lock<std::mutex> l(live_mu);
+    live_cv.wait_until(l, Clock::now() + grace, [&] {
+      for (auto& w : workers)
+        if (!w->exited.load(std::memory_order_acquire)) return false;
+      return true;
+    });
+  }
+  std::vector<ProcessCore*> stuck;
+  for (auto& w : workers) {
+    if (w->exited.load(std::memory_order_acquire)) {
+      if (w->thread.joinable()) w->thread.join();
+    } else {
+      ProcessCore* p = w->running.load();
+      if (p) stuck.push_back(p);
+      log::error("node stop: worker " + std::to_string(w->index) + " is stuck in a handler of " +
+                 (p ? Pid::share(p->cb_).to_string() : std::string("?")) + "; abandoning it");
+      w->thread.detach();
+    }
+  }
+  timers.stop();
+  // 4. Processes that never got to run their exit (idle fibers, queued actors): released here.
+  std::vector<ProcessCore*> rest;
+  for (auto& s : shards) {
+    std::lock_guard<std::mutex> g(s.mu);
+    for (ProcessCore* p = s.head; p; p = p->live_next_)
+      if (std::find(stuck.begin(), stuck.end(), p) == stuck.end()) rest.push_back(p);
+  }
+  for (ProcessCore* p : rest) {
+    terminate(p, ExitReason::killed());
+    delete p;
+  }
+  telemetry::emit("fnd.node.stop", {{"processes", static_cast<double>(before)}});
+}
+
+Node& node_of(NodeImpl* n) noexcept { return *n->facade; }
+
+Pid spawn_core(NodeImpl* node, ProcessCore* parent, ProcessCore* p, const SpawnOptions& opts, bool link_parent) {
+  if (!node || node->refuse_spawn.load(std::memory_order_relaxed)) {
+    delete p;
+    return Pid();
+  }
+  auto* cb = new ControlBlock();
+  cb->id = node->next_id.fetch_add(1, std::memory_order_relaxed);
+  cb->node = node->opts.node_id;
+  if (opts.mailbox.capacity > 0) {
+    cb->bounded = new BoundedState();
+    cb->bounded->capacity = opts.mailbox.capacity;
+    cb->bounded->policy = opts.mailbox.policy;
+  }
+  p->cb_ = cb;  // the process owns the block's first reference
+  p->node_ = node;
+  cb->proc.store(p, std::memory_order_release);
+  if (opts.trap_exit) p->flags_ |= kTrapExit;
+  Pid pid = Pid::share(cb);
+  if (!opts.name.empty()) {
+    auto r = node->registry.add(opts.name, pid);
+    if (!r) {
+      log::warning("spawn: " + r.error().to_string());
+      cb->head.store(kInboxClosed);
+      cb->proc.store(nullptr);
+      delete p;
+      return Pid();
+    }
+  }
+  if (link_parent && parent) {
+    extras(parent).links.insert(pid);
+    extras(p).links.insert(Pid::share(parent->cb_));
+  }
+  if (opts.link_to) {
+    if (parent && opts.link_to.control_block() == parent->cb_) {
+      extras(parent).links.insert(pid);
+      extras(p).links.insert(opts.link_to);
+    } else if (extras(p).links.insert(opts.link_to).second) {
+      // The child asks for the link; if link_to is dead the child gets exit(noproc) before it starts.
+      Message* m = make_signal(Sys::link, SigEmpty{});
+      m->sender_ = pid;
+      post_nowait(nullptr, opts.link_to, m);
+    }
+  }
+  node->add_live(p);
+  node->schedule(p);
+  return pid;
+}
+
+Result<MessagePtr> external_call(NodeImpl* node, const Pid& to, Message* req, Duration timeout) {
+  if (current_process() && (current_process()->flags_ & kFiber))
+    return static_cast<Process*>(current_process())->call_raw(to, req, timeout);
+  auto prom = std::make_shared<std::promise<Result<MessagePtr>>>();
+  auto fut = prom->get_future();
+  struct Holder {
+    Message* m;
+    ~Holder() { destroy_message(m); }
+  };
+  auto h = std::make_shared<Holder>(Holder{req});
+  Pid helper = spawn_fiber_core(
+      node, nullptr,
+      [prom, h, to, timeout](Process& p) {
+        Message* m = h->m;
+        h->m = nullptr;
+        prom->set_value(p.call_raw(to, m, timeout));
+      },
+      {}, false);
+  if (!helper) return Error(errc::shutdown, "node is stopping");
+  auto limit = timeout + node->opts.stop_grace;
+  if (fut.wait_for(limit) != std::future_status::ready)
+    return Error(errc::timeout, "call to " + to.to_string() + " timed out");
+  return fut.get();
+}
+
+}  // namespace fnd::detail
+
+namespace fnd {
+using namespace detail;
+
+Node::Node(NodeOptions options) : impl_(std::make_shared<NodeImpl>(std::move(options), this)) { impl_->start(); }
+
+Node::~Node() { stop(); }
+
+void Node::stop() { impl_->stop(); }
+bool Node::stopped() const noexcept { return impl_->stopped.load(); }
+
+int Node::run() {
+  int code;
+  {
+    std::unique_lock<std::mutex> l(impl_->run_mu);
+    impl_->run_cv.wait(l, [&] { return impl_->shutdown_requested || impl_->root_exited; });
+    code = impl_->shutdown_requested ? impl_->shutdown_code : impl_->root_code;
+  }
+  stop();
+  return code;
+}
+
+void Node::shutdown(int code) {
+  std::lock_guard<std::mutex> l(impl_->run_mu);
+  if (!impl_->shutdown_requested) {
+    impl_->shutdown_requested = true;
+    impl_->shutdown_code = code;
+  }
+  impl_->run_cv.notify_all();
+}
+
+void Node::set_root(const Pid& root) {
+  NodeImpl* n = impl_.get();
+  n->watch(root, [n](const ExitReason& r) {
+    std::lock_guard<std::mutex> l(n->run_mu);
+    n->root_exited = true;
+    n->root_code = r.is_normal() ? 0 : 1;
+    n->run_cv.notify_all();
+  });
+}
+
+std::shared_future<ExitReason> Node::watch(const Pid& pid) {
+  auto prom = std::make_shared<std::promise<ExitReason>>();
+  std::shared_future<ExitReason> f = prom->get_future().share();
+  impl_->watch(pid, [prom](const ExitReason& r) { prom->set_value(r); });
+  return f;
+}
+
+bool Node::cancel_timer(TimerRef t) { return timer_cancel(impl(), nullptr, t); }
+
+Result<void> Node::register_name(std::string name, const Pid& pid) { return impl_->registry.add(name, pid); }
+bool Node::unregister_name(std::string_view name) { return impl_->registry.remove(name); }
+Pid Node::whereis(std::string_view name) const { return impl_->registry.find(name); }
+
+size_t Node::mailbox_depth(const Pid& pid) const noexcept {
+  return pid ? pid.control_block()->depth.load(std::memory_order_relaxed) : 0;
+}
+
+ProcessInfo Node::process_info(const Pid& pid) const {
+  ProcessInfo i;
+  i.pid = pid;
+  if (!pid) return i;
+  i.alive = pid.alive();
+  i.mailbox_depth = mailbox_depth(pid);
+  if (auto* b = pid.control_block()->bounded) {
+    i.dropped = b->dropped.load();
+    i.rejected = b->rejected.load();
+  }
+  i.registered_name = impl_->registry.name_of(pid);
+  return i;
+}
+
+size_t Node::process_count() const noexcept { return impl_->live.load(); }
+const NodeOptions& Node::options() const noexcept { return impl_->opts; }
+unsigned Node::threads() const noexcept { return impl_->opts.threads; }
+uint32_t Node::id() const noexcept { return impl_->opts.node_id; }
+
+}  // namespace fnd

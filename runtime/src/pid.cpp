@@ -1,0 +1,36 @@
+#include "fnd/pid.hpp"
+
+#include <mutex>
+#include <ostream>
+#include <unordered_set>
+
+#include "fnd/ref.hpp"
+#include "internal.hpp"
+
+namespace fnd {
+
+std::string Pid::to_string() const {
+  return "<" + std::to_string(node()) + "." + std::to_string(id()) + ">";
+}
+
+std::ostream& operator<<(std::ostream& os, const Pid& p) { return os << p.to_string(); }
+
+Ref Ref::name(std::string_view n) {
+  // Interned forever: names are few (registered processes) and Refs copy one pointer.
+  static std::mutex mu;
+  static std::unordered_set<std::string>* table = new std::unordered_set<std::string>();
+  std::lock_guard<std::mutex> g(mu);
+  auto it = table->emplace(n).first;
+  Ref r;
+  r.name_ = &*it;
+  return r;
+}
+
+namespace detail {
+void destroy_control_block(ControlBlock* cb) noexcept {
+  delete cb->bounded;
+  delete cb;
+}
+}  // namespace detail
+
+}  // namespace fnd

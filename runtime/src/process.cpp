@@ -1,0 +1,506 @@
+// Mailbox, signals and process lifecycle shared by actors and fibers.
+//
+// Inbox protocol (ControlBlock::head, one atomic word = mailbox + scheduling state):
+//   producers CAS-push onto a LIFO stack; pushing onto kInboxBlocked (idle) means the producer must
+//   schedule the process; pushing onto kInboxClosed fails (the process is dead: bounce()).
+//   The running process takes the whole stack with one exchange, reverses it and appends it to its
+//   private FIFO queue; only it sets nullptr -> kInboxBlocked (going idle) and -> kInboxClosed (death).
+// Signals (link, monitor, exit, down, ...) travel in the same inbox, so they are ordered with data from
+// the same sender, and they take effect when taken from the inbox (like Erlang, where a signal acts on
+// arrival, before queued messages are consumed).
+#include <cstdio>
+#include <string>
+
+#include "fnd/log.hpp"
+#include "fnd/process.hpp"
+#include "fnd/telemetry.hpp"
+#include "internal.hpp"
+
+namespace fnd::detail {
+
+namespace {
+thread_local ProcessCore* t_current = nullptr;
+std::atomic<uint64_t> g_request_ids{1};
+std::atomic<uint64_t> g_monitor_refs{1};
+
+enum class Push { ok, woke, closed };
+
+Push push(ControlBlock* cb, Message* m) noexcept {
+  cb->depth.fetch_add(1, std::memory_order_seq_cst);
+  Message* h = cb->head.load(std::memory_order_acquire);
+  for (;;) {
+    if (h == kInboxClosed) {
+      cb->depth.fetch_sub(1, std::memory_order_relaxed);
+      return Push::closed;
+    }
+    m->next_ = (h == kInboxBlocked) ? nullptr : h;
+    if (cb->head.compare_exchange_weak(h, m, std::memory_order_acq_rel, std::memory_order_acquire))
+      return h == kInboxBlocked ? Push::woke : Push::ok;
+  }
+}
+
+void set_sender(ProcessCore* from, Message* m) {
+  if (from && !m->sender_) m->sender_ = Pid::share(from->cb_);
+}
+
+// Delivers without any bounded-mailbox policy (signals, bounces). Returns false if `to` is dead.
+bool deliver(const Pid& to, Message* m) {
+  ControlBlock* cb = to.control_block();
+  switch (push(cb, m)) {
+    case Push::ok: return true;
+    case Push::woke: {
+      ProcessCore* p = cb->proc.load(std::memory_order_acquire);
+      p->node_->schedule(p);
+      return true;
+    }
+    case Push::closed: bounce(to, m); return false;
+  }
+  return false;
+}
+
+void wait_for_room(ProcessCore* from, ControlBlock* cb);
+
+enum class PostMode { normal, nowait, try_ };
+
+Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mode) {
+  if (!to) {
+    destroy_message(m);
+    return Error(errc::noproc, "send to the null pid");
+  }
+  set_sender(from, m);
+  ControlBlock* cb = to.control_block();
+  BoundedState* b = cb->bounded;
+  if (b && m->sys_ == Sys::none) {
+    uint32_t depth = cb->depth.load(std::memory_order_relaxed);
+    if (depth >= b->capacity) {
+      if (b->policy == OverflowPolicy::drop_newest) {
+        b->dropped.fetch_add(1, std::memory_order_relaxed);
+        destroy_message(m);
+        return ok();
+      }
+      if (b->policy == OverflowPolicy::reject) {
+        b->rejected.fetch_add(1, std::memory_order_relaxed);
+        destroy_message(m);
+        return Error(errc::mailbox_full, "mailbox of " + to.to_string() + " is full")
+            .with("pid", to.to_string())
+            .with_retry(RetryStrategy::exponential_backoff(5, std::chrono::milliseconds(1)));
+      }
+    }
+  }
+  if (!deliver(to, m)) return Error(errc::noproc, "no process " + to.to_string());
+  if (b && b->policy == OverflowPolicy::block && m->sys_ == Sys::none && mode != PostMode::nowait &&
+      cb->depth.load(std::memory_order_seq_cst) > b->capacity)
+    wait_for_room(from, cb);
+  return ok();
+}
+
+// Backpressure: the message was accepted; the sender now waits until the receiver's depth is at most its
+// capacity. Processes register as waiters and are sent an unmute signal; threads wait on the condvar.
+void wait_for_room(ProcessCore* from, ControlBlock* cb) {
+  BoundedState* b = cb->bounded;
+  auto has_room = [&] {
+    return cb->depth.load(std::memory_order_seq_cst) <= b->capacity ||
+           cb->head.load(std::memory_order_acquire) == kInboxClosed;
+  };
+  if (!from) {
+    std::unique_lock<std::mutex> l(b->mu);
+    b->nwait.fetch_add(1, std::memory_order_seq_cst);
+    b->cv.wait(l, has_room);
+    b->nwait.fetch_sub(1, std::memory_order_seq_cst);
+    return;
+  }
+  if (from->cb_ == cb) return;  // never wait on oneself
+  {
+    std::lock_guard<std::mutex> l(b->mu);
+    b->nwait.fetch_add(1, std::memory_order_seq_cst);
+    if (has_room()) {
+      b->nwait.fetch_sub(1, std::memory_order_seq_cst);
+      return;
+    }
+    b->waiters.push_back(Pid::share(from->cb_));
+  }
+  from->flags_ |= kMuted;
+  if (from->flags_ & kFiber) {
+    auto* fp = static_cast<Process*>(from);
+    while (fp->flags_ & kMuted) fp->await_more(nullptr);
+  }
+  // An actor stays muted after its handler returns: its run loop does not handle data until unmuted.
+}
+
+void send_signal(ProcessCore* from, const Pid& to, Message* m) {
+  set_sender(from, m);
+  if (to) deliver(to, m);
+  else destroy_message(m);
+}
+
+void send_signal_as(const Pid& from, const Pid& to, Message* m) {
+  m->sender_ = from;
+  if (to) deliver(to, m);
+  else destroy_message(m);
+}
+
+}  // namespace
+
+// ---- public entry points ----
+ProcessCore* current_process() noexcept { return t_current; }
+NodeImpl* current_node() noexcept { return t_current ? t_current->node_ : nullptr; }
+void set_current(ProcessCore* p) noexcept { t_current = p; }
+
+void post(ProcessCore* from, const Pid& to, Message* m) { (void)post_impl(from, to, m, PostMode::normal); }
+void post_nowait(ProcessCore* from, const Pid& to, Message* m) { (void)post_impl(from, to, m, PostMode::nowait); }
+Result<void> try_post(ProcessCore* from, const Pid& to, Message* m) { return post_impl(from, to, m, PostMode::try_); }
+
+void post_ref(NodeImpl* node, ProcessCore* from, const Ref& to, Message* m) {
+  if (to.is_pid()) return post(from, to.pid(), m);
+  if (!node) {
+    destroy_message(m);
+    return;
+  }
+  Pid p = node->registry.find(to.name());
+  post(from, p, m);
+}
+
+uint64_t next_request_id() noexcept { return g_request_ids.fetch_add(1, std::memory_order_relaxed); }
+
+void reply_to(ProcessCore* from, const Pid& to, uint64_t corr, Message* m) {
+  if (corr) {
+    m->flags_ |= Message::kReply;
+    m->corr_ = corr;
+  }
+  post_nowait(from, to, m);
+}
+
+void bounce(const Pid& to, Message* m) {
+  // `to` is dead: answer what expects an answer, as Erlang does for a dead process.
+  switch (m->sys_) {
+    case Sys::link:
+      send_signal_as(to, m->sender_, make_signal(Sys::exit, SigExit{ExitReason::noproc(), true}));
+      break;
+    case Sys::monitor:
+      send_signal_as(to, m->sender_,
+                     make_signal(Sys::down, SigDown{m->get<SigRef>().ref, ExitReason::noproc()}));
+      break;
+    case Sys::none:
+      if ((m->flags_ & Message::kRequest) && m->sender_) {
+        Message* r = make_message<Error>(Error(errc::noproc, "no process " + to.to_string()).with("pid", to.to_string()));
+        r->flags_ |= Message::kReply;
+        r->corr_ = m->corr_;
+        r->sender_ = to;
+        if (m->sender_) deliver(m->sender_, r);
+        else destroy_message(r);
+      }
+      break;
+    default: break;
+  }
+  destroy_message(m);
+}
+
+Extras& extras(ProcessCore* p) {
+  if (!p->ext_) p->ext_ = new Extras();
+  return *p->ext_;
+}
+
+void append_queue(ProcessCore* p, Message* m) noexcept {
+  m->next_ = nullptr;
+  if (p->q_tail_) p->q_tail_->next_ = m;
+  else p->q_head_ = m;
+  p->q_tail_ = m;
+}
+
+Message* pop_queue(ProcessCore* p) noexcept {
+  Message* m = p->q_head_;
+  if (m) {
+    p->q_head_ = m->next_;
+    if (!p->q_head_) p->q_tail_ = nullptr;
+    m->next_ = nullptr;
+  }
+  return m;
+}
+
+void on_dequeued(ProcessCore* p) noexcept {
+  ControlBlock* cb = p->cb_;
+  uint32_t d = cb->depth.fetch_sub(1, std::memory_order_seq_cst) - 1;
+  BoundedState* b = cb->bounded;
+  if (!b || b->policy != OverflowPolicy::block || d > b->capacity) return;
+  if (b->nwait.load(std::memory_order_seq_cst) == 0) return;
+  std::vector<Pid> ws;
+  {
+    std::lock_guard<std::mutex> l(b->mu);
+    ws.swap(b->waiters);
+    b->nwait.fetch_sub(static_cast<uint32_t>(ws.size()), std::memory_order_seq_cst);
+    b->cv.notify_all();
+  }
+  for (auto& w : ws) send_signal(p, w, make_signal(Sys::unmute, SigEmpty{}));
+}
+
+// Handles one signal taken from the inbox (consumes it). Returns true if the process must exit.
+static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
+  bool die = false;
+  on_dequeued(p);
+  switch (m->sys_) {
+    case Sys::link:
+      if (m->sender_ && m->sender_.control_block() != p->cb_) extras(p).links.insert(m->sender_);
+      break;
+    case Sys::unlink:
+      if (p->ext_) p->ext_->links.erase(m->sender_);
+      break;
+    case Sys::monitor:
+      if (m->sender_) extras(p).monitored_by.emplace(m->get<SigRef>().ref, m->sender_);
+      break;
+    case Sys::demonitor:
+      if (p->ext_) p->ext_->monitored_by.erase(m->get<SigRef>().ref);
+      break;
+    case Sys::exit: {
+      auto& s = m->get<SigExit>();
+      const Pid& from = m->sender_;
+      if (s.linked) {
+        if (!p->ext_ || p->ext_->links.erase(from) == 0) break;  // unlinked meanwhile
+      }
+      if (!s.linked && s.reason.kind() == ExitKind::kill) {
+        out = ExitReason::killed();
+        die = true;
+      } else if (p->flags_ & kTrapExit) {
+        Message* e = make_message<Exit>(Exit{from, s.reason});
+        e->sender_ = from;
+        p->cb_->depth.fetch_add(1, std::memory_order_relaxed);
+        append_queue(p, e);
+      } else if (s.reason.is_normal()) {
+        if (!s.linked && from.control_block() == p->cb_) {
+          out = ExitReason::normal();
+          die = true;
+        }
+      } else {
+        out = s.reason;
+        die = true;
+      }
+      break;
+    }
+    case Sys::down: {
+      auto& s = m->get<SigDown>();
+      if (p->ext_ && p->ext_->monitors.erase(s.ref)) {
+        Message* d = make_message<Down>(Down{MonitorRef{s.ref}, m->sender_, s.reason});
+        d->sender_ = m->sender_;
+        p->cb_->depth.fetch_add(1, std::memory_order_relaxed);
+        append_queue(p, d);
+      }
+      break;
+    }
+    case Sys::unmute: p->flags_ &= ~kMuted; break;
+    case Sys::timeout:
+      if (p->flags_ & kFiber) static_cast<Process*>(p)->on_timeout_signal(m->get<SigTimeout>().token);
+      break;
+    case Sys::wake:
+    case Sys::none: break;
+  }
+  destroy_message(m);
+  return die;
+}
+
+bool fetch(ProcessCore* p, ExitReason& out) {
+  ControlBlock* cb = p->cb_;
+  if (cb->head.load(std::memory_order_acquire) == nullptr) return false;
+  Message* h = cb->head.exchange(nullptr, std::memory_order_acq_rel);
+  Message* fifo = nullptr;
+  while (h) {
+    Message* n = h->next_;
+    h->next_ = fifo;
+    fifo = h;
+    h = n;
+  }
+  bool dying = false;
+  while (fifo) {
+    Message* m = fifo;
+    fifo = fifo->next_;
+    m->next_ = nullptr;
+    if (dying || m->sys_ == Sys::none) {
+      if (!dying && (m->flags_ & Message::kReply) && p->ext_ && p->ext_->abandoned_calls.erase(m->corr_)) {
+        on_dequeued(p);
+        destroy_message(m);
+        continue;
+      }
+      append_queue(p, m);
+      continue;
+    }
+    if (handle_signal(p, m, out)) dying = true;
+  }
+  BoundedState* b = cb->bounded;
+  if (!dying && b && b->policy == OverflowPolicy::drop_oldest) {
+    while (cb->depth.load(std::memory_order_relaxed) > b->capacity && p->q_head_) {
+      Message* old = pop_queue(p);
+      b->dropped.fetch_add(1, std::memory_order_relaxed);
+      on_dequeued(p);
+      destroy_message(old);
+      p->flags_ |= kQueueTrimmed;
+    }
+  }
+  return dying;
+}
+
+void log_crash(ProcessCore* p, const ExitReason& reason) {
+  std::string name = p->node_->registry.name_of(Pid::share(p->cb_));
+  std::string s = "CRASH REPORT process=" + Pid::share(p->cb_).to_string();
+  if (!name.empty()) s += " name=" + name;
+  s += " reason=" + reason.to_string();
+  log::error(s);
+  telemetry::emit("fnd.process.crash", {{"id", static_cast<double>(p->cb_->id)}});
+}
+
+void terminate(ProcessCore* p, const ExitReason& reason) {
+  p->flags_ |= kDead;
+  ControlBlock* cb = p->cb_;
+  NodeImpl* node = p->node_;
+  Pid self = Pid::share(cb);
+  // 1. No new messages: close the inbox and keep what was in it, in order.
+  Message* h = cb->head.exchange(kInboxClosed, std::memory_order_acq_rel);
+  Message* fifo = nullptr;
+  while (h && h != kInboxBlocked) {
+    Message* n = h->next_;
+    h->next_ = fifo;
+    fifo = h;
+    h = n;
+  }
+  while (fifo) {
+    Message* n = fifo->next_;
+    append_queue(p, fifo);
+    fifo = n;
+  }
+  if (reason.is_error()) log_crash(p, reason);
+  // 2. Timers and name.
+  if (p->flags_ & kHasTimers) node->timers.cancel_owner(cb->id);
+  if (cb->flags.load(std::memory_order_acquire) & kCbRegistered) node->registry.remove_pid(self);
+  // 3. Senders blocked on this mailbox.
+  if (BoundedState* b = cb->bounded) {
+    std::vector<Pid> ws;
+    {
+      std::lock_guard<std::mutex> l(b->mu);
+      ws.swap(b->waiters);
+      b->cv.notify_all();
+    }
+    for (auto& w : ws) send_signal(p, w, make_signal(Sys::unmute, SigEmpty{}));
+  }
+  // 4. Links and monitors.
+  ExitReason link_reason = reason.kind() == ExitKind::kill ? ExitReason::killed() : reason;
+  if (Extras* e = p->ext_) {
+    for (auto& l : e->links) send_signal(p, l, make_signal(Sys::exit, SigExit{link_reason, true}));
+    for (auto& [ref, w] : e->monitored_by) send_signal(p, w, make_signal(Sys::down, SigDown{ref, link_reason}));
+    for (auto& [ref, target] : e->monitors) send_signal(p, target, make_signal(Sys::demonitor, SigRef{ref}));
+  }
+  // 5. What was still queued: answer requests (link, monitor, call) with noproc.
+  while (Message* m = pop_queue(p)) bounce(self, m);
+  cb->depth.store(0, std::memory_order_relaxed);
+  cb->proc.store(nullptr, std::memory_order_seq_cst);
+  if (node->watch_count.load(std::memory_order_seq_cst) > 0) node->fire_watchers(cb, link_reason);
+  delete p->ext_;
+  p->ext_ = nullptr;
+  node->remove_live(p);
+}
+
+ProcessCore::~ProcessCore() {
+  delete ext_;
+  // Messages left (a process destroyed without terminate(), e.g. spawn failure) are freed.
+  while (Message* m = q_head_) {
+    q_head_ = m->next_;
+    destroy_message(m);
+  }
+  release(cb_);
+}
+
+}  // namespace fnd::detail
+
+namespace fnd {
+using namespace detail;
+
+void Context::link(const Pid& other) {
+  if (!other || other.control_block() == cb_) return;
+  if (extras(this).links.insert(other).second) send_signal(this, other, make_signal(Sys::link, SigEmpty{}));
+}
+
+void Context::unlink(const Pid& other) {
+  if (!other || !ext_) return;
+  if (ext_->links.erase(other)) send_signal(this, other, make_signal(Sys::unlink, SigEmpty{}));
+}
+
+MonitorRef Context::monitor(const Pid& other) {
+  uint64_t ref = g_monitor_refs.fetch_add(1, std::memory_order_relaxed);
+  extras(this).monitors.emplace(ref, other);
+  if (!other) {
+    Message* d = make_message<Down>(Down{MonitorRef{ref}, other, ExitReason::noproc()});
+    cb_->depth.fetch_add(1, std::memory_order_relaxed);
+    ext_->monitors.erase(ref);
+    append_queue(this, d);
+  } else {
+    send_signal(this, other, make_signal(Sys::monitor, SigRef{ref}));
+  }
+  return MonitorRef{ref};
+}
+
+bool Context::demonitor(MonitorRef ref, bool flush) {
+  bool found = false;
+  if (ext_) {
+    auto it = ext_->monitors.find(ref.id);
+    if (it != ext_->monitors.end()) {
+      send_signal(this, it->second, make_signal(Sys::demonitor, SigRef{ref.id}));
+      ext_->monitors.erase(it);
+      found = true;
+    }
+  }
+  if (flush) {
+    Message* prev = nullptr;
+    for (Message* m = q_head_; m;) {
+      Message* next = m->next_;
+      if (m->is<Down>() && m->get<Down>().ref == ref) {
+        if (prev) prev->next_ = next;
+        else q_head_ = next;
+        if (q_tail_ == m) q_tail_ = prev;
+        on_dequeued(this);
+        destroy_message(m);
+        flags_ |= kQueueTrimmed;
+      } else {
+        prev = m;
+      }
+      m = next;
+    }
+  }
+  return found;
+}
+
+void Context::trap_exit(bool on) noexcept {
+  if (on) flags_ |= kTrapExit;
+  else flags_ &= ~kTrapExit;
+}
+
+void Context::exit(const Pid& to, ExitReason reason) {
+  send_signal(this, to, make_signal(Sys::exit, SigExit{std::move(reason), false}));
+}
+
+bool Context::cancel_timer(TimerRef t) { return timer_cancel(node_, this, t); }
+
+Result<void> Context::register_name(std::string name) { return node_->registry.add(name, self()); }
+
+Pid Context::whereis(std::string_view name) const { return node_->registry.find(name); }
+
+Pid self() {
+  ProcessCore* p = current_process();
+  return p ? Pid::share(p->cb_) : Pid();
+}
+
+void yield() {
+  ProcessCore* p = current_process();
+  if (!p) {
+    std::this_thread::yield();
+    return;
+  }
+  if (p->flags_ & kFiber) {
+    static_cast<Process*>(p)->yield();
+    return;
+  }
+  // Actor: a checkpoint; a pending kill/exit unwinds the handler.
+  ExitReason r;
+  if (fetch(p, r)) throw ExitException{r};
+}
+
+void Node::exit(const Pid& to, ExitReason reason) {
+  send_signal(nullptr, to, make_signal(Sys::exit, SigExit{std::move(reason), false}));
+}
+
+}  // namespace fnd

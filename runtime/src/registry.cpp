@@ -1,0 +1,59 @@
+// The node-local name registry.
+#include "internal.hpp"
+
+namespace fnd::detail {
+
+Result<void> Registry::add(const std::string& name, const Pid& pid) {
+  if (name.empty() || !pid) return Error(errc::badarg, "register_name needs a name and a pid");
+  std::lock_guard<std::mutex> g(mu_);
+  if (!pid.alive()) return Error(errc::noproc, "cannot register " + name + ": " + pid.to_string() + " is dead");
+  auto it = names_.find(name);
+  if (it != names_.end()) {
+    if (it->second.alive())
+      return Error(errc::name_taken, "name '" + name + "' is taken by " + it->second.to_string())
+          .with("name", name)
+          .with("holder", it->second.to_string());
+    by_pid_.erase(it->second.id());  // a dead holder not yet cleaned up
+    names_.erase(it);
+  }
+  auto bp = by_pid_.find(pid.id());
+  if (bp != by_pid_.end())
+    return Error(errc::badarg, pid.to_string() + " is already registered as '" + bp->second + "'")
+        .with("name", bp->second);
+  names_.emplace(name, pid);
+  by_pid_.emplace(pid.id(), name);
+  pid.control_block()->flags.fetch_or(kCbRegistered, std::memory_order_release);
+  return ok();
+}
+
+bool Registry::remove(std::string_view name) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = names_.find(std::string(name));
+  if (it == names_.end()) return false;
+  by_pid_.erase(it->second.id());
+  names_.erase(it);
+  return true;
+}
+
+void Registry::remove_pid(const Pid& pid) {
+  std::lock_guard<std::mutex> g(mu_);
+  auto bp = by_pid_.find(pid.id());
+  if (bp == by_pid_.end()) return;
+  auto it = names_.find(bp->second);
+  if (it != names_.end() && it->second == pid) names_.erase(it);
+  by_pid_.erase(bp);
+}
+
+Pid Registry::find(std::string_view name) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto it = names_.find(std::string(name));
+  return it == names_.end() ? Pid() : it->second;
+}
+
+std::string Registry::name_of(const Pid& pid) const {
+  std::lock_guard<std::mutex> g(mu_);
+  auto bp = by_pid_.find(pid.id());
+  return bp == by_pid_.end() ? std::string() : bp->second;
+}
+
+}  // namespace fnd::detail
