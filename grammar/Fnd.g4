@@ -23,6 +23,11 @@ moduleDecl
   : KW_MODULE dottedName
   ;
 
+// The entry rule for an interpolation `{expr}` inside a string literal (parsed separately).
+interpolation
+  : expr EOF
+  ;
+
 topDecl
   : KW_IMPORT dottedName                                                     # importDecl
   | KW_MESSAGE name LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE       # messageDecl

@@ -1,0 +1,136 @@
+#include "diag/diagnostic.hpp"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace fnd::diag {
+
+DiagBuilder::~DiagBuilder() {
+  if (engine_) engine_->emit(std::move(diag_));
+}
+
+DiagnosticEngine::DiagnosticEngine(const SourceManager& sources, std::ostream& out)
+    : sources_(sources), out_(out) {}
+
+DiagnosticEngine::~DiagnosticEngine() = default;
+
+DiagBuilder DiagnosticEngine::report(Code code, SourceRange range, std::string message) {
+  Diagnostic d;
+  d.code = code;
+  d.severity = isWarning(code) ? Severity::Warning : Severity::Error;
+  d.range = range;
+  d.message = std::move(message);
+  return DiagBuilder(this, std::move(d));
+}
+
+void DiagnosticEngine::emit(Diagnostic d) {
+  if (limitReached_) return;
+  // The same message at the same place twice is always a cascade (e.g. a name used in a loop
+  // body that two passes visit); keep the first.
+  auto key = std::make_tuple(d.range.file, d.range.begin, d.range.end, static_cast<int>(d.code),
+                             d.message);
+  if (!seen_.insert(key).second) return;
+  if (d.severity == Severity::Warning && werror_) d.severity = Severity::Error;
+  if (d.severity == Severity::Error) ++errors_;
+  else ++warnings_;
+  all_.push_back(d);
+  if (format_ == OutputFormat::Text) renderText(d);
+  if (errorLimit_ != 0 && errors_ >= errorLimit_) {
+    limitReached_ = true;
+    if (format_ == OutputFormat::Text)
+      out_ << "fatal: too many errors emitted, stopping now (limit " << errorLimit_ << ")\n";
+  }
+}
+
+void DiagnosticEngine::renderLocation(SourceRange r, const char* label, const std::string& msg,
+                                      Code code) {
+  if (r.valid()) {
+    LineCol lc = sources_.lineCol(r.file, r.begin);
+    out_ << sources_.path(r.file) << ':' << lc.line << ':' << lc.column << ": ";
+  } else if (code != Code::None) {
+    out_ << "fndc: ";
+  }
+  out_ << label << ": " << msg;
+  if (code != Code::None) {
+    out_ << " [" << codeName(code);
+    if (isWarning(code) && werror_) out_ << ", -Werror";
+    out_ << ']';
+  }
+  out_ << '\n';
+}
+
+void DiagnosticEngine::renderSnippet(SourceRange r) {
+  if (!r.valid()) return;
+  LineCol begin = sources_.lineCol(r.file, r.begin);
+  std::string_view line = sources_.lineText(r.file, begin.line);
+  out_ << line << '\n';
+  // Underline from the caret to the end of the range, clipped to this line.
+  std::uint32_t lineBegin = sources_.lineStart(r.file, begin.line);
+  std::uint32_t lineEnd = lineBegin + static_cast<std::uint32_t>(line.size());
+  std::uint32_t end = std::min(r.end, lineEnd);
+  std::string marks;
+  for (std::uint32_t i = lineBegin; i < r.begin && i < lineEnd; ++i)
+    marks += line[i - lineBegin] == '\t' ? '\t' : ' ';
+  marks += '^';
+  for (std::uint32_t i = r.begin + 1; i < end; ++i) marks += '~';
+  out_ << marks << '\n';
+}
+
+void DiagnosticEngine::renderText(const Diagnostic& d) {
+  renderLocation(d.range, d.severity == Severity::Error ? "error" : "warning", d.message, d.code);
+  renderSnippet(d.range);
+  for (const Note& n : d.notes) {
+    renderLocation(n.range, "note", n.message, Code::None);
+    renderSnippet(n.range);
+  }
+}
+
+namespace {
+nlohmann::json locationJson(const SourceManager& sm, SourceRange r) {
+  nlohmann::json j;
+  if (!r.valid()) return j;
+  LineCol b = sm.lineCol(r.file, r.begin), e = sm.lineCol(r.file, r.end);
+  j["file"] = sm.path(r.file);
+  j["line"] = b.line;
+  j["column"] = b.column;
+  j["end_line"] = e.line;
+  j["end_column"] = e.column;
+  return j;
+}
+}  // namespace
+
+void DiagnosticEngine::flush() {
+  if (flushed_) return;
+  flushed_ = true;
+  if (format_ == OutputFormat::Json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const Diagnostic& d : all_) {
+      nlohmann::json j;
+      j["severity"] = d.severity == Severity::Error ? "error" : "warning";
+      j["code"] = std::string(codeName(d.code));
+      j["message"] = d.message;
+      j["location"] = locationJson(sources_, d.range);
+      nlohmann::json notes = nlohmann::json::array();
+      for (const Note& n : d.notes) notes.push_back({{"message", n.message},
+                                                      {"location", locationJson(sources_, n.range)}});
+      j["notes"] = notes;
+      arr.push_back(j);
+    }
+    nlohmann::json root;
+    root["diagnostics"] = arr;
+    root["errors"] = errors_;
+    root["warnings"] = warnings_;
+    out_ << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return;
+  }
+  if (errors_ == 0 && warnings_ == 0) return;
+  auto plural = [](unsigned n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  if (warnings_ && errors_) out_ << plural(warnings_, "warning") << " and " << plural(errors_, "error");
+  else if (errors_) out_ << plural(errors_, "error");
+  else out_ << plural(warnings_, "warning");
+  out_ << " generated.\n";
+}
+
+}  // namespace fnd::diag

@@ -1,0 +1,120 @@
+// fndc: the Foundation compiler's command line. Thin: parses options (cxxopts) and dispatches to
+// the subcommands of commands.hpp.
+#include <cxxopts.hpp>
+#include <iostream>
+
+#include "driver/commands.hpp"
+
+namespace {
+
+using namespace fnd::driver;
+
+const char* kUsage =
+    "usage: fndc <command> [options] FILE...\n"
+    "\n"
+    "commands:\n"
+    "  check FILE...                 parse and check; report diagnostics\n"
+    "  build FILE... -o BIN          compile to an executable\n"
+    "  run FILE... [-- ARGS...]      build into a temporary directory and run\n"
+    "  emit --target=cpp -o DIR FILE...  write the generated sources\n"
+    "\n"
+    "options (all commands):\n"
+    "  -I DIR                        also search DIR for imported modules\n"
+    "  --stdlib DIR                  the standard library directory\n"
+    "  --diagnostics=text|json       diagnostic format (json goes to stdout)\n"
+    "  -Werror                       treat warnings as errors\n"
+    "  --error-limit N               stop after N errors (0: no limit; default 50)\n"
+    "  --help, --version\n"
+    "\n"
+    "exit status: 0 ok, 1 errors in the program (or a failed build), 2 usage errors\n";
+
+int usageError(const std::string& msg) {
+  std::cerr << "fndc: error: " << msg << "\n(run 'fndc --help' for usage)\n";
+  return kUsageError;
+}
+
+int realMain(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kUsageError;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << kUsage;
+    return kOk;
+  }
+  if (cmd == "--version") {
+    std::cout << "fndc " << FND_VERSION << "\n";
+    return kOk;
+  }
+  if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit")
+    return usageError(cmd[0] == '-' ? "expected a command before '" + cmd + "'" : "unknown command '" + cmd + "'");
+
+  // -Werror is not a cxxopts-style option (it would read as -W -e -r ...): take it out first;
+  // for `run`, everything after `--` belongs to the program.
+  CommonOptions common;
+  std::vector<std::string> programArgs;
+  std::vector<char*> args = {argv[0]};
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--" && cmd == "run") {
+      for (int j = i + 1; j < argc; ++j) programArgs.push_back(argv[j]);
+      break;
+    }
+    if (a == "-Werror") {
+      common.werror = true;
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+
+  cxxopts::Options options("fndc " + cmd, "");
+  options.add_options()
+      ("I,include", "module search directory", cxxopts::value<std::vector<std::string>>())
+      ("stdlib", "standard library directory", cxxopts::value<std::string>())
+      ("diagnostics", "text or json", cxxopts::value<std::string>()->default_value("text"))
+      ("error-limit", "maximum errors", cxxopts::value<unsigned>()->default_value("50"))
+      ("h,help", "help")
+      ("files", "input files", cxxopts::value<std::vector<std::string>>());
+  if (cmd == "build" || cmd == "emit") options.add_options()("o,output", "output", cxxopts::value<std::string>());
+  if (cmd != "check") options.add_options()("target", "back end", cxxopts::value<std::string>()->default_value("cpp"));
+  options.parse_positional({"files"});
+
+  int n = static_cast<int>(args.size());
+  auto result = options.parse(n, args.data());
+  if (result.count("help")) {
+    std::cout << kUsage;
+    return kOk;
+  }
+  if (result.count("files")) common.files = result["files"].as<std::vector<std::string>>();
+  if (result.count("I")) common.includeDirs = result["I"].as<std::vector<std::string>>();
+  if (result.count("stdlib")) common.stdlibDir = result["stdlib"].as<std::string>();
+  common.errorLimit = result["error-limit"].as<unsigned>();
+  std::string fmt = result["diagnostics"].as<std::string>();
+  if (fmt == "json") common.format = fnd::diag::OutputFormat::Json;
+  else if (fmt != "text") return usageError("--diagnostics must be 'text' or 'json', not '" + fmt + "'");
+  if (common.files.empty()) return usageError("no input files");
+  for (const auto& f : common.files)
+    if (!f.empty() && f[0] == '-') return usageError("unknown option '" + f + "'");
+
+  if (cmd == "check") return runCheck(common);
+  std::string target = result["target"].as<std::string>();
+  if (cmd == "run") return runRun(common, programArgs, target);
+  if (!result.count("output")) return usageError("'" + cmd + "' needs -o " + (cmd == "build" ? "BIN" : "DIR"));
+  std::string out = result["output"].as<std::string>();
+  if (cmd == "build") return runBuild(common, out, target);
+  return runEmit(common, out, target);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return realMain(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    return usageError(e.what());
+  } catch (const std::exception& e) {
+    std::cerr << "fndc: internal error: " << e.what() << "\n";
+    return kUserError;
+  }
+}

@@ -1,0 +1,174 @@
+#include "parse/parser.hpp"
+
+#include <set>
+
+#include "FndParser.h"
+#include "parse/ast_builder.hpp"
+#include "parse/token_stream.hpp"
+
+namespace fnd::parse {
+
+using gen::FndLexer;
+using gen::FndParser;
+
+namespace {
+
+std::string describeToken(const antlr4::Token* t) {
+  if (!t) return "end of file";
+  switch (t->getType()) {
+    case antlr4::Token::EOF: return "end of file";
+    case FndLexer::NL: return "newline";
+    case FndLexer::STRING: return "string literal";
+    case FndLexer::INT: case FndLexer::FLOAT: return "number '" + t->getText() + "'";
+    case FndLexer::DURATION: return "duration '" + t->getText() + "'";
+    default: return "'" + t->getText() + "'";
+  }
+}
+
+// Renders the set of tokens the parser wanted, or "" when it is too large to help.
+std::string describeExpected(const antlr4::misc::IntervalSet& set, const antlr4::dfa::Vocabulary& vocab) {
+  std::set<std::size_t> types;
+  for (auto t : set.toList()) types.insert(t);
+  std::vector<std::string> items;
+  static const std::size_t kExprStarts[] = {
+      FndLexer::INT, FndLexer::FLOAT, FndLexer::DURATION, FndLexer::STRING, FndLexer::KW_TRUE,
+      FndLexer::KW_FALSE, FndLexer::KW_SELF, FndLexer::KW_SENDER, FndLexer::LBRACK,
+      FndLexer::KW_SPAWN, FndLexer::KW_INT, FndLexer::KW_FLOAT, FndLexer::KW_STRING,
+      FndLexer::KW_BYTES, FndLexer::LPAREN, FndLexer::MINUS, FndLexer::KW_NOT, FndLexer::KW_LIST,
+      FndLexer::KW_MAP, FndLexer::ID, FndLexer::TYPE_NAME, FndLexer::LBRACE};
+  if (types.count(FndLexer::INT) && types.count(FndLexer::STRING) && types.count(FndLexer::ID)) {
+    for (auto t : kExprStarts) types.erase(t);
+    items.push_back("an expression");
+  }
+  if (types.count(FndLexer::ID) || types.count(FndLexer::TYPE_NAME)) {
+    types.erase(FndLexer::ID);
+    types.erase(FndLexer::TYPE_NAME);
+    items.push_back("a name");
+  }
+  if (types.count(FndLexer::NL) || types.count(FndLexer::SEMI)) {
+    types.erase(FndLexer::NL);
+    types.erase(FndLexer::SEMI);
+    items.push_back("a newline");
+  }
+  for (auto t : types) {
+    if (t == antlr4::Token::EOF) items.push_back("end of file");
+    else if (t == FndLexer::INT) items.push_back("an integer");
+    else if (t == FndLexer::STRING) items.push_back("a string literal");
+    else if (t == FndLexer::DURATION) items.push_back("a duration");
+    else items.push_back(vocab.getLiteralName(t).empty() ? vocab.getDisplayName(t) : vocab.getLiteralName(t));
+  }
+  if (items.empty() || items.size() > 6) return {};
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+// Reports syntax errors with clang-style messages, at most one per source line (later ones on the
+// same line are nearly always consequences of the first).
+class ErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  ErrorStrategy(TokenizedText& text, diag::DiagnosticEngine& diags) : text_(text), diags_(diags) {}
+  bool hadErrors = false;
+  const std::set<std::uint32_t>& reportedLines() const { return reportedLines_; }
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
+    report(p, e.getOffendingToken(), p->getExpectedTokens());
+  }
+  void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
+    report(p, e.getOffendingToken(), e.getExpectedTokens());
+  }
+  void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override {
+    report(p, e.getOffendingToken(), p->getExpectedTokens());
+  }
+  void reportUnwantedToken(antlr4::Parser* p) override {
+    if (inErrorRecoveryMode(p)) return;
+    beginErrorCondition(p);
+    report(p, p->getCurrentToken(), getExpectedTokens(p));
+  }
+  void reportMissingToken(antlr4::Parser* p) override {
+    if (inErrorRecoveryMode(p)) return;
+    beginErrorCondition(p);
+    report(p, p->getCurrentToken(), getExpectedTokens(p));
+  }
+
+ private:
+  void report(antlr4::Parser* p, antlr4::Token* tok, const antlr4::misc::IntervalSet& expected) {
+    hadErrors = true;
+    diag::SourceRange r = text_.range(tok);
+    auto line = diags_.sources().lineCol(r.file, r.begin).line;
+    if (!reportedLines_.insert(line).second) return;
+    std::string want = describeExpected(expected, p->getVocabulary());
+    std::string found = describeToken(tok);
+    if (want.empty()) diags_.error(diag::Code::E0001, r, "unexpected " + found);
+    else diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
+  }
+
+  TokenizedText& text_;
+  diag::DiagnosticEngine& diags_;
+  std::set<std::uint32_t> reportedLines_;
+};
+
+// Runs `entry` on the tokens: SLL with bail-out first (fast, exact for correct input), then full
+// LL with error recovery when SLL fails.
+template <class Ctx>
+Ctx* runParser(FndParser& parser, TokenizedText& text, diag::DiagnosticEngine& diags,
+               std::shared_ptr<ErrorStrategy>& strategy, Ctx* (FndParser::*entry)()) {
+  parser.removeErrorListeners();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    return (parser.*entry)();
+  } catch (const antlr4::ParseCancellationException&) {
+  }
+  text.tokens().seek(0);
+  parser.reset();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  strategy = std::make_shared<ErrorStrategy>(text, diags);
+  parser.setErrorHandler(strategy);
+  return (parser.*entry)();
+}
+
+}  // namespace
+
+ast::ExprPtr parseInterpolation(const std::string& src, diag::FileId file, std::uint32_t base,
+                                diag::DiagnosticEngine& diags, bool& hadErrors) {
+  TokenizedText text(src, file, base, diags);
+  FndParser parser(&text.tokens());
+  std::shared_ptr<ErrorStrategy> strategy;
+  auto* ctx = runParser(parser, text, diags, strategy, &FndParser::interpolation);
+  hadErrors = text.hadErrors() || (strategy && strategy->hadErrors);
+  AstBuilder builder(text, diags);
+  ast::ExprPtr e = builder.buildExpr(ctx ? ctx->expr() : nullptr);
+  if (builder.hadErrors()) hadErrors = true;
+  return e;
+}
+
+ParseResult parseFile(diag::FileId file, const diag::SourceManager& sources,
+                      diag::DiagnosticEngine& diags) {
+  ParseResult result;
+  try {
+    TokenizedText text(std::string(sources.contents(file)), file, 0, diags);
+    FndParser parser(&text.tokens());
+    std::shared_ptr<ErrorStrategy> strategy;
+    auto* ctx = runParser(parser, text, diags, strategy, &FndParser::program);
+    AstBuilder builder(text, diags);
+    if (strategy) builder.setSyntaxErrorLines(&strategy->reportedLines());
+    result.module = builder.buildModule(ctx);
+    result.hadErrors = text.hadErrors() || (strategy && strategy->hadErrors) || builder.hadErrors();
+  } catch (const std::exception& e) {
+    // Defensive: the ANTLR runtime should not throw here, but bad input must never crash fndc.
+    diags.error(diag::Code::E0001, diag::SourceRange{file, 0, 0},
+                std::string("the parser gave up on this file: ") + e.what());
+    result.hadErrors = true;
+  }
+  if (!result.module) result.module = std::make_unique<ast::Module>();
+  result.module->file = file;
+  result.module->path = sources.path(file);
+  return result;
+}
+
+}  // namespace fnd::parse

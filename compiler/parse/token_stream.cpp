@@ -1,0 +1,209 @@
+#include "parse/token_stream.hpp"
+
+#include <cstdio>
+
+namespace fnd::parse {
+
+using gen::FndLexer;
+
+long sanitizeUtf8(std::string& s) {
+  long first = -1;
+  auto bad = [&](std::size_t i) {
+    if (first < 0) first = static_cast<long>(i);
+    s[i] = '?';
+  };
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    int len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else { bad(i); ++i; continue; }
+    if (i + len > n) { bad(i); ++i; continue; }
+    bool ok = true;
+    for (int k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) { ok = false; break; }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (!ok || cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      bad(i);
+      ++i;
+      continue;
+    }
+    i += len;
+  }
+  return first;
+}
+
+TokenizedText::TokenizedText(std::string text, diag::FileId file, std::uint32_t base,
+                             diag::DiagnosticEngine& diags)
+    : file_(file), base_(base) {
+  long badAt = sanitizeUtf8(text);
+  if (badAt >= 0) {
+    diags.error(diag::Code::E0002,
+                diag::SourceRange{file, base + static_cast<std::uint32_t>(badAt),
+                                  base + static_cast<std::uint32_t>(badAt) + 1},
+                "invalid UTF-8 in source file");
+    hadErrors_ = true;
+  }
+  // Code point index -> byte offset; the text is valid UTF-8 now.
+  cpToByte_.reserve(text.size() + 1);
+  for (std::uint32_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) cpToByte_.push_back(i);
+  cpToByte_.push_back(static_cast<std::uint32_t>(text.size()));
+
+  input_ = std::make_unique<antlr4::ANTLRInputStream>(text);
+  lexer_ = std::make_unique<FndLexer>(input_.get());
+  lexer_->removeErrorListeners();  // BAD_CHAR catches everything; nothing else can fail
+  raw_ = lexer_->getAllTokens();
+  filter(diags);
+}
+
+TokenizedText::~TokenizedText() = default;
+
+std::uint32_t TokenizedText::byteOffset(std::size_t cp) const {
+  if (cp >= cpToByte_.size()) cp = cpToByte_.size() - 1;
+  return base_ + cpToByte_[cp];
+}
+
+diag::SourceRange TokenizedText::range(const antlr4::Token* t) const {
+  if (!t) return {file_, base_, base_};
+  if (t->getType() == antlr4::Token::EOF) {
+    std::uint32_t end = base_ + cpToByte_.back();
+    return {file_, end, end};
+  }
+  auto start = t->getStartIndex(), stop = t->getStopIndex();
+  if (start == INVALID_INDEX || static_cast<long>(start) < 0) return {file_, base_, base_};
+  std::uint32_t b = byteOffset(start);
+  std::uint32_t e = (stop == INVALID_INDEX || stop < start) ? b : byteOffset(stop + 1);
+  return {file_, b, e};
+}
+
+diag::SourceRange TokenizedText::range(antlr4::ParserRuleContext* ctx) const {
+  if (!ctx) return {file_, base_, base_};
+  diag::SourceRange r = range(ctx->getStart());
+  const antlr4::Token* stop = ctx->getStop();
+  if (stop && stop->getType() != antlr4::Token::EOF && stop->getStopIndex() != INVALID_INDEX &&
+      stop->getStartIndex() >= ctx->getStart()->getStartIndex())
+    r.end = std::max(r.end, range(stop).end);
+  return r;
+}
+
+namespace {
+
+bool canEndStatement(std::size_t type) {
+  switch (type) {
+    case FndLexer::ID: case FndLexer::TYPE_NAME: case FndLexer::INT: case FndLexer::FLOAT:
+    case FndLexer::DURATION: case FndLexer::STRING: case FndLexer::RPAREN: case FndLexer::RBRACK:
+    case FndLexer::RBRACE: case FndLexer::KW_TRUE: case FndLexer::KW_FALSE:
+    case FndLexer::KW_SELF: case FndLexer::KW_SENDER: case FndLexer::KW_STOP:
+    case FndLexer::KW_RETURN: case FndLexer::KW_BREAK: case FndLexer::KW_CONTINUE:
+    case FndLexer::KW_INT: case FndLexer::KW_FLOAT: case FndLexer::KW_BOOL:
+    case FndLexer::KW_STRING: case FndLexer::KW_BYTES: case FndLexer::KW_DURATION:
+    case FndLexer::KW_REF: case FndLexer::GT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A newline before these continues the previous line (`} else {`, chained `.m()`, Allman braces).
+bool continuesLine(std::size_t type) {
+  switch (type) {
+    case FndLexer::KW_ELSE: case FndLexer::RPAREN: case FndLexer::RBRACK: case FndLexer::RBRACE:
+    case FndLexer::COMMA: case FndLexer::DOT: case FndLexer::LBRACE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string describeChar(const std::string& text) {
+  unsigned char c = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+  if (c >= 0x21 && c < 0x7F) return "'" + text + "'";
+  // Decode the code point for the message.
+  std::uint32_t cp = c;
+  if (c >= 0x80) {
+    int len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    cp = c & (0xFF >> (len + 1));
+    for (int k = 1; k < len && k < static_cast<int>(text.size()); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[k]) & 0x3F);
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", cp);
+  return buf;
+}
+
+}  // namespace
+
+void TokenizedText::filter(diag::DiagnosticEngine& diags) {
+  std::vector<std::unique_ptr<antlr4::Token>> out;
+  out.reserve(raw_.size());
+  std::vector<std::size_t> nesting;  // open brackets: LPAREN, LBRACK, LBRACE
+  std::size_t prev = antlr4::Token::INVALID_TYPE;
+  for (std::size_t i = 0; i < raw_.size(); ++i) {
+    auto& tok = raw_[i];
+    std::size_t type = tok->getType();
+    switch (type) {
+      case FndLexer::BAD_CHAR:
+        diags.error(diag::Code::E0002, range(tok.get()),
+                    "invalid character " + describeChar(tok->getText()) + " in source");
+        hadErrors_ = true;
+        continue;
+      case FndLexer::UNTERMINATED_COMMENT:
+        diags.error(diag::Code::E0004, range(tok.get()), "unterminated /* comment");
+        hadErrors_ = true;
+        continue;
+      case FndLexer::UNTERMINATED_STRING: {
+        diag::SourceRange r = range(tok.get());
+        diags.error(diag::Code::E0003, diag::SourceRange{r.file, r.begin, r.begin + 1},
+                    "missing terminating '\"' character");
+        hadErrors_ = true;
+        auto fixed = std::make_unique<antlr4::CommonToken>(tok.get());
+        fixed->setType(FndLexer::STRING);
+        fixed->setText(tok->getText() + "\"");
+        tok = std::move(fixed);
+        type = FndLexer::STRING;
+        break;
+      }
+      default:
+        break;
+    }
+    switch (type) {
+      case FndLexer::LPAREN: case FndLexer::LBRACK: case FndLexer::LBRACE:
+        nesting.push_back(type);
+        break;
+      case FndLexer::RPAREN: case FndLexer::RBRACK: case FndLexer::RBRACE: {
+        std::size_t open = type == FndLexer::RPAREN ? FndLexer::LPAREN
+                           : type == FndLexer::RBRACK ? FndLexer::LBRACK : FndLexer::LBRACE;
+        // Pop to the matching opener (recovers from unbalanced brackets).
+        auto it = std::find(nesting.rbegin(), nesting.rend(), open);
+        if (it != nesting.rend()) nesting.erase(std::next(it).base(), nesting.end());
+        break;
+      }
+      default:
+        break;
+    }
+    if (type == FndLexer::NL) {
+      bool insideParens = !nesting.empty() && nesting.back() != FndLexer::LBRACE;
+      if (insideParens || !canEndStatement(prev)) continue;
+      // Look at the next token that is not a newline or a dropped error token.
+      std::size_t j = i + 1;
+      while (j < raw_.size() && raw_[j]->getType() == FndLexer::NL) ++j;
+      if (j < raw_.size() && continuesLine(raw_[j]->getType())) continue;
+    }
+    prev = type;
+    out.push_back(std::move(tok));
+  }
+  raw_.clear();
+  source_ = std::make_unique<antlr4::ListTokenSource>(std::move(out));
+  tokens_ = std::make_unique<antlr4::CommonTokenStream>(source_.get());
+  tokens_->fill();
+}
+
+}  // namespace fnd::parse
