@@ -21,6 +21,7 @@ struct Options {
   std::string outputBinary;   // build: the executable to produce (-o)
   std::string stdlibDir;      // the stdlib search directory in use (for C++ parts of stdlib)
   std::vector<std::string> includeDirs;  // -I directories (also searched for extern headers)
+  std::vector<std::string> extraSources;  // build: C++ sources compiled and linked in (extern actors)
   bool optimize = true;
   bool verbose = false;
 };
