@@ -1,0 +1,281 @@
+// Expressions. Every compound expression is parenthesized, so operands never need precedence
+// analysis; topExpr() drops the outermost pair at statement level.
+#include "backends/cpp/gen.hpp"
+
+namespace fnd::backend::cpp {
+
+using namespace ast;
+
+namespace {
+bool isInt(const Type* t) { return t && t->kind == TypeKind::Int; }
+bool isFloat(const Type* t) { return t && t->kind == TypeKind::Float; }
+bool isKind(const Type* t, TypeKind k) { return t && t->kind == k; }
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep = ", ") {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+// Drops one pair of parentheses enclosing the whole string.
+std::string unparen(std::string s) {
+  if (s.size() < 2 || s.front() != '(' || s.back() != ')') return s;
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    else if (s[i] == ')' && --depth == 0 && i + 1 != s.size()) return s;
+  }
+  return s.substr(1, s.size() - 2);
+}
+}  // namespace
+
+std::string Gen::temp(std::string_view base) { return "fnd_" + std::string(base) + "_" + std::to_string(++temps_); }
+
+std::string Gen::local(const LocalVar* v) const {
+  std::string s = ident(v->name.name);
+  if (s.ends_with('_') && s == v->name.name) s += 'v';  // never a member's name (members end in `_`)
+  return s;
+}
+
+std::string Gen::topExpr(const Expr& e) { return unparen(expr(e)); }
+
+std::string Gen::formatted(const Expr& e) {
+  if (e.is<StringLit>()) {
+    const auto& s = e.as<StringLit>();
+    if (s.parts.size() == 1 && !s.parts[0].expr) return "std::string(" + quote(s.parts[0].text) + ")";
+  }
+  if (isKind(e.type, TypeKind::String)) return topExpr(e);
+  return "fnd::lang::fmt(" + topExpr(e) + ")";
+}
+
+std::string Gen::name(const NameExpr& n) {
+  switch (n.ref) {
+    case NameRef::Local: return local(n.local);
+    case NameRef::Param: return ident(n.param->name.name) + "_";
+    case NameRef::State: return ident(n.state->name.name) + "_";
+    case NameRef::Role: {
+      if (scope_.kind == Scope::Society && scope_.society) {
+        const RoleDecl* role = scope_.society->findRole(n.name.name);
+        return "fnd::lang::role_refs(" + scope_.instanceName + ", " + quote(n.name.name) + ", " +
+               std::to_string(role ? role->count : 0) + ")";
+      }
+      return "fnd::lang::role_members(*this, " + quote(n.name.name) + ")";
+    }
+    case NameRef::Child: return "fnd::child_ref(" + scope_.instanceName + ", " + quote(n.name.name) + ")";
+    case NameRef::Unresolved: break;
+  }
+  return "/* unresolved " + n.name.name + " */";
+}
+
+std::string Gen::expr(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::IntLit: return intLiteral(e.as<IntLit>().value);
+    case ExprKind::FloatLit: return floatLiteral(e.as<FloatLit>().value);
+    case ExprKind::BoolLit: return e.as<BoolLit>().value ? "true" : "false";
+    case ExprKind::DurationLit: return durationLiteral(e.as<DurationLit>().millis);
+    case ExprKind::StringLit: {
+      const auto& s = e.as<StringLit>();
+      if (s.parts.size() == 1 && !s.parts[0].expr) return "std::string(" + quote(s.parts[0].text) + ")";
+      if (s.parts.empty()) return "std::string()";
+      std::vector<std::string> parts;
+      for (const auto& p : s.parts) parts.push_back(p.expr ? topExpr(*p.expr) : quote(p.text));
+      return "fnd::lang::cat(" + join(parts) + ")";
+    }
+    case ExprKind::Name: return name(e.as<NameExpr>());
+    case ExprKind::Self: return "fnd::lang::self_ref(*this)";
+    case ExprKind::Sender: return "fnd::lang::sender_ref(*this)";
+    case ExprKind::Field: {
+      const auto& f = e.as<FieldExpr>();
+      return expr(*f.base) + "." + ident(f.field.name);
+    }
+    case ExprKind::Index: {
+      const auto& i = e.as<IndexExpr>();
+      return "fnd::lang::at(" + topExpr(*i.base) + ", " + topExpr(*i.index) + ")";
+    }
+    case ExprKind::MethodCall: return method(e.as<MethodCallExpr>());
+    case ExprKind::Call: return call(e.as<CallExpr>());
+    case ExprKind::Convert: return convert(e.as<ConvertExpr>());
+    case ExprKind::Unary: {
+      const auto& u = e.as<UnaryExpr>();
+      return std::string("(") + (u.op == UnaryOp::Neg ? "-" : "!") + expr(*u.operand) + ")";
+    }
+    case ExprKind::Binary: return binary(e.as<BinaryExpr>());
+    case ExprKind::MessageLit: {
+      const auto& m = e.as<MessageLit>();
+      std::vector<std::string> inits;
+      for (std::size_t i = 0; i < m.decl->fields.size() && i < m.byField.size(); ++i)
+        if (m.byField[i]) inits.push_back("." + ident(m.decl->fields[i].name.name) + " = " + topExpr(*m.byField[i]));
+      return messageName(*m.decl) + "{" + join(inits) + "}";
+    }
+    case ExprKind::ListLit: {
+      const auto& l = e.as<ListLit>();
+      std::vector<std::string> elems;
+      for (const auto& x : l.elems) elems.push_back(topExpr(*x));
+      return type(e.type) + "{" + join(elems) + "}";
+    }
+    case ExprKind::MapLit: {
+      const auto& m = e.as<MapLit>();
+      std::vector<std::string> entries;
+      for (const auto& kv : m.entries) entries.push_back("{" + topExpr(*kv.key) + ", " + topExpr(*kv.value) + "}");
+      return type(e.type) + "{" + join(entries) + "}";
+    }
+    case ExprKind::Spawn: return spawn(e.as<SpawnExpr>());
+  }
+  return "/* unknown expression */";
+}
+
+std::string Gen::binary(const BinaryExpr& b) {
+  const Type* lt = b.lhs->type;
+  const Type* rt = b.rhs->type;
+  std::string l = expr(*b.lhs), r = expr(*b.rhs);
+  auto op = [&](const char* o) { return "(" + l + " " + o + " " + r + ")"; };
+  switch (b.op) {
+    case BinaryOp::Add:
+      if (isKind(lt, TypeKind::List) || isKind(lt, TypeKind::Bytes))
+        return "fnd::lang::concat(" + unparen(l) + ", " + unparen(r) + ")";
+      return op("+");
+    case BinaryOp::Sub: return op("-");
+    case BinaryOp::Mul:
+      // float * duration and duration * float scale the duration (rounded toward zero)
+      if (isKind(lt, TypeKind::Duration) && isFloat(rt))
+        return "fnd::lang::Duration(fnd::lang::to_int(fnd::lang::to_float(" + unparen(l) + ") * " + r + "))";
+      if (isFloat(lt) && isKind(rt, TypeKind::Duration))
+        return "fnd::lang::Duration(fnd::lang::to_int(" + l + " * fnd::lang::to_float(" + unparen(r) + ")))";
+      return op("*");
+    case BinaryOp::Div:
+      if (isFloat(lt) && isFloat(rt)) return op("/");
+      return "fnd::lang::div(" + unparen(l) + ", " + unparen(r) + ")";
+    case BinaryOp::Mod:
+      if (isInt(lt) || isFloat(lt)) return "fnd::lang::mod(" + unparen(l) + ", " + unparen(r) + ")";
+      return "fnd::lang::Duration(fnd::lang::mod(fnd::lang::to_int(" + unparen(l) + "), fnd::lang::to_int(" + unparen(r) + ")))";
+    case BinaryOp::Eq: return op("==");
+    case BinaryOp::Ne: return op("!=");
+    case BinaryOp::Lt: return op("<");
+    case BinaryOp::Le: return op("<=");
+    case BinaryOp::Gt: return op(">");
+    case BinaryOp::Ge: return op(">=");
+    case BinaryOp::And: return op("&&");
+    case BinaryOp::Or: return op("||");
+  }
+  return op("?");
+}
+
+std::string Gen::method(const MethodCallExpr& m) {
+  std::string base = topExpr(*m.base);
+  std::vector<std::string> args;
+  for (const auto& a : m.args) args.push_back(topExpr(*a));
+  auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("/* missing */"); };
+  // Mutating methods need an lvalue base: place() gives one (list elements are checked).
+  switch (m.resolved) {
+    case Method::Len: return "fnd::lang::len(" + base + ")";
+    case Method::IsEmpty: return base + ".empty()";
+    case Method::Push: return place(*m.base) + ".push_back(" + arg(0) + ")";
+    case Method::Pop: return "fnd::lang::pop(" + place(*m.base) + ")";
+    case Method::Contains: return "fnd::lang::contains(" + base + ", " + arg(0) + ")";
+    case Method::Clear: return place(*m.base) + ".clear()";
+    case Method::Get: return "fnd::lang::get_or(" + base + ", " + arg(0) + ", " + arg(1) + ")";
+    case Method::Remove: return place(*m.base) + ".erase(" + arg(0) + ")";
+    case Method::Keys: return "fnd::lang::keys(" + base + ")";
+    case Method::Values: return "fnd::lang::values(" + base + ")";
+    case Method::StartsWith: return base + ".starts_with(" + arg(0) + ")";
+    case Method::EndsWith: return base + ".ends_with(" + arg(0) + ")";
+    case Method::Split: return "fnd::lang::split(" + base + ", " + arg(0) + ")";
+    case Method::Unresolved: break;
+  }
+  return "/* unresolved method " + m.method.name + " */";
+}
+
+std::string Gen::call(const CallExpr& c) {
+  std::vector<std::string> args;
+  for (const auto& a : c.args) args.push_back(topExpr(*a));
+  auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("/* missing */"); };
+  switch (c.builtin) {
+    case Builtin::Print: return "fnd::lang::print(" + (c.args.empty() ? std::string("\"\"") : formatted(*c.args[0])) + ")";
+    case Builtin::Crash: return "this->crash(" + (c.args.empty() ? std::string("\"crash\"") : formatted(*c.args[0])) + ")";
+    case Builtin::Shutdown: return "fnd::lang::shutdown(*this, " + arg(0) + ")";
+    case Builtin::Link: return "fnd::lang::link(*this, " + arg(0) + ")";
+    case Builtin::Unlink: return "fnd::lang::unlink(*this, " + arg(0) + ")";
+    case Builtin::Monitor: return "fnd::lang::monitor(*this, " + arg(0) + ")";
+    case Builtin::Demonitor: return "fnd::lang::demonitor(*this, " + arg(0) + ")";
+    case Builtin::Neighbors: return "fnd::lang::neighbors(*this)";
+    case Builtin::Abs: return "fnd::lang::abs(" + arg(0) + ")";
+    case Builtin::Min: return "std::min<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")";
+    case Builtin::Max: return "std::max<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")";
+    case Builtin::Unresolved: break;
+  }
+  return "/* unresolved call " + c.callee.name + " */";
+}
+
+std::string Gen::convert(const ConvertExpr& c) {
+  std::string a = topExpr(*c.arg);
+  switch (c.target) {
+    case TypeKind::Int: return "fnd::lang::to_int(" + a + ")";
+    case TypeKind::Float: return "fnd::lang::to_float(" + a + ")";
+    case TypeKind::String: return "fnd::lang::to_string(" + a + ")";
+    case TypeKind::Bytes: return "fnd::lang::to_bytes(" + a + ")";
+    default: break;
+  }
+  return a;
+}
+
+std::string Gen::place(const Expr& e) {
+  // Field and index paths are lvalues as generated (fnd::lang::at returns a reference), names too.
+  return topExpr(e);
+}
+
+std::vector<std::string> Gen::startArgs(const StartArgs& s) {
+  std::vector<std::string> out;
+  if (!s.actor) return out;
+  for (std::size_t i = 0; i < s.actor->params.size(); ++i) {
+    const Expr* e = i < s.byParam.size() ? s.byParam[i] : nullptr;
+    if (!e) e = s.actor->params[i]->defaultValue.get();
+    out.push_back(e ? topExpr(*e) : type(s.actor->params[i]->type) + "{}");
+  }
+  return out;
+}
+
+std::string Gen::spawnOptions(const ActorDecl& a) const {
+  std::vector<std::string> parts;
+  if (a.mailbox.bounded) {
+    parts.push_back(".mailbox = {" + std::to_string(a.mailbox.capacity) + ", fnd::OverflowPolicy::" +
+                    (a.mailbox.overflow == Overflow::DropOldest ? "drop_oldest" : "drop_newest") + "}");
+  }
+  if (a.trapExit) parts.push_back(".trap_exit = true");
+  if (parts.empty()) return "";
+  return "fnd::SpawnOptions{" + join(parts) + "}";
+}
+
+std::string Gen::spawnCall(const StartArgs& start, std::string_view spawner) {
+  const ActorDecl& a = *start.actor;
+  std::vector<std::string> args = startArgs(start);
+  std::string opts = spawnOptions(a);
+  if (!opts.empty()) args.insert(args.begin(), opts);
+  return std::string(spawner) + (opts.empty() ? "spawn<" : "spawn_opt<") + actorName(a) + ">(" + join(args) + ")";
+}
+
+std::string Gen::spawn(const SpawnExpr& s) {
+  if (s.poolTemplate && s.start.supervisor) {
+    // A pool child: the spawn site's arguments, then the template's, then the defaults.
+    const ActorDecl& a = *s.start.actor;
+    std::vector<std::string> captures, args;
+    for (std::size_t i = 0; i < a.params.size(); ++i) {
+      const Expr* e = i < s.start.byParam.size() ? s.start.byParam[i] : nullptr;
+      if (!e && i < s.poolTemplate->start.byParam.size()) e = s.poolTemplate->start.byParam[i];
+      if (!e) e = a.params[i]->defaultValue.get();
+      std::string v = "fnd_a" + std::to_string(i);
+      captures.push_back(v + " = " + (e ? topExpr(*e) : type(a.params[i]->type) + "{}"));
+      args.push_back(v);
+    }
+    std::string opts = spawnOptions(a);
+    if (!opts.empty()) args.insert(args.begin(), opts);
+    return "fnd::lang::pool_spawn(*this, " + quote(s.start.supervisor->name.name) + ", [" + join(captures) +
+           "](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return ctx." +
+           (opts.empty() ? "spawn<" : "spawn_opt<") + actorName(a) + ">(" + join(args) + "); })";
+  }
+  return "fnd::Ref(" + spawnCall(s.start, "this->") + ")";
+}
+
+}  // namespace fnd::backend::cpp

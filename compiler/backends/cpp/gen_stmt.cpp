@@ -1,0 +1,240 @@
+// Statements of handler bodies.
+#include "backends/cpp/gen.hpp"
+
+namespace fnd::backend::cpp {
+
+using namespace ast;
+
+namespace {
+
+bool exprMutates(const Expr* e);
+
+bool blockMutates(const Block& b);
+
+bool stmtMutates(const Stmt& s) {
+  switch (s.kind) {
+    case StmtKind::Assign: return true;
+    case StmtKind::Let: return exprMutates(s.as<LetStmt>().init.get());
+    case StmtKind::Expr: return exprMutates(s.as<ExprStmt>().expr.get());
+    case StmtKind::If: {
+      const auto& i = s.as<IfStmt>();
+      for (const auto& arm : i.arms)
+        if (exprMutates(arm.cond.get()) || blockMutates(arm.body)) return true;
+      return i.elseBody && blockMutates(*i.elseBody);
+    }
+    case StmtKind::While: return exprMutates(s.as<WhileStmt>().cond.get()) || blockMutates(s.as<WhileStmt>().body);
+    case StmtKind::For: return blockMutates(s.as<ForStmt>().body);
+    case StmtKind::Send: return exprMutates(s.as<SendStmt>().target.get()) || exprMutates(s.as<SendStmt>().message.get());
+    case StmtKind::Reply: return exprMutates(s.as<ReplyStmt>().message.get());
+    case StmtKind::Broadcast: return exprMutates(s.as<BroadcastStmt>().message.get());
+    case StmtKind::Publish: return exprMutates(s.as<PublishStmt>().message.get());
+    case StmtKind::Log: return exprMutates(s.as<LogStmt>().message.get());
+    case StmtKind::Emit:
+      for (const auto& a : s.as<EmitStmt>().args)
+        if (exprMutates(a.get())) return true;
+      return false;
+    default: return false;
+  }
+}
+
+bool blockMutates(const Block& b) {
+  for (const auto& s : b.stmts)
+    if (stmtMutates(*s)) return true;
+  return false;
+}
+
+// Mutating method calls (push, pop, clear, remove) anywhere in the expression.
+bool exprMutates(const Expr* e) {
+  if (!e) return false;
+  switch (e->kind) {
+    case ExprKind::MethodCall: {
+      const auto& m = e->as<MethodCallExpr>();
+      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
+          m.resolved == Method::Remove)
+        return true;
+      if (exprMutates(m.base.get())) return true;
+      for (const auto& a : m.args)
+        if (exprMutates(a.get())) return true;
+      return false;
+    }
+    case ExprKind::Call:
+      for (const auto& a : e->as<CallExpr>().args)
+        if (exprMutates(a.get())) return true;
+      return false;
+    case ExprKind::Binary: return exprMutates(e->as<BinaryExpr>().lhs.get()) || exprMutates(e->as<BinaryExpr>().rhs.get());
+    case ExprKind::Unary: return exprMutates(e->as<UnaryExpr>().operand.get());
+    case ExprKind::Field: return exprMutates(e->as<FieldExpr>().base.get());
+    case ExprKind::Index: return exprMutates(e->as<IndexExpr>().base.get()) || exprMutates(e->as<IndexExpr>().index.get());
+    case ExprKind::Convert: return exprMutates(e->as<ConvertExpr>().arg.get());
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts)
+        if (exprMutates(p.expr.get())) return true;
+      return false;
+    case ExprKind::MessageLit:
+      for (const auto* f : e->as<MessageLit>().byField)
+        if (exprMutates(f)) return true;
+      return false;
+    case ExprKind::ListLit:
+      for (const auto& x : e->as<ListLit>().elems)
+        if (exprMutates(x.get())) return true;
+      return false;
+    case ExprKind::MapLit:
+      for (const auto& kv : e->as<MapLit>().entries)
+        if (exprMutates(kv.key.get()) || exprMutates(kv.value.get())) return true;
+      return false;
+    default: return false;
+  }
+}
+
+const char* logLevel(LogLevel l) {
+  switch (l) {
+    case LogLevel::Debug: return "fnd::log::Level::debug";
+    case LogLevel::Info: return "fnd::log::Level::info";
+    case LogLevel::Warn: return "fnd::log::Level::warning";
+    case LogLevel::Error: return "fnd::log::Level::error";
+  }
+  return "fnd::log::Level::info";
+}
+
+}  // namespace
+
+bool mayMutate(const Block& b) { return blockMutates(b); }
+
+void Gen::block(Code& c, const Block& b) {
+  for (const auto& s : b.stmts) stmt(c, *s);
+}
+
+void Gen::stmt(Code& c, const Stmt& s) {
+  switch (s.kind) {
+    case StmtKind::Let: {
+      const auto& l = s.as<LetStmt>();
+      std::string decl = (l.var.isMutable ? "" : "const ") + type(l.var.type) + " " + local(&l.var);
+      if (l.init) c.line(decl + " = " + topExpr(*l.init) + ";");
+      else c.line(decl + zeroInit(l.var.type) + ";");
+      return;
+    }
+    case StmtKind::Assign: return assign(c, s.as<AssignStmt>());
+    case StmtKind::Expr: c.line(topExpr(*s.as<ExprStmt>().expr) + ";"); return;
+    case StmtKind::If: {
+      const auto& i = s.as<IfStmt>();
+      for (std::size_t k = 0; k < i.arms.size(); ++k) {
+        std::string head = (k == 0 ? "if (" : "} else if (") + topExpr(*i.arms[k].cond) + ")";
+        if (k == 0) c.open(head);
+        else {
+          c.dedent();
+          c.line(head + " {");
+          c.indent();
+        }
+        block(c, i.arms[k].body);
+      }
+      if (i.elseBody) {
+        c.dedent();
+        c.line("} else {");
+        c.indent();
+        block(c, *i.elseBody);
+      }
+      c.close();
+      return;
+    }
+    case StmtKind::While: {
+      const auto& w = s.as<WhileStmt>();
+      c.open("while (" + topExpr(*w.cond) + ")");
+      block(c, w.body);
+      c.close();
+      return;
+    }
+    case StmtKind::For: return forStmt(c, s.as<ForStmt>());
+    case StmtKind::Send: {
+      const auto& x = s.as<SendStmt>();
+      c.line("this->send(" + topExpr(*x.target) + ", " + topExpr(*x.message) + ");");
+      return;
+    }
+    case StmtKind::Reply: c.line("this->reply(" + topExpr(*s.as<ReplyStmt>().message) + ");"); return;
+    case StmtKind::Broadcast: {
+      const auto& b = s.as<BroadcastStmt>();
+      c.line("fnd::lang::broadcast(*this, " + quote(b.role.name) + ", " + topExpr(*b.message) + ");");
+      return;
+    }
+    case StmtKind::Publish: {
+      const auto& p = s.as<PublishStmt>();
+      c.line("fnd::lang::publish(*this, " + quote(p.topic.name) + ", " + topExpr(*p.message) + ");");
+      return;
+    }
+    case StmtKind::Subscribe: c.line("fnd::lang::subscribe(*this, " + quote(s.as<SubscribeStmt>().topic.name) + ");"); return;
+    case StmtKind::Emit: {
+      const auto& e = s.as<EmitStmt>();
+      std::string args;
+      for (const auto& a : e.args) args += (args.empty() ? "" : ", ") + ("fnd::lang::measurement(" + topExpr(*a) + ")");
+      c.line("fnd::lang::emit(" + quote(e.event) + ", {" + args + "});");
+      return;
+    }
+    case StmtKind::Log: {
+      const auto& l = s.as<LogStmt>();
+      c.line(std::string("fnd::log::write(") + logLevel(l.level) + ", " + formatted(*l.message) + ");");
+      return;
+    }
+    case StmtKind::Stop:
+      c.line("this->stop();");
+      c.line("return;");
+      return;
+    case StmtKind::Return: c.line("return;"); return;
+    case StmtKind::Break: c.line("break;"); return;
+    case StmtKind::Continue: c.line("continue;"); return;
+  }
+}
+
+void Gen::assign(Code& c, const AssignStmt& a) {
+  const Expr& t = *a.target;
+  // m[k] = v inserts into a map; everything else assigns through an lvalue.
+  if (t.is<IndexExpr>()) {
+    const auto& ix = t.as<IndexExpr>();
+    if (ix.base->type && ix.base->type->kind == TypeKind::Map) {
+      c.line(place(*ix.base) + ".insert_or_assign(" + topExpr(*ix.index) + ", " + topExpr(*a.value) + ");");
+      return;
+    }
+  }
+  c.line(place(t) + " = " + topExpr(*a.value) + ";");
+}
+
+void Gen::forStmt(Code& c, const ForStmt& f) {
+  const bool copy = mayMutate(f.body);
+  switch (f.forKind) {
+    case ForKind::Range: {
+      std::string v = local(&f.first), end = temp("end");
+      c.open("for (std::int64_t " + v + " = " + topExpr(*f.iterable) + ", " + end + " = " + topExpr(*f.rangeEnd) +
+             "; " + v + " < " + end + "; ++" + v + ")");
+      break;
+    }
+    case ForKind::List: {
+      const Type* lt = f.iterable->type;
+      std::string range = topExpr(*f.iterable);
+      if (copy) range = type(lt) + "(" + range + ")";  // the body may change the list: iterate a copy
+      std::string elem = "const " + type(lt ? lt->elem : nullptr) + "& ";
+      if (f.second) {
+        std::string i = temp("i");
+        c.open("for (std::int64_t " + i + " = 0; " + elem + local(f.second.get()) + " : " + range + ")");
+        c.line("const std::int64_t " + local(&f.first) + " = " + i + "++;");
+      } else {
+        c.open("for (" + elem + local(&f.first) + " : " + range + ")");
+      }
+      break;
+    }
+    case ForKind::Map: {
+      const Type* mt = f.iterable->type;
+      std::string range = topExpr(*f.iterable);
+      if (copy) range = type(mt) + "(" + range + ")";  // the body may change the map: iterate a copy
+      std::string kv = temp("kv");
+      c.open("for (const auto& " + kv + " : " + range + ")");
+      c.line("const " + type(mt ? mt->key : nullptr) + "& " + local(&f.first) + " = " + kv + ".first;");
+      if (f.second) c.line("const " + type(mt ? mt->elem : nullptr) + "& " + local(f.second.get()) + " = " + kv + ".second;");
+      break;
+    }
+    case ForKind::Unresolved:
+      c.open("/* unresolved for */ if (false)");
+      break;
+  }
+  block(c, f.body);
+  c.close();
+}
+
+}  // namespace fnd::backend::cpp

@@ -1,0 +1,90 @@
+// fnd::lang::Actor: the base of every actor generated from .fnd. A thin layer over fnd::Actor that
+// holds what the language needs per actor and the runtime does not know about: its society
+// membership (for neighbors(), broadcast, publish/subscribe) and the monitors it holds (so that
+// `demonitor(r)` can find them by ref). The language's built-ins are free functions below taking
+// the actor, so generated member names never clash with the base's.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fnd/actor.hpp>
+#include <fnd/error.hpp>
+#include <fnd/message.hpp>
+#include <fnd/ref.hpp>
+
+#include "fnd/lang/society.hpp"
+#include "fnd/lang/value.hpp"
+
+namespace fnd::lang {
+
+class Actor : public fnd::Actor {
+ public:
+  // Adopts the membership a society's start function announced for the actor being constructed.
+  Actor();
+
+  const Membership& membership() const noexcept { return membership_; }
+
+  // Monitors held, by target pid (for demonitor by ref).
+  std::multimap<fnd::Pid, fnd::MonitorRef> monitors_;
+
+ private:
+  Membership membership_;
+};
+
+// The pid a ref reaches now (a name is resolved through the registry; null if nobody holds it).
+fnd::Pid resolve(const fnd::Actor& self, const fnd::Ref& r);
+
+// `sender`: a ref to the sender of the current message.
+inline fnd::Ref sender_ref(const fnd::Actor& self) { return fnd::Ref(self.sender()); }
+inline fnd::Ref self_ref(const fnd::Actor& self) { return fnd::Ref(self.self()); }
+
+// link/unlink/monitor/demonitor on refs. A name that nobody holds behaves as a dead process:
+// link gives an exit signal (noproc), monitor gives an `on down` with reason "noproc".
+void link(Actor& self, const fnd::Ref& r);
+void unlink(Actor& self, const fnd::Ref& r);
+void monitor(Actor& self, const fnd::Ref& r);
+void demonitor(Actor& self, const fnd::Ref& r);
+// Forgets a monitor that fired (called before `on down` runs).
+void forget_monitor(Actor& self, const fnd::Down& d);
+
+// The text a `.fnd` program sees as an exit reason: "normal", "shutdown", "killed", "noproc",
+// the reason given to crash(), the message of a checked-operation failure, or "code: message".
+std::string reason_text(const fnd::ExitReason& r);
+
+// neighbors(): this member's neighbours in its society's topology (empty outside societies).
+std::vector<fnd::Ref> neighbors(const Actor& self);
+// A role's members as seen from this actor's society (empty if it has no such role).
+std::vector<fnd::Ref> role_members(const Actor& self, std::string_view role);
+
+// broadcast role Msg{..}: to every current member of the role, in member order.
+template <class M>
+void broadcast(Actor& self, std::string_view role, const M& msg) {
+  for (const auto& r : role_members(self, role)) self.send(r, M(msg));
+}
+// subscribe topic / publish topic Msg{..}: subscribers of the topic in this member's society,
+// in member order. Subscriptions survive the member's restarts (they are kept by member name).
+void subscribe(Actor& self, std::string_view topic);
+std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic);
+template <class M>
+void publish(Actor& self, std::string_view topic, const M& msg) {
+  for (const auto& r : subscribers(self, topic)) self.send(r, M(msg));
+}
+
+// shutdown(code): the node stops cleanly and the program exits with `code`.
+void shutdown(Actor& self, std::int64_t code);
+
+// emit a.b.c(x, y): a telemetry event; arguments become measurements "0", "1", ...
+void emit(std::string_view event, std::vector<double> values);
+inline double measurement(std::int64_t v) { return static_cast<double>(v); }
+inline double measurement(double v) { return v; }
+inline double measurement(bool v) { return v ? 1.0 : 0.0; }
+inline double measurement(Duration v) { return static_cast<double>(v.count()); }
+inline double measurement(const std::string& v) { return static_cast<double>(v.size()); }
+inline double measurement(const fnd::Ref& v) { return static_cast<double>(v.pid().id()); }
+
+}  // namespace fnd::lang

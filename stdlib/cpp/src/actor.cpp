@@ -1,0 +1,110 @@
+// The language's built-ins that act on the running actor.
+#include "fnd/lang/actor.hpp"
+
+#include <fnd/node.hpp>
+#include <fnd/telemetry.hpp>
+
+namespace fnd::lang {
+
+Actor::Actor() : membership_(detail::take_pending_membership()) {}
+
+fnd::Pid resolve(const fnd::Actor& self, const fnd::Ref& r) {
+  if (r.is_pid()) return r.pid();
+  return self.whereis(r.name());
+}
+
+void link(Actor& self, const fnd::Ref& r) {
+  fnd::Pid p = resolve(self, r);
+  if (p.is_null()) {
+    // Linking to nobody is linking to a dead process: an exit signal with reason noproc.
+    if (self.trapping_exits()) self.send(self.self(), fnd::Exit{fnd::Pid(), fnd::ExitReason::noproc()});
+    else self.crash(fnd::Error(fnd::errc::noproc, "link: no process " + r.to_string()));
+    return;
+  }
+  self.link(p);
+}
+
+void unlink(Actor& self, const fnd::Ref& r) {
+  fnd::Pid p = resolve(self, r);
+  if (!p.is_null()) self.unlink(p);
+}
+
+void monitor(Actor& self, const fnd::Ref& r) {
+  fnd::Pid p = resolve(self, r);
+  if (p.is_null()) {
+    self.send(self.self(), fnd::Down{fnd::MonitorRef{}, fnd::Pid(), fnd::ExitReason::noproc()});
+    return;
+  }
+  self.monitors_.emplace(p, self.monitor(p));
+}
+
+void demonitor(Actor& self, const fnd::Ref& r) {
+  fnd::Pid p = resolve(self, r);
+  auto [b, e] = self.monitors_.equal_range(p);
+  for (auto it = b; it != e; ++it) self.demonitor(it->second, true);
+  self.monitors_.erase(b, e);
+}
+
+void forget_monitor(Actor& self, const fnd::Down& d) {
+  auto [b, e] = self.monitors_.equal_range(d.pid);
+  for (auto it = b; it != e; ++it) {
+    if (it->second == d.ref) {
+      self.monitors_.erase(it);
+      return;
+    }
+  }
+}
+
+std::string reason_text(const fnd::ExitReason& r) {
+  if (const fnd::Error* e = r.error_value()) {
+    if (e->code == fnd::errc::crash || e->code == fnd::errc::exception) return e->message;
+    return e->code + ": " + e->message;
+  }
+  return fnd::to_string(r.kind());
+}
+
+std::vector<fnd::Ref> neighbors(const Actor& self) {
+  const auto& m = self.membership();
+  if (!m.society) return {};
+  return m.society->neighbors(m.index);
+}
+
+std::vector<fnd::Ref> role_members(const Actor& self, std::string_view role) {
+  const auto& m = self.membership();
+  if (!m.society) return {};
+  const auto* r = m.society->find_role(role);
+  if (!r) return {};
+  return std::vector<fnd::Ref>(m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first),
+                               m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first + r->count));
+}
+
+void subscribe(Actor& self, std::string_view topic) {
+  const auto& m = self.membership();
+  if (!m.society) return;
+  std::lock_guard<std::mutex> lock(m.society->mu);
+  auto it = m.society->subscribers.find(topic);
+  if (it == m.society->subscribers.end()) it = m.society->subscribers.emplace(std::string(topic), std::set<std::size_t>{}).first;
+  it->second.insert(m.index);
+}
+
+std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
+  const auto& m = self.membership();
+  std::vector<fnd::Ref> out;
+  if (!m.society) return out;
+  std::lock_guard<std::mutex> lock(m.society->mu);
+  auto it = m.society->subscribers.find(topic);
+  if (it == m.society->subscribers.end()) return out;
+  for (std::size_t i : it->second) out.push_back(m.society->members[i]);
+  return out;
+}
+
+void shutdown(Actor& self, std::int64_t code) { self.node().shutdown(static_cast<int>(code)); }
+
+void emit(std::string_view event, std::vector<double> values) {
+  fnd::telemetry::Measurements ms;
+  ms.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) ms.emplace_back(std::to_string(i), values[i]);
+  fnd::telemetry::emit(event, ms);
+}
+
+}  // namespace fnd::lang
