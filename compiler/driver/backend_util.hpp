@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "backends/backend.hpp"
+#include "driver/commands.hpp"
 
 namespace fnd::driver {
 
@@ -12,5 +13,19 @@ namespace fnd::driver {
 backend::Backend* findBackend(const std::string& target);
 // Writes generated files under `dir`; false (after printing why) on an I/O error.
 bool writeOutputs(const std::string& dir, const std::vector<backend::OutputFile>& files);
+
+// build/run accept C++ sources beside the .fnd files (extern actors' implementations): returns the
+// options with only the .fnd files and puts the others (.cpp .cc .cxx .c) into `extra`.
+inline CommonOptions splitSources(const CommonOptions& opts, std::vector<std::string>& extra) {
+  CommonOptions fnd = opts;
+  fnd.files.clear();
+  for (const auto& f : opts.files) {
+    auto dot = f.find_last_of('.');
+    std::string ext = dot == std::string::npos ? "" : f.substr(dot);
+    if (ext == ".cpp" || ext == ".cc" || ext == ".cxx" || ext == ".c") extra.push_back(f);
+    else fnd.files.push_back(f);
+  }
+  return fnd;
+}
 
 }  // namespace fnd::driver

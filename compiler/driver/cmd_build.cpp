@@ -1,12 +1,20 @@
-// fndc build FILE... -o BIN: generate sources into BIN.fnd-build/ and let the back end build them.
+// fndc build FILE... [EXTRA.cpp...] -o BIN: generate sources into BIN.fnd-build/ and let the back
+// end build them (with the extra C++ sources, e.g. extern actors' implementations).
 #include <filesystem>
+#include <iostream>
 
 #include "driver/backend_util.hpp"
 #include "driver/commands.hpp"
 
 namespace fnd::driver {
 
-int runBuild(const CommonOptions& opts, const std::string& output, const std::string& target) {
+int runBuild(const CommonOptions& allOpts, const std::string& output, const std::string& target) {
+  std::vector<std::string> extra;
+  const CommonOptions opts = splitSources(allOpts, extra);
+  if (opts.files.empty()) {
+    std::cerr << "fndc: error: no .fnd input files\n";
+    return kUsageError;
+  }
   Frontend fe(opts);
   bool ok = fe.run();
   if (!ok) {
@@ -23,6 +31,7 @@ int runBuild(const CommonOptions& opts, const std::string& output, const std::st
   bo.outputDir = output + ".fnd-build";
   bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
   bo.includeDirs = opts.includeDirs;
+  bo.extraSources = extra;
   std::vector<backend::OutputFile> files;
   ok = be->generate(fe.program(), bo, fe.diags(), files) && !fe.diags().hadErrors();
   if (ok) ok = writeOutputs(bo.outputDir, files);
