@@ -116,5 +116,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "fndc: internal error: " << e.what() << "\n";
     return kUserError;
+  } catch (...) {
+    std::cerr << "fndc: internal error\n";
+    return kUserError;
   }
 }

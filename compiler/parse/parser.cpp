@@ -158,12 +158,13 @@ ParseResult parseFile(diag::FileId file, const diag::SourceManager& sources,
     AstBuilder builder(text, diags);
     if (strategy) builder.setSyntaxErrorLines(&strategy->reportedLines());
     result.module = builder.buildModule(ctx);
-    result.hadErrors = text.hadErrors() || (strategy && strategy->hadErrors) || builder.hadErrors();
+    result.hadSyntaxErrors = text.hadErrors() || (strategy && strategy->hadErrors);
+    result.hadErrors = result.hadSyntaxErrors || builder.hadErrors();
   } catch (const std::exception& e) {
     // Defensive: the ANTLR runtime should not throw here, but bad input must never crash fndc.
     diags.error(diag::Code::E0001, diag::SourceRange{file, 0, 0},
                 std::string("the parser gave up on this file: ") + e.what());
-    result.hadErrors = true;
+    result.hadErrors = result.hadSyntaxErrors = true;
   }
   if (!result.module) result.module = std::make_unique<ast::Module>();
   result.module->file = file;

@@ -13,6 +13,7 @@ namespace fnd::parse {
 struct ParseResult {
   std::unique_ptr<ast::Module> module;  // always set (possibly partial after errors)
   bool hadErrors = false;               // lexical, syntax or AST-building errors in this file
+  bool hadSyntaxErrors = false;         // lexical or syntax errors: the tree may be incomplete
 };
 
 ParseResult parseFile(diag::FileId file, const diag::SourceManager& sources,

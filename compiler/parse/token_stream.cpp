@@ -201,6 +201,8 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
     out.push_back(std::move(tok));
   }
   raw_.clear();
+  // The lexer's own EOF token (ListTokenSource cannot make one for an empty list).
+  out.push_back(lexer_->nextToken());
   source_ = std::make_unique<antlr4::ListTokenSource>(std::move(out));
   tokens_ = std::make_unique<antlr4::CommonTokenStream>(source_.get());
   tokens_->fill();

@@ -26,12 +26,12 @@ bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots) {
 
   auto add = [&](diag::FileId file, bool isRoot) -> ast::Module* {
     parse::ParseResult pr = parse::parseFile(file, cx.sources, cx.diags);
-    if (pr.hadErrors) syntaxOk = false;
+    if (pr.hadSyntaxErrors) syntaxOk = false;
     pr.module->isRoot = isRoot;
     ast::Module* m = pr.module.get();
     program.modules.push_back(std::move(pr.module));
     if (m->name.empty()) {
-      if (!pr.hadErrors)
+      if (!pr.hadSyntaxErrors)
         cx.error(diag::Code::E0101, diag::SourceRange::point(file, 0),
                  "file does not start with a module declaration")
             .note({}, "every file starts with 'module NAME', e.g. 'module pingpong'");
