@@ -13,6 +13,7 @@ PACKAGES=(
   catch2                                               # tests (Catch2 v2)
   libcaf-dev                                           # benchmark peer (CAF 0.17)
   python3                                              # test drivers
+  vim emacs-nox nodejs                                 # editor support tests (editors/)
 )
 
 missing=()
@@ -21,6 +22,8 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# npm: Debian ships it as its own package; NodeSource's nodejs bundles it (and conflicts with it).
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
