@@ -175,29 +175,42 @@ class Cell:
     checksum: int = None
     metrics: dict = field(default_factory=dict)
     error: str = None
+    spread: tuple = None  # (fastest, slowest) run
 
 
-def measure(bin_dir, impl, workload, runs, timeout, env):
-    binary = os.path.join(bin_dir, f"{impl.key}_{workload}")
-    if not os.path.exists(binary):
-        return None
-    times, peaks, checksums, metrics = [], [], set(), {}
-    for i in range(runs):
-        results, t, peak_kib, error = run_once(binary, [], timeout, env)
-        if error:
-            return Cell(error=error)
-        if workload not in results or workload not in t:
-            return Cell(error="no RESULT/TIME line")
-        checksums.add(results[workload])
-        times.append(t[workload])
-        peaks.append(peak_kib / 1024.0)
-        for k, v in results.items():
-            if k in METRICS:
-                metrics.setdefault(k, []).append(v)
-    if len(checksums) != 1:
-        return Cell(error=f"checksum varies across runs: {sorted(checksums)}")
-    return Cell(time=statistics.median(times), peak_mib=statistics.median(peaks), checksum=checksums.pop(),
-                metrics={k: statistics.median(v) for k, v in metrics.items()})
+def measure(bin_dir, impls, workload, runs, timeout, env):
+    """Runs every implementation's binary `runs` times, interleaved (a, b, a, b, ...) so that load
+    from elsewhere on a shared machine hits all of them alike. Returns {impl key: Cell or None}."""
+    binaries = {i.key: os.path.join(bin_dir, f"{i.key}_{workload}") for i in impls}
+    live = {k for k, b in binaries.items() if os.path.exists(b)}
+    cells = {i.key: None for i in impls}
+    samples = {k: {"times": [], "peaks": [], "checksums": set(), "metrics": {}} for k in live}
+    for _ in range(runs):
+        for key in sorted(live, key=lambda k: [i.key for i in impls].index(k)):
+            results, t, peak_kib, error = run_once(binaries[key], [], timeout, env)
+            if not error and (workload not in results or workload not in t):
+                error = "no RESULT/TIME line"
+            if error:
+                cells[key] = Cell(error=error)
+                live.discard(key)
+                continue
+            s = samples[key]
+            s["checksums"].add(results[workload])
+            s["times"].append(t[workload])
+            s["peaks"].append(peak_kib / 1024.0)
+            for k, v in results.items():
+                if k in METRICS:
+                    s["metrics"].setdefault(k, []).append(v)
+    for key in live:
+        s = samples[key]
+        if len(s["checksums"]) != 1:
+            cells[key] = Cell(error=f"checksum varies across runs: {sorted(s['checksums'])}")
+            continue
+        cells[key] = Cell(time=statistics.median(s["times"]), peak_mib=statistics.median(s["peaks"]),
+                          checksum=next(iter(s["checksums"])),
+                          metrics={k: statistics.median(v) for k, v in s["metrics"].items()},
+                          spread=(min(s["times"]), max(s["times"])))
+    return cells
 
 
 def fmt_time(cell):
@@ -205,6 +218,8 @@ def fmt_time(cell):
         return "—"
     if cell.error:
         return f"**{cell.error}**"
+    if cell.spread and cell.spread[0] != cell.spread[1]:
+        return f"{cell.time:.3f} ({cell.spread[0]:.3g}–{cell.spread[1]:.3g})"
     return f"{cell.time:.3f}"
 
 
@@ -234,7 +249,7 @@ def build_table(impls, table, expected):
     base = impls[0]
     others = impls[1:]
     head = ["workload"]
-    head += [f"{i.label} time (s)" for i in others] + [f"{base.label} time (s)"]
+    head += [f"{i.label} time s (range)" for i in others] + [f"{base.label} time s (range)"]
     head += [f"{i.label}/{base.label}" for i in others]
     head += [f"{i.label} peak MiB" for i in others] + [f"{base.label} peak MiB"]
     head += ["checksum ok"]
@@ -274,8 +289,9 @@ def machine_line(runs, threads):
     except OSError:
         commit = "?"
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"Measured {when} at commit {commit} on {os.cpu_count()} CPUs ({cpu}), "
-            f"{threads} scheduler threads, median of {runs} runs.")
+            f"{threads} scheduler threads, median of {runs} interleaved runs; load average before: {load}.")
 
 
 def write_doc(path, block):
@@ -315,18 +331,18 @@ def main():
         bin_dir = configure_and_build(a.build_dir, a.jobs, impls)
 
     env = dict(os.environ, FND_BENCH_THREADS=str(a.threads))
+    header = machine_line(a.runs, a.threads)
     table, expected = {}, {}
     for workload, exp in workloads:
         expected[workload] = exp
-        table[workload] = {}
-        for impl in impls:
-            log(f"== {impl.key} {workload}")
-            cell = measure(bin_dir, impl, workload, a.runs, a.timeout, env)
+        log(f"== {workload}")
+        table[workload] = measure(bin_dir, impls, workload, a.runs, a.timeout, env)
+        for key, cell in table[workload].items():
             if cell is not None and cell.error is None:
-                log(f"   {cell.time:.3f} s, {cell.peak_mib:.1f} MiB, checksum {cell.checksum}")
-            table[workload][impl.key] = cell
+                log(f"   {key}: {cell.time:.3f} s ({cell.spread[0]:.3f}-{cell.spread[1]:.3f}), "
+                    f"{cell.peak_mib:.1f} MiB, checksum {cell.checksum}")
 
-    block = machine_line(a.runs, a.threads) + "\n\n" + build_table(impls, table, expected)
+    block = header + "\n\n" + build_table(impls, table, expected)
     print(block)
     if a.write_doc:
         write_doc(os.path.join(ROOT, "docs", "performance.md"), block)
