@@ -115,7 +115,7 @@ void Gen::actorMethods(Code& c, const ActorDecl& a) {
     c.open("void " + n + "::on_start()");
     for (std::size_t i = 0; i < everies.size(); ++i)
       c.line("this->every(" + topExpr(*everies[i]->interval) + ", Every" + std::to_string(i) + "{});  " +
-             from(everies[i]->range).substr(3));
+             from(everies[i]->range));
     if (start && start->body) block(c, *start->body);
     c.close();
   }
