@@ -9,6 +9,9 @@ Result<void> Registry::add(const std::string& name, const Pid& pid) {
   if (!pid.alive()) return Error(errc::noproc, "cannot register " + name + ": " + pid.to_string() + " is dead");
   auto it = names_.find(name);
   if (it != names_.end()) {
+    // Idempotent for the holder itself: a nested supervisor registers its own name, and its parent
+    // registers the same name for the child it started.
+    if (it->second == pid) return ok();
     if (it->second.alive())
       return Error(errc::name_taken, "name '" + name + "' is taken by " + it->second.to_string())
           .with("name", name)
