@@ -1,5 +1,6 @@
 #include "diag/diagnostic.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -33,13 +34,8 @@ void DiagnosticEngine::emit(Diagnostic d) {
   if (d.severity == Severity::Warning && werror_) d.severity = Severity::Error;
   if (d.severity == Severity::Error) ++errors_;
   else ++warnings_;
-  all_.push_back(d);
-  if (format_ == OutputFormat::Text) renderText(d);
-  if (errorLimit_ != 0 && errors_ >= errorLimit_) {
-    limitReached_ = true;
-    if (format_ == OutputFormat::Text)
-      out_ << "fatal: too many errors emitted, stopping now (limit " << errorLimit_ << ")\n";
-  }
+  all_.push_back(std::move(d));
+  if (errorLimit_ != 0 && errors_ >= errorLimit_) limitReached_ = true;
 }
 
 void DiagnosticEngine::renderLocation(SourceRange r, const char* label, const std::string& msg,
@@ -59,11 +55,32 @@ void DiagnosticEngine::renderLocation(SourceRange r, const char* label, const st
   out_ << '\n';
 }
 
+namespace {
+// The line as printable text: bytes that are not valid UTF-8 become '?' (same width, so the caret
+// still lines up).
+std::string printable(std::string_view in) {
+  std::string s(in);
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      s[i++] = '?';
+      continue;
+    }
+    i += len;
+  }
+  return s;
+}
+}  // namespace
+
 void DiagnosticEngine::renderSnippet(SourceRange r) {
   if (!r.valid()) return;
   LineCol begin = sources_.lineCol(r.file, r.begin);
   std::string_view line = sources_.lineText(r.file, begin.line);
-  out_ << line << '\n';
+  out_ << printable(line) << '\n';
   // Underline from the caret to the end of the range, clipped to this line.
   std::uint32_t lineBegin = sources_.lineStart(r.file, begin.line);
   std::uint32_t lineEnd = lineBegin + static_cast<std::uint32_t>(line.size());
@@ -102,9 +119,16 @@ nlohmann::json locationJson(const SourceManager& sm, SourceRange r) {
 void DiagnosticEngine::flush() {
   if (flushed_) return;
   flushed_ = true;
+  // Passes find problems in their own order; users read files top to bottom.
+  std::vector<const Diagnostic*> sorted;
+  for (const Diagnostic& d : all_) sorted.push_back(&d);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    return std::make_pair(a->range.file, a->range.begin) < std::make_pair(b->range.file, b->range.begin);
+  });
   if (format_ == OutputFormat::Json) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const Diagnostic& d : all_) {
+    for (const Diagnostic* dp : sorted) {
+      const Diagnostic& d = *dp;
       nlohmann::json j;
       j["severity"] = d.severity == Severity::Error ? "error" : "warning";
       j["code"] = std::string(codeName(d.code));
@@ -123,6 +147,8 @@ void DiagnosticEngine::flush() {
     out_ << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
+  for (const Diagnostic* d : sorted) renderText(*d);
+  if (limitReached_) out_ << "fatal: too many errors emitted, stopping now (limit " << errorLimit_ << ")\n";
   if (errors_ == 0 && warnings_ == 0) return;
   auto plural = [](unsigned n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");

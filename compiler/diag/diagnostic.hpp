@@ -2,6 +2,7 @@
 //  - clang-style text (`file:line:col: error: message [E0102]`, the source line, a caret/tilde
 //    underline, then `note:`s) or JSON (`--diagnostics=json`, one array of objects on flush()).
 //  - stable codes from diag/codes.def; -Werror; an error limit; identical repeats are dropped.
+//  - output is written by flush(), sorted by position (passes report in pass order).
 // Passes avoid cascades themselves (the Error type, Cap'n Proto-style "hadErrors" on nodes); the
 // engine only adds a last guard: nothing is reported after the error limit.
 #pragma once
@@ -80,8 +81,8 @@ class DiagnosticEngine {
 
   // Emits a finished diagnostic (used by DiagBuilder).
   void emit(Diagnostic d);
-  // JSON mode: writes the array. Text mode: writes the "N errors generated." summary if any.
-  // Idempotent.
+  // Writes everything reported, sorted by file and position: JSON mode one document, text mode
+  // each diagnostic and then the "N errors generated." summary if any. Idempotent.
   void flush();
 
   unsigned errorCount() const { return errors_; }

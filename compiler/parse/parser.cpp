@@ -70,7 +70,8 @@ std::string describeExpected(const antlr4::misc::IntervalSet& set, const antlr4:
 // same line are nearly always consequences of the first).
 class ErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
-  ErrorStrategy(TokenizedText& text, diag::DiagnosticEngine& diags) : text_(text), diags_(diags) {}
+  ErrorStrategy(TokenizedText& text, diag::DiagnosticEngine& diags)
+      : text_(text), diags_(diags), reportedLines_(text.errorLines()) {}
   bool hadErrors = false;
   const std::set<std::uint32_t>& reportedLines() const { return reportedLines_; }
 

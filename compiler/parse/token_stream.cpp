@@ -142,6 +142,10 @@ std::string describeChar(const std::string& text) {
 }  // namespace
 
 void TokenizedText::filter(diag::DiagnosticEngine& diags) {
+  auto noteLine = [&](const antlr4::Token* t) {
+    diag::SourceRange r = range(t);
+    errorLines_.insert(diags.sources().lineCol(r.file, r.begin).line);
+  };
   std::vector<std::unique_ptr<antlr4::Token>> out;
   out.reserve(raw_.size());
   std::vector<std::size_t> nesting;  // open brackets: LPAREN, LBRACK, LBRACE
@@ -153,6 +157,7 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
       case FndLexer::BAD_CHAR:
         diags.error(diag::Code::E0002, range(tok.get()),
                     "invalid character " + describeChar(tok->getText()) + " in source");
+        noteLine(tok.get());
         hadErrors_ = true;
         continue;
       case FndLexer::UNTERMINATED_COMMENT:
@@ -163,6 +168,7 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
         diag::SourceRange r = range(tok.get());
         diags.error(diag::Code::E0003, diag::SourceRange{r.file, r.begin, r.begin + 1},
                     "missing terminating '\"' character");
+        noteLine(tok.get());
         hadErrors_ = true;
         auto fixed = std::make_unique<antlr4::CommonToken>(tok.get());
         fixed->setType(FndLexer::STRING);

@@ -5,6 +5,7 @@
 #include <antlr4-runtime.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ class TokenizedText {
 
   antlr4::CommonTokenStream& tokens() { return *tokens_; }
   bool hadErrors() const { return hadErrors_; }
+  // Lines with a lexical error (the parser reports nothing more there).
+  const std::set<std::uint32_t>& errorLines() const { return errorLines_; }
   diag::FileId file() const { return file_; }
 
   // Byte range of a token / of a parse-tree node in the file.
@@ -36,6 +39,7 @@ class TokenizedText {
   diag::FileId file_;
   std::uint32_t base_;
   bool hadErrors_ = false;
+  std::set<std::uint32_t> errorLines_;
   std::vector<std::uint32_t> cpToByte_;  // code point index -> byte offset (relative to base)
   std::unique_ptr<antlr4::ANTLRInputStream> input_;
   std::unique_ptr<gen::FndLexer> lexer_;

@@ -48,7 +48,7 @@ bool terminates(const Stmt& s) {
       return true;
     case StmtKind::Expr: {
       auto& e = *s.as<ExprStmt>().expr;
-      if (!e.is<CallExpr>()) return false;
+      if (!e.is<CallExpr>() || !e.type || e.type->isError()) return false;
       Builtin b = e.as<CallExpr>().builtin;
       return b == Builtin::Crash || b == Builtin::Shutdown;
     }

@@ -23,7 +23,7 @@ def run(fndc, path):
         args = first[len("// fndc-args:"):].split()
     proc = subprocess.run([os.path.abspath(fndc), "check", *args, name], cwd=directory,
                           capture_output=True, timeout=60)
-    return proc.returncode, proc.stdout.decode() + proc.stderr.decode()
+    return proc.returncode, proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
 
 
 def main():

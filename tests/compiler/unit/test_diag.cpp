@@ -42,16 +42,18 @@ TEST_CASE("tabs are kept in the caret line so the caret lines up", "[diag]") {
   std::ostringstream out;
   DiagnosticEngine d(sm, out);
   d.error(Code::E0102, SourceRange{f, 1, 2}, "m");
+  d.flush();
   CHECK(out.str().find("\tx = 1\n\t^\n") != std::string::npos);
 }
 
-TEST_CASE("-Werror turns warnings into errors and says so", "[diag]") {
+TEST_CASE("Werror mode turns warnings into errors and says so", "[diag]") {
   SourceManager sm;
   FileId f = sm.addBuffer("a.fnd", "x\n");
   std::ostringstream out;
   DiagnosticEngine d(sm, out);
   d.setWarningsAsErrors(true);
   d.warning(Code::W0001, SourceRange{f, 0, 1}, "code will never be executed");
+  d.flush();
   CHECK(d.errorCount() == 1);
   CHECK(d.warningCount() == 0);
   CHECK(out.str().rfind("a.fnd:1:1: error: code will never be executed [W0001, -Werror]\n", 0) == 0);
@@ -68,6 +70,7 @@ TEST_CASE("identical diagnostics are reported once; the error limit stops output
   CHECK(d.errorCount() == 1);
   for (int i = 0; i < 10; ++i) d.error(Code::E0102, SourceRange{f, 1, 2}, "n" + std::to_string(i));
   CHECK(d.errorCount() == 3);
+  d.flush();
   CHECK(out.str().find("too many errors emitted") != std::string::npos);
 }
 
@@ -86,7 +89,8 @@ TEST_CASE("JSON output is one document with codes, ranges and notes", "[diag]") 
   CHECK(j["errors"] == 1);
   CHECK(j["warnings"] == 1);
   REQUIRE(j["diagnostics"].size() == 2);
-  auto& e = j["diagnostics"][0];
+  CHECK(j["diagnostics"][0]["code"] == "W0003");  // sorted by position
+  auto& e = j["diagnostics"][1];
   CHECK(e["code"] == "E0201");
   CHECK(e["severity"] == "error");
   CHECK(e["location"]["line"] == 2);
@@ -94,6 +98,17 @@ TEST_CASE("JSON output is one document with codes, ranges and notes", "[diag]") 
   CHECK(e["location"]["end_column"] == 10);
   CHECK(e["notes"][0]["message"] == "declared here");
   CHECK(e["notes"][0]["location"]["line"] == 1);
+}
+
+TEST_CASE("output is sorted by file and position", "[diag]") {
+  SourceManager sm;
+  FileId f = sm.addBuffer("a.fnd", "one\ntwo\n");
+  std::ostringstream out;
+  DiagnosticEngine d(sm, out);
+  d.error(Code::E0102, SourceRange{f, 4, 7}, "second");
+  d.error(Code::E0102, SourceRange{f, 0, 3}, "first");
+  d.flush();
+  CHECK(out.str().find("first") < out.str().find("second"));
 }
 
 TEST_CASE("every code has a name and a title", "[diag]") {
