@@ -1,0 +1,238 @@
+;;; fnd-mode.el --- Major mode for Foundation (.fnd) files  -*- lexical-binding: t; -*-
+
+;; @@header@@
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "25.1"))
+;; Keywords: languages
+;; URL: https://github.com/foundation/fnd (editors/emacs)
+
+;;; Commentary:
+
+;; Font lock, indentation and comment support for Foundation's `.fnd' files:
+;; messages, actors, supervisors and societies, with a small handler language.
+;;
+;;   (add-to-list 'load-path "/path/to/fnd/editors/emacs")
+;;   (require 'fnd-mode)
+;;
+;; `.fnd' files then open in `fnd-mode'.  Indentation is one `fnd-indent-offset'
+;; per open bracket; `M-;' comments with `//'.
+
+;;; Code:
+
+(defgroup fnd nil
+  "Foundation (.fnd) files."
+  :group 'languages
+  :prefix "fnd-")
+
+(defcustom fnd-indent-offset 2
+  "Indentation of a block (or a bracketed continuation) in `fnd-mode'."
+  :type 'integer
+  :safe #'integerp)
+
+;; The word lists come from the lexer rules of grammar/Fnd.g4 (see editors/keywords/).
+(defconst fnd-keywords
+  '(@@elisp:declaration,member,binding,control,action,operator,other@@)
+  "Keywords of the .fnd language (all but types, constants and self/sender).")
+
+(defconst fnd-types '(@@elisp:type@@)
+  "Built-in type names.")
+
+(defconst fnd-constants '(@@elisp:constant@@)
+  "Literal keywords.")
+
+(defconst fnd-variables '(@@elisp:variable@@)
+  "Keywords that name the current process or the sender of the current message.")
+
+(defconst fnd-builtins '(@@elisp:builtins@@)
+  "Built-in functions (from the compiler's table).")
+
+(defconst fnd-duration-units '(@@elisp:units@@)
+  "Suffixes of duration literals such as `10s'.")
+
+(defface fnd-number-face '((t :inherit font-lock-constant-face))
+  "Face for numbers and durations in `fnd-mode'.")
+
+(defface fnd-escape-face '((t :inherit font-lock-constant-face))
+  "Face for escapes (and `{{' `}}') in strings in `fnd-mode'.")
+
+(defface fnd-interpolation-face '((t :inherit font-lock-variable-name-face))
+  "Face for `{expr}' interpolations in strings in `fnd-mode'.")
+
+(defface fnd-error-face '((t :inherit error))
+  "Face for what the compiler's lexer rejects in `fnd-mode'.")
+
+(defvar fnd-mode-syntax-table
+  (let ((st (make-syntax-table)))
+    (modify-syntax-entry ?_ "_" st)
+    ;; `//' line comments and `/* */' block comments (which do not nest).
+    (modify-syntax-entry ?/ ". 124b" st)
+    (modify-syntax-entry ?* ". 23" st)
+    (modify-syntax-entry ?\n "> b" st)
+    (modify-syntax-entry ?\" "\"" st)
+    (modify-syntax-entry ?\\ "\\" st)
+    (modify-syntax-entry ?' "." st)
+    (dolist (c '(?+ ?- ?= ?< ?> ?% ?! ?& ?| ?: ?\; ?, ?.))
+      (modify-syntax-entry c "." st))
+    st)
+  "Syntax table for `fnd-mode'.")
+
+(defun fnd--in-code-p (pos)
+  "Non-nil if POS is outside strings and comments."
+  (let ((ppss (save-excursion (syntax-ppss pos))))
+    (not (or (nth 3 ppss) (nth 4 ppss)))))
+
+(defun fnd--in-string-p (pos)
+  "Non-nil if POS is inside a string."
+  (nth 3 (save-excursion (syntax-ppss pos))))
+
+(defun fnd--syntax-propertize (start end)
+  "A string never spans a line: end unterminated strings at the line's end.
+Scans the quotes between START and END."
+  (remove-text-properties start end '(fnd-unterminated nil))
+  (goto-char start)
+  (while (re-search-forward "\"" end t)
+    (let ((open (match-beginning 0)))
+      (when (fnd--in-code-p open)
+        ;; An opening quote: find its closing quote on this line, as the lexer does.
+        (let ((closed nil))
+          (while (and (not closed) (not (eolp)))
+            (cond ((eq (char-after) ?\\)
+                   (forward-char (if (memq (char-after (1+ (point))) '(?\n nil)) 1 2)))
+                  ((eq (char-after) ?\") (setq closed t) (forward-char 1))
+                  (t (forward-char 1))))
+          (unless closed
+            (put-text-property open (1+ open) 'syntax-table (string-to-syntax "|"))
+            (put-text-property open (1+ open) 'fnd-unterminated t)
+            (when (< (point) (point-max))
+              (put-text-property (point) (1+ (point)) 'syntax-table (string-to-syntax "|")))))))))
+
+(defun fnd--match-in-string (regexp limit)
+  "Search for REGEXP before LIMIT inside (terminated) strings."
+  (let (found)
+    (while (and (not found) (re-search-forward regexp limit t))
+      (let ((ppss (save-excursion (syntax-ppss (match-beginning 0)))))
+        (when (and (eq (nth 3 ppss) ?\")
+                   (not (get-text-property (nth 8 ppss) 'fnd-unterminated)))
+          (setq found t))))
+    found))
+
+(defun fnd--match-escape (limit)
+  "Font-lock matcher for valid escapes and `{{' `}}' before LIMIT."
+  (fnd--match-in-string "\\\\[ntr0\\\\\"]\\|{{\\|}}" limit))
+
+(defun fnd--match-bad-escape (limit)
+  "Font-lock matcher for invalid escapes before LIMIT."
+  (fnd--match-in-string "\\\\[^ntr0\\\\\"\n]" limit))
+
+(defun fnd--match-interpolation (limit)
+  "Font-lock matcher for `{expr}' in strings before LIMIT; group 1 is an empty one."
+  (let (found)
+    (while (and (not found) (fnd--match-in-string "{{\\|}}\\|{" limit))
+      (when (equal (match-string 0) "{")
+        (let ((beg (match-beginning 0)) (depth 1))
+          (while (and (> depth 0) (< (point) limit)
+                      (not (memq (char-after) '(?\" ?\n))))
+            (cond ((eq (char-after) ?{) (setq depth (1+ depth)))
+                  ((eq (char-after) ?}) (setq depth (1- depth))))
+            (forward-char 1))
+          (let ((empty (string-match-p "\\`{[ \t]*}\\'" (buffer-substring beg (point)))))
+            (set-match-data (if empty (list beg (point) beg (point)) (list beg (point))))
+            (setq found t)))))
+    found))
+
+(defun fnd--match-bad-char (limit)
+  "Font-lock matcher for characters the lexer rejects (outside strings and comments)."
+  (let (found)
+    (while (and (not found)
+                (re-search-forward "[^][ \t\r\n(){},:;.<>=+*/%\"A-Za-z0-9_-]\\|!\\(?:[^=]\\|$\\)" limit t))
+      (goto-char (1+ (match-beginning 0)))
+      (when (fnd--in-code-p (match-beginning 0))
+        (set-match-data (list (match-beginning 0) (1+ (match-beginning 0))))
+        (setq found t)))
+    found))
+
+(defun fnd--match-unterminated (limit)
+  "Font-lock matcher for strings with no closing quote before LIMIT."
+  (let ((pos (text-property-any (point) limit 'fnd-unterminated t)))
+    (when pos
+      (goto-char pos)
+      (set-match-data (list pos (line-end-position)))
+      (goto-char (line-end-position))
+      t)))
+
+(defconst fnd-name-re "\\(?:\\sw\\|\\s_\\)+")
+
+(defvar fnd-font-lock-keywords
+  `(;; Declarations name what follows them.
+    (,(concat "\\_<\\(?:@@kw:module@@\\|@@kw:import@@\\)\\_>[ \t]+\\(" fnd-name-re "\\(?:\\." fnd-name-re "\\)*\\)")
+     1 font-lock-constant-face)
+    (,(concat "\\_<\\(?:@@kw:message@@\\|@@kw:actor@@\\|@@kw:supervisor@@\\|@@kw:society@@\\|@@kw:main@@\\|@@kw:spawn@@\\)\\_>[ \t]+\\("
+              fnd-name-re "\\)")
+     1 font-lock-type-face)
+    (,(concat "\\_<\\(?:@@kw:param@@\\|@@kw:state@@\\|@@kw:child@@\\)\\_>[ \t]+\\(" fnd-name-re "\\)")
+     1 font-lock-variable-name-face)
+    (,(concat "\\_<@@kw:on@@\\_>[ \t]+\\([a-z_]" fnd-name-re "\\)") 1 font-lock-function-name-face)
+    ;; Society members: `role: Actor x 5'.
+    ("^[ \t]*\\([a-z_][A-Za-z0-9_]*\\)[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
+     (1 font-lock-variable-name-face) (2 font-lock-builtin-face))
+    (,(regexp-opt fnd-keywords 'symbols) . font-lock-keyword-face)
+    (,(regexp-opt fnd-types 'symbols) . font-lock-type-face)
+    (,(regexp-opt fnd-constants 'symbols) . font-lock-constant-face)
+    (,(regexp-opt fnd-variables 'symbols) . font-lock-builtin-face)
+    (,(concat (regexp-opt fnd-builtins 'symbols) "[ \t]*(") 1 font-lock-builtin-face)
+    ;; Numbers, as the FLOAT, INT (hex) and DURATION lexer rules.
+    ("\\_<[0-9][0-9_]*\\(?:\\.[0-9][0-9_]*\\(?:[eE][+-]?[0-9][0-9_]*\\)?\\|[eE][+-]?[0-9][0-9_]*\\)"
+     . 'fnd-number-face)
+    ("\\_<0x[0-9a-fA-F][0-9a-fA-F_]*" . 'fnd-number-face)
+    (,(concat "\\_<[0-9][0-9_]*" (regexp-opt fnd-duration-units)) . 'fnd-number-face)
+    ("\\_<[0-9][0-9_]*" . 'fnd-number-face)
+    ;; Capitalised names are messages, actors and other types.
+    ("\\_<[A-Z][A-Za-z0-9_]*\\_>" . font-lock-type-face)
+    ("\\_<\\([a-z_][A-Za-z0-9_]*\\)[ \t]*(" 1 font-lock-function-name-face)
+    ;; Inside strings.
+    (fnd--match-interpolation (0 'fnd-interpolation-face t) (1 'fnd-error-face t t))
+    (fnd--match-escape 0 'fnd-escape-face t)
+    (fnd--match-bad-escape 0 'fnd-error-face t)
+    (fnd--match-unterminated 0 'fnd-error-face t)
+    (fnd--match-bad-char 0 'fnd-error-face t))
+  "Font-lock rules for `fnd-mode'.")
+
+(defun fnd-indent-line ()
+  "Indent the current line: one `fnd-indent-offset' per open bracket.
+Lines inside block comments keep their indentation."
+  (interactive)
+  (let* ((ppss (save-excursion (syntax-ppss (line-beginning-position))))
+         (open (nth 1 ppss))
+         (target
+          (cond
+           ((nth 4 ppss) nil)
+           ((null open) 0)
+           (t (let ((closer (save-excursion
+                              (back-to-indentation)
+                              (and (memq (char-after) '(?} ?\) ?\])) t))))
+                (+ (save-excursion (goto-char open) (current-indentation))
+                   (if closer 0 fnd-indent-offset)))))))
+    (when target
+      (let ((offset (- (current-column) (current-indentation))))
+        (indent-line-to target)
+        (when (> offset 0) (move-to-column (+ target offset)))))))
+
+;;;###autoload
+(define-derived-mode fnd-mode prog-mode "Fnd"
+  "Major mode for Foundation (.fnd) files."
+  :syntax-table fnd-mode-syntax-table
+  (setq-local comment-start "// ")
+  (setq-local comment-end "")
+  (setq-local comment-start-skip "\\(?://+\\|/\\*+\\)\\s-*")
+  (setq-local syntax-propertize-function #'fnd--syntax-propertize)
+  (setq-local font-lock-defaults '(fnd-font-lock-keywords))
+  (setq-local font-lock-extra-managed-props '(fnd-unterminated))
+  (setq-local indent-line-function #'fnd-indent-line)
+  (setq-local electric-indent-chars (append '(?} ?\) ?\]) electric-indent-chars))
+  (setq-local indent-tabs-mode nil))
+
+;;;###autoload
+(add-to-list 'auto-mode-alist '("\\.fnd\\'" . fnd-mode))
+
+(provide 'fnd-mode)
+;;; fnd-mode.el ends here

@@ -1,0 +1,150 @@
+" Vim syntax file
+" Language:    Foundation (.fnd)
+" Maintainer:  the Foundation project (editors/vim in the fnd repository)
+" @@header@@
+
+if exists("b:current_syntax")
+  finish
+endif
+let s:cpo_save = &cpo
+set cpo&vim
+
+syn case match
+syn iskeyword @,48-57,_
+
+" Keywords, one group per class (the lists come from the lexer rules of grammar/Fnd.g4).
+syn keyword fndDeclaration @@list:declaration@@
+syn keyword fndMember      @@list:member@@
+syn keyword fndBinding     @@list:binding@@
+syn keyword fndControl     @@list:control@@
+syn keyword fndAction      @@list:action@@
+syn keyword fndOperatorWord @@list:operator@@
+syn keyword fndConstant    @@list:constant@@
+syn keyword fndSelf        @@list:variable@@
+syn keyword fndPrimitive   @@list:type@@
+syn keyword fndKeyword     @@list:other@@
+
+" Keywords that name what follows them (a later :syn keyword overrides the generic one above).
+syn keyword fndDeclaration @@kw:module@@ @@kw:import@@ nextgroup=fndNamespace skipwhite
+syn keyword fndDeclaration @@kw:message@@ nextgroup=fndMessageName skipwhite
+syn keyword fndDeclaration @@kw:actor@@ nextgroup=fndActorName skipwhite
+syn keyword fndDeclaration @@kw:supervisor@@ nextgroup=fndSupervisorName skipwhite
+syn keyword fndDeclaration @@kw:society@@ nextgroup=fndSocietyName skipwhite
+syn keyword fndDeclaration @@kw:main@@ nextgroup=fndTypeName skipwhite
+syn keyword fndMember      @@kw:on@@ nextgroup=fndHandlerMessage,fndHandlerEvent skipwhite
+syn keyword fndMember      @@kw:child@@ nextgroup=fndRole skipwhite
+syn keyword fndAction      @@kw:spawn@@ nextgroup=fndActorName skipwhite
+
+syn match fndNamespace      /\<[A-Za-z_]\w*\%(\s*\.\s*[A-Za-z_]\w*\)*/ contained
+syn match fndMessageName    /\<[A-Za-z_]\w*/ contained
+syn match fndActorName      /\<[A-Za-z_]\w*/ contained
+syn match fndSupervisorName /\<[A-Za-z_]\w*/ contained
+syn match fndSocietyName    /\<[A-Za-z_]\w*/ contained
+syn match fndTypeName       /\<[A-Za-z_]\w*/ contained
+syn match fndHandlerMessage /\<\u\w*/ contained
+syn match fndHandlerEvent   /\<[a-z_]\w*/ contained
+syn match fndRole           /\<[A-Za-z_]\w*/ contained
+
+" Names: `Name {` is a message literal, other capitalised words are types (messages, actors, ...).
+syn match fndType       /\<\u\w*/
+syn match fndMessageLit /\<\u\w*\ze\s*{/
+" `name: value` settings at the start of a line (actor, supervisor and society bodies).
+syn match fndSetting    /^\s*\zs[a-z_]\w*\ze\s*:\s*[^=]/
+" Society members: `role: Actor(args) x 5`.
+syn match fndMemberLine /^\s*[a-z_]\w*\s*:\s*\u\w*\%(\s*(.*)\)\=\s\+x\s\+\d/ contains=fndMemberRole,fndType,fndMultiplier,fndNumber,fndParens transparent
+syn match fndMemberRole /^\s*\zs[a-z_]\w*\ze\s*:/ contained
+syn match fndMultiplier /\<x\ze\s\+\d/ contained
+
+" Calls.
+syn match fndFunction /\<[a-z_]\w*\ze\s*(/
+syn match fndBuiltin  /\<\%(@@vimalt:builtins@@\)\ze\s*(/
+syn match fndMethod   /\.\s*\zs[a-z_]\w*\ze\s*(/
+
+" Numbers, as the FLOAT, INT and DURATION lexer rules (units from DURATION).
+syn match fndNumber   /\<\d[0-9_]*/
+syn match fndNumber   /\<0x\x[0-9a-fA-F_]*/
+syn match fndDuration /\<\d[0-9_]*\%(@@vimalt:units@@\)/ contains=fndUnit
+syn match fndUnit     /\a\+/ contained
+syn match fndFloat    /\<\d[0-9_]*\.\d[0-9_]*\%([eE][+-]\=\d[0-9_]*\)\=/
+syn match fndFloat    /\<\d[0-9_]*[eE][+-]\=\d[0-9_]*/
+
+" Operators and punctuation.
+syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
+syn match fndDelimiter /[,:;.]/
+
+" Anything the lexer does not know is an error (BAD_CHAR).
+syn match fndError /[^ \t\r\n(){}\[\],:;.<>=+\-*\/%"A-Za-z0-9_]\|!\ze[^=]\|!$/
+
+" Strings: escapes, {{ }} for braces, {expr} interpolations; no string spans a line.
+syn region fndString matchgroup=fndQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ end=/$/ oneline contains=fndInterpolation,fndBraceEscape,fndEmptyInterp,fndStrayBrace,fndEscape,fndBadEscape,@Spell
+syn match fndUnterminated /"\%(\\[^\n]\|[^"\\]\)*\%(\\\)\=$/
+syn region fndInterpolation matchgroup=fndInterpDelim start=/{/ end=/}/ end=/\ze"/ contained contains=@fndExpr,fndInterpBraces
+syn region fndInterpBraces start=/{/ end=/}/ end=/\ze"/ contained transparent contains=@fndExpr,fndInterpBraces
+syn match fndStrayBrace  /}/ contained
+syn match fndEmptyInterp /{[ \t]*}/ contained
+syn match fndBraceEscape /{{\|}}/ contained
+syn match fndBadEscape   /\\./ contained
+syn match fndEscape      /\\[ntr0\\"]/ contained
+
+syn cluster fndExpr contains=fndDeclaration,fndMember,fndBinding,fndControl,fndAction,fndOperatorWord,fndConstant,fndSelf,fndPrimitive,fndKeyword,fndType,fndMessageLit,fndFunction,fndBuiltin,fndMethod,fndNumber,fndDuration,fndFloat,fndOperator,fndDelimiter,fndError,fndParens
+
+syn region fndParens matchgroup=fndDelimiter start=/(/ end=/)/ transparent contains=TOP
+syn region fndBlock  start=/{/ end=/}/ transparent fold contains=TOP
+
+" Comments (block comments do not nest).
+syn keyword fndTodo TODO FIXME XXX NOTE contained
+syn region fndComment      start=+//+ end=+$+ keepend contains=fndTodo,@Spell
+syn region fndBlockComment start=+/\*+ end=+\*/+ fold contains=fndTodo,@Spell
+
+syn sync fromstart
+
+hi def link fndDeclaration    Structure
+hi def link fndMember         StorageClass
+hi def link fndBinding        StorageClass
+hi def link fndControl        Conditional
+hi def link fndAction         Statement
+hi def link fndOperatorWord   Operator
+hi def link fndConstant       Boolean
+hi def link fndSelf           Special
+hi def link fndPrimitive      Type
+hi def link fndKeyword        Keyword
+hi def link fndNamespace      Include
+hi def link fndMessageName    Typedef
+hi def link fndActorName      Typedef
+hi def link fndSupervisorName Typedef
+hi def link fndSocietyName    Typedef
+hi def link fndTypeName       Type
+hi def link fndHandlerMessage Type
+hi def link fndHandlerEvent   Function
+hi def link fndRole           Identifier
+hi def link fndMemberRole     Identifier
+hi def link fndMultiplier     Operator
+hi def link fndSetting        Label
+hi def link fndType           Type
+hi def link fndMessageLit     Type
+hi def link fndFunction       Function
+hi def link fndBuiltin        Function
+hi def link fndMethod         Function
+hi def link fndNumber         Number
+hi def link fndDuration       Number
+hi def link fndUnit           Number
+hi def link fndFloat          Float
+hi def link fndOperator       Operator
+hi def link fndDelimiter      Delimiter
+hi def link fndString         String
+hi def link fndQuote          String
+hi def link fndInterpDelim    Delimiter
+hi def link fndEscape         SpecialChar
+hi def link fndBraceEscape    SpecialChar
+hi def link fndBadEscape      Error
+hi def link fndStrayBrace     Error
+hi def link fndEmptyInterp    Error
+hi def link fndUnterminated   Error
+hi def link fndError          Error
+hi def link fndTodo           Todo
+hi def link fndComment        Comment
+hi def link fndBlockComment   Comment
+
+let b:current_syntax = "fnd"
+let &cpo = s:cpo_save
+unlet s:cpo_save
