@@ -269,11 +269,15 @@ std::string Gen::spawn(const SpawnExpr& s) {
       captures.push_back(v + " = " + (e ? topExpr(*e) : type(a.params[i]->type) + "{}"));
       args.push_back(v);
     }
-    std::string opts = spawnOptions(a);
-    if (!opts.empty()) args.insert(args.begin(), opts);
+    std::string setOpts;
+    if (a.mailbox.bounded)
+      setOpts += "o.mailbox = {" + std::to_string(a.mailbox.capacity) + ", fnd::OverflowPolicy::" +
+                 (a.mailbox.overflow == Overflow::DropOldest ? "drop_oldest" : "drop_newest") + "}; ";
+    if (a.trapExit) setOpts += "o.trap_exit = true; ";
+    args.insert(args.begin(), "o");
     return "fnd::lang::pool_spawn(*this, " + quote(s.start.supervisor->name.name) + ", [" + join(captures) +
-           "](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return ctx." +
-           (opts.empty() ? "spawn<" : "spawn_opt<") + actorName(a) + ">(" + join(args) + "); })";
+           "](fnd::Context& ctx, fnd::SpawnOptions o) { " + setOpts + "return ctx.spawn_opt<" + actorName(a) + ">(" +
+           join(args) + "); })";
   }
   return "fnd::Ref(" + spawnCall(s.start, "this->") + ")";
 }

@@ -54,7 +54,7 @@ void Gen::supervisorDef(Code& c, const SupervisorDecl& s) {
     c.line(from(ch->range).substr(0, 3) + "child " + ch->name.name + ": " + st.target.name);
     if (s.strategy == Strategy::SimpleOneForOne) {
       // The template: each `spawn` supplies how to start the child.
-      c.line("spec.children.push_back(fnd::lang::pool_template(" + id + ", " + restartName(ch->restart) + "));");
+      c.line("spec.children.push_back(fnd::lang::pool_template(" + std::string(restartName(ch->restart)) + "));");
       continue;
     }
     switch (st.targetKind) {

@@ -2,6 +2,8 @@
 #include "fnd/lang/supervision.hpp"
 
 #include <any>
+#include <atomic>
+#include <memory>
 #include <map>
 #include <mutex>
 
@@ -21,14 +23,26 @@ fnd::ChildSpec supervisor_child(const std::string& parent, std::string id, fnd::
   return fnd::supervisor_child(std::move(id), std::move(spec));
 }
 
-fnd::ChildSpec pool_template(std::string id, fnd::Restart restart) {
+namespace {
+// What a pool's start_child carries (ChildContext::args()).
+struct PoolRequest {
+  PoolStart start;
+  fnd::Pid first;                              // spawned by the caller, adopted on the first start
+  std::shared_ptr<std::atomic<bool>> adopted;  // set once the first start ran
+};
+}  // namespace
+
+fnd::ChildSpec pool_template(fnd::Restart restart) {
   fnd::ChildSpec c;
-  c.id = std::move(id);
+  c.id = "";
   c.restart = restart;
   c.start = [](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> {
-    const auto* start = std::any_cast<PoolStart>(&ctx.args());
-    if (!start || !*start) return fnd::Error(fnd::errc::badarg, "pool child started without arguments");
-    return (*start)(ctx);
+    const auto* req = std::any_cast<PoolRequest>(&ctx.args());
+    if (!req || !req->start) return fnd::Error(fnd::errc::badarg, "pool child started without arguments");
+    if (!req->adopted->exchange(true) && req->first.alive()) return req->first;
+    fnd::SpawnOptions opts;
+    opts.link_to = ctx.supervisor();
+    return req->start(ctx.supervisor_process(), opts);
   };
   return c;
 }
@@ -52,9 +66,17 @@ fnd::Ref pool_spawn(Actor& self, std::string_view decl, PoolStart start) {
   }
   fnd::Pid sup = instance.empty() ? fnd::Pid() : self.whereis(instance);
   if (sup.is_null()) self.crash(fnd::Error(fnd::errc::noproc, "spawn: pool " + std::string(decl) + " is not running"));
-  auto r = fnd::start_child(self.node(), sup, std::any(std::move(start)));
-  if (!r) self.crash(r.error());
-  return fnd::Ref(*r);
+  fnd::SpawnOptions opts;
+  opts.link_to = sup;
+  fnd::Pid child = start(self, opts);
+  if (child.is_null()) self.crash(fnd::Error(fnd::errc::start_failed, "spawn: a child of pool " + std::string(decl) + " failed to start"));
+  PoolRequest req{std::move(start), child, std::make_shared<std::atomic<bool>>(false)};
+  // start_child blocks its caller: a fiber may block, an actor handler must not.
+  self.spawn_fiber([sup, req = std::move(req)](fnd::Process& p) {
+    auto r = fnd::start_child(p.node(), sup, std::any(req));
+    if (!r) fnd::log::warning("spawn: the pool supervisor did not adopt its child: " + r.error().to_string());
+  });
+  return fnd::Ref(child);
 }
 
 }  // namespace fnd::lang
