@@ -37,13 +37,23 @@ class Impl:
     key: str  # binary prefix without the underscore: <key>_<workload>
     label: str  # column heading
     cmake_args: list = field(default_factory=list)  # what the build needs to produce its binaries
+    sources: str = None  # folder under bench/ whose presence (non-empty) enables this implementation
+    compare_to: str = None  # key of another implementation it also gets a ratio column against
+
+    def enabled(self):
+        if self.sources is None:
+            return True
+        d = os.path.join(ROOT, "bench", self.sources)
+        return os.path.isdir(d) and any(not n.startswith(".") for n in os.listdir(d))
 
 
 # The first is the baseline every other is divided by.
 IMPLEMENTATIONS = [
     Impl("caf", "CAF"),
     Impl("fnd", "fnd"),
-    # Impl("fndl", ".fnd", ["-DFND_BUILD_COMPILER=ON"]),  # generated from .fnd sources (later)
+    # The same workloads written in .fnd (bench/fnd/<workload>.fnd), built by fndc: appear once the
+    # folder has sources; the build then includes the compiler.
+    Impl("fndl", ".fnd", ["-DFND_BUILD_COMPILER=ON"], sources="fnd", compare_to="fnd"),
 ]
 
 # Workloads in table order, with the checksum their default sizes must give (see bench/README.md).
@@ -251,6 +261,9 @@ def build_table(impls, table, expected):
     head = ["workload"]
     head += [f"{i.label} time s (range)" for i in others] + [f"{base.label} time s (range)"]
     head += [f"{i.label}/{base.label}" for i in others]
+    keys = {i.key for i in impls}
+    extra = [(i, next(j for j in impls if j.key == i.compare_to)) for i in others if i.compare_to in keys]
+    head += [f"{i.label}/{j.label}" for i, j in extra]
     head += [f"{i.label} peak MiB" for i in others] + [f"{base.label} peak MiB"]
     head += ["checksum ok"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
@@ -258,6 +271,7 @@ def build_table(impls, table, expected):
         row = [workload]
         row += [fmt_time(cells[i.key]) for i in others] + [fmt_time(cells[base.key])]
         row += [fmt_ratio(cells[i.key], cells[base.key]) for i in others]
+        row += [fmt_ratio(cells[i.key], cells[j.key]) for i, j in extra]
         row += [fmt_peak(cells[i.key]) for i in others] + [fmt_peak(cells[base.key])]
         row.append(checksum_verdict(cells, expected[workload]))
         lines.append("| " + " | ".join(row) + " |")
@@ -321,7 +335,8 @@ def main():
     p.add_argument("--write-doc", action="store_true", help="replace the table in docs/performance.md")
     a = p.parse_args()
 
-    impls = [i for i in IMPLEMENTATIONS if a.impl is None or i.key in a.impl or i is IMPLEMENTATIONS[0]]
+    impls = [i for i in IMPLEMENTATIONS
+             if i is IMPLEMENTATIONS[0] or (i.enabled() and (a.impl is None or i.key in a.impl))]
     workloads = [(w, e) for w, e in WORKLOADS if a.only is None or w in a.only]
     if a.no_build:
         bin_dir = os.path.join(a.build_dir, "bench-bin")
