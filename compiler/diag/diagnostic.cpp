@@ -80,13 +80,26 @@ void DiagnosticEngine::renderSnippet(SourceRange r) {
   if (!r.valid()) return;
   LineCol begin = sources_.lineCol(r.file, r.begin);
   std::string_view line = sources_.lineText(r.file, begin.line);
-  out_ << printable(line) << '\n';
-  // Underline from the caret to the end of the range, clipped to this line.
   std::uint32_t lineBegin = sources_.lineStart(r.file, begin.line);
   std::uint32_t lineEnd = lineBegin + static_cast<std::uint32_t>(line.size());
-  std::uint32_t end = std::min(r.end, lineEnd);
-  std::string marks;
-  for (std::uint32_t i = lineBegin; i < r.begin && i < lineEnd; ++i)
+  // Long lines: show a window around the caret (on UTF-8 boundaries), marked with "...".
+  std::uint32_t from = lineBegin, to = lineEnd;
+  constexpr std::uint32_t kWidth = 140, kBefore = 60;
+  if (line.size() > kWidth) {
+    if (r.begin > lineBegin + kBefore) from = r.begin - kBefore;
+    to = std::min(lineEnd, from + kWidth);
+    auto isCont = [&](std::uint32_t at) {
+      return at < lineEnd && (static_cast<unsigned char>(line[at - lineBegin]) & 0xC0) == 0x80;
+    };
+    while (from > lineBegin && isCont(from)) --from;
+    while (to < lineEnd && isCont(to)) ++to;
+  }
+  std::string prefix = from > lineBegin ? "..." : "";
+  out_ << prefix << printable(line.substr(from - lineBegin, to - from)) << (to < lineEnd ? "..." : "") << '\n';
+  // Underline from the caret to the end of the range, clipped to the shown text.
+  std::uint32_t end = std::min(r.end, to);
+  std::string marks(prefix.size(), ' ');
+  for (std::uint32_t i = from; i < r.begin && i < to; ++i)
     marks += line[i - lineBegin] == '\t' ? '\t' : ' ';
   marks += '^';
   for (std::uint32_t i = r.begin + 1; i < end; ++i) marks += '~';

@@ -99,6 +99,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
  private:
   void report(antlr4::Parser* p, antlr4::Token* tok, const antlr4::misc::IntervalSet& expected) {
     hadErrors = true;
+    if (text_.truncated() && tok && tok->getType() == antlr4::Token::EOF) return;
     diag::SourceRange r = text_.range(tok);
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
     if (!reportedLines_.insert(line).second) return;

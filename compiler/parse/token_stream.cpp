@@ -123,6 +123,10 @@ bool continuesLine(std::size_t type) {
   }
 }
 
+}  // namespace
+
+namespace {
+
 std::string describeChar(const std::string& text) {
   unsigned char c = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
   if (c >= 0x21 && c < 0x7F) return "'" + text + "'";
@@ -139,9 +143,28 @@ std::string describeChar(const std::string& text) {
   return buf;
 }
 
+// Limits that keep every recursive stage (ANTLR's parser, the AST builder, sema, destructors) far
+// from the end of the stack, whatever the input.
+constexpr std::size_t kMaxNesting = 200;         // open (, [, {
+constexpr std::size_t kMaxOperators = 2000;      // operator tokens in one statement
+
+bool isOperator(std::size_t type) {
+  switch (type) {
+    case FndLexer::PLUS: case FndLexer::MINUS: case FndLexer::STAR: case FndLexer::SLASH:
+    case FndLexer::PERCENT: case FndLexer::EQ: case FndLexer::NE: case FndLexer::LT:
+    case FndLexer::LE: case FndLexer::GT: case FndLexer::GE: case FndLexer::KW_AND:
+    case FndLexer::KW_OR: case FndLexer::KW_NOT: case FndLexer::DOT: case FndLexer::LBRACK:
+    case FndLexer::LPAREN:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void TokenizedText::filter(diag::DiagnosticEngine& diags) {
+  std::size_t operators = 0;
   auto noteLine = [&](const antlr4::Token* t) {
     diag::SourceRange r = range(t);
     errorLines_.insert(diags.sources().lineCol(r.file, r.begin).line);
@@ -179,6 +202,23 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
       }
       default:
         break;
+    }
+    if (type == FndLexer::NL || type == FndLexer::SEMI || type == FndLexer::LBRACE ||
+        type == FndLexer::RBRACE)
+      operators = 0;
+    else if (isOperator(type))
+      ++operators;
+    bool tooDeep = (type == FndLexer::LPAREN || type == FndLexer::LBRACK || type == FndLexer::LBRACE) &&
+                   nesting.size() >= kMaxNesting;
+    if (tooDeep || operators > kMaxOperators) {
+      diags.error(diag::Code::E0015, range(tok.get()),
+                  tooDeep ? "brackets nested more than " + std::to_string(kMaxNesting) + " levels deep"
+                          : "more than " + std::to_string(kMaxOperators) + " operators in one statement")
+          .note({}, "the rest of the file is not checked");
+      noteLine(tok.get());
+      hadErrors_ = true;
+      truncated_ = true;
+      break;  // the parser sees end of file here
     }
     switch (type) {
       case FndLexer::LPAREN: case FndLexer::LBRACK: case FndLexer::LBRACE:

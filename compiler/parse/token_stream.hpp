@@ -27,6 +27,8 @@ class TokenizedText {
   // Lines with a lexical error (the parser reports nothing more there).
   const std::set<std::uint32_t>& errorLines() const { return errorLines_; }
   diag::FileId file() const { return file_; }
+  // The input was cut short after an E0015: the parser must not complain about the cut.
+  bool truncated() const { return truncated_; }
 
   // Byte range of a token / of a parse-tree node in the file.
   diag::SourceRange range(const antlr4::Token* t) const;
@@ -39,6 +41,7 @@ class TokenizedText {
   diag::FileId file_;
   std::uint32_t base_;
   bool hadErrors_ = false;
+  bool truncated_ = false;
   std::set<std::uint32_t> errorLines_;
   std::vector<std::uint32_t> cpToByte_;  // code point index -> byte offset (relative to base)
   std::unique_ptr<antlr4::ANTLRInputStream> input_;
