@@ -1,7 +1,7 @@
 // Pass 7 (warnings): W0001 statements after `stop`, `return`, `break`, `continue`, `crash(...)`
 // or `shutdown(...)` (or an if/else whose every branch ends so); W0002 message handlers for
-// messages that nothing in the program sends (only in files named on the command line; skipped
-// when extern actors could send them).
+// messages that nothing in the program sends (only for whole programs, i.e. with `main`, and only
+// in files named on the command line; skipped when extern actors could send them).
 #include <set>
 
 #include "sema/context.hpp"
@@ -69,7 +69,7 @@ void checkReachability(Context& cx) {
     for (auto& a : m->actors) {
       for (auto& h : a->handlers) {
         if (h->body) checkBlock(cx, *h->body);
-        if (!anyExtern && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message && !sent.count(h->message))
+        if (!anyExtern && cx.program.main && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message && !sent.count(h->message))
           cx.warning(Code::W0002, h->range, "handler is unreachable: no '" + h->message->name.name + "' message is ever sent")
               .note(h->message->name.range, "'" + h->message->name.name + "' is declared here");
       }
