@@ -125,26 +125,36 @@ Scans the quotes between START and END."
   (fnd--match-in-string "\\\\[^ntr0\\\\\"\n]" limit))
 
 (defun fnd--match-interpolation (limit)
-  "Font-lock matcher for `{expr}' in strings before LIMIT; group 1 is an empty one."
+  "Font-lock matcher for braces in strings before LIMIT.
+Scans them as the compiler does: group 1 is an `{expr}' interpolation,
+group 2 an empty one, group 3 a `}' that closes nothing."
   (let (found)
-    (while (and (not found) (fnd--match-in-string "{{\\|}}\\|{" limit))
-      (when (equal (match-string 0) "{")
-        (let ((beg (match-beginning 0)) (depth 1))
-          (while (and (> depth 0) (< (point) limit)
-                      (not (memq (char-after) '(?\" ?\n))))
-            (cond ((eq (char-after) ?{) (setq depth (1+ depth)))
-                  ((eq (char-after) ?}) (setq depth (1- depth))))
-            (forward-char 1))
-          (let ((empty (string-match-p "\\`{[ \t]*}\\'" (buffer-substring beg (point)))))
-            (set-match-data (if empty (list beg (point) beg (point)) (list beg (point))))
-            (setq found t)))))
+    (while (and (not found) (fnd--match-in-string "{{\\|}}\\|[{}]" limit))
+      (let ((beg (match-beginning 0)))
+        (cond
+         ((equal (match-string 0) "{")
+          (let ((depth 1))
+            (while (and (> depth 0) (< (point) limit)
+                        (not (memq (char-after) '(?\" ?\n))))
+              (cond ((eq (char-after) ?{) (setq depth (1+ depth)))
+                    ((eq (char-after) ?}) (setq depth (1- depth))))
+              (forward-char 1))
+            (set-match-data
+             (if (string-match-p "\\`{[ \t]*}\\'" (buffer-substring beg (point)))
+                 (list beg (point) nil nil beg (point))
+               (list beg (point) beg (point))))
+            (setq found t)))
+         ((equal (match-string 0) "}")
+          (set-match-data (list beg (1+ beg) nil nil nil nil beg (1+ beg)))
+          (setq found t)))))
     found))
 
 (defun fnd--match-bad-char (limit)
-  "Font-lock matcher for characters the lexer rejects (outside strings and comments)."
+  "Font-lock matcher for characters the lexer rejects, before LIMIT.
+Strings and comments are not searched."
   (let (found)
     (while (and (not found)
-                (re-search-forward "[^][ \t\r\n(){},:;.<>=+*/%\"A-Za-z0-9_-]\\|!\\(?:[^=]\\|$\\)" limit t))
+                (re-search-forward "[^][ \t\r\n(){},:;.<>=!+*/%\"A-Za-z0-9_-]\\|!\\(?:[^=]\\|$\\)" limit t))
       (goto-char (1+ (match-beginning 0)))
       (when (fnd--in-code-p (match-beginning 0))
         (set-match-data (list (match-beginning 0) (1+ (match-beginning 0))))
@@ -190,7 +200,8 @@ Scans the quotes between START and END."
     ("\\_<[A-Z][A-Za-z0-9_]*\\_>" . font-lock-type-face)
     ("\\_<\\([a-z_][A-Za-z0-9_]*\\)[ \t]*(" 1 font-lock-function-name-face)
     ;; Inside strings.
-    (fnd--match-interpolation (0 'fnd-interpolation-face t) (1 'fnd-error-face t t))
+    (fnd--match-interpolation (1 'fnd-interpolation-face t t) (2 'fnd-error-face t t)
+                               (3 'fnd-error-face t t))
     (fnd--match-escape 0 'fnd-escape-face t)
     (fnd--match-bad-escape 0 'fnd-error-face t)
     (fnd--match-unterminated 0 'fnd-error-face t)

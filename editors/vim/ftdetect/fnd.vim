@@ -1,0 +1,2 @@
+" Foundation (.fnd) files.
+autocmd BufRead,BufNewFile *.fnd setfiletype fnd

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Checks an editor's highlighting of .fnd files against the reference lexer built from Fnd.g4.
+
+    check_tokens.py --editor vscode|vim|emacs --dump DUMP.json FILE...
+
+DUMP.json maps each file to one list per line of one label per character: for VS Code the
+TextMate scopes, for Vim the syntax group stack, for Emacs the faces (each space-separated).
+For every token of the reference lexer the check requires the label its class calls for
+(keywords by class, numbers, strings with escapes and interpolations, comments, names) and that
+exactly the lexical errors (invalid characters, unterminated strings, bad escapes, ...) are marked
+as errors. Files that are not UTF-8 are skipped.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reflexer  # noqa: E402
+import extract  # noqa: E402  (put on sys.path by reflexer)
+
+KW_CLASSES = ["declaration", "member", "binding", "control", "action", "operator", "constant",
+              "variable", "type", "other"]
+
+# Per editor: the label (regex searched in a character's labels) each class of token requires.
+EXPECT = {
+    "vscode": {
+        "declaration": r"\bkeyword\.declaration\.fnd",
+        "member": r"\bstorage\.modifier\.fnd",
+        "binding": r"\bstorage\.type\.fnd",
+        "control": r"\bkeyword\.control\.fnd",
+        "action": r"\bkeyword\.other\.action\.fnd",
+        "operator": r"\bkeyword\.operator\.logical\.fnd",
+        "constant": r"\bconstant\.language\.fnd",
+        "variable": r"\bvariable\.language\.fnd",
+        "type": r"\bsupport\.type\.primitive\.fnd",
+        "other": r"\bkeyword\.other\.fnd",
+        "builtin": r"\bsupport\.function\.builtin\.fnd",
+        "name": r"\bentity\.name\.|\bvariable\.other\.",
+        "message-name": r"\bentity\.name\.type\.message\.fnd",
+        "actor-name": r"\bentity\.name\.type\.actor\.fnd",
+        "supervisor-name": r"\bentity\.name\.type\.supervisor\.fnd",
+        "society-name": r"\bentity\.name\.type\.society\.fnd",
+        "number": r"\bconstant\.numeric\.",
+        "string": r"\bstring\.quoted\.double\.fnd",
+        "escape": r"\bconstant\.character\.escape\.",
+        "interpolation-delim": r"\bpunctuation\.section\.interpolation\.",
+        "interpolation": r"\bmeta\.interpolation\.fnd",
+        "comment": r"\bcomment\.(line|block)\.",
+        "error": r"\binvalid\.illegal\.",
+        "forbidden-in-names": r"\b(keyword\.(declaration|control|other\.action|operator\.logical)|storage\."
+                              r"|constant\.(language|numeric)|string\.|comment\.|support\.type)",
+        "not-code": r"\b(string\.|comment\.)",
+    },
+    "vim": {
+        "declaration": r"\bfndDeclaration\b",
+        "member": r"\bfndMember\b",
+        "binding": r"\bfndBinding\b",
+        "control": r"\bfndControl\b",
+        "action": r"\bfndAction\b",
+        "operator": r"\bfndOperatorWord\b",
+        "constant": r"\bfndConstant\b",
+        "variable": r"\bfndSelf\b",
+        "type": r"\bfndPrimitive\b",
+        "other": r"\bfndKeyword\b",
+        "builtin": r"\bfndBuiltin\b",
+        "name": None,
+        "message-name": r"\bfndMessageName\b",
+        "actor-name": r"\bfndActorName\b",
+        "supervisor-name": r"\bfndSupervisorName\b",
+        "society-name": r"\bfndSocietyName\b",
+        "number": r"\bfnd(Number|Float|Duration|Unit)\b",
+        "string": r"\bfnd(String|Quote)\b",
+        "escape": r"\bfnd(Escape|BraceEscape)\b",
+        "interpolation-delim": r"\bfndInterpDelim\b",
+        "interpolation": r"\bfndInterpolation\b",
+        "comment": r"\bfnd(Comment|BlockComment|Todo)\b",
+        "error": r"\bfnd(Error|Unterminated|BadEscape|StrayBrace|EmptyInterp)\b",
+        "forbidden-in-names": r"\bfnd(Declaration|Member|Binding|Control|Action|OperatorWord|Constant|Self"
+                              r"|Primitive|Keyword|Number|Float|Duration|String|Quote|Comment|BlockComment)\b",
+        "not-code": r"\bfnd(String|Quote|Comment|BlockComment)\b",
+    },
+    "emacs": {
+        "declaration": r"\bfont-lock-keyword-face\b",
+        "member": r"\bfont-lock-keyword-face\b",
+        "binding": r"\bfont-lock-keyword-face\b",
+        "control": r"\bfont-lock-keyword-face\b",
+        "action": r"\bfont-lock-keyword-face\b",
+        "operator": r"\bfont-lock-keyword-face\b",
+        "constant": r"\bfont-lock-constant-face\b",
+        "variable": r"\bfont-lock-builtin-face\b",
+        "type": r"\bfont-lock-type-face\b",
+        "other": r"\bfont-lock-keyword-face\b",
+        "builtin": r"\bfont-lock-builtin-face\b",
+        "name": None,
+        "message-name": r"\bfont-lock-type-face\b",
+        "actor-name": r"\bfont-lock-type-face\b",
+        "supervisor-name": r"\bfont-lock-type-face\b",
+        "society-name": r"\bfont-lock-type-face\b",
+        "number": r"\bfnd-number-face\b",
+        "string": r"\bfont-lock-string-face\b",
+        "escape": r"\bfnd-escape-face\b",
+        "interpolation-delim": r"\bfnd-interpolation-face\b",
+        "interpolation": r"\bfnd-interpolation-face\b",
+        "comment": r"\bfont-lock-comment(-delimiter)?-face\b",
+        "error": r"\bfnd-error-face\b",
+        "forbidden-in-names": r"\bfont-lock-(keyword|string|comment|comment-delimiter)-face\b|\bfnd-number-face\b",
+        "not-code": r"\bfont-lock-(string|comment|comment-delimiter)-face\b",
+    },
+}
+
+# Emacs highlights an interpolation as a whole (no tokens inside it).
+RECURSE_INTO_INTERPOLATIONS = {"vscode": True, "vim": True, "emacs": False}
+DECL_NAME = {"message": "message-name", "actor": "actor-name", "supervisor": "supervisor-name",
+             "society": "society-name"}
+
+
+class Checker:
+    def __init__(self, editor):
+        self.editor = editor
+        self.expect = {k: (re.compile(v) if v else None) for k, v in EXPECT[editor].items()}
+        data = extract.load()
+        self.kw_class = {w: c for c in KW_CLASSES for w in data["classes"].get(c, [])}
+        self.builtins = set(data["builtins"])
+        self.lexer = reflexer.Lexer()
+        self.failures = []
+
+    def fail(self, where, text, what, labels):
+        self.failures.append("%s: '%s': expected %s, got [%s]" % (where, text, what, labels))
+
+    def check_span(self, ctx, start, end, want=None, forbid=None, forbid_error=True, what=""):
+        """Checks each character of ctx.text[start:end] (stops at the first failure).
+
+        Inside an interpolation only the labels after the innermost interpolation count (the
+        string around it is part of every label there)."""
+        for i in range(start, end):
+            if ctx.text[i] in "\r\n":
+                continue
+            if ctx.unchecked(i):
+                continue
+            labels = ctx.label(i)
+            if ctx.inside_interpolation and want != "interpolation":
+                last = None
+                for last in self.expect["interpolation"].finditer(labels):
+                    pass
+                if last is not None:
+                    labels = labels[last.end():]
+            if want is not None and not self.expect[want].search(labels):
+                self.fail(ctx.where(i), ctx.text[start:end], what or want, labels)
+                return
+            if forbid is not None and self.expect[forbid].search(labels):
+                self.fail(ctx.where(i), ctx.text[start:end], "no " + forbid, labels)
+                return
+            if forbid_error and want != "error" and self.expect["error"].search(labels):
+                self.fail(ctx.where(i), ctx.text[start:end], "no error", labels)
+                return
+
+    def check_tokens(self, ctx, base, text, inside_interpolation=False):
+        toks = [t for t in self.lexer.tokens(text) if t.type not in ("WS", "NL")]
+        for k, t in enumerate(toks):
+            s, e = base + t.start, base + t.end
+            prev = toks[k - 1] if k > 0 else None
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if inside_interpolation:
+                ctx.inside_interpolation = False
+                self.check_span(ctx, s, e, want="interpolation", what="inside an interpolation")
+            ctx.inside_interpolation = inside_interpolation
+            if t.type in ("ID", "TYPE_NAME"):
+                if prev is not None and prev.text in DECL_NAME and prev.type.startswith("KW_"):
+                    self.check_span(ctx, s, e, want=DECL_NAME[prev.text])
+                elif t.text in self.builtins and nxt is not None and nxt.type == "LPAREN":
+                    self.check_span(ctx, s, e, want="builtin")
+                elif t.type == "TYPE_NAME" and self.expect["name"] is not None:
+                    self.check_span(ctx, s, e, want="name")
+                self.check_span(ctx, s, e, forbid="forbidden-in-names")
+            elif t.type.startswith("KW_") or t.text in self.kw_class:
+                self.check_span(ctx, s, e, want=self.kw_class.get(t.text, "other"),
+                                what="keyword class '%s'" % self.kw_class.get(t.text, "other"))
+            elif t.type in ("INT", "FLOAT", "DURATION"):
+                self.check_span(ctx, s, e, want="number")
+            elif t.type in ("LINE_COMMENT", "BLOCK_COMMENT"):
+                self.check_span(ctx, s, e, want="comment")
+            elif t.type in ("BAD_CHAR", "UNTERMINATED_STRING"):
+                self.check_span(ctx, s, e, want="error", what="an error mark (%s)" % t.type)
+            elif t.type == "UNTERMINATED_COMMENT":
+                pass  # editors cannot know a comment is unterminated when it starts
+            elif t.type == "STRING":
+                self.check_string(ctx, s, t.text)
+            else:
+                self.check_span(ctx, s, e, forbid="not-code")
+
+    def check_string(self, ctx, s, text):
+        self.check_span(ctx, s, s + 1, want="string")
+        self.check_span(ctx, s + len(text) - 1, s + len(text), want="string")
+        body = text[1:-1]
+        b = s + 1
+        for kind, ps, pe in reflexer.string_parts(body):
+            if kind == "text":
+                self.check_span(ctx, b + ps, b + pe, want="string")
+            elif kind in ("escape", "brace"):
+                self.check_span(ctx, b + ps, b + pe, want="escape")
+            elif kind in ("bad_escape", "stray_brace", "empty_interpolation"):
+                self.check_span(ctx, b + ps, b + pe, want="error", what="an error mark (%s)" % kind)
+            elif kind in ("open", "close"):
+                self.check_span(ctx, b + ps, b + pe, want="interpolation-delim")
+            elif kind == "interpolation":
+                if RECURSE_INTO_INTERPOLATIONS[self.editor]:
+                    outer = ctx.inside_interpolation
+                    self.check_tokens(ctx, b + ps, body[ps:pe], inside_interpolation=True)
+                    ctx.inside_interpolation = outer
+                else:
+                    self.check_span(ctx, b + ps, b + pe, want="interpolation")
+            # unterminated_interpolation: anything goes
+
+    def check_file(self, path, lines_labels):
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+        except UnicodeDecodeError:
+            return "skipped (not UTF-8)"
+        ctx = Context(path, text, lines_labels)
+        before = len(self.failures)
+        self.check_tokens(ctx, 0, text)
+        return "%d failure(s)" % (len(self.failures) - before)
+
+
+class Context:
+    def __init__(self, path, text, lines_labels):
+        self.path, self.text = path, text
+        self.pos = []  # offset -> (line, column)
+        line = col = 0
+        for c in text:
+            self.pos.append((line, col))
+            if c == "\n":
+                line, col = line + 1, 0
+            else:
+                col += 1
+        self.lines = lines_labels
+        self.inside_interpolation = False
+
+    def where(self, i):
+        line, col = self.pos[i]
+        return "%s:%d:%d" % (self.path, line + 1, col + 1)
+
+    def unchecked(self, i):
+        """The editor reported no labels for this character's line (e.g. a very long line)."""
+        line = self.pos[i][0]
+        return line < len(self.lines) and self.lines[line] is None
+
+    def label(self, i):
+        line, col = self.pos[i]
+        try:
+            return self.lines[line][col] or ""
+        except (IndexError, TypeError):
+            return ""
+
+
+def vscode_labels(dump_lines, path):
+    """Token ranges per line -> one label per character."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        lines = f.read().split("\n")
+    out = []
+    for li, tokens in enumerate(dump_lines):
+        n = len(lines[li].rstrip("\r")) if li < len(lines) else 0
+        labels = [""] * n
+        for s, e, scopes in tokens:
+            for c in range(s, min(e, n)):
+                labels[c] = scopes
+        out.append(labels)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--editor", required=True, choices=sorted(EXPECT))
+    ap.add_argument("--dump", required=True)
+    ap.add_argument("--max-failures", type=int, default=40)
+    ap.add_argument("files", nargs="+")
+    args = ap.parse_args()
+    with open(args.dump, encoding="utf-8") as f:
+        dump = json.load(f)
+    checker = Checker(args.editor)
+    for path in args.files:
+        if path not in dump:
+            checker.failures.append("%s: missing from the %s dump" % (path, args.editor))
+            continue
+        labels = dump[path]
+        if args.editor == "vscode":
+            labels = vscode_labels(labels, path)
+        status = checker.check_file(path, labels)
+        if status.startswith("skipped"):
+            print("%s: %s" % (path, status))
+    for line in checker.failures[:args.max_failures]:
+        print(line)
+    if len(checker.failures) > args.max_failures:
+        print("... and %d more" % (len(checker.failures) - args.max_failures))
+    print("%s: %d file(s), %d failure(s)" % (args.editor, len(args.files), len(checker.failures)))
+    return 1 if checker.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Emacs: fnd-mode.el loads (byte-compiles without warnings), every .fnd file opens in fnd-mode and
+# fontifies and indents without error (batch mode); the faces agree with the reference lexer built
+# from Fnd.g4; re-indenting keeps the repository's block indentation, and the indent fixture exactly.
+set -euo pipefail
+source "$(dirname "$0")/fnd_files.sh"
+if ! command -v emacs >/dev/null; then
+  echo "SKIP: emacs not installed (scripts/setup-deps.sh installs emacs-nox)"
+  exit $SKIP
+fi
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+files=("${FND_FILES[@]}" tests/editors/indent/indent.fnd)
+cd "$ROOT"
+
+echo "== byte-compile editors/emacs/fnd-mode.el"
+cp editors/emacs/fnd-mode.el "$tmp/"
+emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$tmp/fnd-mode.el"
+
+echo "== open, fontify and indent ${#files[@]} files"
+FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
+  emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}"
+
+echo "== faces against the reference lexer"
+python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "${files[@]}"
+echo "== indentation"
+python3 tests/editors/check_indent.py --editor emacs --dump "$tmp/indent.json" \
+  --strict 'tests/editors/indent/*' "${files[@]}"

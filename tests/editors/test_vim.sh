@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Vim: ftdetect, ftplugin, indent and syntax load without error on every .fnd file (batch mode);
+# the highlighting agrees with the reference lexer built from Fnd.g4; re-indenting keeps the
+# repository's block indentation, and the indent fixture exactly.
+set -euo pipefail
+source "$(dirname "$0")/fnd_files.sh"
+if ! command -v vim >/dev/null; then
+  echo "SKIP: vim not installed (scripts/setup-deps.sh installs it)"
+  exit $SKIP
+fi
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+files=("${FND_FILES[@]}" tests/editors/indent/indent.fnd)
+
+echo "== load, highlight and indent ${#files[@]} files"
+cd "$ROOT"
+FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
+  vim -u NONE -i NONE -N -Es --cmd "set rtp^=$ROOT/editors/vim" \
+  -S tests/editors/vim_check.vim -- "${files[@]}" </dev/null
+for f in syntax indent; do
+  [ -s "$tmp/$f.json" ] || { echo "FAIL: vim wrote no $f dump" >&2; exit 1; }
+done
+
+echo "== highlighting against the reference lexer"
+python3 tests/editors/check_tokens.py --editor vim --dump "$tmp/syntax.json" "${files[@]}"
+echo "== indentation"
+python3 tests/editors/check_indent.py --editor vim --dump "$tmp/indent.json" \
+  --strict 'tests/editors/indent/*' "${files[@]}"
