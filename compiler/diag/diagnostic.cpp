@@ -117,7 +117,7 @@ void DiagnosticEngine::renderText(const Diagnostic& d) {
 
 namespace {
 nlohmann::json locationJson(const SourceManager& sm, SourceRange r) {
-  nlohmann::json j;
+  nlohmann::json j = nlohmann::json::object();
   if (!r.valid()) return j;
   LineCol b = sm.lineCol(r.file, r.begin), e = sm.lineCol(r.file, r.end);
   j["file"] = sm.path(r.file);

@@ -56,7 +56,7 @@ void checkSocieties(Context& cx);        // check_societies.cpp
 void checkReachability(Context& cx);     // check_reachability.cpp
 
 // Loading (loader.cpp): parses roots and imports into cx.program; false if any file had
-// lexical/syntax errors (sema then stops: a broken tree would only produce noise).
+// lexical/syntax errors or an import failed (sema then stops: it would only produce noise).
 bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots);
 
 // Shared helpers (resolve_types.cpp): the semantic type of a type expression, reporting unknown

@@ -1,7 +1,9 @@
 // Loading: parses the root files and, transitively, the modules they import. `import a.b` resolves
 // to a root file declaring `module a.b`, else to `<dir>/a/b.fnd` in the -I directories, then the
-// stdlib directory. Checks: E0101 (no module line), E0104, E0105, E0106.
+// stdlib directory. Checks: E0101 (no module line), E0104, E0105, E0106. Sema does not run after
+// a syntax error or an import that failed.
 #include <filesystem>
+#include <set>
 
 #include "parse/parser.hpp"
 #include "sema/context.hpp"
@@ -22,6 +24,7 @@ std::string modulePath(const std::string& dir, const std::string& name) {
 bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots) {
   auto& program = cx.program;
   bool syntaxOk = true;
+  bool importsOk = true;  // names from a missing module would only cause "unknown" cascades
   std::map<std::string, ast::Module*> byName;
 
   auto add = [&](diag::FileId file, bool isRoot) -> ast::Module* {
@@ -44,7 +47,9 @@ bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots) {
     return m;
   };
 
-  for (diag::FileId f : roots) add(f, true);
+  std::set<diag::FileId> seenRoots;
+  for (diag::FileId f : roots)
+    if (seenRoots.insert(f).second) add(f, true);  // a file named twice is one file
 
   // Breadth-first over imports; modules are appended as they are found.
   for (std::size_t i = 0; i < program.modules.size(); ++i) {
@@ -70,6 +75,7 @@ bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots) {
         std::string searched;
         for (const std::string& dir : dirs) searched += (searched.empty() ? "" : ", ") + modulePath(dir, imp.name);
         d.note({}, "searched " + (searched.empty() ? std::string("no directories") : searched));
+        importsOk = false;
         continue;
       }
       // A file already loaded under another module name: find it.
@@ -82,13 +88,14 @@ bool loadProgram(Context& cx, const std::vector<diag::FileId>& roots) {
                  "file '" + cx.sources.path(*found) + "' declares module '" + target->name +
                      "', not '" + imp.name + "'")
             .note(target->nameRange, "declared here");
+        importsOk = false;
         continue;
       }
       imp.module = target;
       byName.emplace(imp.name, target);
     }
   }
-  return syntaxOk;
+  return syntaxOk && importsOk;
 }
 
 }  // namespace fnd::sema
