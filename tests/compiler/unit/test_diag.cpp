@@ -100,6 +100,19 @@ TEST_CASE("JSON output is one document with codes, ranges and notes", "[diag]") 
   CHECK(e["notes"][0]["location"]["line"] == 1);
 }
 
+TEST_CASE("JSON: a diagnostic or note without a place has an empty location object", "[diag]") {
+  SourceManager sm;
+  std::ostringstream out;
+  DiagnosticEngine d(sm, out);
+  d.setFormat(OutputFormat::Json);
+  d.error(Code::E0014, {}, "cannot read file 'x.fnd'").note({}, "hint");
+  d.flush();
+  auto j = nlohmann::json::parse(out.str());
+  CHECK(j["diagnostics"][0]["location"].is_object());
+  CHECK(j["diagnostics"][0]["location"].empty());
+  CHECK(j["diagnostics"][0]["notes"][0]["location"].is_object());
+}
+
 TEST_CASE("output is sorted by file and position", "[diag]") {
   SourceManager sm;
   FileId f = sm.addBuffer("a.fnd", "one\ntwo\n");
