@@ -4,7 +4,6 @@
 ;; Version: 0.1.0
 ;; Package-Requires: ((emacs "25.1"))
 ;; Keywords: languages
-;; URL: https://github.com/foundation/fnd (editors/emacs)
 
 ;;; Commentary:
 
