@@ -207,21 +207,40 @@ Strings and comments are not searched."
     (fnd--match-bad-char 0 'fnd-error-face t))
   "Font-lock rules for `fnd-mode'.")
 
+(defun fnd--continues-p ()
+  "Non-nil if the current line continues a statement.
+That is, the line before ends with an operator, or this one starts with `.'."
+  (save-excursion
+    (back-to-indentation)
+    (or (eq (char-after) ?.)
+        (progn
+          (beginning-of-line)
+          (forward-comment (- (point)))
+          (and (not (bobp))
+               (fnd--in-code-p (1- (point)))
+               (looking-back "\\(?:->\\|[-+*/%=<.]\\|\\_<\\(?:and\\|or\\|not\\)\\)"
+                             (line-beginning-position)))))))
+
 (defun fnd-indent-line ()
   "Indent the current line: one `fnd-indent-offset' per open bracket.
-Lines inside block comments keep their indentation."
+A statement continued over lines (the line before ends with an operator, or
+this one starts with `.') gets one more level.  Lines inside block comments
+keep their indentation."
   (interactive)
   (let* ((ppss (save-excursion (syntax-ppss (line-beginning-position))))
          (open (nth 1 ppss))
+         (closer (save-excursion
+                   (back-to-indentation)
+                   (memq (char-after) '(?} ?\) ?\]))))
+         (base (if open
+                   (save-excursion (goto-char open) (current-indentation))
+                 0))
          (target
           (cond
            ((nth 4 ppss) nil)
-           ((null open) 0)
-           (t (let ((closer (save-excursion
-                              (back-to-indentation)
-                              (and (memq (char-after) '(?} ?\) ?\])) t))))
-                (+ (save-excursion (goto-char open) (current-indentation))
-                   (if closer 0 fnd-indent-offset)))))))
+           (closer base)
+           (t (+ base (if open fnd-indent-offset 0)
+                 (if (fnd--continues-p) fnd-indent-offset 0))))))
     (when target
       (let ((offset (- (current-column) (current-indentation))))
         (indent-line-to target)

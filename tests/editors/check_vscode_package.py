@@ -46,7 +46,7 @@ for l in langs.values():
     for key in ("brackets", "autoClosingPairs", "surroundingPairs", "indentationRules", "folding"):
         if key not in conf:
             errors.append("language-configuration.json: missing %r" % key)
-    for key in ("increaseIndentPattern", "decreaseIndentPattern"):
+    for key in ("increaseIndentPattern", "decreaseIndentPattern", "indentNextLinePattern"):
         try:
             re.compile(conf.get("indentationRules", {}).get(key, ""))
         except re.error as e:

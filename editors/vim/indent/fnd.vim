@@ -3,8 +3,9 @@
 "
 " One shiftwidth per open bracket: a line is indented one level deeper than the line holding the
 " innermost unclosed `{`, `[` or `(` before it, or level with that line if it starts with the
-" closing bracket. Lines inside block comments keep their indentation. (The same rule as
-" editors/emacs/fnd-mode.el.)
+" closing bracket. A statement continued over lines (the line before ends with an operator, or
+" this one starts with `.`) gets one more level. Lines inside block comments keep their
+" indentation. (The same rules as editors/emacs/fnd-mode.el.)
 
 if exists("b:did_indent")
   finish
@@ -36,8 +37,8 @@ function! FndIndent(lnum) abort
   " Inside a block comment (but not on its first line): leave the line alone.
   let first = match(line, '\S')
   if first >= 0 && a:lnum > 1
-    let ids = synstack(a:lnum, first + 1)
-    if !empty(ids) && synIDattr(ids[0], 'name') ==# 'fndBlockComment' && line !~# '^\s*/\*'
+    let names = map(synstack(a:lnum, first + 1), 'synIDattr(v:val, "name")')
+    if index(names, 'fndBlockComment') >= 0 && line !~# '^\s*/\*'
       return -1
     endif
   endif
@@ -47,9 +48,44 @@ function! FndIndent(lnum) abort
   let skip = 's:Ignored(line("."), col("."))'
   let [olnum, ocol] = searchpairpos('[({[]', '', '[)}\]]', 'bnW', skip)
   call setpos('.', save)
-  if olnum <= 0
+  let base = olnum > 0 ? indent(olnum) + shiftwidth() : 0
+  if line =~# '^\s*[)}\]]'
+    return olnum > 0 ? indent(olnum) : 0
+  endif
+  return s:Continues(a:lnum, line) ? base + shiftwidth() : base
+endfunction
+
+" A statement continued from the line before (which ends with an operator) or onto this line
+" (which starts with `.`) is indented one more level.
+function! s:Continues(lnum, line) abort
+  if a:line =~# '^\s*\.'
+    return 1
+  endif
+  " The last code character before this line, skipping blank lines and comments.
+  let prev = a:lnum
+  let col = 0
+  while col <= 0
+    let prev = prevnonblank(prev - 1)
+    if prev <= 0
+      return 0
+    endif
+    let text = getline(prev)
+    let col = len(text)
+    while col > 0 && (text[col - 1] =~# '\s' || s:InComment(prev, col))
+      let col -= 1
+    endwhile
+  endwhile
+  if s:Ignored(prev, col)
     return 0
   endif
-  let base = indent(olnum)
-  return line =~# '^\s*[)}\]]' ? base : base + shiftwidth()
+  return strpart(text, 0, col) =~# '\%(->\|[-+*/%=<.]\|\<\%(and\|or\|not\)\)$'
+endfunction
+
+function! s:InComment(lnum, col) abort
+  for id in synstack(a:lnum, a:col)
+    if synIDattr(id, 'name') =~# '^fnd\%(Comment\|BlockComment\|Todo\)$'
+      return 1
+    endif
+  endfor
+  return 0
 endfunction
