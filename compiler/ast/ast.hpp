@@ -4,9 +4,11 @@
 // Every node carries a SourceRange (byte offsets into a SourceManager file).
 //
 // What sema guarantees to a back end (i.e. after fnd::sema::runPipeline returned true, no errors):
-//  - Every Expr has `type` set to a non-Error type (Void only for builtin calls used as statements).
+//  - Every Expr has `type` set to a non-Error type (Void only for builtin calls and mutating
+//    methods used as statements).
 //  - Every NameExpr has `ref` set (local / param / state / role / child); every FieldExpr has
-//    `field`; every MethodCallExpr has `method`; every CallExpr has `builtin`; every MessageLit has
+//    `decl`; every MethodCallExpr has `resolved`; every CallExpr has `builtin`; every ForStmt has
+//    `forKind`; every BroadcastStmt has `roles`; every MessageLit has
 //    `decl` and `byField` (one entry per field of the message, in declaration order; nullptr means
 //    "the zero value of the field's type").
 //  - Every TypeNode has `resolved`; every FieldDecl/ParamDecl/StateDecl/LocalVar has `type`.
@@ -14,6 +16,9 @@
 //    one entry per ParamDecl of the target actor in declaration order; nullptr means "use the
 //    parameter's default expression" (which then exists). simple_one_for_one templates may leave
 //    entries missing (nullptr without default): they are supplied by the `spawn` of that pool.
+//    For a pool spawn (SpawnExpr::poolTemplate set), a nullptr entry means "the template's
+//    argument if it has one, else the default".
+//  - Nesting depth is bounded (E0015), so recursive walks of the tree are safe.
 //  - HandlerDecl: `message` set for Message handlers; at most one handler per message, at most one
 //    `on start`, `on down`, `on exit`; `on exit` only with trap_exit; `reply`/`sender` only in
 //    Message handlers; `every` intervals are duration-typed and use only literals and params.
