@@ -26,6 +26,9 @@ KW_CLASSES = ["declaration", "member", "binding", "control", "action", "operator
 # Per editor: the label (regex searched in a character's labels) each class of token requires.
 EXPECT = {
     "vscode": {
+        "role": r"\bvariable\.other\.role\.fnd",
+        "handler-message": r"\bentity\.name\.type\.message\.fnd",
+        "handler-event": r"\bentity\.name\.function\.event\.fnd",
         "declaration": r"\bkeyword\.declaration\.fnd",
         "member": r"\bstorage\.modifier\.fnd",
         "binding": r"\bstorage\.type\.fnd",
@@ -37,7 +40,7 @@ EXPECT = {
         "type": r"\bsupport\.type\.primitive\.fnd",
         "other": r"\bkeyword\.other\.fnd",
         "builtin": r"\bsupport\.function\.builtin\.fnd",
-        "name": r"\bentity\.name\.|\bvariable\.other\.",
+        "name": r"\bentity\.name\.|\bvariable\.other\.(role|property|member)",
         "message-name": r"\bentity\.name\.type\.message\.fnd",
         "actor-name": r"\bentity\.name\.type\.actor\.fnd",
         "supervisor-name": r"\bentity\.name\.type\.supervisor\.fnd",
@@ -54,6 +57,9 @@ EXPECT = {
         "not-code": r"\b(string\.|comment\.)",
     },
     "vim": {
+        "role": r"\bfndRole\b",
+        "handler-message": r"\bfndHandlerMessage\b",
+        "handler-event": r"\bfndHandlerEvent\b",
         "declaration": r"\bfndDeclaration\b",
         "member": r"\bfndMember\b",
         "binding": r"\bfndBinding\b",
@@ -65,7 +71,8 @@ EXPECT = {
         "type": r"\bfndPrimitive\b",
         "other": r"\bfndKeyword\b",
         "builtin": r"\bfndBuiltin\b",
-        "name": None,
+        "name": r"\bfnd(Type|MessageLit|MessageName|ActorName|SupervisorName|SocietyName|TypeName"
+                r"|HandlerMessage|Namespace|Role|MemberRole|Setting)\b",
         "message-name": r"\bfndMessageName\b",
         "actor-name": r"\bfndActorName\b",
         "supervisor-name": r"\bfndSupervisorName\b",
@@ -82,6 +89,9 @@ EXPECT = {
         "not-code": r"\bfnd(String|Quote|Comment|BlockComment)\b",
     },
     "emacs": {
+        "role": r"\bfont-lock-variable-name-face\b",
+        "handler-message": r"\bfont-lock-type-face\b",
+        "handler-event": r"\bfont-lock-function-name-face\b",
         "declaration": r"\bfont-lock-keyword-face\b",
         "member": r"\bfont-lock-keyword-face\b",
         "binding": r"\bfont-lock-keyword-face\b",
@@ -93,7 +103,7 @@ EXPECT = {
         "type": r"\bfont-lock-type-face\b",
         "other": r"\bfont-lock-keyword-face\b",
         "builtin": r"\bfont-lock-builtin-face\b",
-        "name": None,
+        "name": r"\bfont-lock-(type|constant|variable-name|function-name)-face\b",
         "message-name": r"\bfont-lock-type-face\b",
         "actor-name": r"\bfont-lock-type-face\b",
         "supervisor-name": r"\bfont-lock-type-face\b",
@@ -112,8 +122,9 @@ EXPECT = {
 
 # Emacs highlights an interpolation as a whole (no tokens inside it).
 RECURSE_INTO_INTERPOLATIONS = {"vscode": True, "vim": True, "emacs": False}
+# The name after these keywords is checked for the label of what it declares or names.
 DECL_NAME = {"message": "message-name", "actor": "actor-name", "supervisor": "supervisor-name",
-             "society": "society-name"}
+             "society": "society-name", "child": "role"}
 
 
 class Checker:
@@ -169,6 +180,9 @@ class Checker:
             if t.type in ("ID", "TYPE_NAME"):
                 if prev is not None and prev.text in DECL_NAME and prev.type.startswith("KW_"):
                     self.check_span(ctx, s, e, want=DECL_NAME[prev.text])
+                elif prev is not None and prev.text == "on" and prev.type.startswith("KW_"):
+                    self.check_span(ctx, s, e, want="handler-message" if t.type == "TYPE_NAME"
+                                    else "handler-event")
                 elif t.text in self.builtins and nxt is not None and nxt.type == "LPAREN":
                     self.check_span(ctx, s, e, want="builtin")
                 elif t.type == "TYPE_NAME" and self.expect["name"] is not None:

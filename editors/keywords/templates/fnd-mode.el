@@ -180,7 +180,7 @@ Strings and comments are not searched."
      1 font-lock-type-face)
     (,(concat "\\_<\\(?:@@kw:param@@\\|@@kw:state@@\\|@@kw:child@@\\)\\_>[ \t]+\\(" fnd-name-re "\\)")
      1 font-lock-variable-name-face)
-    (,(concat "\\_<@@kw:on@@\\_>[ \t]+\\([a-z_]" fnd-name-re "\\)") 1 font-lock-function-name-face)
+    ("\\_<@@kw:on@@\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 font-lock-function-name-face)
     ;; Society members: `role: Actor x 5'.
     ("^[ \t]*\\([a-z_][A-Za-z0-9_]*\\)[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
      (1 font-lock-variable-name-face) (2 font-lock-builtin-face))
