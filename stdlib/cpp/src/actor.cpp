@@ -6,7 +6,20 @@
 
 namespace fnd::lang {
 
-Actor::Actor() : membership_(detail::take_pending_membership()) {}
+Actor::Actor() {
+  Membership m = detail::take_pending_membership();
+  if (m.society) extras_ = std::make_unique<Extras>(Extras{std::move(m), {}});
+}
+
+const Membership& Actor::membership() const noexcept {
+  static const Membership none;
+  return extras_ ? extras_->membership : none;
+}
+
+std::multimap<fnd::Pid, fnd::MonitorRef>& Actor::monitors() {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  return extras_->monitors;
+}
 
 fnd::Pid resolve(const fnd::Actor& self, const fnd::Ref& r) {
   if (r.is_pid()) return r.pid();
@@ -35,21 +48,25 @@ void monitor(Actor& self, const fnd::Ref& r) {
     self.send(self.self(), fnd::Down{fnd::MonitorRef{}, fnd::Pid(), fnd::ExitReason::noproc()});
     return;
   }
-  self.monitors_.emplace(p, self.monitor(p));
+  self.monitors().emplace(p, self.monitor(p));
 }
 
 void demonitor(Actor& self, const fnd::Ref& r) {
+  if (!self.has_monitors()) return;
   fnd::Pid p = resolve(self, r);
-  auto [b, e] = self.monitors_.equal_range(p);
+  auto& ms = self.monitors();
+  auto [b, e] = ms.equal_range(p);
   for (auto it = b; it != e; ++it) self.demonitor(it->second, true);
-  self.monitors_.erase(b, e);
+  ms.erase(b, e);
 }
 
 void forget_monitor(Actor& self, const fnd::Down& d) {
-  auto [b, e] = self.monitors_.equal_range(d.pid);
+  if (!self.has_monitors()) return;
+  auto& ms = self.monitors();
+  auto [b, e] = ms.equal_range(d.pid);
   for (auto it = b; it != e; ++it) {
     if (it->second == d.ref) {
-      self.monitors_.erase(it);
+      ms.erase(it);
       return;
     }
   }

@@ -10,6 +10,7 @@ namespace {
 thread_local Membership pending;
 }
 Membership take_pending_membership() noexcept {
+  if (!pending.society) return {};
   Membership m = std::move(pending);
   pending = Membership{};
   return m;

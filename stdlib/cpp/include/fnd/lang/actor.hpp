@@ -27,13 +27,21 @@ class Actor : public fnd::Actor {
   // Adopts the membership a society's start function announced for the actor being constructed.
   Actor();
 
-  const Membership& membership() const noexcept { return membership_; }
+  // Not a society member: a null society.
+  const Membership& membership() const noexcept;
 
   // Monitors held, by target pid (for demonitor by ref).
-  std::multimap<fnd::Pid, fnd::MonitorRef> monitors_;
+  std::multimap<fnd::Pid, fnd::MonitorRef>& monitors();
+  bool has_monitors() const noexcept { return extras_ && !extras_->monitors.empty(); }
 
  private:
-  Membership membership_;
+  // Allocated on first use: most actors are neither society members nor monitor anyone, and an
+  // actor's size is what spawning many of them costs.
+  struct Extras {
+    Membership membership;
+    std::multimap<fnd::Pid, fnd::MonitorRef> monitors;
+  };
+  std::unique_ptr<Extras> extras_;
 };
 
 // The pid a ref reaches now (a name is resolved through the registry; null if nobody holds it).
