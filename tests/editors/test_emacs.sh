@@ -11,18 +11,19 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 files=("${FND_FILES[@]}" tests/editors/indent/indent.fnd)
+mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
 cd "$ROOT"
 
 echo "== byte-compile editors/emacs/fnd-mode.el"
 cp editors/emacs/fnd-mode.el "$tmp/"
 emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$tmp/fnd-mode.el"
 
-echo "== open, fontify and indent ${#files[@]} files"
+echo "== open, fontify and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md"
 FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
-  emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}"
+  emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}" "${docs[@]}"
 
-echo "== faces against the reference lexer"
-python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "${files[@]}"
-echo "== indentation"
+echo "== faces against the reference lexer (files and docs)"
+python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "${files[@]}" "${docs[@]}"
+echo "== indentation (files)"
 python3 tests/editors/check_indent.py --editor emacs --dump "$tmp/indent.json" \
   --strict 'tests/editors/indent/*' "${files[@]}"

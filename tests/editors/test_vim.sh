@@ -11,18 +11,19 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 files=("${FND_FILES[@]}" tests/editors/indent/indent.fnd)
+mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
 
-echo "== load, highlight and indent ${#files[@]} files"
+echo "== load, highlight and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md"
 cd "$ROOT"
 FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
   vim -u NONE -i NONE -N -Es --cmd "set rtp^=$ROOT/editors/vim" \
-  -S tests/editors/vim_check.vim -- "${files[@]}" </dev/null
+  -S tests/editors/vim_check.vim -- "${files[@]}" "${docs[@]}" </dev/null
 for f in syntax indent; do
   [ -s "$tmp/$f.json" ] || { echo "FAIL: vim wrote no $f dump" >&2; exit 1; }
 done
 
-echo "== highlighting against the reference lexer"
-python3 tests/editors/check_tokens.py --editor vim --dump "$tmp/syntax.json" "${files[@]}"
-echo "== indentation"
+echo "== highlighting against the reference lexer (files and docs)"
+python3 tests/editors/check_tokens.py --editor vim --dump "$tmp/syntax.json" "${files[@]}" "${docs[@]}"
+echo "== indentation (files)"
 python3 tests/editors/check_indent.py --editor vim --dump "$tmp/indent.json" \
   --strict 'tests/editors/indent/*' "${files[@]}"

@@ -31,8 +31,10 @@ for f in "${FND_FILES[@]}"; do
 done
 (cd "$ROOT" && node editors/vscode/tests/check-no-illegal.js "${clean[@]}")
 
-echo "== every .fnd file against the reference lexer"
-dump="$(mktemp)"
-trap 'rm -f "$dump"' EXIT
-(cd "$ROOT" && node editors/vscode/tests/dump-scopes.js "${FND_FILES[@]}" >"$dump")
-(cd "$ROOT" && python3 tests/editors/check_tokens.py --editor vscode --dump "$dump" "${FND_FILES[@]}")
+echo "== every .fnd file, and the .fnd code blocks of docs/*.md, against the reference lexer"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
+(cd "$ROOT" && node editors/vscode/tests/dump-scopes.js "${FND_FILES[@]}" "${docs[@]}" >"$tmp/dump.json")
+(cd "$ROOT" && python3 tests/editors/check_tokens.py --editor vscode --dump "$tmp/dump.json" \
+  "${FND_FILES[@]}" "${docs[@]}")

@@ -62,6 +62,8 @@
 
 (defvar fnd-mode-syntax-table
   (let ((st (make-syntax-table)))
+    ;; Names are ASCII (the lexer's ID and TYPE_NAME); any other character ends one.
+    (modify-syntax-entry '(#x80 . #x3FFFFF) "." st)
     (modify-syntax-entry ?_ "_" st)
     ;; `//' line comments and `/* */' block comments (which do not nest).
     (modify-syntax-entry ?/ ". 124b" st)
@@ -169,18 +171,24 @@ Strings and comments are not searched."
       (goto-char (line-end-position))
       t)))
 
+(defun fnd--unless-keyword (face)
+  "FACE, unless group 1 of the last match is a keyword (a name is never one)."
+  (unless (member (match-string 1)
+                  (append fnd-keywords fnd-types fnd-constants fnd-variables))
+    face))
+
 (defconst fnd-name-re "\\(?:\\sw\\|\\s_\\)+")
 
 (defvar fnd-font-lock-keywords
   `(;; Declarations name what follows them.
     (,(concat "\\_<\\(?:@@kw:module@@\\|@@kw:import@@\\)\\_>[ \t]+\\(" fnd-name-re "\\(?:\\." fnd-name-re "\\)*\\)")
-     1 font-lock-constant-face)
+     1 (fnd--unless-keyword 'font-lock-constant-face))
     (,(concat "\\_<\\(?:@@kw:message@@\\|@@kw:actor@@\\|@@kw:supervisor@@\\|@@kw:society@@\\|@@kw:main@@\\|@@kw:spawn@@\\)\\_>[ \t]+\\("
               fnd-name-re "\\)")
-     1 font-lock-type-face)
+     1 (fnd--unless-keyword 'font-lock-type-face))
     (,(concat "\\_<\\(?:@@kw:param@@\\|@@kw:state@@\\|@@kw:child@@\\)\\_>[ \t]+\\(" fnd-name-re "\\)")
-     1 font-lock-variable-name-face)
-    ("\\_<@@kw:on@@\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 font-lock-function-name-face)
+     1 (fnd--unless-keyword 'font-lock-variable-name-face))
+    ("\\_<@@kw:on@@\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 (fnd--unless-keyword 'font-lock-function-name-face))
     ;; Society members: `role: Actor x 5'.
     ("^[ \t]*\\([a-z_][A-Za-z0-9_]*\\)[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
      (1 font-lock-variable-name-face) (2 font-lock-builtin-face))

@@ -34,15 +34,18 @@ syn keyword fndMember      on nextgroup=fndHandlerMessage,fndHandlerEvent skipwh
 syn keyword fndMember      child nextgroup=fndRole skipwhite
 syn keyword fndAction      spawn nextgroup=fndActorName skipwhite
 
-syn match fndNamespace      /\<[A-Za-z_]\w*\%(\s*\.\s*[A-Za-z_]\w*\)*/ contained
-syn match fndMessageName    /\<[A-Za-z_]\w*/ contained
-syn match fndActorName      /\<[A-Za-z_]\w*/ contained
-syn match fndSupervisorName /\<[A-Za-z_]\w*/ contained
-syn match fndSocietyName    /\<[A-Za-z_]\w*/ contained
-syn match fndTypeName       /\<[A-Za-z_]\w*/ contained
-syn match fndHandlerMessage /\<\u\w*/ contained
-syn match fndHandlerEvent   /\<[a-z_]\w*/ contained
-syn match fndRole           /\<[A-Za-z_]\w*/ contained
+" The names themselves (never a keyword: in `actor state`, `state` stays a keyword).
+let s:kw = '\%(\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>\)\@!'
+exe 'syn match fndNamespace      /\<' . s:kw . '\h\w*\%(\s*\.\s*\h\w*\)*/ contained'
+exe 'syn match fndMessageName    /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndActorName      /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndSupervisorName /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndSocietyName    /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndTypeName       /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndHandlerMessage /\<\u\w*/ contained'
+exe 'syn match fndHandlerEvent   /\<' . s:kw . '[a-z_]\w*/ contained'
+exe 'syn match fndRole           /\<' . s:kw . '\h\w*/ contained'
+unlet s:kw
 
 " Names: `Name {` is a message literal, other capitalised words are types (messages, actors, ...).
 syn match fndType       /\<\u\w*/
