@@ -10,7 +10,7 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 syn case match
-syn iskeyword @,48-57,_
+syn iskeyword a-z,A-Z,48-57,_
 
 " Keywords, one group per class (the lists come from the lexer rules of grammar/Fnd.g4).
 syn keyword fndDeclaration actor extern from import main message module society supervisor
