@@ -31,9 +31,18 @@ for f in "${FND_FILES[@]}"; do
 done
 (cd "$ROOT" && node editors/vscode/tests/check-no-illegal.js "${clean[@]}")
 
-echo "== every .fnd file, and the .fnd code blocks of docs/*.md, against the reference lexer"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+
+echo "== vscode-tmgrammar-test over every .fnd file (assertions generated from the reference lexer)"
+(cd "$ROOT" && python3 tests/editors/make_tm_assertions.py "$tmp/assertions" "${FND_FILES[@]}" >/dev/null)
+if ! out="$(cd "$ext" && node_modules/.bin/vscode-tmgrammar-test --compact "$tmp/assertions/*.test.fnd" 2>&1)"; then
+  printf '%s\n' "$out" | grep -v '^✓'
+  exit 1
+fi
+echo "$(printf '%s\n' "$out" | grep -c '^✓') file(s) passed"
+
+echo "== every .fnd file, and the .fnd code blocks of docs/*.md, against the reference lexer"
 mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
 (cd "$ROOT" && node editors/vscode/tests/dump-scopes.js "${FND_FILES[@]}" "${docs[@]}" >"$tmp/dump.json")
 (cd "$ROOT" && python3 tests/editors/check_tokens.py --editor vscode --dump "$tmp/dump.json" \

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Writes a vscode-tmgrammar-test case for each .fnd file: the file itself, with a scope assertion
+after each line for every token on it, derived from the reference lexer built from Fnd.g4
+(keywords by class, numbers, comments, string starts, lexical errors; no error scope elsewhere).
+
+    make_tm_assertions.py OUTDIR FILE...     (prints the test files written)
+
+So vscode-tmgrammar-test itself runs over every example; check_tokens.py checks the same files in
+more depth (string contents, interpolations, names)."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reflexer  # noqa: E402
+import extract  # noqa: E402
+
+CLASS_SCOPE = {
+    "declaration": "keyword.declaration.fnd", "member": "storage.modifier.fnd",
+    "binding": "storage.type.fnd", "control": "keyword.control.fnd",
+    "action": "keyword.other.action.fnd", "operator": "keyword.operator.logical.fnd",
+    "constant": "constant.language.fnd", "variable": "variable.language.fnd",
+    "type": "support.type.primitive.fnd", "other": "keyword.other.fnd",
+}
+ERRORS = ["invalid.illegal.character.fnd", "invalid.illegal.unterminated-string.fnd",
+          "invalid.illegal.unknown-escape.fnd", "invalid.illegal.empty-interpolation.fnd",
+          "invalid.illegal.stray-brace.fnd"]
+MAX_LINE = 1000
+ASSERTION_LIKE = re.compile(r"^//\s*(\^|<~*-)")  # longer lines (limit tests) get no assertions
+
+
+def scope_for(t, kw_class):
+    if t.type.startswith("KW_") and t.text in kw_class:
+        return CLASS_SCOPE[kw_class[t.text]]
+    if t.type == "INT":
+        return "constant.numeric.hex.fnd" if t.text.startswith("0x") else "constant.numeric.integer.fnd"
+    if t.type == "FLOAT":
+        return "constant.numeric.float.fnd"
+    if t.type == "DURATION":
+        return "constant.numeric.duration.fnd"
+    if t.type == "LINE_COMMENT":
+        return "comment.line.double-slash.fnd"
+    if t.type == "BAD_CHAR":
+        return "invalid.illegal.character.fnd"
+    if t.type == "UNTERMINATED_STRING":
+        return "invalid.illegal.unterminated-string.fnd"
+    return None
+
+
+def assertion(col, length, scope):
+    body = ("%s" % scope) if scope else "- " + " ".join(ERRORS)
+    return "// <%s%s %s" % ("~" * col, "-" * length, body)
+
+
+def main(outdir, files):
+    data = extract.load()
+    kw_class = {w: c for c, ws in data["classes"].items() for w in ws}
+    lexer = reflexer.Lexer()
+    os.makedirs(outdir, exist_ok=True)
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except UnicodeDecodeError:
+            continue
+        lines = text.split("\n")
+        starts, off = [], 0
+        for l in lines:
+            starts.append(off)
+            off += len(l) + 1
+        per_line = {}
+        li = 0
+        for t in lexer.tokens(text):
+            if t.type in ("WS", "NL") or "\n" in t.text:
+                continue
+            while li + 1 < len(starts) and starts[li + 1] <= t.start:
+                li += 1
+            if len(lines[li]) > MAX_LINE:
+                continue
+            if t.type == "STRING":
+                per_line.setdefault(li, []).append(
+                    assertion(t.start - starts[li], 1, "string.quoted.double.fnd punctuation.definition.string.begin.fnd"))
+                continue
+            if t.type in ("BLOCK_COMMENT", "UNTERMINATED_COMMENT"):
+                continue
+            per_line.setdefault(li, []).append(
+                assertion(t.start - starts[li], len(t.text), scope_for(t, kw_class)))
+        out = ['// SYNTAX TEST "source.fnd" "%s (assertions generated from grammar/Fnd.g4)"' % path]
+        for i, l in enumerate(lines):
+            if ASSERTION_LIKE.match(l):
+                out.append("//")  # a comment the tool would read as an assertion
+                continue
+            out.append(l)
+            out.extend(per_line.get(i, []))
+        name = os.path.join(outdir, path.replace("/", "__") + ".test.fnd")
+        with open(name, "w", encoding="utf-8") as f:
+            f.write("\n".join(out))
+        print(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
