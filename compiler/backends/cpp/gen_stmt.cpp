@@ -114,7 +114,13 @@ void Gen::stmt(Code& c, const Stmt& s) {
       return;
     }
     case StmtKind::Assign: return assign(c, s.as<AssignStmt>());
-    case StmtKind::Expr: c.line(topExpr(*s.as<ExprStmt>().expr) + ";"); return;
+    case StmtKind::Expr: {
+      const Expr& e = *s.as<ExprStmt>().expr;
+      c.line(topExpr(e) + ";");
+      // shutdown(code) ends the handler (crash(...) throws, so it does too).
+      if (e.is<CallExpr>() && e.as<CallExpr>().builtin == Builtin::Shutdown) c.line("return;");
+      return;
+    }
     case StmtKind::If: {
       const auto& i = s.as<IfStmt>();
       for (std::size_t k = 0; k < i.arms.size(); ++k) {

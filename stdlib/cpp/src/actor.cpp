@@ -100,8 +100,9 @@ void subscribe(Actor& self, std::string_view topic) {
   if (!m.society) return;
   std::lock_guard<std::mutex> lock(m.society->mu);
   auto it = m.society->subscribers.find(topic);
-  if (it == m.society->subscribers.end()) it = m.society->subscribers.emplace(std::string(topic), std::set<std::size_t>{}).first;
-  it->second.insert(m.index);
+  if (it == m.society->subscribers.end())
+    it = m.society->subscribers.emplace(std::string(topic), std::map<std::size_t, fnd::Pid>{}).first;
+  it->second.insert_or_assign(m.index, self.self());
 }
 
 std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
@@ -111,7 +112,8 @@ std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
   std::lock_guard<std::mutex> lock(m.society->mu);
   auto it = m.society->subscribers.find(topic);
   if (it == m.society->subscribers.end()) return out;
-  for (std::size_t i : it->second) out.push_back(m.society->members[i]);
+  for (const auto& [index, pid] : it->second)
+    if (pid.alive()) out.push_back(fnd::Ref(pid));
   return out;
 }
 

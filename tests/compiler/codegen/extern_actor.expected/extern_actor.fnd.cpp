@@ -68,6 +68,7 @@ void Main::on_Words(const Words& w) {
 void Main::on_Total(const Total& t) {
   fnd::lang::print(fnd::lang::cat("total: ", t.words, " words in ", t.lines, " lines"));
   fnd::lang::shutdown(*this, 0L);
+  return;
 }
 
 }  // namespace extern_actor

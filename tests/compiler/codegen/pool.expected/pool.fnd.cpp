@@ -70,6 +70,7 @@ void Boss::on_Result(const Result& r) {
       fnd::lang::print(fnd::lang::cat("worker ", id, ": ", v));
     }
     fnd::lang::shutdown(*this, 0L);
+    return;
   }
 }
 

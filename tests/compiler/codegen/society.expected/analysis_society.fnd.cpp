@@ -177,6 +177,7 @@ void Reporter::on_Stats(const Stats& s) {
   }
   fnd::lang::print(fnd::lang::cat("report: ", count, " readings, mean ", fnd::lang::to_float(sum) / fnd::lang::to_float(count)));
   fnd::lang::shutdown(*this, 0L);
+  return;
 }
 
 // from society.fnd:123

@@ -81,6 +81,7 @@ void Dispatcher::on_Done(const Done& d) {
   if (d.n >= jobs_) {
     fnd::lang::print(fnd::lang::cat("dispatcher: all ", jobs_, " jobs handled, ", restarts_, " restarts"));
     fnd::lang::shutdown(*this, 0L);
+    return;
   } else {
     next_ = d.n + 1L;
     this->send(worker_, Job{.n = next_});

@@ -75,7 +75,8 @@ void broadcast(Actor& self, std::string_view role, const M& msg) {
   for (const auto& r : role_members(self, role)) self.send(r, M(msg));
 }
 // subscribe topic / publish topic Msg{..}: subscribers of the topic in this member's society,
-// in member order. Subscriptions survive the member's restarts (they are kept by member name).
+// in member order. A subscription belongs to the incarnation that made it: it ends when that
+// process exits (a restarted member subscribes again in its `on start`).
 void subscribe(Actor& self, std::string_view topic);
 std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic);
 template <class M>

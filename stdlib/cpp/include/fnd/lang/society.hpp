@@ -13,7 +13,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,7 +52,9 @@ struct SocietyState {
   std::vector<fnd::Ref> members;  // name refs, in member order
 
   std::mutex mu;
-  std::map<std::string, std::set<std::size_t>, std::less<>> subscribers;  // topic -> member indices
+  // topic -> member index -> the incarnation that subscribed (a restarted member is a new process
+  // and subscribes again in its `on start`; the old incarnation's pid only reaches a dead process)
+  std::map<std::string, std::map<std::size_t, fnd::Pid>, std::less<>> subscribers;
 
   const Role* find_role(std::string_view role) const;
   std::vector<fnd::Ref> neighbors(std::size_t index) const;
