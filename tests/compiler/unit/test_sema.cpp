@@ -89,3 +89,55 @@ TEST_CASE("every diagnostic of a long file is reported within the limit", "[sema
   Checked c(src);
   CHECK(c.diags->errorCount() == 30);
 }
+
+TEST_CASE("methods, builtins, loops and pool spawns are annotated for the back ends", "[sema]") {
+  Checked c(R"(module m
+message Job { id: int }
+actor W {
+  param id: int
+  param tag: string = "w"
+  on Job(j) { }
+}
+actor Boss {
+  state m: map<string, int> = {}
+  on start {
+    let w = spawn pool(id: 1)
+    send w Job { id: 1 }
+    m["a"] = m.get("a", 0) + abs(-2)
+    for k, v in m { print("{k}={v}") }
+    monitor(w)
+  }
+  on down(who, why) { log info why }
+}
+supervisor pool { strategy: simple_one_for_one
+  child w: W(tag: "pooled") }
+supervisor app { child boss: Boss
+  child pool: pool }
+main app
+)");
+  INFO(c.out.str());
+  REQUIRE(c.result.ok);
+  auto& boss = *c.module().actors[1];
+  auto& body = boss.handlers[0]->body->stmts;
+  auto& spawn = body[0]->as<LetStmt>().init->as<SpawnExpr>();
+  REQUIRE(spawn.poolTemplate != nullptr);
+  CHECK(spawn.poolTemplate->name.name == "w");
+  CHECK(spawn.start.actor->name.name == "W");
+  REQUIRE(spawn.start.byParam.size() == 2);
+  CHECK(spawn.start.byParam[0] != nullptr);
+  CHECK(spawn.start.byParam[1] == nullptr);  // from the template
+  auto& assign = body[2]->as<AssignStmt>();
+  CHECK(assign.target->is<IndexExpr>());
+  auto& sum = assign.value->as<BinaryExpr>();
+  CHECK(sum.lhs->as<MethodCallExpr>().resolved == Method::Get);
+  CHECK(sum.rhs->as<CallExpr>().builtin == Builtin::Abs);
+  auto& loop = body[3]->as<ForStmt>();
+  CHECK(loop.forKind == ForKind::Map);
+  CHECK(loop.first.type->kind == TypeKind::String);
+  CHECK(loop.second->type->kind == TypeKind::Int);
+  CHECK(body[4]->as<ExprStmt>().expr->as<CallExpr>().builtin == Builtin::Monitor);
+  auto& down = *boss.handlers[1];
+  CHECK(down.kind == HandlerKind::Down);
+  CHECK(down.params[0]->type->kind == TypeKind::Ref);
+  CHECK(down.params[1]->type->kind == TypeKind::String);
+}
