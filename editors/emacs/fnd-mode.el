@@ -254,6 +254,13 @@ keep their indentation."
         (indent-line-to target)
         (when (> offset 0) (move-to-column (+ target offset)))))))
 
+(defvar fnd-imenu-generic-expression
+  `(("Messages" ,(concat "^[ \t]*message[ \t]+\\(" fnd-name-re "\\)") 1)
+    ("Actors" ,(concat "^[ \t]*\\(?:extern[ \t]+\\)?actor[ \t]+\\(" fnd-name-re "\\)") 1)
+    ("Supervisors" ,(concat "^[ \t]*supervisor[ \t]+\\(" fnd-name-re "\\)") 1)
+    ("Societies" ,(concat "^[ \t]*society[ \t]+\\(" fnd-name-re "\\)") 1))
+  "Index of the declarations of a .fnd file for `imenu'.")
+
 ;;;###autoload
 (define-derived-mode fnd-mode prog-mode "Fnd"
   "Major mode for Foundation (.fnd) files."
@@ -266,7 +273,8 @@ keep their indentation."
   (setq-local font-lock-extra-managed-props '(fnd-unterminated))
   (setq-local indent-line-function #'fnd-indent-line)
   (setq-local electric-indent-chars (append '(?} ?\) ?\]) electric-indent-chars))
-  (setq-local indent-tabs-mode nil))
+  (setq-local indent-tabs-mode nil)
+  (setq-local imenu-generic-expression fnd-imenu-generic-expression))
 
 ;;;###autoload
 (add-to-list 'auto-mode-alist '("\\.fnd\\'" . fnd-mode))

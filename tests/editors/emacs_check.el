@@ -2,16 +2,18 @@
 ;; emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el FILES
 ;; For each file: visiting it selects fnd-mode (auto-mode-alist); fontify the whole buffer and
 ;; dump the faces of every character (for check_tokens.py); re-indent the whole buffer and dump
-;; its lines (for check_indent.py). $FND_SYNTAX_DUMP and $FND_INDENT_DUMP name the JSON outputs.
+;; its lines (for check_indent.py); list its imenu index. $FND_SYNTAX_DUMP, $FND_INDENT_DUMP and
+;; $FND_IMENU_DUMP name the JSON outputs.
 ;; Any error, or a file not in fnd-mode, makes Emacs exit with status 1.
 (require 'json)
 (require 'fnd-mode)
+(require 'imenu)
 
 (defun fnd-check--faces (pos)
   (let ((f (get-text-property pos 'face)))
     (mapconcat #'symbol-name (if (listp f) f (list f)) " ")))
 
-(let ((syntax '()) (indent '()) (errors '()))
+(let ((syntax '()) (indent '()) (index '()) (errors '()))
   (dolist (file command-line-args-left)
     (condition-case err
         (let ((buf (find-file-noselect file)))
@@ -33,6 +35,9 @@
                     (push (vconcat (nreverse labels)) lines)))
                 (forward-line 1))
               (push (cons file (vconcat (nreverse lines))) syntax))
+            (push (cons file (vconcat (mapcan (lambda (group) (mapcar #'car (cdr group)))
+                                              (imenu--generic-function imenu-generic-expression))))
+                  index)
             (let ((inhibit-message t))
               (indent-region (point-min) (point-max)))
             (push (cons file (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max))
@@ -43,6 +48,7 @@
   (setq command-line-args-left nil)
   (let ((json-encoding-pretty-print nil))
     (with-temp-file (getenv "FND_SYNTAX_DUMP") (insert (json-encode (nreverse syntax))))
+    (with-temp-file (getenv "FND_IMENU_DUMP") (insert (json-encode (nreverse index))))
     (with-temp-file (getenv "FND_INDENT_DUMP")
       ;; A file ending in a newline splits into a last empty line; drop it like check_indent does.
       (insert (json-encode

@@ -19,7 +19,7 @@ cp editors/emacs/fnd-mode.el "$tmp/"
 emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$tmp/fnd-mode.el"
 
 echo "== open, fontify and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md"
-FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
+FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" FND_IMENU_DUMP="$tmp/imenu.json" \
   emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}" "${docs[@]}"
 
 echo "== faces against the reference lexer (files and docs)"
@@ -27,3 +27,5 @@ python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "
 echo "== indentation (files)"
 python3 tests/editors/check_indent.py --editor emacs --dump "$tmp/indent.json" \
   --strict 'tests/editors/indent/*' "${files[@]}"
+echo "== imenu index (files)"
+python3 tests/editors/check_imenu.py --dump "$tmp/imenu.json" "${files[@]}"
