@@ -187,7 +187,9 @@ bool Process::await_more(const Clock::time_point* deadline) {
         flags_ &= ~kQueueTrimmed;
         q_reset_ = true;
       }
-      if (q_tail_ != tail_before || q_reset_) return true;
+      // Return after any fetch: new data, or a signal that changed state (unmute, timeout, trap).
+      (void)tail_before;
+      return true;
     }
     if (fs_->timed_out) {
       fs_->timed_out = false;
@@ -272,6 +274,22 @@ Result<MessagePtr> Process::call_raw(const Pid& to, Message* req, Duration timeo
   }
   MessagePtr r(m);
   if (!(m->flags_ & Message::kReply)) {
+    // The server died. A reply bounced on its behalf may follow the Down: drop it now or on arrival.
+    bool found = false;
+    Message* prev = nullptr;
+    for (Message* x = q_head_; x; prev = x, x = x->next_) {
+      if ((x->flags_ & Message::kReply) && x->corr_ == id) {
+        if (prev) prev->next_ = x->next_;
+        else q_head_ = x->next_;
+        if (q_tail_ == x) q_tail_ = prev;
+        on_dequeued(this);
+        destroy_message(x);
+        flags_ |= kQueueTrimmed;
+        found = true;
+        break;
+      }
+    }
+    if (!found) extras(this).abandoned_calls.insert(id);
     auto& d = m->get<Down>();
     return Error(errc::noproc, "process " + to.to_string() + " exited: " + d.reason.to_string())
         .with("pid", to.to_string());
