@@ -146,8 +146,10 @@ def main(argv):
                 f.write(text)
             print("generate.py: wrote " + rel)
     if stale:
-        print("generate.py: out of date with grammar/Fnd.g4 or the templates: %s\n"
-              "run: python3 editors/keywords/generate.py" % ", ".join(stale), file=sys.stderr)
+        print("generate.py: out of date with grammar/Fnd.g4 (keywords, DURATION), the built-in functions of\n"
+              "compiler/sema/expr_checker.cpp or editors/keywords/templates/: %s\n"
+              "run: python3 editors/keywords/generate.py   (and commit the result)" % ", ".join(stale),
+              file=sys.stderr)
         return 1
     return 0
 
