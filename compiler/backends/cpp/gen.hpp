@@ -130,5 +130,7 @@ class Gen {
 // Whether a block may change a variable (an assignment or a mutating method call anywhere in it):
 // loops over a collection iterate over a copy when it might.
 bool mayMutate(const ast::Block& b);
+// Whether the body may change the variable `iterable` is rooted at (a `for` then iterates a copy).
+bool mayMutateIterable(const ast::Block& body, const ast::Expr& iterable);
 
 }  // namespace fnd::backend::cpp

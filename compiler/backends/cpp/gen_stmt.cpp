@@ -1,4 +1,6 @@
 // Statements of handler bodies.
+#include <algorithm>
+
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
@@ -6,6 +8,111 @@ namespace fnd::backend::cpp {
 using namespace ast;
 
 namespace {
+
+// The variable a place expression is rooted at (a local, param or state), or nullptr.
+const void* rootOf(const Expr* e) {
+  while (e) {
+    switch (e->kind) {
+      case ExprKind::Name: {
+        const auto& n = e->as<NameExpr>();
+        if (n.ref == NameRef::Local) return n.local;
+        if (n.ref == NameRef::State) return n.state;
+        if (n.ref == NameRef::Param) return n.param;
+        return nullptr;
+      }
+      case ExprKind::Field: e = e->as<FieldExpr>().base.get(); break;
+      case ExprKind::Index: e = e->as<IndexExpr>().base.get(); break;
+      default: return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+// Every variable the code may modify: assignment targets and receivers of mutating methods.
+void collectMutatedExpr(const Expr* e, std::vector<const void*>& out);
+void collectMutated(const Block& b, std::vector<const void*>& out);
+
+void collectMutatedStmt(const Stmt& s, std::vector<const void*>& out) {
+  switch (s.kind) {
+    case StmtKind::Assign:
+      out.push_back(rootOf(s.as<AssignStmt>().target.get()));
+      collectMutatedExpr(s.as<AssignStmt>().value.get(), out);
+      return;
+    case StmtKind::Let: return collectMutatedExpr(s.as<LetStmt>().init.get(), out);
+    case StmtKind::Expr: return collectMutatedExpr(s.as<ExprStmt>().expr.get(), out);
+    case StmtKind::If:
+      for (const auto& arm : s.as<IfStmt>().arms) {
+        collectMutatedExpr(arm.cond.get(), out);
+        collectMutated(arm.body, out);
+      }
+      if (s.as<IfStmt>().elseBody) collectMutated(*s.as<IfStmt>().elseBody, out);
+      return;
+    case StmtKind::While:
+      collectMutatedExpr(s.as<WhileStmt>().cond.get(), out);
+      return collectMutated(s.as<WhileStmt>().body, out);
+    case StmtKind::For:
+      collectMutatedExpr(s.as<ForStmt>().iterable.get(), out);
+      return collectMutated(s.as<ForStmt>().body, out);
+    case StmtKind::Send:
+      collectMutatedExpr(s.as<SendStmt>().target.get(), out);
+      return collectMutatedExpr(s.as<SendStmt>().message.get(), out);
+    case StmtKind::Reply: return collectMutatedExpr(s.as<ReplyStmt>().message.get(), out);
+    case StmtKind::Broadcast: return collectMutatedExpr(s.as<BroadcastStmt>().message.get(), out);
+    case StmtKind::Publish: return collectMutatedExpr(s.as<PublishStmt>().message.get(), out);
+    case StmtKind::Log: return collectMutatedExpr(s.as<LogStmt>().message.get(), out);
+    case StmtKind::Emit:
+      for (const auto& a : s.as<EmitStmt>().args) collectMutatedExpr(a.get(), out);
+      return;
+    default: return;
+  }
+}
+
+void collectMutated(const Block& b, std::vector<const void*>& out) {
+  for (const auto& s : b.stmts) collectMutatedStmt(*s, out);
+}
+
+void collectMutatedExpr(const Expr* e, std::vector<const void*>& out) {
+  if (!e) return;
+  switch (e->kind) {
+    case ExprKind::MethodCall: {
+      const auto& m = e->as<MethodCallExpr>();
+      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
+          m.resolved == Method::Remove)
+        out.push_back(rootOf(m.base.get()));
+      collectMutatedExpr(m.base.get(), out);
+      for (const auto& a : m.args) collectMutatedExpr(a.get(), out);
+      return;
+    }
+    case ExprKind::Call:
+      for (const auto& a : e->as<CallExpr>().args) collectMutatedExpr(a.get(), out);
+      return;
+    case ExprKind::Binary:
+      collectMutatedExpr(e->as<BinaryExpr>().lhs.get(), out);
+      return collectMutatedExpr(e->as<BinaryExpr>().rhs.get(), out);
+    case ExprKind::Unary: return collectMutatedExpr(e->as<UnaryExpr>().operand.get(), out);
+    case ExprKind::Field: return collectMutatedExpr(e->as<FieldExpr>().base.get(), out);
+    case ExprKind::Index:
+      collectMutatedExpr(e->as<IndexExpr>().base.get(), out);
+      return collectMutatedExpr(e->as<IndexExpr>().index.get(), out);
+    case ExprKind::Convert: return collectMutatedExpr(e->as<ConvertExpr>().arg.get(), out);
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts) collectMutatedExpr(p.expr.get(), out);
+      return;
+    case ExprKind::MessageLit:
+      for (const auto* f : e->as<MessageLit>().byField) collectMutatedExpr(f, out);
+      return;
+    case ExprKind::ListLit:
+      for (const auto& x : e->as<ListLit>().elems) collectMutatedExpr(x.get(), out);
+      return;
+    case ExprKind::MapLit:
+      for (const auto& kv : e->as<MapLit>().entries) {
+        collectMutatedExpr(kv.key.get(), out);
+        collectMutatedExpr(kv.value.get(), out);
+      }
+      return;
+    default: return;
+  }
+}
 
 bool exprMutates(const Expr* e);
 
@@ -99,6 +206,15 @@ const char* logLevel(LogLevel l) {
 }  // namespace
 
 bool mayMutate(const Block& b) { return blockMutates(b); }
+
+bool mayMutateIterable(const Block& body, const Expr& iterable) {
+  const void* root = rootOf(&iterable);
+  if (!root) return false;  // a temporary (a method's result, a literal): nothing else can change it
+  std::vector<const void*> mutated;
+  collectMutated(body, mutated);
+  // An unknown root (nullptr) cannot alias a variable: assignment targets are always rooted.
+  return std::find(mutated.begin(), mutated.end(), root) != mutated.end();
+}
 
 void Gen::block(Code& c, const Block& b) {
   for (const auto& s : b.stmts) stmt(c, *s);
@@ -203,7 +319,8 @@ void Gen::assign(Code& c, const AssignStmt& a) {
 }
 
 void Gen::forStmt(Code& c, const ForStmt& f) {
-  const bool copy = mayMutate(f.body);
+  // Iterate over a copy only when the body may change the collection being iterated.
+  const bool copy = f.forKind != ForKind::Range && mayMutateIterable(f.body, *f.iterable);
   switch (f.forKind) {
     case ForKind::Range: {
       std::string v = local(&f.first), end = temp("end");

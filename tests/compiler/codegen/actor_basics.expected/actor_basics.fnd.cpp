@@ -123,7 +123,7 @@ void Main::on_start() {
   this->send(b, Poke{.n = fnd::lang::len(w.more) + fnd::lang::at(w.inner.counts, std::string("k"))});
   const std::vector<double> xs = std::vector<double>{1.5, 2.5};
   double sum = 0.0;
-  for (const double& x : std::vector<double>(xs)) {
+  for (const double& x : xs) {
     sum = sum + x;
   }
   while (sum > 1.0) {

@@ -60,7 +60,7 @@ void Analyzer::on_Chunk(const Chunk& c) {
   std::int64_t sum = 0L;
   std::int64_t lo = 0L;
   std::int64_t hi = 0L;
-  for (const std::int64_t& v : std::vector<std::int64_t>(c.values)) {
+  for (const std::int64_t& v : c.values) {
     if (v < 0L) {
       if (c.skip_corrupt) {
         continue;
@@ -120,7 +120,7 @@ void Coordinator::on_Ready(const Ready&) {
 // from society.fnd:74
 void Coordinator::on_down(const fnd::Ref& who, const std::string& why) {
   fnd::lang::print(fnd::lang::cat("coordinator: an analyzer failed: ", why));
-  for (const auto& fnd_kv_2 : std::map<std::int64_t, Chunk>(pending_)) {
+  for (const auto& fnd_kv_2 : pending_) {
     const std::int64_t& id = fnd_kv_2.first;
     const Chunk& c = fnd_kv_2.second;
     if (fnd::lang::contains(c.values, -5L) && (!c.skip_corrupt)) {
@@ -168,7 +168,7 @@ void Reporter::on_Stats(const Stats& s) {
   }
   std::int64_t count = 0L;
   std::int64_t sum = 0L;
-  for (const auto& fnd_kv_3 : std::map<std::int64_t, Stats>(results_)) {
+  for (const auto& fnd_kv_3 : results_) {
     const std::int64_t& id = fnd_kv_3.first;
     const Stats& r = fnd_kv_3.second;
     fnd::lang::print(fnd::lang::cat("report: chunk ", id, ": ", r.count, " readings, sum ", r.sum, ", min ", r.min, ", max ", r.max));
