@@ -78,7 +78,7 @@ std::string read_config(fnd::NodeOptions& o, const std::string& path) {
 
 CommandLine parse_command_line(int argc, char** argv) {
   CommandLine cl;
-  cl.node.log_level = fnd::log::Level::warning;  // crash and supervisor reports are warnings/errors
+  cl.node.log_level = fnd::log::Level::info;  // `log info` shows; crash reports are errors
   std::string config;
   std::vector<std::pair<std::string, std::string>> flags;
   for (int i = 1; i < argc; ++i) {
@@ -128,7 +128,7 @@ std::string usage(const ProgramInfo& info) {
       "  --threads N        scheduler threads (0 = one per hardware thread; default 0)\n"
       "  --config FILE      read settings from FILE: `key = value` lines with the keys threads,\n"
       "                     log_level, throughput, name, stop_grace_ms (flags override the file)\n"
-      "  --log-level LEVEL  error, warning (default), info, debug or trace; logs and crash reports\n"
+      "  --log-level LEVEL  error, warning, info (default), debug or trace; logs and crash reports\n"
       "                     go to stderr, program output (print) to stdout\n"
       "  --help             show this help\n"
       "\nexit status: the code given to shutdown(code); 0 when the root exits normally; 1 when it\n"
