@@ -57,7 +57,7 @@ EXPECT = {
         "not-code": r"\b(string\.|comment\.)",
     },
     "vim": {
-        "role": r"\bfndRole\b",
+        "role": r"\bfnd(Role|MemberRole)\b",
         "handler-message": r"\bfndHandlerMessage\b",
         "handler-event": r"\bfndHandlerEvent\b",
         "declaration": r"\bfndDeclaration\b",
@@ -168,11 +168,34 @@ class Checker:
                 return
 
     def check_tokens(self, ctx, base, text, inside_interpolation=False):
-        toks = [t for t in self.lexer.tokens(text) if t.type not in ("WS", "NL")]
+        toks = []
+        for t in self.lexer.tokens(text):
+            if t.type in ("LINE_COMMENT", "BLOCK_COMMENT"):
+                self.check_span(ctx, base + t.start, base + t.end, want="comment")
+            elif t.type not in ("WS", "NL"):
+                toks.append(t)
+        blocks = []  # kinds of the open braces: society, members, other
         for k, t in enumerate(toks):
             s, e = base + t.start, base + t.end
             prev = toks[k - 1] if k > 0 else None
+            prev2 = toks[k - 2] if k > 1 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
+            at_line_start = text[text.rfind("\n", 0, t.start) + 1:t.start].strip() == ""
+            if not inside_interpolation:
+                if t.type == "LBRACE":
+                    if prev2 is not None and prev2.type == "KW_SOCIETY":
+                        blocks.append("society")
+                    elif (blocks and blocks[-1] == "society" and prev is not None
+                          and prev.type in ("ID", "TYPE_NAME")
+                          and text[text.rfind("\n", 0, prev.start) + 1:prev.start].strip() == ""):
+                        blocks.append("members")
+                    else:
+                        blocks.append("other")
+                elif t.type == "RBRACE" and blocks:
+                    blocks.pop()
+                elif (t.type == "ID" and at_line_start and blocks and blocks[-1] == "members"
+                      and nxt is not None and nxt.type == "COLON"):
+                    self.check_span(ctx, s, e, want="role", what="a role name (society members)")
             if inside_interpolation:
                 ctx.inside_interpolation = False
                 self.check_span(ctx, s, e, want="interpolation", what="inside an interpolation")
@@ -193,8 +216,6 @@ class Checker:
                                 what="keyword class '%s'" % self.kw_class.get(t.text, "other"))
             elif t.type in ("INT", "FLOAT", "DURATION"):
                 self.check_span(ctx, s, e, want="number")
-            elif t.type in ("LINE_COMMENT", "BLOCK_COMMENT"):
-                self.check_span(ctx, s, e, want="comment")
             elif t.type in ("BAD_CHAR", "UNTERMINATED_STRING"):
                 self.check_span(ctx, s, e, want="error", what="an error mark (%s)" % t.type)
             elif t.type == "UNTERMINATED_COMMENT":

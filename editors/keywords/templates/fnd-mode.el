@@ -177,6 +177,27 @@ Strings and comments are not searched."
                   (append fnd-keywords fnd-types fnd-constants fnd-variables))
     face))
 
+(defun fnd--match-member-role (limit)
+  "Font-lock matcher for `role:' starting a line of a society's members block.
+That is a block opened by a name at the start of its line, inside a `society'
+body.  Searches before LIMIT; group 1 is the role."
+  (let (found)
+    (while (and (not found)
+                (re-search-forward "^[ \t]*\\([a-z_][A-Za-z0-9_]*\\)[ \t]*:" limit t))
+      (let* ((ppss (save-match-data (save-excursion (syntax-ppss (match-beginning 1)))))
+             (open (nth 1 ppss)))
+        (when (and open (not (nth 3 ppss)) (not (nth 4 ppss)) (eq (char-after open) ?{))
+          (save-match-data
+           (save-excursion
+            (goto-char open)
+            (when (and (looking-back "^[ \t]*[a-z_][A-Za-z0-9_]*[ \t]*" (line-beginning-position))
+                       (nth 1 (syntax-ppss open)))
+              (goto-char (nth 1 (syntax-ppss open)))
+              (when (looking-back "\\_<@@kw:society@@\\_>[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*"
+                                  (line-beginning-position))
+                (setq found t))))))))
+    found))
+
 (defconst fnd-name-re "\\(?:\\sw\\|\\s_\\)+")
 
 (defvar fnd-font-lock-keywords
@@ -190,8 +211,9 @@ Strings and comments are not searched."
      1 (fnd--unless-keyword 'font-lock-variable-name-face))
     ("\\_<@@kw:on@@\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 (fnd--unless-keyword 'font-lock-function-name-face))
     ;; Society members: `role: Actor x 5'.
-    ("^[ \t]*\\([a-z_][A-Za-z0-9_]*\\)[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
-     (1 font-lock-variable-name-face) (2 font-lock-builtin-face))
+    (fnd--match-member-role (1 font-lock-variable-name-face))
+    ("^[ \t]*[a-z_][A-Za-z0-9_]*[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
+     1 font-lock-builtin-face)
     (,(regexp-opt fnd-keywords 'symbols) . font-lock-keyword-face)
     (,(regexp-opt fnd-types 'symbols) . font-lock-type-face)
     (,(regexp-opt fnd-constants 'symbols) . font-lock-constant-face)

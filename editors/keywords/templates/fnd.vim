@@ -46,17 +46,20 @@ exe 'syn match fndTypeName       /\<' . s:kw . '\h\w*/ contained'
 exe 'syn match fndHandlerMessage /\<\u\w*/ contained'
 exe 'syn match fndHandlerEvent   /\<' . s:kw . '[a-z_]\w*/ contained'
 exe 'syn match fndRole           /\<' . s:kw . '\h\w*/ contained'
-unlet s:kw
 
 " Names: `Name {` is a message literal, other capitalised words are types (messages, actors, ...).
 syn match fndType       /\<\u\w*/
 syn match fndMessageLit /\<\u\w*\ze\s*{/
 " `name: value` settings at the start of a line (actor, supervisor and society bodies).
 syn match fndSetting    /^\s*\zs[a-z_]\w*\ze\s*:\s*[^=]/
-" Society members: `role: Actor(args) x 5`.
-syn match fndMemberLine /^\s*[a-z_]\w*\s*:\s*\u\w*\%(\s*(.*)\)\=\s\+x\s\+\d/ contains=fndMemberRole,fndType,fndMultiplier,fndNumber,fndParens transparent
-syn match fndMemberRole /^\s*\zs[a-z_]\w*\ze\s*:/ contained
 syn match fndMultiplier /\<x\ze\s\+\d/ contained
+
+" Society member blocks: `members {` (a name alone at the start of a line, then `{`) holds
+" `role: Actor(args) x 5` lines.
+syn cluster fndContainedOnly contains=fndNamespace,fndMessageName,fndActorName,fndSupervisorName,fndSocietyName,fndTypeName,fndHandlerMessage,fndHandlerEvent,fndRole,fndUnit,fndInterpolation,fndInterpBraces,fndStrayBrace,fndEmptyInterp,fndBraceEscape,fndBadEscape,fndEscape,fndTodo
+exe 'syn region fndMembers matchgroup=fndSetting start=/^\s*\zs' . s:kw . '[a-z_]\w*\ze\s*{/ matchgroup=NONE end=/}/ contains=ALLBUT,@fndContainedOnly,fndBlock,fndSetting,fndMembers'
+syn match fndMemberRole /^\s*\zs[a-z_]\w*\ze\s*:/ contained
+unlet s:kw
 
 " Calls.
 syn match fndFunction /\<[a-z_]\w*\ze\s*(/
