@@ -43,7 +43,7 @@ const std::set<std::string, std::less<>>& reserved() {
       "volatile", "wchar_t", "while", "xor", "xor_eq", "final", "override", "import", "module",
       // names generated code relies on
       "std", "fnd", "main", "m", "ctx", "node", "name", "spec", "assert", "errno", "NULL", "EOF",
-      "stdin", "stdout", "stderr"};
+      "stdin", "stdout", "stderr", "encode", "decode"};
   return words;
 }
 }  // namespace
