@@ -49,7 +49,7 @@ actorBody
 actorItem
   : KW_PARAM name COLON typeExpr (ASSIGN expr)?                 # paramItem
   | KW_STATE name (COLON typeExpr)? (ASSIGN expr)?              # stateItem
-  | KW_ON name handlerParams? block?                            # handlerItem
+  | KW_ON name handlerParams? (ARROW typeExpr)? block?          # handlerItem
   | KW_EVERY expr block                                         # everyItem
   | setting                                                     # settingItem
   ;

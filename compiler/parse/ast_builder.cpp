@@ -626,6 +626,12 @@ void AstBuilder::buildHandler(P::HandlerItemContext* ctx, ActorDecl& actor) {
   std::vector<Ident> params;
   if (auto* hp = ctx->handlerParams())
     for (auto* n : hp->name()) params.push_back(ident(n));
+  if (ctx->ARROW()) {
+    // Accepted by the grammar only to say this: replies are not declared.
+    SourceRange r = SourceRange::join(range(ctx->ARROW()), range(ctx->typeExpr()));
+    error(Code::E0011, r, "a handler does not declare a reply type")
+        .note({}, "write 'on " + h->name.name + "(m) { ... reply Msg { ... } }': any message handler may reply");
+  }
   const std::string& n = h->name.name;
   bool isMessage = !n.empty() && std::isupper(static_cast<unsigned char>(n[0]));
   SourceRange paramsRange = ctx->handlerParams() ? range(ctx->handlerParams()) : h->name.range;

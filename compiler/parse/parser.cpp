@@ -95,23 +95,44 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     beginErrorCondition(p);
     report(p, p->getCurrentToken(), getExpectedTokens(p));
   }
+  void reportMatch(antlr4::Parser* p) override {
+    DefaultErrorStrategy::reportMatch(p);
+    switch (p->getCurrentToken()->getType()) {
+      case FndLexer::KW_MODULE: case FndLexer::KW_IMPORT: case FndLexer::KW_MESSAGE:
+      case FndLexer::KW_ACTOR: case FndLexer::KW_EXTERN: case FndLexer::KW_SUPERVISOR:
+      case FndLexer::KW_SOCIETY: case FndLexer::KW_MAIN:
+        afterError_ = false;  // a fresh declaration starts: report errors again
+        break;
+      default:
+        break;
+    }
+  }
 
  private:
   void report(antlr4::Parser* p, antlr4::Token* tok, const antlr4::misc::IntervalSet& expected) {
     hadErrors = true;
     if (text_.truncated() && tok && tok->getType() == antlr4::Token::EOF) return;
+    // After an error, recovery often closes a declaration early and the rest of its body lands at
+    // the top level: stay quiet there until the next declaration keyword.
+    bool topLevel = dynamic_cast<FndParser::ProgramContext*>(p->getContext()) != nullptr;
+    bool quiet = afterError_ && topLevel;
+    afterError_ = true;
+    if (quiet) return;
     diag::SourceRange r = text_.range(tok);
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
     if (!reportedLines_.insert(line).second) return;
     std::string want = describeExpected(expected, p->getVocabulary());
     std::string found = describeToken(tok);
-    if (want.empty()) diags_.error(diag::Code::E0001, r, "unexpected " + found);
-    else diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
+    auto d = want.empty() ? diags_.error(diag::Code::E0001, r, "unexpected " + found)
+                          : diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
+    if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
+      d.note({}, "'=' assigns; compare with '=='");
   }
 
   TokenizedText& text_;
   diag::DiagnosticEngine& diags_;
   std::set<std::uint32_t> reportedLines_;
+  bool afterError_ = false;
 };
 
 // Runs `entry` on the tokens: SLL with bail-out first (fast, exact for correct input), then full
