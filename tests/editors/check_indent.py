@@ -66,6 +66,7 @@ def main():
         dump = json.load(f)
     lexer = reflexer.Lexer()
     failures = []
+    strict_files = 0
     for path in args.files:
         try:
             with open(path, encoding="utf-8", newline="") as f:
@@ -81,6 +82,7 @@ def main():
             want.pop()
         want = [w.rstrip("\r") for w in want]
         strict = any(fnmatch.fnmatch(path, g) for g in args.strict)
+        strict_files += strict
         contexts = line_contexts(lexer, text)
         if len(got) != len(want):
             failures.append("%s: %d lines after indenting, %d before" % (path, len(got), len(want)))
@@ -90,6 +92,8 @@ def main():
                 continue
             if strict or contexts[i]:
                 failures.append("%s:%d: %s indents\n    %r\n  as\n    %r" % (path, i + 1, args.editor, w, g))
+    if args.strict and not strict_files:
+        failures.append("no file matches --strict %s" % " ".join(args.strict))
     for f in failures[:30]:
         print(f)
     if len(failures) > 30:

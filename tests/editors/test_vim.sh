@@ -10,7 +10,7 @@ if ! command -v vim >/dev/null; then
 fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-files=("${FND_FILES[@]}" tests/editors/indent/indent.fnd)
+files=("${FND_FILES[@]}")  # includes tests/editors/indent/indent.fnd
 mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
 
 echo "== load, highlight and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md"
