@@ -104,7 +104,10 @@ def rules(text):
     i = 0
     while i < len(toks):
         kind, val = toks[i]
-        if kind == "word" and val in ("grammar", "lexer", "parser", "options", "import"):
+        # Grammar-level statements: `grammar X;`, `options {...}`, `tokens {...}`, `channels {...}`,
+        # `import X;`, `mode X;` (rules after a mode are read like the others), `@header {...}`.
+        if (kind == "word" and val in ("grammar", "lexer", "parser", "options", "import", "tokens",
+                                       "channels", "mode")) or (kind, val) == ("punct", "@"):
             while i < len(toks) and toks[i] != ("punct", ";") and toks[i][0] != "action":
                 i += 1
             i += 1
