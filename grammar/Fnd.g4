@@ -199,8 +199,19 @@ namedArg
   : name COLON expr
   ;
 
+// Module paths and telemetry event names; any word may follow a dot (`std.log`, `app.state.size`).
 dottedName
-  : name (DOT name)*
+  : name (DOT anyWord)*
+  ;
+
+anyWord
+  : name
+  | KW_MODULE | KW_IMPORT | KW_MESSAGE | KW_ACTOR | KW_EXTERN | KW_FROM | KW_SUPERVISOR
+  | KW_SOCIETY | KW_MAIN | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
+  | KW_IF | KW_ELSE | KW_WHILE | KW_FOR | KW_IN | KW_SEND | KW_REPLY | KW_BROADCAST | KW_PUBLISH
+  | KW_SUBSCRIBE | KW_EMIT | KW_LOG | KW_STOP | KW_RETURN | KW_BREAK | KW_CONTINUE | KW_SPAWN
+  | KW_SELF | KW_SENDER | KW_AND | KW_OR | KW_NOT | KW_TRUE | KW_FALSE | KW_INT | KW_FLOAT
+  | KW_BOOL | KW_STRING | KW_BYTES | KW_DURATION | KW_LIST | KW_MAP | KW_REF
   ;
 
 // Identifiers: lower-case (ID) and capitalised (TYPE_NAME) words are both names; only a capitalised

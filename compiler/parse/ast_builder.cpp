@@ -29,11 +29,8 @@ Ident AstBuilder::ident(P::NameContext* ctx) const {
 
 std::string AstBuilder::dotted(P::DottedNameContext* ctx) const {
   if (!ctx) return {};
-  std::string s;
-  for (auto* n : ctx->name()) {
-    if (!s.empty()) s += '.';
-    s += n->getText();
-  }
+  std::string s = ctx->name() ? ctx->name()->getText() : std::string();
+  for (auto* w : ctx->anyWord()) s += "." + w->getText();
   return s;
 }
 
