@@ -38,7 +38,9 @@ bool writeOutputs(const std::string& dir, const std::vector<backend::OutputFile>
   return true;
 }
 
-int runEmit(const CommonOptions& opts, const std::string& outputDir, const std::string& target) {
+int runEmit(const CommonOptions& allOpts, const std::string& outputDir, const std::string& target) {
+  std::vector<std::string> cppSources;  // extern actors' C++: not generated, nothing to emit
+  const CommonOptions opts = splitSources(allOpts, cppSources);
   Frontend fe(opts);
   bool ok = fe.run();
   if (!ok) {
