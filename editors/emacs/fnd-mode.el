@@ -117,23 +117,22 @@ Scans the quotes between START and END."
           (setq found t))))
     found))
 
-(defun fnd--match-escape (limit)
-  "Font-lock matcher for valid escapes and `{{' `}}' before LIMIT."
-  (fnd--match-in-string "\\\\[ntr0\\\\\"]\\|{{\\|}}" limit))
-
-(defun fnd--match-bad-escape (limit)
-  "Font-lock matcher for invalid escapes before LIMIT."
-  (fnd--match-in-string "\\\\[^ntr0\\\\\"\n]" limit))
-
-(defun fnd--match-interpolation (limit)
-  "Font-lock matcher for braces in strings before LIMIT.
-Scans them as the compiler does: group 1 is an `{expr}' interpolation,
-group 2 an empty one, group 3 a `}' that closes nothing."
+(defun fnd--match-string-part (limit)
+  "Font-lock matcher for the parts of strings before LIMIT.
+Scans them as the compiler does: group 1 is an escape (or `{{' `}}'), group 2
+an invalid escape, group 3 an `{expr}' interpolation, group 4 an empty `{}' or
+a `}' that closes nothing."
   (let (found)
-    (while (and (not found) (fnd--match-in-string "{{\\|}}\\|[{}]" limit))
-      (let ((beg (match-beginning 0)))
+    (while (and (not found) (fnd--match-in-string "\\\\.\\|{{\\|}}\\|[{}]" limit))
+      (let ((beg (match-beginning 0)) (text (match-string 0)))
         (cond
-         ((equal (match-string 0) "{")
+         ((eq (aref text 0) ?\\)
+          (set-match-data (if (memq (aref text 1) '(?n ?t ?r ?0 ?\\ ?\"))
+                              (list beg (point) beg (point))
+                            (list beg (point) nil nil beg (point)))))
+         ((member text '("{{" "}}"))
+          (set-match-data (list beg (point) beg (point))))
+         ((equal text "{")
           (let ((depth 1))
             (while (and (> depth 0) (< (point) limit)
                         (not (memq (char-after) '(?\" ?\n))))
@@ -142,12 +141,10 @@ group 2 an empty one, group 3 a `}' that closes nothing."
               (forward-char 1))
             (set-match-data
              (if (string-match-p "\\`{[ \t]*}\\'" (buffer-substring beg (point)))
-                 (list beg (point) nil nil beg (point))
-               (list beg (point) beg (point))))
-            (setq found t)))
-         ((equal (match-string 0) "}")
-          (set-match-data (list beg (1+ beg) nil nil nil nil beg (1+ beg)))
-          (setq found t)))))
+                 (list beg (point) nil nil nil nil nil nil beg (point))
+               (list beg (point) nil nil nil nil beg (point))))))
+         (t (set-match-data (list beg (point) nil nil nil nil nil nil beg (point)))))
+        (setq found t)))
     found))
 
 (defun fnd--match-bad-char (limit)
@@ -229,10 +226,8 @@ body.  Searches before LIMIT; group 1 is the role."
     ("\\_<[A-Z][A-Za-z0-9_]*\\_>" . font-lock-type-face)
     ("\\_<\\([a-z_][A-Za-z0-9_]*\\)[ \t]*(" 1 font-lock-function-name-face)
     ;; Inside strings.
-    (fnd--match-interpolation (1 'fnd-interpolation-face t t) (2 'fnd-error-face t t)
-                               (3 'fnd-error-face t t))
-    (fnd--match-escape 0 'fnd-escape-face t)
-    (fnd--match-bad-escape 0 'fnd-error-face t)
+    (fnd--match-string-part (1 'fnd-escape-face t t) (2 'fnd-error-face t t)
+                            (3 'fnd-interpolation-face t t) (4 'fnd-error-face t t))
     (fnd--match-unterminated 0 'fnd-error-face t)
     (fnd--match-bad-char 0 'fnd-error-face t))
   "Font-lock rules for `fnd-mode'.")

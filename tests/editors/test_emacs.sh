@@ -18,12 +18,12 @@ echo "== byte-compile editors/emacs/fnd-mode.el"
 cp editors/emacs/fnd-mode.el "$tmp/"
 emacs --batch -Q --eval '(setq byte-compile-error-on-warn t)' -f batch-byte-compile "$tmp/fnd-mode.el"
 
-echo "== open, fontify and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md"
+echo "== open, fontify and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md (and the VS Code unit test files)"
 FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" FND_IMENU_DUMP="$tmp/imenu.json" \
-  emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}" "${docs[@]}"
+  emacs --batch -Q -L editors/emacs -l tests/editors/emacs_check.el "${files[@]}" "${docs[@]}" "${UNIT_FILES[@]}"
 
 echo "== faces against the reference lexer (files and docs)"
-python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "${files[@]}" "${docs[@]}"
+python3 tests/editors/check_tokens.py --editor emacs --dump "$tmp/syntax.json" "${files[@]}" "${docs[@]}" "${UNIT_FILES[@]}"
 echo "== indentation (files)"
 python3 tests/editors/check_indent.py --editor emacs --dump "$tmp/indent.json" \
   --strict 'tests/editors/indent/*' "${files[@]}"

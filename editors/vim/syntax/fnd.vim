@@ -78,7 +78,7 @@ syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
 syn match fndDelimiter /[,:;.]/
 
 " Anything the lexer does not know is an error (BAD_CHAR).
-syn match fndError /[^ \t\r\n(){}\[\],:;.<>=!+\-*\/%"A-Za-z0-9_]\|!\ze[^=]\|!$/
+syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%"A-Za-z0-9_]\|!\ze[^=]\|!$#
 
 " Strings: escapes, {{ }} for braces, {expr} interpolations; no string spans a line.
 syn region fndString matchgroup=fndQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ end=/$/ oneline contains=fndInterpolation,fndBraceEscape,fndEmptyInterp,fndStrayBrace,fndEscape,fndBadEscape,@Spell
