@@ -41,8 +41,8 @@ const std::set<std::string, std::less<>>& reserved() {
       "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local", "throw",
       "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
       "volatile", "wchar_t", "while", "xor", "xor_eq", "final", "override", "import", "module",
-      // names generated code relies on
-      "std", "fnd", "main", "m", "ctx", "node", "name", "spec", "assert", "errno", "NULL", "EOF",
+      // namespaces generated code names, standard macros, the codec members
+      "std", "fnd", "assert", "errno", "NULL", "EOF",
       "stdin", "stdout", "stderr", "encode", "decode"};
   return words;
 }
