@@ -45,6 +45,9 @@
 (defconst fnd-builtins '("abs" "crash" "demonitor" "link" "max" "min" "monitor" "neighbors" "print" "shutdown" "unlink")
   "Built-in functions (from the compiler's table).")
 
+(defconst fnd-after-dot-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
+  "Keywords that are plain words right after a `.' (`import std.log').")
+
 (defconst fnd-duration-units '("ms" "h" "m" "s")
   "Suffixes of duration literals such as `10s'.")
 
@@ -168,6 +171,17 @@ Strings and comments are not searched."
       (goto-char (line-end-position))
       t)))
 
+(defun fnd--word-face (face)
+  "FACE for the keyword just matched, unless a single `.' precedes it.
+After a dot a keyword is a plain word (`import std.log')."
+  (save-excursion
+    (goto-char (match-beginning 0))
+    (skip-chars-backward " \t")
+    (if (and (eq (char-before) ?.) (not (eq (char-before (1- (point))) ?.))
+             (member (match-string 0) fnd-after-dot-words))
+        nil
+      face)))
+
 (defun fnd--unless-keyword (face)
   "FACE, unless group 1 of the last match is a keyword (a name is never one)."
   (unless (member (match-string 1)
@@ -211,10 +225,10 @@ body.  Searches before LIMIT; group 1 is the role."
     (fnd--match-member-role (1 font-lock-variable-name-face))
     ("^[ \t]*[a-z_][A-Za-z0-9_]*[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"
      1 font-lock-builtin-face)
-    (,(regexp-opt fnd-keywords 'symbols) . font-lock-keyword-face)
-    (,(regexp-opt fnd-types 'symbols) . font-lock-type-face)
-    (,(regexp-opt fnd-constants 'symbols) . font-lock-constant-face)
-    (,(regexp-opt fnd-variables 'symbols) . font-lock-builtin-face)
+    (,(regexp-opt fnd-keywords 'symbols) 0 (fnd--word-face 'font-lock-keyword-face))
+    (,(regexp-opt fnd-types 'symbols) 0 (fnd--word-face 'font-lock-type-face))
+    (,(regexp-opt fnd-constants 'symbols) 0 (fnd--word-face 'font-lock-constant-face))
+    (,(regexp-opt fnd-variables 'symbols) 0 (fnd--word-face 'font-lock-builtin-face))
     (,(concat (regexp-opt fnd-builtins 'symbols) "[ \t]*(") 1 font-lock-builtin-face)
     ;; Numbers, as the FLOAT, INT (hex) and DURATION lexer rules.
     ("\\_<[0-9][0-9_]*\\(?:\\.[0-9][0-9_]*\\(?:[eE][+-]?[0-9][0-9_]*\\)?\\|[eE][+-]?[0-9][0-9_]*\\)"

@@ -188,6 +188,15 @@ def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
     for c in classes:
         classes[c].sort()
 
+    # Keywords the parser accepts as plain words right after a `.` (`DOT anyWord` in dottedName:
+    # `import std.log`, `emit app.state.size(n)`): editors show them as names there.
+    rule_bodies = dict(parser)
+    after_dot = set()
+    for rule, body in parser:
+        for a, b in zip(body, body[1:]):
+            if a == ("word", "DOT") and b[0] == "word" and b[1] in rule_bodies:
+                after_dot |= {keywords[v] for k, v in rule_bodies[b[1]] if k == "word" and v in keywords}
+
     lex = {name: body for name, frag, body in lexer}
     units = []
     if "DURATION" in lex:
@@ -208,6 +217,7 @@ def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
         "unclassified": sorted(unclassified),
         "builtins": builtins,
         "duration_units": sorted(units, key=lambda u: (-len(u), u)),  # longest first for regexes
+        "after_dot": sorted(after_dot),
     }
 
 

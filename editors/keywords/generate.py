@@ -16,8 +16,8 @@ placeholders of the form @@format:argument@@:
     @@elisp:type@@          Lisp strings "a" "b" "c" (same rule for empty lists)
 
 Classes are those of extract.CLASSES (type, constant, variable, operator, declaration, member,
-binding, action, control, other), plus `keywords` (all of them), `builtins` (built-in functions)
-and `units` (the duration suffixes).
+binding, action, control, other), plus `keywords` (all of them), `builtins` (built-in functions),
+`units` (the duration suffixes) and `after_dot` (keywords that are plain words after a `.`).
 """
 import difflib
 import json
@@ -55,6 +55,8 @@ def words_for(data, arg):
             out += data["builtins"]
         elif name == "units":
             out += data["duration_units"]
+        elif name == "after_dot":
+            out += data["after_dot"]
         elif name in data["classes"]:
             out += data["classes"][name]
         else:

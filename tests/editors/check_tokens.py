@@ -134,6 +134,7 @@ class Checker:
         data = extract.load()
         self.kw_class = {w: c for c in KW_CLASSES for w in data["classes"].get(c, [])}
         self.builtins = set(data["builtins"])
+        self.after_dot = set(data["after_dot"])
         self.lexer = reflexer.Lexer()
         self.failures = []
 
@@ -200,7 +201,11 @@ class Checker:
                 ctx.inside_interpolation = False
                 self.check_span(ctx, s, e, want="interpolation", what="inside an interpolation")
             ctx.inside_interpolation = inside_interpolation
-            if t.type in ("ID", "TYPE_NAME"):
+            if (t.type.startswith("KW_") and t.text in self.after_dot and prev is not None
+                    and prev.type == "DOT" and "\n" not in text[prev.end:t.start]):
+                # The grammar takes any word after a dot (`import std.log`): a name here.
+                self.check_span(ctx, s, e, forbid="forbidden-in-names")
+            elif t.type in ("ID", "TYPE_NAME"):
                 if prev is not None and prev.text in DECL_NAME and prev.type.startswith("KW_"):
                     self.check_span(ctx, s, e, want=DECL_NAME[prev.text])
                 elif prev is not None and prev.text == "on" and prev.type.startswith("KW_"):

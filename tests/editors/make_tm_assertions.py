@@ -29,7 +29,9 @@ MAX_LINE = 1000
 ASSERTION_LIKE = re.compile(r"^//\s*(\^|<~*-)")  # longer lines (limit tests) get no assertions
 
 
-def scope_for(t, kw_class):
+def scope_for(t, kw_class, after_dot=False):
+    if after_dot:
+        return None  # a keyword right after `.` is a plain word (`import std.log`)
     if t.type.startswith("KW_") and t.text in kw_class:
         return CLASS_SCOPE[kw_class[t.text]]
     if t.type == "INT":
@@ -55,6 +57,7 @@ def assertion(col, length, scope):
 def main(outdir, files):
     data = extract.load()
     kw_class = {w: c for c, ws in data["classes"].items() for w in ws}
+    after_dot_words = set(data["after_dot"])
     lexer = reflexer.Lexer()
     os.makedirs(outdir, exist_ok=True)
     for path in files:
@@ -70,9 +73,13 @@ def main(outdir, files):
             off += len(l) + 1
         per_line = {}
         li = 0
+        prev = None
         for t in lexer.tokens(text):
             if t.type in ("WS", "NL") or "\n" in t.text:
                 continue
+            word_after_dot = (prev is not None and prev.type == "DOT" and t.text in after_dot_words
+                              and "\n" not in text[prev.end:t.start])
+            prev = t if t.type not in ("LINE_COMMENT", "BLOCK_COMMENT") else prev
             while li + 1 < len(starts) and starts[li + 1] <= t.start:
                 li += 1
             if len(lines[li]) > MAX_LINE:
@@ -84,7 +91,7 @@ def main(outdir, files):
             if t.type in ("BLOCK_COMMENT", "UNTERMINATED_COMMENT"):
                 continue
             per_line.setdefault(li, []).append(
-                assertion(t.start - starts[li], len(t.text), scope_for(t, kw_class)))
+                assertion(t.start - starts[li], len(t.text), scope_for(t, kw_class, word_after_dot)))
         out = ['// SYNTAX TEST "source.fnd" "%s (assertions generated from grammar/Fnd.g4)"' % path]
         for i, l in enumerate(lines):
             if ASSERTION_LIKE.match(l):

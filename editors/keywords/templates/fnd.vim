@@ -78,6 +78,11 @@ syn match fndFloat    /\<\d[0-9_]*[eE][+-]\=\d[0-9_]*/
 syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
 syn match fndDelimiter /[,:;.]/
 
+" After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
+" starts at the `.`, so it wins over the keyword
+" (and, defined after fndDelimiter, over the `.`).
+syn match fndDottedWord /\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDelimiter
+
 " Anything the lexer does not know is an error (BAD_CHAR).
 syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%"A-Za-z0-9_]\|!\ze[^=]\|!$#
 
@@ -92,7 +97,7 @@ syn match fndBraceEscape /{{\|}}/ contained
 syn match fndBadEscape   /\\./ contained
 syn match fndEscape      /\\[ntr0\\"]/ contained
 
-syn cluster fndExpr contains=fndDeclaration,fndMember,fndBinding,fndControl,fndAction,fndOperatorWord,fndConstant,fndSelf,fndPrimitive,fndKeyword,fndType,fndMessageLit,fndFunction,fndBuiltin,fndMethod,fndNumber,fndDuration,fndFloat,fndOperator,fndDelimiter,fndError,fndParens
+syn cluster fndExpr contains=fndDottedWord,fndDeclaration,fndMember,fndBinding,fndControl,fndAction,fndOperatorWord,fndConstant,fndSelf,fndPrimitive,fndKeyword,fndType,fndMessageLit,fndFunction,fndBuiltin,fndMethod,fndNumber,fndDuration,fndFloat,fndOperator,fndDelimiter,fndError,fndParens
 
 syn region fndParens matchgroup=fndDelimiter start=/(/ end=/)/ transparent contains=TOP
 syn region fndBlock  start=/{/ end=/}/ transparent fold contains=TOP
