@@ -85,10 +85,6 @@
   (let ((ppss (save-excursion (syntax-ppss pos))))
     (not (or (nth 3 ppss) (nth 4 ppss)))))
 
-(defun fnd--in-string-p (pos)
-  "Non-nil if POS is inside a string."
-  (nth 3 (save-excursion (syntax-ppss pos))))
-
 (defun fnd--syntax-propertize (start end)
   "A string never spans a line: end unterminated strings at the line's end.
 Scans the quotes between START and END."
