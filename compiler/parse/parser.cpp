@@ -123,6 +123,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (!reportedLines_.insert(line).second) return;
     std::string want = describeExpected(expected, p->getVocabulary());
     std::string found = describeToken(tok);
+    if (text_.isInterpolation() && (!tok || tok->getType() == antlr4::Token::EOF)) found = "the end of the interpolation";
     auto d = want.empty() ? diags_.error(diag::Code::E0001, r, "unexpected " + found)
                           : diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))

@@ -27,6 +27,8 @@ class TokenizedText {
   // Lines with a lexical error (the parser reports nothing more there).
   const std::set<std::uint32_t>& errorLines() const { return errorLines_; }
   diag::FileId file() const { return file_; }
+  // The text is the inside of a string interpolation, not a whole file.
+  bool isInterpolation() const { return base_ != 0; }
   // The input was cut short after an E0015: the parser must not complain about the cut.
   bool truncated() const { return truncated_; }
 
