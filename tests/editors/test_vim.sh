@@ -16,7 +16,7 @@ mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
 echo "== load, highlight and indent ${#files[@]} files and ${#docs[@]} code blocks of docs/*.md (and the VS Code unit test files)"
 cd "$ROOT"
 FND_SYNTAX_DUMP="$tmp/syntax.json" FND_INDENT_DUMP="$tmp/indent.json" \
-  vim -u NONE -i NONE -N -Es --cmd "set rtp^=$ROOT/editors/vim" \
+  vim -n -u NONE -i NONE -N -Es --cmd "set rtp^=$ROOT/editors/vim" \
   -S tests/editors/vim_check.vim -- "${files[@]}" "${docs[@]}" "${UNIT_FILES[@]}" </dev/null
 for f in syntax indent; do
   [ -s "$tmp/$f.json" ] || { echo "FAIL: vim wrote no $f dump" >&2; exit 1; }

@@ -1,4 +1,4 @@
-" Run by test_vim.sh: vim -u NONE -i NONE -N -Es --cmd 'set rtp^=editors/vim' -S vim_check.vim FILES
+" Run by test_vim.sh: vim -n -u NONE -i NONE -N -Es --cmd 'set rtp^=editors/vim' -S vim_check.vim FILES
 " For each file: the ftdetect/ftplugin/indent/syntax files load without error and take effect; dumps
 " the syntax groups of every character (for check_tokens.py) and the buffer re-indented with
 " gg=G (for check_indent.py). $FND_SYNTAX_DUMP and $FND_INDENT_DUMP name the JSON outputs.
