@@ -6,6 +6,8 @@
 ;; $FND_IMENU_DUMP name the JSON outputs.
 ;; Any error, or a file not in fnd-mode, makes Emacs exit with status 1.
 (require 'json)
+;; Leave no lock, backup or auto-save files next to the sources.
+(setq create-lockfiles nil make-backup-files nil auto-save-default nil)
 (require 'fnd-mode)
 (require 'imenu)
 
@@ -43,6 +45,7 @@
             (push (cons file (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max))
                                                     "\n")))
                   indent))
+          (with-current-buffer buf (set-buffer-modified-p nil))
           (kill-buffer buf))
       (error (push (format "%s: %s" file (error-message-string err)) errors))))
   (setq command-line-args-left nil)
