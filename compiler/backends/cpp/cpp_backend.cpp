@@ -117,7 +117,14 @@ class CppBackend final : public Backend {
     }
 
     std::vector<std::string> cmd = {envOr("FND_CXX", FND_CPP_COMPILER), "-std=c++20", "-fwrapv", "-pthread"};
-    cmd.push_back(options.optimize ? "-O2" : "-O0");
+    // Optimized builds are release builds: NDEBUG like the runtime's release configuration.
+    if (options.optimize) {
+      cmd.push_back("-O2");
+      cmd.push_back("-DNDEBUG");
+    } else {
+      cmd.push_back("-O0");
+      cmd.push_back("-g");
+    }
     for (const auto& w : words(FND_CPP_EXTRA_FLAGS)) cmd.push_back(w);
     for (const auto& w : words(envOr("FND_CXXFLAGS", ""))) cmd.push_back(w);
     cmd.push_back("-I" + dir.string());
