@@ -52,7 +52,23 @@ for l in langs.values():
         except re.error as e:
             errors.append("language-configuration.json: %s: %s" % (key, e))
 
-keywords = set(extract.load()["keywords"])
+data = extract.load()
+keywords = set(data["keywords"])
+# The word pattern (double-click selection) takes a duration with its unit: units from Fnd.g4.
+for l in langs.values():
+    conf = load(l["configuration"]) if "configuration" in l else {}
+    wp = conf.get("wordPattern", "")
+    try:
+        word = re.compile(wp)
+    except re.error as e:
+        errors.append("language-configuration.json: wordPattern: %s" % e)
+        continue
+    for unit in data["duration_units"]:
+        if not (word.fullmatch("10" + unit) and word.fullmatch("1_000" + unit)):
+            errors.append("language-configuration.json: wordPattern does not take the duration `10%s`" % unit)
+    for w in ("actor", "Ping", "_x1", "42", "1.5"):
+        if not word.fullmatch(w):
+            errors.append("language-configuration.json: wordPattern does not take `%s`" % w)
 required = {"message", "actor", "supervisor", "society"}
 seen = set()
 for s in contributes.get("snippets", []):
