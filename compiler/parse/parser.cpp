@@ -128,6 +128,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
                           : diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
+    if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
+        expected.contains(static_cast<std::size_t>(FndLexer::ID)))
+      d.note({}, "'" + tok->getText() + "' is a keyword and cannot be used as a name");
   }
 
   TokenizedText& text_;

@@ -120,3 +120,11 @@ TEST_CASE("hostile bytes never throw", "[parse]") {
     CHECK_NOTHROW(Checked(s));
   }
 }
+
+TEST_CASE("a keyword where a name is expected gets a note saying so", "[parse]") {
+  Checked c("module m\nactor A { on start { let state = 1 } }\n");
+  REQUIRE(c.codes() == "E0001");
+  auto& d = c.diags->diagnostics()[0];
+  REQUIRE(d.notes.size() == 1);
+  CHECK(d.notes[0].message == "'state' is a keyword and cannot be used as a name");
+}
