@@ -38,8 +38,10 @@ topDecl
   | KW_MAIN name namedArgs?                                                  # mainDecl
   ;
 
+// Field names may be keywords (`from: ref`, `state: string`): they only appear after `{`, `,`
+// or `.`, where no keyword is expected.
 fieldDecl
-  : name COLON typeExpr
+  : anyWord COLON typeExpr
   ;
 
 actorBody
@@ -149,8 +151,8 @@ stmt
 
 expr
   : primary                                                         # primaryExpr
-  | expr DOT name LPAREN (expr (COMMA expr)*)? RPAREN               # methodCallExpr
-  | expr DOT name                                                   # fieldExpr
+  | expr DOT anyWord LPAREN (expr (COMMA expr)*)? RPAREN            # methodCallExpr
+  | expr DOT anyWord                                                # fieldExpr
   | expr LBRACK expr RBRACK                                         # indexExpr
   | MINUS expr                                                      # negExpr
   | expr op=(STAR | SLASH | PERCENT) expr                           # mulExpr
@@ -184,7 +186,7 @@ convType
   ;
 
 fieldInit
-  : name COLON expr
+  : anyWord COLON expr
   ;
 
 mapEntry
@@ -200,6 +202,7 @@ namedArg
   ;
 
 // Module paths and telemetry event names; any word may follow a dot (`std.log`, `app.state.size`).
+// `anyWord` is also a message field's name.
 dottedName
   : name (DOT anyWord)*
   ;

@@ -27,6 +27,14 @@ Ident AstBuilder::ident(P::NameContext* ctx) const {
   return id;
 }
 
+Ident AstBuilder::ident(P::AnyWordContext* ctx) const {
+  Ident id;
+  if (!ctx) return id;
+  id.name = ctx->getText();
+  id.range = range(ctx);
+  return id;
+}
+
 std::string AstBuilder::dotted(P::DottedNameContext* ctx) const {
   if (!ctx) return {};
   std::string s = ctx->name() ? ctx->name()->getText() : std::string();
@@ -245,7 +253,7 @@ ExprPtr AstBuilder::buildExpr(P::ExprContext* ctx) {
     e->range = r;
     auto xs = m->expr();
     e->base = buildExpr(xs.empty() ? nullptr : xs[0]);
-    e->method = ident(m->name());
+    e->method = ident(m->anyWord());
     for (std::size_t i = 1; i < xs.size(); ++i) e->args.push_back(buildExpr(xs[i]));
     return e;
   }
@@ -253,7 +261,7 @@ ExprPtr AstBuilder::buildExpr(P::ExprContext* ctx) {
     auto e = std::make_unique<FieldExpr>();
     e->range = r;
     e->base = buildExpr(f->expr());
-    e->field = ident(f->name());
+    e->field = ident(f->anyWord());
     return e;
   }
   if (auto* ix = dynamic_cast<P::IndexExprContext*>(ctx)) {
@@ -365,7 +373,7 @@ ExprPtr AstBuilder::buildPrimary(P::PrimaryContext* ctx) {
     e->typeName.range = range(m->TYPE_NAME());
     for (auto* fi : m->fieldInit()) {
       FieldInit init;
-      init.name = ident(fi->name());
+      init.name = ident(fi->anyWord());
       init.value = buildExpr(fi->expr());
       e->inits.push_back(std::move(init));
     }
@@ -605,7 +613,7 @@ void AstBuilder::buildMessage(P::MessageDeclContext* ctx, Module& m) {
   msg->module = &m;
   for (auto* f : ctx->fieldDecl()) {
     FieldDecl fd;
-    fd.name = ident(f->name());
+    fd.name = ident(f->anyWord());
     fd.typeNode = buildType(f->typeExpr());
     fd.index = static_cast<std::uint32_t>(msg->fields.size());
     msg->fields.push_back(std::move(fd));

@@ -30,6 +30,7 @@ class AstBuilder {
   diag::DiagBuilder error(diag::Code code, diag::SourceRange r, std::string msg);
 
   ast::Ident ident(P::NameContext* ctx) const;
+  ast::Ident ident(P::AnyWordContext* ctx) const;
   std::string dotted(P::DottedNameContext* ctx) const;
 
   void buildMessage(P::MessageDeclContext* ctx, ast::Module& m);

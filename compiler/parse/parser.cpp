@@ -129,7 +129,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
-        expected.contains(static_cast<std::size_t>(FndLexer::ID)))
+        want == "a name")
       d.note({}, "'" + tok->getText() + "' is a keyword and cannot be used as a name");
   }
 
