@@ -6,7 +6,8 @@
   run_golden.py FNDC ok FILE.fnd     must check clean: exit 0, no output
   run_golden.py FNDC show FILE.fnd   prints what `diag` compares (used by update_goldens.sh)
 
-fndc runs in the file's directory with the bare file name, so paths in the output are stable.
+fndc runs in the file's directory with the bare file name, so paths in the output are stable; the
+checkout's own location is written as <root> (goldens must not depend on where the tree is cloned).
 A first line `// fndc-args: ...` adds arguments (e.g. -Werror, --diagnostics=json, -I modules).
 """
 import os
@@ -23,7 +24,9 @@ def run(fndc, path):
         args = first[len("// fndc-args:"):].split()
     proc = subprocess.run([os.path.abspath(fndc), "check", *args, name], cwd=directory,
                           capture_output=True, timeout=60)
-    return proc.returncode, proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+    out = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return proc.returncode, out.replace(root + os.sep, "<root>" + os.sep)
 
 
 def main():
