@@ -141,12 +141,17 @@ class Registry {
   bool remove(std::string_view name);
   void remove_pid(const Pid& pid);  // at death
   Pid find(std::string_view name) const;
-  std::string name_of(const Pid& pid) const;
+  std::string name_of(const Pid& pid) const;  // comma-separated if several
+
+ private:
+  void erase_name_locked(uint64_t id, const std::string& name);
+
+ public:
 
  private:
   mutable std::mutex mu_;
   std::unordered_map<std::string, Pid> names_;
-  std::unordered_map<uint64_t, std::string> by_pid_;
+  std::unordered_multimap<uint64_t, std::string> by_pid_;  // a process may hold several names
 };
 
 // ---- the node ----

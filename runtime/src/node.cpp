@@ -226,11 +226,12 @@ Result<MessagePtr> external_call(NodeImpl* node, const Pid& to, Message* req, Du
     return static_cast<Process*>(current_process())->call_raw(to, req, timeout);
   auto prom = std::make_shared<std::promise<Result<MessagePtr>>>();
   auto fut = prom->get_future();
-  struct Holder {
-    Message* m;
+  struct Holder {  // frees the request if the helper never runs
+    Message* m = nullptr;
     ~Holder() { destroy_message(m); }
   };
-  auto h = std::make_shared<Holder>(Holder{req});
+  auto h = std::make_shared<Holder>();
+  h->m = req;
   Pid helper = spawn_fiber_core(
       node, nullptr,
       [prom, h, to, timeout](Process& p) {

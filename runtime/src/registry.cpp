@@ -16,13 +16,9 @@ Result<void> Registry::add(const std::string& name, const Pid& pid) {
       return Error(errc::name_taken, "name '" + name + "' is taken by " + it->second.to_string())
           .with("name", name)
           .with("holder", it->second.to_string());
-    by_pid_.erase(it->second.id());  // a dead holder not yet cleaned up
+    erase_name_locked(it->second.id(), name);  // a dead holder not yet cleaned up
     names_.erase(it);
   }
-  auto bp = by_pid_.find(pid.id());
-  if (bp != by_pid_.end())
-    return Error(errc::badarg, pid.to_string() + " is already registered as '" + bp->second + "'")
-        .with("name", bp->second);
   names_.emplace(name, pid);
   by_pid_.emplace(pid.id(), name);
   pid.control_block()->flags.fetch_or(kCbRegistered, std::memory_order_release);
@@ -33,18 +29,28 @@ bool Registry::remove(std::string_view name) {
   std::lock_guard<std::mutex> g(mu_);
   auto it = names_.find(std::string(name));
   if (it == names_.end()) return false;
-  by_pid_.erase(it->second.id());
+  erase_name_locked(it->second.id(), it->first);
   names_.erase(it);
   return true;
 }
 
 void Registry::remove_pid(const Pid& pid) {
   std::lock_guard<std::mutex> g(mu_);
-  auto bp = by_pid_.find(pid.id());
-  if (bp == by_pid_.end()) return;
-  auto it = names_.find(bp->second);
-  if (it != names_.end() && it->second == pid) names_.erase(it);
-  by_pid_.erase(bp);
+  auto [b, e] = by_pid_.equal_range(pid.id());
+  for (auto bp = b; bp != e; ++bp) {
+    auto it = names_.find(bp->second);
+    if (it != names_.end() && it->second == pid) names_.erase(it);
+  }
+  by_pid_.erase(b, e);
+}
+
+void Registry::erase_name_locked(uint64_t id, const std::string& name) {
+  auto [b, e] = by_pid_.equal_range(id);
+  for (auto bp = b; bp != e; ++bp)
+    if (bp->second == name) {
+      by_pid_.erase(bp);
+      return;
+    }
 }
 
 Pid Registry::find(std::string_view name) const {
@@ -55,8 +61,10 @@ Pid Registry::find(std::string_view name) const {
 
 std::string Registry::name_of(const Pid& pid) const {
   std::lock_guard<std::mutex> g(mu_);
-  auto bp = by_pid_.find(pid.id());
-  return bp == by_pid_.end() ? std::string() : bp->second;
+  auto [b, e] = by_pid_.equal_range(pid.id());
+  std::string out;
+  for (auto bp = b; bp != e; ++bp) out = out.empty() ? bp->second : bp->second + "," + out;
+  return out;
 }
 
 }  // namespace fnd::detail

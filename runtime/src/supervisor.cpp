@@ -67,6 +67,16 @@ struct SupInitAck {
   std::optional<Error> error;
 };
 
+struct Replier {
+  Process& p;
+  Pid to;
+  uint64_t corr;
+  template <class T>
+  void reply(T&& v) {
+    detail::reply_to(&p, to, corr, detail::make_message<std::decay_t<T>>(std::forward<T>(v)));
+  }
+};
+
 struct Child {
   ChildSpec spec;
   Pid pid;
@@ -272,34 +282,36 @@ class Supervisor {
   }
 
   void handle_request(Message& m) {
+    // Replies go to this request's sender: stopping a child receives other messages meanwhile.
+    Replier rp{p_, m.sender(), m.corr_};
     if (m.is<SupStartChild>()) {
       if (spec_.strategy == Strategy::simple_one_for_one)
-        return p_.reply(Error(errc::badarg, "use start_child(sup, args) with simple_one_for_one"));
+        return rp.reply(Error(errc::badarg, "use start_child(sup, args) with simple_one_for_one"));
       ChildSpec cs = std::move(m.get<SupStartChild>().spec);
       auto existing = find_id(cs.id);
       if (existing != children_.end()) {
         if (existing->pid)
-          return p_.reply(Error(errc::already_present, "child '" + cs.id + "' is running").with("pid", existing->pid.to_string()));
-        return p_.reply(Error(errc::already_present, "child '" + cs.id + "' exists"));
+          return rp.reply(Error(errc::already_present, "child '" + cs.id + "' is running").with("pid", existing->pid.to_string()));
+        return rp.reply(Error(errc::already_present, "child '" + cs.id + "' exists"));
       }
       children_.push_back(Child{std::move(cs), {}, {}});
       auto r = start(std::prev(children_.end()));
       if (!r) {
         children_.pop_back();
-        return p_.reply(r.error());
+        return rp.reply(r.error());
       }
-      return p_.reply(*r);
+      return rp.reply(*r);
     }
     if (m.is<SupStartDynamic>()) {
       if (spec_.strategy != Strategy::simple_one_for_one)
-        return p_.reply(Error(errc::badarg, "start_child(sup, args) needs simple_one_for_one"));
+        return rp.reply(Error(errc::badarg, "start_child(sup, args) needs simple_one_for_one"));
       children_.push_back(Child{template_, {}, std::move(m.get<SupStartDynamic>().args)});
       auto r = start(std::prev(children_.end()));
       if (!r) {
         children_.pop_back();
-        return p_.reply(r.error());
+        return rp.reply(r.error());
       }
-      return p_.reply(*r);
+      return rp.reply(*r);
     }
     if (m.is<SupTerminate>()) {
       auto& t = m.get<SupTerminate>();
@@ -310,30 +322,30 @@ class Supervisor {
       } else {
         c = find_id(t.id);
       }
-      if (c == children_.end()) return p_.reply(Error(errc::not_found, "no such child"));
+      if (c == children_.end()) return rp.reply(Error(errc::not_found, "no such child"));
       stop_child(*c);
       if (spec_.strategy == Strategy::simple_one_for_one || c->spec.restart == Restart::temporary) children_.erase(c);
-      return p_.reply(SupOk{});
+      return rp.reply(SupOk{});
     }
     if (m.is<SupRestart>()) {
       It c = find_id(m.get<SupRestart>().id);
-      if (c == children_.end()) return p_.reply(Error(errc::not_found, "no such child"));
-      if (c->pid) return p_.reply(Error(errc::running, "child is running"));
+      if (c == children_.end()) return rp.reply(Error(errc::not_found, "no such child"));
+      if (c->pid) return rp.reply(Error(errc::running, "child is running"));
       auto r = start(c);
-      if (!r) return p_.reply(r.error());
-      return p_.reply(*r);
+      if (!r) return rp.reply(r.error());
+      return rp.reply(*r);
     }
     if (m.is<SupDelete>()) {
       It c = find_id(m.get<SupDelete>().id);
-      if (c == children_.end()) return p_.reply(Error(errc::not_found, "no such child"));
-      if (c->pid) return p_.reply(Error(errc::running, "child is running"));
+      if (c == children_.end()) return rp.reply(Error(errc::not_found, "no such child"));
+      if (c->pid) return rp.reply(Error(errc::running, "child is running"));
       children_.erase(c);
-      return p_.reply(SupOk{});
+      return rp.reply(SupOk{});
     }
     if (m.is<SupWhich>()) {
       std::vector<ChildInfo> v;
       for (auto& c : children_) v.push_back(ChildInfo{c.spec.id, c.pid, c.spec.type, c.spec.restart});
-      return p_.reply(std::move(v));
+      return rp.reply(std::move(v));
     }
     if (m.is<SupCount>()) {
       ChildCounts n;
@@ -343,9 +355,9 @@ class Supervisor {
         if (c.spec.type == ChildType::supervisor) ++n.supervisors;
         else ++n.workers;
       }
-      return p_.reply(n);
+      return rp.reply(n);
     }
-    p_.reply(Error(errc::badarg, "unknown supervisor request"));
+    rp.reply(Error(errc::badarg, "unknown supervisor request"));
   }
 
   Process& p_;

@@ -25,7 +25,7 @@ class Channel {
   }
   T pop() {
     std::unique_lock<std::mutex> l(mu_);
-    if (!cv_.wait_for(l, std::chrono::seconds(60), [&] { return !q_.empty(); })) {
+    if (!cv_.wait_for(l, std::chrono::seconds(20), [&] { return !q_.empty(); })) {
       FAIL("Channel::pop: nothing arrived (hang)");
     }
     T v = std::move(q_.front());

@@ -39,8 +39,8 @@ struct Puppet : fnd::Actor {
 };
 
 struct Fx {
-  fnd::Node node{{.threads = 2}};
   Channel<std::string> out;
+  fnd::Node node{{.threads = 2}};
   fnd::Pid puppet(bool trap = false) { return node.spawn<Puppet>(&out, trap); }
   // Links a and b from a's side and waits for it to take effect.
   void link(const fnd::Pid& a, const fnd::Pid& b) {
