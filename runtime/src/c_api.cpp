@@ -1,0 +1,433 @@
+// The C ABI (fnd/runtime.h) over the C++ runtime. C actors are fnd::Actor subclasses whose state is
+// allocated inline after the object; C message types get a TypeInfo each (created on first use) and travel
+// in envelopes whose payload follows the header at the type's alignment.
+#include "fnd/runtime.h"
+
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <unordered_map>
+
+#include "fnd/fnd.hpp"
+#include "internal.hpp"
+
+using namespace fnd;
+using namespace fnd::detail;
+
+struct fnd_node {
+  explicit fnd_node(NodeOptions o) : node(std::move(o)) {}
+  Node node;
+};
+
+struct fnd_sup_spec {
+  SupervisorSpec spec;
+};
+
+namespace {
+thread_local std::string t_err_code, t_err_msg;
+
+void set_error(const Error& e) {
+  t_err_code = e.code;
+  t_err_msg = e.message;
+}
+fnd_status status_of(const Error& e) {
+  set_error(e);
+  if (e.code == errc::noproc) return FND_ERR_NOPROC;
+  if (e.code == errc::mailbox_full) return FND_ERR_MAILBOX_FULL;
+  if (e.code == errc::name_taken) return FND_ERR_NAME_TAKEN;
+  if (e.code == errc::not_found) return FND_ERR_NOT_FOUND;
+  if (e.code == errc::timeout) return FND_ERR_TIMEOUT;
+  if (e.code == errc::badarg) return FND_ERR_BADARG;
+  if (e.code == errc::start_failed) return FND_ERR_START_FAILED;
+  return FND_ERR_OTHER;
+}
+fnd_status status_of(const Result<void>& r) { return r ? FND_OK : status_of(r.error()); }
+
+inline Pid borrow(fnd_pid p) { return Pid::share(reinterpret_cast<ControlBlock*>(p)); }
+inline fnd_pid handle(const Pid& p) { return reinterpret_cast<fnd_pid>(p.control_block()); }
+inline fnd_pid owned(Pid p) { return reinterpret_cast<fnd_pid>(p.detach()); }
+
+size_t align_of(const fnd_type* t) { return t->align ? t->align : alignof(std::max_align_t); }
+
+// ---- C message envelopes ----
+struct CMessage : Message {};
+size_t header_size(const fnd_type* t) {
+  size_t a = align_of(t);
+  return (sizeof(CMessage) + a - 1) / a * a;
+}
+void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + header_size(m->type_->c_type); }
+void c_destroy(Message* m) noexcept {
+  const fnd_type* t = m->type_->c_type;
+  if (t->destroy) t->destroy(c_payload(m));
+  size_t total = header_size(t) + t->size;
+  static_cast<CMessage*>(m)->~CMessage();
+  free_message(m, total);
+}
+
+const TypeInfo* info_for(const fnd_type* t) {
+  static std::mutex mu;
+  static auto* map = new std::unordered_map<const fnd_type*, TypeInfo*>();
+  std::lock_guard<std::mutex> g(mu);
+  auto& slot = (*map)[t];
+  if (!slot) slot = new TypeInfo{t->name ? t->name : "c-type", &c_payload, &c_destroy, t};
+  return slot;
+}
+
+// Moves `value` into a new envelope.
+Message* make_c_message(const fnd_type* t, void* value) {
+  size_t total = header_size(t) + t->size;
+  void* mem = alloc_message(total);
+  auto* m = new (mem) CMessage();
+  m->type_ = info_for(t);
+  void* dst = c_payload(m);
+  if (t->move) t->move(dst, value);
+  else if (t->size) std::memcpy(dst, value, t->size);
+  return m;
+}
+Message* copy_c_message(const fnd_type* t, const void* value) {
+  size_t total = header_size(t) + t->size;
+  void* mem = alloc_message(total);
+  auto* m = new (mem) CMessage();
+  m->type_ = info_for(t);
+  if (t->copy) t->copy(c_payload(m), value);
+  else if (t->size) std::memcpy(c_payload(m), value, t->size);
+  return m;
+}
+
+fnd_exit_reason to_c(const ExitReason& r) {
+  fnd_exit_reason c{static_cast<fnd_exit_kind>(r.kind()), nullptr, nullptr};
+  if (auto* e = r.error_value()) {
+    c.code = e->code.c_str();
+    c.message = e->message.c_str();
+  }
+  return c;
+}
+ExitReason from_c(fnd_exit_kind k, const char* code, const char* msg) {
+  switch (k) {
+    case FND_EXIT_NORMAL: return ExitReason::normal();
+    case FND_EXIT_SHUTDOWN: return ExitReason::shutdown();
+    case FND_EXIT_KILL: return ExitReason::kill();
+    case FND_EXIT_KILLED: return ExitReason::killed();
+    case FND_EXIT_NOPROC: return ExitReason::noproc();
+    case FND_EXIT_ERROR: break;
+  }
+  return ExitReason::error(code ? code : "error", msg ? msg : "");
+}
+
+// ---- C actors ----
+class CActor final : public Actor {
+ public:
+  static CActor* create(const fnd_actor_class* cls, const void* arg) {
+    size_t a = cls->state_align ? cls->state_align : alignof(std::max_align_t);
+    size_t off = (sizeof(CActor) + a - 1) / a * a;
+    void* mem = ::operator new(off + cls->state_size);
+    auto* p = new (mem) CActor(cls, static_cast<char*>(mem) + off);
+    if (cls->init && cls->init(p->state_, arg) != 0) {
+      p->cls_ = nullptr;  // not constructed: no destroy callback
+      delete p;
+      return nullptr;
+    }
+    return p;
+  }
+  static void operator delete(void* p) { ::operator delete(p); }
+  ~CActor() override {
+    if (cls_ && cls_->destroy) cls_->destroy(state_);
+  }
+  void on_start() override {
+    if (cls_->start) cls_->start(ctx(), state_);
+    check_crash();
+  }
+  void on_message(Message& m) override {
+    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(&m));
+    check_crash();
+  }
+  void on_stop(const ExitReason& r) override {
+    if (cls_->stop) {
+      fnd_exit_reason c = to_c(r);
+      cls_->stop(ctx(), state_, &c);
+    }
+  }
+  fnd_ctx* ctx() { return reinterpret_cast<fnd_ctx*>(this); }
+  void* state() { return state_; }
+  std::optional<Error> pending_crash;
+
+ private:
+  CActor(const fnd_actor_class* c, void* s) : cls_(c), state_(s) {}
+  void check_crash() {
+    if (pending_crash) {
+      Error e = std::move(*pending_crash);
+      pending_crash.reset();
+      crash(std::move(e));
+    }
+  }
+  const fnd_actor_class* cls_;
+  void* state_;
+};
+
+inline CActor* actor(fnd_ctx* c) { return reinterpret_cast<CActor*>(c); }
+
+SpawnOptions to_opts(const fnd_spawn_opts* o) {
+  SpawnOptions s;
+  if (!o) return s;
+  s.mailbox.capacity = o->mailbox_capacity;
+  s.mailbox.policy = static_cast<OverflowPolicy>(o->overflow);
+  if (o->name) s.name = o->name;
+  s.trap_exit = o->trap_exit != 0;
+  return s;
+}
+
+fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls, const void* arg,
+                const fnd_spawn_opts* o, bool link) {
+  if (!cls || !cls->message) {
+    set_error(Error(errc::badarg, "actor class without a message callback"));
+    return nullptr;
+  }
+  CActor* a = CActor::create(cls, arg);
+  if (!a) {
+    set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
+    return nullptr;
+  }
+  Pid p = spawn_core(node, parent, a, to_opts(o), link);
+  if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
+  return owned(std::move(p));
+}
+
+ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
+}  // namespace
+
+extern "C" {
+
+uint32_t fnd_abi_version(void) { return FND_ABI_VERSION; }
+const char* fnd_runtime_version(void) { return runtime_version_string(); }
+const char* fnd_last_error_code(void) { return t_err_code.c_str(); }
+const char* fnd_last_error_message(void) { return t_err_msg.c_str(); }
+
+fnd_node* fnd_node_new(const fnd_node_options* o) {
+  NodeOptions n;
+  if (o) {
+    n.threads = o->threads;
+    if (o->name) n.name = o->name;
+    if (o->log_level >= 0) n.log_level = static_cast<log::Level>(o->log_level);
+    n.node_id = o->node_id;
+    if (o->stop_grace_ms) n.stop_grace = std::chrono::milliseconds(o->stop_grace_ms);
+  }
+  return new fnd_node(std::move(n));
+}
+void fnd_node_free(fnd_node* node) { delete node; }
+int fnd_node_run(fnd_node* node) { return node->node.run(); }
+void fnd_node_set_root(fnd_node* node, fnd_pid root) { node->node.set_root(borrow(root)); }
+void fnd_node_shutdown(fnd_node* node, int code) { node->node.shutdown(code); }
+void fnd_node_stop(fnd_node* node) { node->node.stop(); }
+size_t fnd_node_process_count(fnd_node* node) { return node->node.process_count(); }
+fnd_node* fnd_ctx_node(fnd_ctx* ctx) {
+  // The facade Node is the first member of fnd_node.
+  return reinterpret_cast<fnd_node*>(&actor(ctx)->node());
+}
+
+fnd_pid fnd_pid_retain(fnd_pid pid) {
+  retain(reinterpret_cast<ControlBlock*>(pid));
+  return pid;
+}
+void fnd_pid_release(fnd_pid pid) { release(reinterpret_cast<ControlBlock*>(pid)); }
+uint64_t fnd_pid_id(fnd_pid pid) { return pid ? reinterpret_cast<ControlBlock*>(pid)->id : 0; }
+uint32_t fnd_pid_node(fnd_pid pid) { return pid ? reinterpret_cast<ControlBlock*>(pid)->node : 0; }
+int fnd_pid_equal(fnd_pid a, fnd_pid b) { return a == b; }
+int fnd_pid_alive(fnd_pid pid) { return borrow(pid).alive(); }
+size_t fnd_pid_format(fnd_pid pid, char* buf, size_t cap) {
+  std::string s = borrow(pid).to_string();
+  if (buf && cap) {
+    size_t n = s.size() < cap - 1 ? s.size() : cap - 1;
+    std::memcpy(buf, s.data(), n);
+    buf[n] = 0;
+  }
+  return s.size();
+}
+
+fnd_pid fnd_spawn(fnd_ctx* ctx, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* o) {
+  CActor* self = actor(ctx);
+  return spawn_c(self->node_, self, cls, arg, o, o && o->link);
+}
+fnd_pid fnd_node_spawn(fnd_node* node, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* o) {
+  return spawn_c(node->node.impl(), nullptr, cls, arg, o, false);
+}
+
+fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(actor(ctx)->cb_); }
+void* fnd_state(fnd_ctx* ctx) { return actor(ctx)->state(); }
+
+fnd_status fnd_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value) {
+  post(sender_of(ctx), borrow(to), make_c_message(type, value));
+  return FND_OK;
+}
+fnd_status fnd_try_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value) {
+  return status_of(try_post(sender_of(ctx), borrow(to), make_c_message(type, value)));
+}
+fnd_status fnd_send_name(fnd_ctx* ctx, const char* name, const fnd_type* type, void* value) {
+  CActor* a = actor(ctx);
+  Pid p = a->whereis(name);
+  Message* m = make_c_message(type, value);
+  if (!p) {
+    destroy_message(m);
+    return status_of(Error(errc::noproc, std::string("no process registered as ") + name));
+  }
+  post(a, p, m);
+  return FND_OK;
+}
+fnd_status fnd_node_send(fnd_node*, fnd_pid to, const fnd_type* type, void* value) {
+  post(nullptr, borrow(to), make_c_message(type, value));
+  return FND_OK;
+}
+fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
+  CActor* a = actor(ctx);
+  Message* m = make_c_message(type, value);
+  Message* cur = a->current_;
+  if (!cur || !cur->sender_) {
+    destroy_message(m);
+    return status_of(Error(errc::noproc, "no sender to reply to"));
+  }
+  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
+  return FND_OK;
+}
+
+const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
+void* fnd_msg_data(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->data(); }
+fnd_pid fnd_msg_sender(fnd_msg* msg) { return handle(reinterpret_cast<Message*>(msg)->sender_); }
+int fnd_msg_is_request(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->is_request(); }
+int fnd_msg_is_exit(fnd_msg* msg, fnd_pid* from, fnd_exit_reason* reason) {
+  auto* m = reinterpret_cast<Message*>(msg);
+  if (!m->is<Exit>()) return 0;
+  auto& e = m->get<Exit>();
+  if (from) *from = handle(e.from);
+  if (reason) *reason = to_c(e.reason);
+  return 1;
+}
+int fnd_msg_is_down(fnd_msg* msg, fnd_monitor_ref* ref, fnd_pid* pid, fnd_exit_reason* reason) {
+  auto* m = reinterpret_cast<Message*>(msg);
+  if (!m->is<Down>()) return 0;
+  auto& d = m->get<Down>();
+  if (ref) *ref = d.ref.id;
+  if (pid) *pid = handle(d.pid);
+  if (reason) *reason = to_c(d.reason);
+  return 1;
+}
+
+void fnd_link(fnd_ctx* ctx, fnd_pid other) { actor(ctx)->link(borrow(other)); }
+void fnd_unlink(fnd_ctx* ctx, fnd_pid other) { actor(ctx)->unlink(borrow(other)); }
+fnd_monitor_ref fnd_monitor(fnd_ctx* ctx, fnd_pid other) { return actor(ctx)->monitor(borrow(other)).id; }
+int fnd_demonitor(fnd_ctx* ctx, fnd_monitor_ref ref) { return actor(ctx)->demonitor(MonitorRef{ref}); }
+void fnd_trap_exit(fnd_ctx* ctx, int on) { actor(ctx)->trap_exit(on != 0); }
+void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, const char* code, const char* message) {
+  ExitReason r = from_c(kind, code, message);
+  if (ctx) actor(ctx)->exit(borrow(to), std::move(r));
+  else if (node) node->node.exit(borrow(to), std::move(r));
+}
+void fnd_stop(fnd_ctx* ctx) { actor(ctx)->stop(); }
+void fnd_crash(fnd_ctx* ctx, const char* code, const char* message) {
+  actor(ctx)->pending_crash = Error(code ? code : errc::crash, message ? message : "");
+}
+
+fnd_timer_ref fnd_send_after(fnd_ctx* ctx, uint64_t delay_ms, fnd_pid to, const fnd_type* type, void* value) {
+  CActor* a = actor(ctx);
+  return timer_once(a->node_, a, borrow(to), std::chrono::milliseconds(delay_ms), make_c_message(type, value)).id;
+}
+fnd_timer_ref fnd_send_every(fnd_ctx* ctx, uint64_t period_ms, fnd_pid to, const fnd_type* type, void* value) {
+  CActor* a = actor(ctx);
+  // The prototype value lives in an envelope owned by the factory; each tick sends a copy.
+  std::shared_ptr<Message> proto(make_c_message(type, value), [](Message* m) { destroy_message(m); });
+  return timer_periodic(a->node_, a, borrow(to), std::chrono::milliseconds(period_ms),
+                        [proto, type]() { return copy_c_message(type, c_payload(proto.get())); })
+      .id;
+}
+int fnd_cancel_timer(fnd_ctx* ctx, fnd_timer_ref ref) { return actor(ctx)->cancel_timer(TimerRef{ref}); }
+
+fnd_status fnd_register(fnd_node* node, const char* name, fnd_pid pid) {
+  return status_of(node->node.register_name(name ? name : "", borrow(pid)));
+}
+int fnd_unregister(fnd_node* node, const char* name) { return node->node.unregister_name(name ? name : ""); }
+fnd_pid fnd_whereis(fnd_node* node, const char* name) { return owned(node->node.whereis(name ? name : "")); }
+size_t fnd_mailbox_depth(fnd_node* node, fnd_pid pid) { return node->node.mailbox_depth(borrow(pid)); }
+
+void fnd_log(int level, const char* text) { log::write(static_cast<log::Level>(level), text ? text : ""); }
+void fnd_set_log_level(int level) { log::set_level(static_cast<log::Level>(level)); }
+void fnd_emit(const char* event, const char* const* keys, const double* values, size_t count) {
+  telemetry::Measurements m;
+  for (size_t i = 0; i < count; ++i) m.emplace_back(keys[i], values[i]);
+  telemetry::emit(event ? event : "", m);
+}
+
+fnd_sup_spec* fnd_sup_spec_new(const char* name, fnd_strategy strategy, uint32_t intensity, uint32_t period_ms) {
+  auto* s = new fnd_sup_spec();
+  if (name) s->spec.name = name;
+  s->spec.strategy = static_cast<Strategy>(strategy);
+  s->spec.intensity = intensity;
+  s->spec.period = std::chrono::milliseconds(period_ms);
+  return s;
+}
+void fnd_sup_spec_free(fnd_sup_spec* spec) { delete spec; }
+
+fnd_status fnd_sup_spec_add_child(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls, const void* arg,
+                                  fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
+  if (!spec || !cls) return status_of(Error(errc::badarg, "spec and class are required"));
+  ChildSpec c;
+  c.id = id ? id : "";
+  c.restart = static_cast<Restart>(restart);
+  c.shutdown = shutdown == FND_SHUTDOWN_BRUTAL_KILL ? Shutdown::brutal()
+               : shutdown == FND_SHUTDOWN_INFINITY  ? Shutdown::infinite()
+                                                    : Shutdown::after(std::chrono::milliseconds(shutdown_ms));
+  c.start = [cls, arg](ChildContext& ctx) -> Result<Pid> {
+    const void* a = arg;
+    if (ctx.args().has_value()) a = std::any_cast<const void*>(ctx.args());
+    CActor* act = CActor::create(cls, a);
+    if (!act) return Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed");
+    Process& sup = ctx.supervisor_process();
+    return spawn_core(sup.node_, &sup, act, {}, true);
+  };
+  spec->spec.children.push_back(std::move(c));
+  return FND_OK;
+}
+
+fnd_status fnd_sup_spec_add_supervisor(fnd_sup_spec* spec, const char* id, const fnd_sup_spec* child,
+                                       fnd_restart restart) {
+  if (!spec || !child) return status_of(Error(errc::badarg, "spec and child are required"));
+  ChildSpec c = supervisor_child(id ? id : "", child->spec);
+  c.restart = static_cast<Restart>(restart);
+  spec->spec.children.push_back(std::move(c));
+  return FND_OK;
+}
+
+fnd_pid fnd_start_supervisor(fnd_node* node, const fnd_sup_spec* spec) {
+  auto r = start_supervisor(node->node, spec->spec);
+  if (!r) {
+    status_of(r.error());
+    return nullptr;
+  }
+  return owned(*r);
+}
+fnd_pid fnd_sup_start_child(fnd_node* node, fnd_pid sup, const void* arg) {
+  auto r = start_child(node->node, borrow(sup), std::any(arg));
+  if (!r) {
+    status_of(r.error());
+    return nullptr;
+  }
+  return owned(*r);
+}
+fnd_status fnd_sup_terminate_child(fnd_node* node, fnd_pid sup, const char* id) {
+  return status_of(terminate_child(node->node, borrow(sup), std::string(id ? id : "")));
+}
+fnd_status fnd_sup_restart_child(fnd_node* node, fnd_pid sup, const char* id) {
+  auto r = restart_child(node->node, borrow(sup), id ? id : "");
+  return r ? FND_OK : status_of(r.error());
+}
+fnd_status fnd_sup_delete_child(fnd_node* node, fnd_pid sup, const char* id) {
+  return status_of(delete_child(node->node, borrow(sup), id ? id : ""));
+}
+fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]) {
+  if (!borrow(sup).alive()) return status_of(Error(errc::noproc, "supervisor is not alive"));
+  ChildCounts c = count_children(node->node, borrow(sup));
+  out[0] = c.specs;
+  out[1] = c.active;
+  out[2] = c.supervisors;
+  out[3] = c.workers;
+  return FND_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,147 @@
+/* The C ABI from C: actors, messages, replies to the node, links/trap_exit, supervisors, registry. */
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fnd/runtime.h"
+
+static int failures = 0;
+#define EXPECT(c)                                                   \
+  do {                                                              \
+    if (!(c)) {                                                     \
+      fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #c); \
+      ++failures;                                                   \
+    }                                                               \
+  } while (0)
+
+static const fnd_type int_type = {"int", sizeof(int), _Alignof(int), NULL, NULL, NULL, NULL, NULL};
+
+/* Counter: sums ints; at the target it ends the node's run() with the sum as exit code. */
+typedef struct {
+  int sum;
+  int target;
+} counter_state;
+static int counter_init(void* state, const void* arg) {
+  counter_state* s = (counter_state*)state;
+  s->sum = 0;
+  s->target = *(const int*)arg;
+  return 0;
+}
+static void counter_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  counter_state* s = (counter_state*)state;
+  if (fnd_msg_type(msg) != &int_type) return;
+  s->sum += *(int*)fnd_msg_data(msg);
+  if (s->sum >= s->target) fnd_node_shutdown(fnd_ctx_node(ctx), s->sum);
+}
+static const fnd_actor_class counter_class = {"counter", sizeof(counter_state), 0, counter_init, NULL,
+                                              counter_message, NULL, NULL};
+
+/* Crashy: crashes on any int with code "boom". */
+static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)state;
+  (void)msg;
+  fnd_crash(ctx, "boom", "asked to crash");
+}
+static const fnd_actor_class crashy_class = {"crashy", 0, 0, NULL, NULL, crashy_message, NULL, NULL};
+
+/* Trapper: traps exits, spawns a linked crashy and makes it crash; on the Exit it shuts the node down
+ * with 42 if the reason is error(boom). */
+static void trapper_start(fnd_ctx* ctx, void* state) {
+  (void)state;
+  fnd_trap_exit(ctx, 1);
+  fnd_spawn_opts o = {0, FND_DROP_NEWEST, NULL, 1, 0};
+  fnd_pid child = fnd_spawn(ctx, &crashy_class, NULL, &o);
+  int v = 1;
+  fnd_send(ctx, child, &int_type, &v);
+  fnd_pid_release(child);
+}
+static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)state;
+  fnd_exit_reason r;
+  fnd_pid from = NULL;
+  if (fnd_msg_is_exit(msg, &from, &r)) {
+    int ok = r.kind == FND_EXIT_ERROR && strcmp(r.code, "boom") == 0 && from != NULL;
+    fnd_node_shutdown(fnd_ctx_node(ctx), ok ? 42 : 1);
+  }
+}
+static const fnd_actor_class trapper_class = {"trapper", 0, 0, NULL, trapper_start, trapper_message, NULL, NULL};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(void) {
+  EXPECT(fnd_abi_version() == FND_ABI_VERSION);
+  EXPECT(strlen(fnd_runtime_version()) > 0);
+
+  /* 1. messages and run()'s exit code */
+  {
+    fnd_node_options opts = {2, "c-test", FND_LOG_WARNING, 0, 0};
+    fnd_node* node = fnd_node_new(&opts);
+    int target = 5050;
+    fnd_pid counter = fnd_node_spawn(node, &counter_class, &target, NULL);
+    EXPECT(counter != NULL);
+    char buf[32];
+    EXPECT(fnd_pid_format(counter, buf, sizeof buf) > 0 && buf[0] == '<');
+    for (int i = 1; i <= 100; ++i) fnd_node_send(node, counter, &int_type, &i);
+    EXPECT(fnd_node_run(node) == 5050);
+    int v = 1;
+    EXPECT(fnd_try_send(NULL, counter, &int_type, &v) == FND_ERR_NOPROC); /* stopped: dead */
+    fnd_pid_release(counter);
+    fnd_node_free(node);
+  }
+
+  /* 2. links and trap_exit */
+  {
+    fnd_node* node = fnd_node_new(NULL);
+    fnd_pid t = fnd_node_spawn(node, &trapper_class, NULL, NULL);
+    EXPECT(fnd_node_run(node) == 42);
+    fnd_pid_release(t);
+    fnd_node_free(node);
+  }
+
+  /* 3. supervisors and the registry */
+  {
+    fnd_node_options opts = {2, "c-sup", FND_LOG_ERROR + 0, 0, 0};
+    fnd_node* node = fnd_node_new(&opts);
+    fnd_sup_spec* spec = fnd_sup_spec_new("csup", FND_ONE_FOR_ONE, 5, 10000);
+    EXPECT(fnd_sup_spec_add_child(spec, "w", &crashy_class, NULL, FND_PERMANENT, FND_SHUTDOWN_TIMEOUT, 1000) == FND_OK);
+    fnd_pid sup = fnd_start_supervisor(node, spec);
+    EXPECT(sup != NULL);
+    fnd_pid w1 = fnd_whereis(node, "csup.w");
+    EXPECT(w1 != NULL);
+    int v = 1;
+    fnd_node_send(node, w1, &int_type, &v);
+    fnd_pid w2 = NULL;
+    double deadline = now_s() + 20;
+    while (now_s() < deadline) {
+      w2 = fnd_whereis(node, "csup.w");
+      if (w2 && !fnd_pid_equal(w1, w2) && fnd_pid_alive(w2)) break;
+      if (w2) fnd_pid_release(w2);
+      w2 = NULL;
+      sched_yield();
+    }
+    EXPECT(w2 != NULL); /* restarted under the same name */
+    size_t counts[4] = {0, 0, 0, 0};
+    EXPECT(fnd_sup_count_children(node, sup, counts) == FND_OK);
+    EXPECT(counts[0] == 1 && counts[1] == 1 && counts[2] == 0 && counts[3] == 1);
+    EXPECT(fnd_register(node, "csup.w", sup) == FND_ERR_NAME_TAKEN);
+    EXPECT(strcmp(fnd_last_error_code(), "name_taken") == 0);
+    EXPECT(fnd_sup_terminate_child(node, sup, "w") == FND_OK);
+    EXPECT(fnd_sup_delete_child(node, sup, "w") == FND_OK);
+    EXPECT(fnd_sup_delete_child(node, sup, "w") == FND_ERR_NOT_FOUND);
+    fnd_pid_release(w1);
+    if (w2) fnd_pid_release(w2);
+    fnd_pid_release(sup);
+    fnd_sup_spec_free(spec);
+    fnd_node_stop(node);
+    fnd_node_free(node);
+  }
+
+  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
+  else printf("C ABI: all checks passed\n");
+  return failures ? 1 : 0;
+}
