@@ -197,6 +197,14 @@ def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
             if a == ("word", "DOT") and b[0] == "word" and b[1] in rule_bodies:
                 after_dot |= {keywords[v] for k, v in rule_bodies[b[1]] if k == "word" and v in keywords}
 
+    # Keywords that are plain names before a `:` in some rule (`anyWord COLON typeExpr` in fieldDecl,
+    # `anyWord COLON expr` in fieldInit): message field names such as `from` or `state`.
+    field_words = set()
+    for rule, body in parser:
+        for a, b in zip(body, body[1:]):
+            if a[0] == "word" and a[1] in rule_bodies and b == ("word", "COLON"):
+                field_words |= {keywords[v] for k, v in rule_bodies[a[1]] if k == "word" and v in keywords}
+
     lex = {name: body for name, frag, body in lexer}
     units = []
     if "DURATION" in lex:
@@ -218,6 +226,7 @@ def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
         "builtins": builtins,
         "duration_units": sorted(units, key=lambda u: (-len(u), u)),  # longest first for regexes
         "after_dot": sorted(after_dot),
+        "field_words": sorted(field_words),
     }
 
 

@@ -17,7 +17,8 @@ placeholders of the form @@format:argument@@:
 
 Classes are those of extract.CLASSES (type, constant, variable, operator, declaration, member,
 binding, action, control, other), plus `keywords` (all of them), `builtins` (built-in functions),
-`units` (the duration suffixes) and `after_dot` (keywords that are plain words after a `.`).
+`units` (the duration suffixes), `after_dot` (keywords that are plain words after a `.`) and
+`field_words` (keywords that may name a message field).
 """
 import difflib
 import json
@@ -57,6 +58,8 @@ def words_for(data, arg):
             out += data["duration_units"]
         elif name == "after_dot":
             out += data["after_dot"]
+        elif name == "field_words":
+            out += data["field_words"]
         elif name in data["classes"]:
             out += data["classes"][name]
         else:

@@ -120,6 +120,10 @@ EXPECT = {
     },
 }
 
+# A capitalised name before `{` is a message literal unless one of these introduces it.
+NAMING_KEYWORDS = {"KW_ACTOR", "KW_SUPERVISOR", "KW_SOCIETY", "KW_ON", "KW_MAIN", "KW_SPAWN",
+                   "KW_MESSAGE", "KW_CHILD"}
+
 # Emacs highlights an interpolation as a whole (no tokens inside it).
 RECURSE_INTO_INTERPOLATIONS = {"vscode": True, "vim": True, "emacs": False}
 # The name after these keywords is checked for the label of what it declares or names.
@@ -135,6 +139,7 @@ class Checker:
         self.kw_class = {w: c for c in KW_CLASSES for w in data["classes"].get(c, [])}
         self.builtins = set(data["builtins"])
         self.after_dot = set(data["after_dot"])
+        self.field_words = set(data["field_words"])
         self.lexer = reflexer.Lexer()
         self.failures = []
 
@@ -176,16 +181,26 @@ class Checker:
             elif t.type not in ("WS", "NL"):
                 toks.append(t)
         blocks = []  # kinds of the open braces: society, members, other
+
+        def line_start(tok):
+            return text[text.rfind("\n", 0, tok.start) + 1:tok.start].strip() == ""
         for k, t in enumerate(toks):
             s, e = base + t.start, base + t.end
             prev = toks[k - 1] if k > 0 else None
             prev2 = toks[k - 2] if k > 1 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            at_line_start = text[text.rfind("\n", 0, t.start) + 1:t.start].strip() == ""
+            at_line_start = line_start(t)
+            glued = (prev is not None and prev.end == t.start
+                     and prev.type in ("INT", "FLOAT", "DURATION"))
             if not inside_interpolation:
                 if t.type == "LBRACE":
                     if prev2 is not None and prev2.type == "KW_SOCIETY":
                         blocks.append("society")
+                    elif prev2 is not None and prev2.type == "KW_MESSAGE":
+                        blocks.append("fields")  # message Name { field: type, ... }
+                    elif (prev is not None and prev.type == "TYPE_NAME"
+                          and not (prev2 is not None and prev2.type in NAMING_KEYWORDS)):
+                        blocks.append("fields")  # a message literal Name { field: value, ... }
                     elif (blocks and blocks[-1] == "society" and prev is not None
                           and prev.type in ("ID", "TYPE_NAME")
                           and text[text.rfind("\n", 0, prev.start) + 1:prev.start].strip() == ""):
@@ -205,10 +220,21 @@ class Checker:
                     and prev.type == "DOT" and "\n" not in text[prev.end:t.start]):
                 # The grammar takes any word after a dot (`import std.log`): a name here.
                 self.check_span(ctx, s, e, forbid="forbidden-in-names")
+            elif (t.type.startswith("KW_") and t.text in self.field_words and blocks
+                  and blocks[-1] == "fields" and prev is not None and prev.type in ("LBRACE", "COMMA")
+                  and nxt is not None and nxt.type == "COLON" and not inside_interpolation):
+                # A message field named by a keyword (`message M { from: ref }`): a name here.
+                self.check_span(ctx, s, e, forbid="forbidden-in-names")
+            elif glued and (t.type in ("ID", "TYPE_NAME") or t.type.startswith("KW_")):
+                pass  # a word glued to a number (`15sx`, `1if`): lexically two tokens, editors differ
             elif t.type in ("ID", "TYPE_NAME"):
-                if prev is not None and prev.text in DECL_NAME and prev.type.startswith("KW_"):
+                # The name a declaration keyword introduces, when the keyword starts its line and
+                # the name follows on the same line (as in any real declaration).
+                declares = (prev is not None and prev.type.startswith("KW_") and line_start(prev)
+                            and "\n" not in text[prev.end:t.start])
+                if declares and prev.text in DECL_NAME:
                     self.check_span(ctx, s, e, want=DECL_NAME[prev.text])
-                elif prev is not None and prev.text == "on" and prev.type.startswith("KW_"):
+                elif declares and prev.text == "on":
                     self.check_span(ctx, s, e, want="handler-message" if t.type == "TYPE_NAME"
                                     else "handler-event")
                 elif t.text in self.builtins and nxt is not None and nxt.type == "LPAREN":

@@ -58,6 +58,7 @@ def main(outdir, files):
     data = extract.load()
     kw_class = {w: c for c, ws in data["classes"].items() for w in ws}
     after_dot_words = set(data["after_dot"])
+    field_words = set(data["field_words"])
     lexer = reflexer.Lexer()
     os.makedirs(outdir, exist_ok=True)
     for path in files:
@@ -74,11 +75,19 @@ def main(outdir, files):
         per_line = {}
         li = 0
         prev = None
-        for t in lexer.tokens(text):
+        all_tokens = lexer.tokens(text)
+        code = [t for t in all_tokens if t.type not in ("WS", "NL", "LINE_COMMENT", "BLOCK_COMMENT")]
+        following = {id(a): b for a, b in zip(code, code[1:])}
+        for t in all_tokens:
             if t.type in ("WS", "NL") or "\n" in t.text:
                 continue
             word_after_dot = (prev is not None and prev.type == "DOT" and t.text in after_dot_words
                               and "\n" not in text[prev.end:t.start])
+            # `{ from: x }`: maybe a message field named by a keyword (check_tokens.py knows the context)
+            nxt = following.get(id(t))
+            maybe_field = (t.text in field_words and prev is not None and prev.type in ("LBRACE", "COMMA")
+                           and nxt is not None and nxt.type == "COLON")
+            word_after_dot = word_after_dot or maybe_field
             prev = t if t.type not in ("LINE_COMMENT", "BLOCK_COMMENT") else prev
             while li + 1 < len(starts) and starts[li + 1] <= t.start:
                 li += 1

@@ -48,6 +48,9 @@
 (defconst fnd-after-dot-words '(@@elisp:after_dot@@)
   "Keywords that are plain words right after a `.' (`import std.log').")
 
+(defconst fnd-field-words '(@@elisp:field_words@@)
+  "Keywords that may name a message field (`message Mail { from: ref }').")
+
 (defconst fnd-duration-units '(@@elisp:units@@)
   "Suffixes of duration literals such as `10s'.")
 
@@ -75,7 +78,7 @@
     (modify-syntax-entry ?\" "\"" st)
     (modify-syntax-entry ?\\ "\\" st)
     (modify-syntax-entry ?' "." st)
-    (dolist (c '(?+ ?- ?= ?< ?> ?% ?! ?& ?| ?: ?\; ?, ?.))
+    (dolist (c '(?+ ?- ?= ?< ?> ?% ?! ?& ?| ?: ?\; ?, ?. ?# ?$ ?@ ?^ ?` ?~ ??))
       (modify-syntax-entry c "." st))
     st)
   "Syntax table for `fnd-mode'.")
@@ -168,15 +171,22 @@ Strings and comments are not searched."
       t)))
 
 (defun fnd--word-face (face)
-  "FACE for the keyword just matched, unless a single `.' precedes it.
-After a dot a keyword is a plain word (`import std.log')."
-  (save-excursion
-    (goto-char (match-beginning 0))
-    (skip-chars-backward " \t")
-    (if (and (eq (char-before) ?.) (not (eq (char-before (1- (point))) ?.))
-             (member (match-string 0) fnd-after-dot-words))
-        nil
-      face)))
+  "FACE for the keyword just matched, unless it is a plain word there.
+That is after a single `.' (`import std.log') or as a message field name
+before `:' (`Mail { from: self }')."
+  (let ((word (match-string 0)) (end (match-end 0)))
+    (save-excursion
+      (goto-char (match-beginning 0))
+      (cond
+       ((and (progn (skip-chars-backward " \t") (eq (char-before) ?.))
+             (not (eq (char-before (1- (point))) ?.))
+             (member word fnd-after-dot-words))
+        nil)
+       ((and (progn (forward-comment (- (point))) (memq (char-before) '(?{ ?,)))
+             (member word fnd-field-words)
+             (save-excursion (goto-char end) (looking-at "[ \t]*:")))
+        nil)
+       (t face)))))
 
 (defun fnd--unless-keyword (face)
   "FACE, unless group 1 of the last match is a keyword (a name is never one)."
@@ -205,7 +215,8 @@ body.  Searches before LIMIT; group 1 is the role."
                 (setq found t))))))))
     found))
 
-(defconst fnd-name-re "\\(?:\\sw\\|\\s_\\)+")
+(defconst fnd-name-re "[A-Za-z_][A-Za-z0-9_]*"
+  "A name, as the lexer's ID and TYPE_NAME.")
 
 (defvar fnd-font-lock-keywords
   `(;; Declarations name what follows them.

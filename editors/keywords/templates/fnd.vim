@@ -77,11 +77,16 @@ syn match fndFloat    /\<\d[0-9_]*[eE][+-]\=\d[0-9_]*/
 " Operators and punctuation.
 syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
 syn match fndDelimiter /[,:;.]/
+syn match fndOperator /\.\./
 
 " After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
 " starts at the `.`, so it wins over the keyword
 " (and, defined after fndDelimiter, over the `.`).
-syn match fndDottedWord /\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDelimiter
+syn match fndDottedWord /\.\@<!\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDelimiter
+
+" A message field may be named by a keyword (`message Mail { from: ref }`, `Mail { from: self }`).
+" The match starts at the `{` or `,` before the name, so it wins over the keyword.
+syn match fndKeywordField /[{,]\s*\%(@@vimalt:field_words@@\)\ze\s*:/ contains=fndDelimiter
 
 " Anything the lexer does not know is an error (BAD_CHAR).
 syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%"A-Za-z0-9_]\|!\ze[^=]\|!$#
