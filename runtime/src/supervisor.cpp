@@ -130,6 +130,8 @@ class Supervisor {
   }
 
   std::string child_name(const std::string& id) const {
+    // simple_one_for_one children share one spec id: they are not registered (as in OTP).
+    if (spec_.strategy == Strategy::simple_one_for_one) return std::string();
     return spec_.name.empty() || id.empty() ? std::string() : spec_.name + "." + id;
   }
 
@@ -171,7 +173,7 @@ class Supervisor {
       auto r = start(c);
       if (r) return;
       report(*c, Pid(), ExitReason::error(r.error()), "restart");
-      if (!add_restart()) give_up(*c, ExitReason::error(r.error()));
+      if (!add_restart()) give_up(*c, Pid(), ExitReason::error(r.error()));
     }
   }
 
@@ -227,8 +229,8 @@ class Supervisor {
     log::write(reason.is_clean() ? log::Level::info : log::Level::error, s);
   }
 
-  [[noreturn]] void give_up(const Child& c, const ExitReason& reason) {
-    report(c, c.pid, reason, "shutdown");
+  [[noreturn]] void give_up(const Child& c, const Pid& dead, const ExitReason& reason) {
+    report(c, dead, reason, "shutdown");
     log::error("SUPERVISOR REPORT supervisor=" + label() +
                " event=shutdown reason=reached_max_restart_intensity intensity=" + std::to_string(spec_.intensity) +
                " period=" + std::to_string(spec_.period.count()) + "ms");
@@ -256,7 +258,7 @@ class Supervisor {
       if (remove) children_.erase(c);
       return;
     }
-    if (!add_restart()) give_up(*c, e.reason);
+    if (!add_restart()) give_up(*c, dead, e.reason);
     report(*c, dead, e.reason, "restart");
     telemetry::emit("fnd.supervisor.restart", {{"restarts", static_cast<double>(restarts_.size())}});
     switch (spec_.strategy) {
