@@ -39,19 +39,18 @@ RunResult Actor::run_turn(Worker&) {
   bool die = false;
   if (!(flags_ & kStarted)) {
     flags_ |= kStarted;
-    die = fetch(this, reason);  // signals sent before start (e.g. a link to a dead pid) act first
-    if (!die) {
-      try {
-        on_start();
-      } catch (...) {
-        reason = from_exception(std::current_exception());
-        die = true;
-      }
-      if (!die && (flags_ & kStopRequested)) {
-        reason = *ext_->stop_reason;
-        die = true;
-      }
+    // on_start runs before any signal is taken in, so what it sets (e.g. trap_exit) governs them all.
+    try {
+      on_start();
+    } catch (...) {
+      reason = from_exception(std::current_exception());
+      die = true;
     }
+    if (!die && (flags_ & kStopRequested)) {
+      reason = *ext_->stop_reason;
+      die = true;
+    }
+    if (!die) die = fetch(this, reason);
   } else {
     die = fetch(this, reason);
   }
