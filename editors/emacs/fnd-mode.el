@@ -90,12 +90,16 @@
 
 (defun fnd--syntax-propertize (start end)
   "A string never spans a line: end unterminated strings at the line's end.
-Scans the quotes between START and END."
+Scans the quotes between START and END; a backslash outside strings is
+punctuation."
   (remove-text-properties start end '(fnd-unterminated nil))
   (goto-char start)
-  (while (re-search-forward "\"" end t)
+  (while (re-search-forward "[\"\\]" end t)
     (let ((open (match-beginning 0)))
-      (when (fnd--in-code-p open)
+      (when (and (eq (char-after open) ?\\) (fnd--in-code-p open))
+        ;; A backslash outside strings escapes nothing (the lexer rejects it).
+        (put-text-property open (1+ open) 'syntax-table (string-to-syntax ".")))
+      (when (and (eq (char-after open) ?\") (fnd--in-code-p open))
         ;; An opening quote: find its closing quote on this line, as the lexer does.
         (let ((closed nil))
           (while (and (not closed) (not (eolp)))

@@ -120,6 +120,10 @@ EXPECT = {
     },
 }
 
+# Where those declarations are (None: top level; else the kind of the enclosing braces).
+DECL_CONTEXT = {"message": None, "actor": None, "supervisor": None, "society": None,
+                "child": "supervisor", "on": "actor"}
+
 # A capitalised name before `{` is a message literal unless one of these introduces it.
 NAMING_KEYWORDS = {"KW_ACTOR", "KW_SUPERVISOR", "KW_SOCIETY", "KW_ON", "KW_MAIN", "KW_SPAWN",
                    "KW_MESSAGE", "KW_CHILD"}
@@ -196,6 +200,8 @@ class Checker:
                 if t.type == "LBRACE":
                     if prev2 is not None and prev2.type == "KW_SOCIETY":
                         blocks.append("society")
+                    elif prev2 is not None and prev2.type in ("KW_ACTOR", "KW_SUPERVISOR"):
+                        blocks.append(prev2.text)  # actor / supervisor bodies
                     elif prev2 is not None and prev2.type == "KW_MESSAGE":
                         blocks.append("fields")  # message Name { field: type, ... }
                     elif (prev is not None and prev.type == "TYPE_NAME"
@@ -231,7 +237,8 @@ class Checker:
                 # The name a declaration keyword introduces, when the keyword starts its line and
                 # the name follows on the same line (as in any real declaration).
                 declares = (prev is not None and prev.type.startswith("KW_") and line_start(prev)
-                            and "\n" not in text[prev.end:t.start])
+                            and "\n" not in text[prev.end:t.start] and not inside_interpolation
+                            and (blocks[-1] if blocks else None) == DECL_CONTEXT.get(prev.text))
                 if declares and prev.text in DECL_NAME:
                     self.check_span(ctx, s, e, want=DECL_NAME[prev.text])
                 elif declares and prev.text == "on":
