@@ -194,8 +194,13 @@ class Checker:
             prev2 = toks[k - 2] if k > 1 else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             at_line_start = line_start(t)
+            # A word or number glued to the number or word before it (`15sx`, `7ms27.5`, `1if`, `x.5m`):
+            # lexically two tokens, but no editor can split them the lexer's way; not checked.
+            wordish = ("INT", "FLOAT", "DURATION", "ID", "TYPE_NAME")
             glued = (prev is not None and prev.end == t.start
-                     and prev.type in ("INT", "FLOAT", "DURATION"))
+                     and (t.type in wordish or t.type.startswith("KW_"))
+                     and (prev.type in wordish or prev.type.startswith("KW_")
+                          or prev.type == "DOT" and t.type in ("INT", "FLOAT", "DURATION")))
             if not inside_interpolation:
                 if t.type == "LBRACE":
                     if prev2 is not None and prev2.type == "KW_SOCIETY":
@@ -231,8 +236,8 @@ class Checker:
                   and nxt is not None and nxt.type == "COLON" and not inside_interpolation):
                 # A message field named by a keyword (`message M { from: ref }`): a name here.
                 self.check_span(ctx, s, e, forbid="forbidden-in-names")
-            elif glued and (t.type in ("ID", "TYPE_NAME") or t.type.startswith("KW_")):
-                pass  # a word glued to a number (`15sx`, `1if`): lexically two tokens, editors differ
+            elif glued:
+                pass
             elif t.type in ("ID", "TYPE_NAME"):
                 # The name a declaration keyword introduces, when the keyword starts its line and
                 # the name follows on the same line (as in any real declaration).

@@ -44,6 +44,7 @@ echo "$(printf '%s\n' "$out" | grep -c '^✓') file(s) passed"
 
 echo "== every .fnd file, and the .fnd code blocks of docs/*.md, against the reference lexer"
 mapfile -t docs < <(python3 "$ROOT/tests/editors/doc_blocks.py" "$tmp/docs")
-(cd "$ROOT" && node editors/vscode/tests/dump-scopes.js "${FND_FILES[@]}" "${docs[@]}" "${UNIT_FILES[@]}" >"$tmp/dump.json")
+mapfile -t fuzz < <(python3 "$ROOT/tests/editors/fuzz_fnd.py" "$tmp/fuzz" 1 20)
+(cd "$ROOT" && node editors/vscode/tests/dump-scopes.js "${FND_FILES[@]}" "${docs[@]}" "${UNIT_FILES[@]}" "${fuzz[@]}" >"$tmp/dump.json")
 (cd "$ROOT" && python3 tests/editors/check_tokens.py --editor vscode --dump "$tmp/dump.json" \
-  "${FND_FILES[@]}" "${docs[@]}" "${UNIT_FILES[@]}")
+  "${FND_FILES[@]}" "${docs[@]}" "${UNIT_FILES[@]}" "${fuzz[@]}")
