@@ -80,6 +80,8 @@ class Worker {
   void loop();
   // Makes `p` runnable from this worker. `lifo`: the run-next slot (a process woken by the running one).
   void push_local(ProcessCore* p, bool lifo);
+  // Moves the run-next process to the deque (stealable) and wakes a sleeping worker.
+  void spill_run_next();
 
   NodeImpl* node;
   unsigned index;

@@ -60,6 +60,16 @@ bool deliver(const Pid& to, Message* m) {
 
 void wait_for_room(ProcessCore* from, ControlBlock* cb);
 
+// A handler that sends a lot in one turn (a producer loop) must not keep the process it woke parked in
+// its worker's run-next slot (not stealable): every 256 sends the slot is spilled to the deque, where an
+// idle worker can steal it.
+thread_local uint32_t t_sends = 0;
+inline void spill_check() {
+  if ((++t_sends & 255) == 0) {
+    if (Worker* w = current_worker()) w->spill_run_next();
+  }
+}
+
 enum class PostMode { normal, nowait, try_ };
 
 Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mode) {
@@ -87,6 +97,7 @@ Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mo
       }
     }
   }
+  if (from) spill_check();
   if (!deliver(to, m)) return Error(errc::noproc, "no process " + to.to_string());
   if (b && b->policy == OverflowPolicy::block && m->sys_ == Sys::none && mode != PostMode::nowait &&
       cb->depth.load(std::memory_order_seq_cst) > b->capacity)

@@ -46,6 +46,14 @@ void Worker::push_local(ProcessCore* p, bool lifo) {
   node->notify_one();
 }
 
+void Worker::spill_run_next() {
+  if (ProcessCore* p = run_next) {
+    run_next = nullptr;
+    deque.push(p);
+    node->notify_one();
+  }
+}
+
 ProcessCore* Worker::steal() {
   size_t n = node->workers.size();
   if (n <= 1) return nullptr;
