@@ -103,8 +103,11 @@ punctuation."
         ;; An opening quote: find its closing quote on this line, as the lexer does.
         (let ((closed nil))
           (while (and (not closed) (not (eolp)))
-            (cond ((eq (char-after) ?\\)
-                   (forward-char (if (memq (char-after (1+ (point))) '(?\n nil)) 1 2)))
+            (cond ((and (eq (char-after) ?\\) (memq (char-after (1+ (point))) '(?\n nil)))
+                   ;; A backslash ending the line escapes nothing: the string ends before it.
+                   (put-text-property (point) (1+ (point)) 'syntax-table (string-to-syntax "."))
+                   (forward-char 1))
+                  ((eq (char-after) ?\\) (forward-char 2))
                   ((eq (char-after) ?\") (setq closed t) (forward-char 1))
                   (t (forward-char 1))))
           (unless closed
