@@ -113,6 +113,7 @@ Process::~Process() {
       fs_->san.switch_to_fiber();
       fs_->fiber = ctx::fiber();
       fs_->san.back_from_fiber();
+      fs_->san.finished_on_worker();
     }
     delete fs_;
   }
@@ -153,6 +154,7 @@ RunResult Process::run_turn(Worker&) {
     fs_->san.back_from_fiber();
     switch (fs_->action) {
       case FiberState::finished:
+        fs_->san.finished_on_worker();
         terminate(this, fs_->reason);
         return RunResult::dead;
       case FiberState::yield: return RunResult::requeue;

@@ -67,6 +67,11 @@ struct SanitizerFiber {
 #if FND_ASAN
     __sanitizer_start_switch_fiber(nullptr, worker_bottom, worker_size);
 #endif
+  }
+  // Worker side, once a fiber has ended (or was unwound). TSan is switched back here rather than in the
+  // fiber: the fiber still returns through Boost's entry code after leave_for_good(), and those function
+  // exits must land on the fiber's shadow stack, not the worker's.
+  void finished_on_worker() {
 #if FND_TSAN
     __tsan_switch_to_fiber(tsan_worker, 0);
 #endif

@@ -17,10 +17,10 @@ template <class T>
 class Channel {
  public:
   void push(T v) {
-    {
-      std::lock_guard<std::mutex> g(mu_);
-      q_.push_back(std::move(v));
-    }
+    // Notify under the lock: once pop() returns, the pusher no longer touches the channel, so a test can
+    // destroy it.
+    std::lock_guard<std::mutex> g(mu_);
+    q_.push_back(std::move(v));
     cv_.notify_all();
   }
   T pop() {
