@@ -82,7 +82,7 @@ syn match fndOperator /\.\./
 " After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
 " starts at the `.`, so it wins over the keyword
 " (and, defined after fndDelimiter, over the `.`).
-syn match fndDottedWord /\.\@<!\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDelimiter
+syn match fndDottedWord /\.\@1<!\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDelimiter
 
 " A message field may be named by a keyword (`message Mail { from: ref }`, `Mail { from: self }`).
 " The match starts at the `{` or `,` before the name, so it wins over the keyword.

@@ -81,7 +81,7 @@ syn match fndOperator /\.\./
 " After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
 " starts at the `.`, so it wins over the keyword
 " (and, defined after fndDelimiter, over the `.`).
-syn match fndDottedWord /\.\@<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
+syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
 
 " A message field may be named by a keyword (`message Mail { from: ref }`, `Mail { from: self }`).
 " The match starts at the `{` or `,` before the name, so it wins over the keyword.
