@@ -98,8 +98,9 @@ Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mo
     }
   }
   if (from) spill_check();
+  bool is_data = m->sys_ == Sys::none;  // m belongs to the receiver once delivered
   if (!deliver(to, m)) return Error(errc::noproc, "no process " + to.to_string());
-  if (b && b->policy == OverflowPolicy::block && m->sys_ == Sys::none && mode != PostMode::nowait &&
+  if (b && b->policy == OverflowPolicy::block && is_data && mode != PostMode::nowait &&
       cb->depth.load(std::memory_order_seq_cst) > b->capacity)
     wait_for_room(from, cb);
   return ok();

@@ -267,5 +267,7 @@ TEST_CASE("idle event-driven actor footprint (reported, not asserted)") {
   double bytes = static_cast<double>(after.uordblks - before.uordblks) / kN;
   std::printf("idle actor footprint: %.1f bytes (process object %zu + control block %zu + allocator overhead)\n",
               bytes, sizeof(Idle), sizeof(fnd::detail::ControlBlock));
-  CHECK(bytes > 0);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  CHECK(bytes > 0);  // mallinfo does not see the sanitizers' allocators
+#endif
 }
