@@ -106,8 +106,10 @@ def configure_and_build(build_dir, jobs, impls):
             continue
         bin_dir = os.path.join(bld, "bench-bin")
         if os.path.isdir(bin_dir):  # no stale binary may stand in for one that no longer builds
-            for name in os.listdir(bin_dir):
-                os.remove(os.path.join(bin_dir, name))
+            for name in os.listdir(bin_dir):  # (fndc's <bin>.fnd-build folders stay: its cache)
+                path = os.path.join(bin_dir, name)
+                if os.path.isfile(path):
+                    os.remove(path)
         log(f"== build (-j{jobs})")
         r = subprocess.run(["cmake", "--build", bld, "--target", "fnd_bench", "-j", str(jobs)],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
