@@ -13,6 +13,11 @@ namespace fnd::driver {
 backend::Backend* findBackend(const std::string& target);
 // Writes generated files under `dir`; false (after printing why) on an I/O error.
 bool writeOutputs(const std::string& dir, const std::vector<backend::OutputFile>& files);
+// The back-end options every command shares: output directory, stdlib and -I directories.
+backend::Options backendOptions(const CommonOptions& opts, std::string outputDir);
+// build/run: generates sources into bo.outputDir, writes them, and builds bo.outputBinary.
+// False after the problem was reported (diagnostics are flushed by the caller's fe.finish()).
+bool generateAndBuild(Frontend& fe, backend::Backend& be, const backend::Options& bo);
 
 // build/run accept C++ sources beside the .fnd files (extern actors' implementations): returns the
 // options with only the .fnd files and puts the others (.cpp .cc .cxx .c) into `extra`.

@@ -26,16 +26,10 @@ int runBuild(const CommonOptions& allOpts, const std::string& output, const std:
     fe.finish();
     return kUserError;
   }
-  backend::Options bo;
+  backend::Options bo = backendOptions(opts, output + ".fnd-build");
   bo.outputBinary = output;
-  bo.outputDir = output + ".fnd-build";
-  bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
-  bo.includeDirs = opts.includeDirs;
   bo.extraSources = extra;
-  std::vector<backend::OutputFile> files;
-  ok = be->generate(fe.program(), bo, fe.diags(), files) && !fe.diags().hadErrors();
-  if (ok) ok = writeOutputs(bo.outputDir, files);
-  if (ok) ok = be->build(fe.program(), bo, fe.diags()) && !fe.diags().hadErrors();
+  ok = generateAndBuild(fe, *be, bo);
   fe.finish();
   return ok ? kOk : kUserError;
 }

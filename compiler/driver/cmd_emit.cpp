@@ -38,6 +38,21 @@ bool writeOutputs(const std::string& dir, const std::vector<backend::OutputFile>
   return true;
 }
 
+backend::Options backendOptions(const CommonOptions& opts, std::string outputDir) {
+  backend::Options bo;
+  bo.outputDir = std::move(outputDir);
+  bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
+  bo.includeDirs = opts.includeDirs;
+  return bo;
+}
+
+bool generateAndBuild(Frontend& fe, backend::Backend& be, const backend::Options& bo) {
+  std::vector<backend::OutputFile> files;
+  return be.generate(fe.program(), bo, fe.diags(), files) && !fe.diags().hadErrors() &&
+         writeOutputs(bo.outputDir, files) && be.build(fe.program(), bo, fe.diags()) &&
+         !fe.diags().hadErrors();
+}
+
 int runEmit(const CommonOptions& allOpts, const std::string& outputDir, const std::string& target) {
   std::vector<std::string> cppSources;  // extern actors' C++: not generated, nothing to emit
   const CommonOptions opts = splitSources(allOpts, cppSources);
@@ -52,10 +67,7 @@ int runEmit(const CommonOptions& allOpts, const std::string& outputDir, const st
     fe.finish();
     return kUserError;
   }
-  backend::Options bo;
-  bo.outputDir = outputDir;
-  bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
-  bo.includeDirs = opts.includeDirs;
+  const backend::Options bo = backendOptions(opts, outputDir);
   std::vector<backend::OutputFile> files;
   ok = be->generate(fe.program(), bo, fe.diags(), files) && !fe.diags().hadErrors();
   fe.finish();

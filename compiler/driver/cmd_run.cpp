@@ -100,16 +100,10 @@ int runRun(const CommonOptions& allOpts, const std::vector<std::string>& program
   const fs::path binary = dir / "program";
   if (!fs::exists(binary, ec)) {
     fs::create_directories(dir, ec);
-    backend::Options bo;
-    bo.outputDir = (dir / "src").string();
+    backend::Options bo = backendOptions(opts, (dir / "src").string());
     bo.outputBinary = (dir / "program.tmp").string();
-    bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
-    bo.includeDirs = opts.includeDirs;
     bo.extraSources = extra;
-    std::vector<backend::OutputFile> files;
-    ok = be->generate(fe.program(), bo, fe.diags(), files) && !fe.diags().hadErrors();
-    if (ok) ok = writeOutputs(bo.outputDir, files);
-    if (ok) ok = be->build(fe.program(), bo, fe.diags()) && !fe.diags().hadErrors();
+    ok = generateAndBuild(fe, *be, bo);
     if (ok) fs::rename(bo.outputBinary, binary, ec);  // atomic: a concurrent run sees all or nothing
     if (ok && ec) {
       std::cerr << "fndc: error: cannot write " << binary.string() << ": " << ec.message() << "\n";
