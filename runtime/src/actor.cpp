@@ -55,12 +55,23 @@ RunResult Actor::run_turn(Worker&) {
     die = fetch(this, reason);
   }
   uint32_t budget = node_->opts.throughput;
+  // Depth accounting: exact per message for bounded mailboxes (their policies read it); for unbounded
+  // ones the handled messages are subtracted once per turn, so a busy receiver does not write the line
+  // its senders push on for every message (Node::mailbox_depth is exact whenever the actor waits).
+  const bool exact_depth = cb_->bounded != nullptr;
+  uint32_t handled = 0;
+  auto settle = [&] {
+    if (handled) cb_->depth.fetch_sub(handled, std::memory_order_relaxed);
+    handled = 0;
+    flush_releases();
+  };
   while (!die) {
     if (!q_head_ || (flags_ & kMuted)) {
       if (cb_->head.load(std::memory_order_acquire) != nullptr) {
         die = fetch(this, reason);
         continue;
       }
+      settle();  // before going idle: once blocked, another worker may run (and free) this process
       Message* expected = nullptr;
       if (cb_->head.compare_exchange_strong(expected, kInboxBlocked, std::memory_order_acq_rel,
                                             std::memory_order_acquire))
@@ -68,7 +79,8 @@ RunResult Actor::run_turn(Worker&) {
       continue;  // a message arrived meanwhile
     }
     Message* m = pop_queue(this);
-    on_dequeued(this);
+    if (exact_depth) on_dequeued(this);
+    else ++handled;
     current_ = m;
     try {
       on_message(*m);
@@ -77,15 +89,19 @@ RunResult Actor::run_turn(Worker&) {
       die = true;
     }
     current_ = nullptr;
-    destroy_message(m);
+    retire_message(m);
     if (die) break;
     if (flags_ & kStopRequested) {
       reason = *ext_->stop_reason;
       die = true;
       break;
     }
-    if (--budget == 0) return RunResult::requeue;
+    if (--budget == 0) {
+      settle();
+      return RunResult::requeue;
+    }
   }
+  settle();
   if (reason.kind() != ExitKind::killed) {
     try {
       on_stop(reason);

@@ -246,6 +246,10 @@ void bounce(const Pid& to, Message* m);
 void on_dequeued(ProcessCore* p) noexcept;  // depth accounting + bounded-mailbox wake-ups
 void append_queue(ProcessCore* p, Message* m) noexcept;
 Message* pop_queue(ProcessCore* p) noexcept;
+// Destroys a handled message; its sender reference is released later, in a batch with the following
+// messages from the same sender, by flush_releases() (the worker calls it after every turn).
+void retire_message(Message* m) noexcept;
+void flush_releases() noexcept;
 // Non-blocking post (timers, runtime-internal signals).
 void post_nowait(ProcessCore* from, const Pid& to, Message* m);
 void set_current(ProcessCore* p) noexcept;

@@ -1,67 +1,181 @@
-// Envelope allocation: a per-thread cache of free blocks per size class in front of malloc. A message is
-// usually allocated on the sender's worker and freed on the receiver's; blocks simply migrate between the
-// threads' caches (each cache is bounded, the excess goes back to malloc).
+// Envelope allocation: size classes of 8 bytes (up to 256), blocks carved from large runtime-owned chunks
+// (no per-block malloc header), per-thread free lists, and a global depot through which whole batches of
+// free blocks travel between threads.
+//
+// Why a depot: a message is usually allocated on the sender's worker and freed on the receiver's. In a
+// one-way flow (a producer feeding a consumer) a per-thread cache alone drains on one side and overflows
+// on the other, so every envelope would be a cold malloc on one thread and a cross-thread free on the
+// other. Here the consumer's frees fill a batch; a full batch goes to the depot (one mutex acquisition per
+// kBatch blocks) and the producer takes it back from there: both sides recycle the same blocks.
+//
+// Memory: blocks are never returned to the system; the runtime keeps, per size class, the high-water mark
+// of envelopes in flight for reuse. Under AddressSanitizer the pool is bypassed (plain malloc/free), so
+// that a use of a freed message is still caught.
+#include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <new>
+#include <utility>
+#include <vector>
 
 #include "fnd/message.hpp"
 
 namespace fnd::detail {
 namespace {
-constexpr size_t kClassSize = 64;
-constexpr size_t kClasses = 4;        // 64, 128, 192, 256 bytes
-constexpr unsigned kMaxCached = 512;  // per class per thread
+constexpr size_t kGrain = 8;
+constexpr size_t kMaxPooled = 256;
+constexpr size_t kClasses = kMaxPooled / kGrain;  // class c holds blocks of (c + 1) * 8 bytes
+constexpr uint32_t kBatch = 128;                  // blocks moved to / from the depot at once
+constexpr size_t kChunk = 1 << 20;                // carved into batches of any class
 
 struct FreeBlock {
   FreeBlock* next;
 };
 
+struct Batch {
+  FreeBlock* head;
+  uint32_t count;
+};
+
+// Process-wide: full (or, from exiting threads, partial) batches per class, and the chunks themselves
+// (kept reachable so leak checkers see them as owned). Never destroyed: threads may free envelopes while
+// static destructors run.
+struct Depot {
+  std::mutex mu;
+  std::vector<Batch> batches[kClasses];
+  std::vector<void*> chunks;
+};
+Depot& depot() {
+  static Depot* d = new Depot();
+  return *d;
+}
+
+bool take_batch(size_t c, Batch& out) {
+  Depot& d = depot();
+  std::lock_guard<std::mutex> g(d.mu);
+  auto& v = d.batches[c];
+  if (v.empty()) return false;
+  out = v.back();
+  v.pop_back();
+  return true;
+}
+
+void give_batch(size_t c, Batch b) {
+  if (!b.head) return;
+  Depot& d = depot();
+  std::lock_guard<std::mutex> g(d.mu);
+  d.batches[c].push_back(b);
+}
+
+void* new_chunk() {
+  void* p = std::malloc(kChunk);
+  if (!p) throw std::bad_alloc();
+  Depot& d = depot();
+  std::lock_guard<std::mutex> g(d.mu);
+  d.chunks.push_back(p);
+  return p;
+}
+
 struct Cache {
-  FreeBlock* heads[kClasses] = {};
-  unsigned counts[kClasses] = {};
+  // Per class: `cur` serves allocations and takes frees; once it holds kBatch blocks it becomes `full`
+  // (the previous `full` goes to the depot), so a thread keeps between 0 and 2 * kBatch free blocks.
+  FreeBlock* cur[kClasses] = {};
+  uint32_t ncur[kClasses] = {};
+  FreeBlock* full[kClasses] = {};
+  char* carve = nullptr;  // unused rest of this thread's current chunk
+  char* carve_end = nullptr;
+
   ~Cache() {
-    for (auto& h : heads)
-      while (h) {
-        FreeBlock* n = h->next;
-        std::free(h);
-        h = n;
-      }
+    for (size_t c = 0; c < kClasses; ++c) {
+      give_batch(c, Batch{cur[c], ncur[c]});
+      give_batch(c, Batch{full[c], kBatch});
+    }
+    // The unused rest of the chunk stays in the depot's chunk list (owned, not reused).
+  }
+
+  // Makes `cur[c]` non-empty: the spare full batch, a batch from the depot, or new blocks.
+  void refill(size_t c) {
+    if (full[c]) {
+      cur[c] = full[c];
+      ncur[c] = kBatch;
+      full[c] = nullptr;
+      return;
+    }
+    Batch b;
+    if (take_batch(c, b)) {
+      cur[c] = b.head;
+      ncur[c] = b.count;
+      return;
+    }
+    const size_t size = (c + 1) * kGrain;
+    // 16-byte aligned start: blocks of a class whose size is a multiple of 16 are then all 16-aligned.
+    auto at = (reinterpret_cast<uintptr_t>(carve) + 15) & ~uintptr_t{15};
+    if (!carve || at + size * kBatch > reinterpret_cast<uintptr_t>(carve_end)) {
+      carve = static_cast<char*>(new_chunk());
+      carve_end = carve + kChunk;
+      at = reinterpret_cast<uintptr_t>(carve);
+    }
+    char* base = reinterpret_cast<char*>(at);
+    // Linked in address order, so a fresh batch is handed out (and later walked) sequentially.
+    for (uint32_t i = 0; i + 1 < kBatch; ++i)
+      reinterpret_cast<FreeBlock*>(base + i * size)->next = reinterpret_cast<FreeBlock*>(base + (i + 1) * size);
+    reinterpret_cast<FreeBlock*>(base + (kBatch - 1) * size)->next = nullptr;
+    carve = base + size * kBatch;
+    cur[c] = reinterpret_cast<FreeBlock*>(base);
+    ncur[c] = kBatch;
   }
 };
 thread_local Cache t_cache;
 
-inline size_t class_of(size_t n) { return (n + kClassSize - 1) / kClassSize - 1; }
+// Rounded size -> class; `align` 16 keeps sizes (hence block addresses) multiples of 16.
+inline size_t rounded(size_t n, size_t align) {
+  size_t g = align > kGrain ? 16 : kGrain;
+  n = n < 16 ? 16 : n;
+  return (n + g - 1) & ~(g - 1);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPool = false;
+#else
+constexpr bool kPool = true;
+#endif
 }  // namespace
 
-void* alloc_message(size_t n) {
-  size_t c = class_of(n);
-  if (c < kClasses) {
+void* alloc_message(size_t n, size_t align) {
+  size_t r = rounded(n, align);
+  if (kPool && r <= kMaxPooled) {
+    size_t c = r / kGrain - 1;
     Cache& k = t_cache;
-    if (FreeBlock* b = k.heads[c]) {
-      k.heads[c] = b->next;
-      --k.counts[c];
-      return b;
-    }
-    if (void* p = std::malloc((c + 1) * kClassSize)) return p;
-    throw std::bad_alloc();
+    if (!k.cur[c]) k.refill(c);
+    FreeBlock* b = k.cur[c];
+    k.cur[c] = b->next;
+    --k.ncur[c];
+    return b;
   }
-  if (void* p = std::malloc(n)) return p;
+  if (void* p = std::malloc(r)) return p;
   throw std::bad_alloc();
 }
 
-void free_message(void* p, size_t n) noexcept {
-  size_t c = class_of(n);
-  if (c < kClasses) {
+void free_message(void* p, size_t n, size_t align) noexcept {
+  size_t r = rounded(n, align);
+  if (kPool && r <= kMaxPooled) {
+    size_t c = r / kGrain - 1;
     Cache& k = t_cache;
-    if (k.counts[c] < kMaxCached) {
-      auto* b = static_cast<FreeBlock*>(p);
-      b->next = k.heads[c];
-      k.heads[c] = b;
-      ++k.counts[c];
-      return;
+    auto* b = static_cast<FreeBlock*>(p);
+    b->next = k.cur[c];
+    k.cur[c] = b;
+    if (++k.ncur[c] == kBatch) {
+      if (k.full[c]) give_batch(c, Batch{k.full[c], kBatch});
+      k.full[c] = b;
+      k.cur[c] = nullptr;
+      k.ncur[c] = 0;
     }
+    return;
   }
   std::free(p);
 }
+
+void* alloc_message(size_t n) { return alloc_message(n, alignof(std::max_align_t)); }
+void free_message(void* p, size_t n) noexcept { free_message(p, n, alignof(std::max_align_t)); }
 
 }  // namespace fnd::detail

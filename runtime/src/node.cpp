@@ -34,8 +34,7 @@ void NodeImpl::start() {
 }
 
 void NodeImpl::add_live(ProcessCore* p) {
-  p->shard_ = static_cast<uint32_t>(p->cb_->id % kShards);
-  Shard& s = shards[p->shard_];
+  Shard& s = shards[p->cb_->id % kShards];
   {
     std::lock_guard<std::mutex> g(s.mu);
     p->live_next_ = s.head;
@@ -47,7 +46,7 @@ void NodeImpl::add_live(ProcessCore* p) {
 }
 
 void NodeImpl::remove_live(ProcessCore* p) {
-  Shard& s = shards[p->shard_];
+  Shard& s = shards[p->cb_->id % kShards];
   {
     std::lock_guard<std::mutex> g(s.mu);
     if (p->live_prev_) p->live_prev_->live_next_ = p->live_next_;

@@ -39,8 +39,19 @@ Push push(ControlBlock* cb, Message* m) noexcept {
   }
 }
 
-void set_sender(ProcessCore* from, Message* m) {
-  if (from && !m->sender_) m->sender_ = Pid::share(from->cb_);
+// The sender field is a counted reference to the sender's control block. A process takes those references
+// from its own credit, refilled 64 at a time, so a sending loop does not do one atomic increment per
+// message on a line the receivers' releases also write.
+constexpr uint32_t kCredit = 64;
+inline void set_sender(ProcessCore* from, Message* m) {
+  if (!from || m->sender_) return;
+  ControlBlock* cb = from->cb_;
+  if (from->credits_ == 0) {
+    cb->refs.fetch_add(kCredit, std::memory_order_relaxed);
+    from->credits_ = kCredit;
+  }
+  --from->credits_;
+  m->sender_ = Pid::adopt(cb);
 }
 
 // Delivers without any bounded-mailbox policy (signals, bounces). Returns false if `to` is dead.
@@ -158,7 +169,18 @@ ProcessCore* current_process() noexcept { return t_current; }
 NodeImpl* current_node() noexcept { return t_current ? t_current->node_ : nullptr; }
 void set_current(ProcessCore* p) noexcept { t_current = p; }
 
-void post(ProcessCore* from, const Pid& to, Message* m) { (void)post_impl(from, to, m, PostMode::normal); }
+void post(ProcessCore* from, const Pid& to, Message* m) {
+  ControlBlock* cb = to.control_block();
+  if (cb && !cb->bounded) [[likely]] {  // the common case without the Result machinery
+    if (from) {
+      set_sender(from, m);
+      spill_check();
+    }
+    (void)deliver(to, m);
+    return;
+  }
+  (void)post_impl(from, to, m, PostMode::normal);
+}
 void post_nowait(ProcessCore* from, const Pid& to, Message* m) { (void)post_impl(from, to, m, PostMode::nowait); }
 Result<void> try_post(ProcessCore* from, const Pid& to, Message* m) { return post_impl(from, to, m, PostMode::try_); }
 
@@ -172,7 +194,13 @@ void post_ref(NodeImpl* node, ProcessCore* from, const Ref& to, Message* m) {
   post(from, p, m);
 }
 
-uint64_t next_request_id() noexcept { return g_request_ids.fetch_add(1, std::memory_order_relaxed); }
+uint64_t next_request_id() noexcept {
+  // Message::corr_ holds 48 bits; ids wrap there (skipping 0, "no request").
+  for (;;) {
+    uint64_t id = g_request_ids.fetch_add(1, std::memory_order_relaxed) & ((uint64_t{1} << 48) - 1);
+    if (id) return id;
+  }
+}
 
 void reply_to(ProcessCore* from, const Pid& to, uint64_t corr, Message* m) {
   if (corr) {
@@ -222,11 +250,44 @@ void append_queue(ProcessCore* p, Message* m) noexcept {
 Message* pop_queue(ProcessCore* p) noexcept {
   Message* m = p->q_head_;
   if (m) {
-    p->q_head_ = m->next_;
-    if (!p->q_head_) p->q_tail_ = nullptr;
+    Message* n = m->next_;
+    p->q_head_ = n;
+    if (n) __builtin_prefetch(n);  // a long queue is cold: fetch the next one while m is handled
+    else p->q_tail_ = nullptr;
     m->next_ = nullptr;
   }
   return m;
+}
+
+// ---- batched releases of sender references (the receiving side of set_sender's credits) ----
+namespace {
+struct PendingRelease {
+  ControlBlock* cb = nullptr;
+  uint32_t n = 0;
+};
+thread_local PendingRelease t_release;
+}  // namespace
+
+void flush_releases() noexcept {
+  PendingRelease& r = t_release;
+  if (r.cb) {
+    release(r.cb, r.n);
+    r.cb = nullptr;
+    r.n = 0;
+  }
+}
+
+void retire_message(Message* m) noexcept {
+  if (ControlBlock* s = m->sender_.control_block()) {
+    PendingRelease& r = t_release;
+    if (r.cb != s) {
+      flush_releases();
+      r.cb = s;
+    }
+    ++r.n;
+    (void)m->sender_.detach();
+  }
+  destroy_message(m);
 }
 
 void on_dequeued(ProcessCore* p) noexcept {
@@ -312,12 +373,26 @@ bool fetch(ProcessCore* p, ExitReason& out) {
   ControlBlock* cb = p->cb_;
   if (cb->head.load(std::memory_order_acquire) == nullptr) return false;
   Message* h = cb->head.exchange(nullptr, std::memory_order_acq_rel);
+  // One pass: reverse the LIFO batch into send order and note whether any message needs handling on
+  // the way in (a signal, or a reply that may belong to an abandoned call). Usually none does, and the
+  // whole batch is spliced onto the private queue at once.
   Message* fifo = nullptr;
+  Message* last = h;
+  bool plain = true;
   while (h) {
     Message* n = h->next_;
+    plain &= h->sys_ == Sys::none && !(h->flags_ & Message::kReply);
     h->next_ = fifo;
     fifo = h;
     h = n;
+  }
+  if (plain) {
+    if (fifo) {
+      if (p->q_tail_) p->q_tail_->next_ = fifo;
+      else p->q_head_ = fifo;
+      p->q_tail_ = last;
+    }
+    fifo = nullptr;
   }
   bool dying = false;
   while (fifo) {
@@ -414,7 +489,7 @@ ProcessCore::~ProcessCore() {
     q_head_ = m->next_;
     destroy_message(m);
   }
-  release(cb_);
+  release(cb_, 1 + credits_);
 }
 
 }  // namespace fnd::detail

@@ -29,8 +29,12 @@ struct TypeInfo {
 };
 
 namespace detail {
-void* alloc_message(size_t size);               // pooled, thread-cached allocation for envelopes
+// Pooled, thread-cached allocation for envelopes. The block is aligned to `align` (at most 16); the
+// one-argument forms align to 16 (alignof(max_align_t)). Free with the same size and alignment.
+void* alloc_message(size_t size);
 void free_message(void* p, size_t size) noexcept;
+void* alloc_message(size_t size, size_t align);
+void free_message(void* p, size_t size, size_t align) noexcept;
 template <class T>
 constexpr const char* type_name() noexcept {
   return __PRETTY_FUNCTION__;
@@ -63,12 +67,13 @@ class Message {
   static constexpr uint8_t kReply = 2;    // corr_ is the request id being answered
   static constexpr uint8_t kPeriodic = 4;
 
+  // A 32-byte header: request ids (corr_) are 48 bits, which a node does not exhaust (2.8e14 calls).
   Message* next_ = nullptr;
   Pid sender_;
   const TypeInfo* type_ = nullptr;
-  uint64_t corr_ = 0;
-  detail::Sys sys_ = detail::Sys::none;
-  uint8_t flags_ = 0;
+  uint64_t corr_ : 48 = 0;
+  detail::Sys sys_ : 8 = detail::Sys::none;
+  uint8_t flags_ : 8 = 0;
 
  protected:
   Message() = default;
@@ -80,10 +85,16 @@ template <class T>
 struct TypedMessage final : Message {
   template <class... A>
   explicit TypedMessage(A&&... a) : value(std::forward<A>(a)...) {}
-  T value;
+  [[no_unique_address]] T value;  // an empty message type adds nothing to the 32-byte header
 
-  static void* operator new(size_t n) { return alloc_message(n); }
-  static void operator delete(void* p, size_t n) noexcept { free_message(p, n); }
+  static void* operator new(size_t n) {
+    if constexpr (alignof(TypedMessage) > 16) return ::operator new(n, std::align_val_t(alignof(TypedMessage)));
+    else return alloc_message(n, alignof(TypedMessage));
+  }
+  static void operator delete(void* p, size_t n) noexcept {
+    if constexpr (alignof(TypedMessage) > 16) ::operator delete(p, std::align_val_t(alignof(TypedMessage)));
+    else free_message(p, n, alignof(TypedMessage));
+  }
   static void destroy(Message* m) noexcept { delete static_cast<TypedMessage*>(m); }
   static void* payload(Message* m) noexcept { return &static_cast<TypedMessage*>(m)->value; }
 };

@@ -40,6 +40,10 @@ inline void retain(ControlBlock* cb) noexcept {
 inline void release(ControlBlock* cb) noexcept {
   if (cb && cb->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy_control_block(cb);
 }
+// Drops `n` references at once (batched releases).
+inline void release(ControlBlock* cb, uint32_t n) noexcept {
+  if (cb && n && cb->refs.fetch_sub(n, std::memory_order_acq_rel) == n) destroy_control_block(cb);
+}
 
 }  // namespace detail
 }  // namespace fnd

@@ -56,7 +56,7 @@ class ProcessCore {
   ProcessCore* live_prev_ = nullptr;  // node's list of live processes (for stop())
   ProcessCore* live_next_ = nullptr;
   uint32_t flags_ = 0;
-  uint32_t shard_ = 0;
+  uint32_t credits_ = 0;         // extra references to cb_ held for the sender field of outgoing messages
 };
 
 // ---- runtime entry points used by the header templates ----
