@@ -230,6 +230,7 @@ void Process::on_taken(Message* m) noexcept {
   on_dequeued(this);
   last_sender_ = m->sender_;
   last_corr_ = (m->flags_ & Message::kRequest) ? m->corr_ : 0;
+  last_msg_corr_ = m->corr_;
   if (fs_->armed) {
     timer_cancel(node_, this, fs_->timer);
     fs_->armed = false;

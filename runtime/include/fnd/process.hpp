@@ -158,6 +158,7 @@ class Process : public Context {
   detail::FiberState* fs_ = nullptr;
   Pid last_sender_;
   uint64_t last_corr_ = 0;
+  uint64_t last_msg_corr_ = 0;  // correlation id of the last received message, request or not (services)
   bool q_reset_ = false;  // set by await_more when queued messages were dropped (drop_oldest)
 
  private:
