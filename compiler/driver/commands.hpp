@@ -47,4 +47,11 @@ int runBuild(const CommonOptions& opts, const std::string& output, const std::st
 int runRun(const CommonOptions& opts, const std::vector<std::string>& programArgs, const std::string& target);
 int runEmit(const CommonOptions& opts, const std::string& outputDir, const std::string& target);
 
+// Tools (compiler/tools/): the formatter, the topology graph and the language server.
+enum class FmtMode { Print, Check, Write };
+int runFmt(const CommonOptions& opts, FmtMode mode);
+// format: "dot" or "svg"; output: a file, or "" for standard output.
+int runGraph(const CommonOptions& opts, const std::string& format, const std::string& output);
+int runLsp(const CommonOptions& opts);
+
 }  // namespace fnd::driver

@@ -17,6 +17,9 @@ const char* kUsage =
     "  build FILE... -o BIN          compile to an executable\n"
     "  run FILE... [-- ARGS...]      build into a temporary directory and run\n"
     "  emit --target=cpp -o DIR FILE...  write the generated sources\n"
+    "  fmt [--check] [-i] FILE...    print the files in canonical form (-: standard input);\n"
+    "                                -i/--write rewrites them, --check lists those that would\n"
+    "                                change and exits 1\n"
     "\n"
     "options (all commands):\n"
     "  -I DIR                        also search DIR for imported modules\n"
@@ -47,7 +50,7 @@ int realMain(int argc, char** argv) {
     std::cout << "fndc " << FND_VERSION << "\n";
     return kOk;
   }
-  if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit")
+  if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit" && cmd != "fmt")
     return usageError(cmd[0] == '-' ? "expected a command before '" + cmd + "'" : "unknown command '" + cmd + "'");
 
   // -Werror is not a cxxopts-style option (it would read as -W -e -r ...): take it out first;
@@ -76,8 +79,11 @@ int realMain(int argc, char** argv) {
       ("error-limit", "maximum errors", cxxopts::value<unsigned>()->default_value("50"))
       ("h,help", "help")
       ("files", "input files", cxxopts::value<std::vector<std::string>>());
-  if (cmd == "build" || cmd == "emit") options.add_options()("o,output", "output", cxxopts::value<std::string>());
-  if (cmd != "check") options.add_options()("target", "back end", cxxopts::value<std::string>()->default_value("cpp"));
+  if (cmd == "build" || cmd == "emit" || cmd == "graph")
+    options.add_options()("o,output", "output", cxxopts::value<std::string>());
+  if (cmd == "fmt") options.add_options()("check", "check only")("i,write", "rewrite the files");
+  if (cmd == "graph") options.add_options()("format", "dot or svg", cxxopts::value<std::string>()->default_value("dot"));
+  if (cmd == "build" || cmd == "run" || cmd == "emit") options.add_options()("target", "back end", cxxopts::value<std::string>()->default_value("cpp"));
   options.parse_positional({"files"});
 
   int n = static_cast<int>(args.size());
@@ -95,9 +101,14 @@ int realMain(int argc, char** argv) {
   else if (fmt != "text") return usageError("--diagnostics must be 'text' or 'json', not '" + fmt + "'");
   if (common.files.empty()) return usageError("no input files");
   for (const auto& f : common.files)
-    if (!f.empty() && f[0] == '-') return usageError("unknown option '" + f + "'");
+    if (!f.empty() && f[0] == '-' && !(f == "-" && cmd == "fmt")) return usageError("unknown option '" + f + "'");
 
   if (cmd == "check") return runCheck(common);
+  if (cmd == "fmt") {
+    if (result.count("check") && result.count("write")) return usageError("--check and --write exclude each other");
+    return runFmt(common, result.count("check") ? FmtMode::Check : result.count("write") ? FmtMode::Write : FmtMode::Print);
+  }
+
   std::string target = result["target"].as<std::string>();
   if (cmd == "run") return runRun(common, programArgs, target);
   if (!result.count("output")) return usageError("'" + cmd + "' needs -o " + (cmd == "build" ? "BIN" : "DIR"));
