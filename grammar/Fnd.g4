@@ -154,13 +154,25 @@ expr
   | expr DOT anyWord LPAREN (expr (COMMA expr)*)? RPAREN            # methodCallExpr
   | expr DOT anyWord                                                # fieldExpr
   | expr LBRACK expr RBRACK                                         # indexExpr
-  | MINUS expr                                                      # negExpr
+  | op=(MINUS | TILDE) expr                                         # negExpr
   | expr op=(STAR | SLASH | PERCENT) expr                           # mulExpr
   | expr op=(PLUS | MINUS) expr                                     # addExpr
+  | expr shiftOp expr                                               # shiftExpr
+  | expr AMP expr                                                   # bitAndExpr
+  | expr CARET expr                                                 # bitXorExpr
+  | expr PIPE expr                                                  # bitOrExpr
   | expr op=(EQ | NE | LT | LE | GT | GE) expr                      # cmpExpr
   | KW_NOT expr                                                     # notExpr
   | expr KW_AND expr                                                # andExpr
   | expr KW_OR expr                                                 # orExpr
+  ;
+
+// `>>` and `>>>` are written as adjacent `>` tokens (the AST builder rejects `> >`), so that
+// `list<ref<A>>` still closes two type argument lists.
+shiftOp
+  : SHL
+  | GT GT GT
+  | GT GT
   ;
 
 primary
@@ -306,6 +318,11 @@ MINUS   : '-';
 STAR    : '*';
 SLASH   : '/';
 PERCENT : '%';
+SHL     : '<<';
+AMP     : '&';
+PIPE    : '|';
+CARET   : '^';
+TILDE   : '~';
 
 // `10ms 1s 5m 2h`; must come before INT so the longest match is a duration.
 DURATION : DIGITS ('ms' | 's' | 'm' | 'h');

@@ -17,6 +17,12 @@ const char* spelling(BinaryOp op) {
     case BinaryOp::Ge: return ">=";
     case BinaryOp::And: return "and";
     case BinaryOp::Or: return "or";
+    case BinaryOp::BitAnd: return "&";
+    case BinaryOp::BitOr: return "|";
+    case BinaryOp::BitXor: return "^";
+    case BinaryOp::Shl: return "<<";
+    case BinaryOp::Shr: return ">>";
+    case BinaryOp::UShr: return ">>>";
   }
   return "?";
 }

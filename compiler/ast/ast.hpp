@@ -257,7 +257,8 @@ struct ConvertExpr : Expr {
   ExprPtr arg;
 };
 
-enum class UnaryOp { Neg, Not };
+// `-x`, `not x`, `~x` (bitwise complement of an int).
+enum class UnaryOp { Neg, Not, BitNot };
 
 struct UnaryExpr : Expr {
   static constexpr ExprKind Kind = ExprKind::Unary;
@@ -267,7 +268,8 @@ struct UnaryExpr : Expr {
   ExprPtr operand;
 };
 
-enum class BinaryOp { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, And, Or };
+// The int bit operators come last: `&` `|` `^`, `<<`, `>>` (arithmetic) and `>>>` (logical).
+enum class BinaryOp { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, And, Or, BitAnd, BitOr, BitXor, Shl, Shr, UShr };
 const char* spelling(BinaryOp op);
 
 struct BinaryExpr : Expr {

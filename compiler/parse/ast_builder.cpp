@@ -63,12 +63,15 @@ bool AstBuilder::parseInt(antlr4::tree::TerminalNode* tok, std::int64_t& out) {
   errno = 0;
   char* end = nullptr;
   unsigned long long v = std::strtoull(hex ? s.c_str() + 2 : s.c_str(), &end, hex ? 16 : 10);
-  if (errno == ERANGE || v > static_cast<unsigned long long>(INT64_MAX)) {
+  // A hexadecimal literal is a 64-bit pattern (0xFFFF_FFFF_FFFF_FFFF is -1), as in Java: bit
+  // masks and hash constants need all 64 bits. A decimal literal is a value and must fit.
+  if (errno == ERANGE || (!hex && v > static_cast<unsigned long long>(INT64_MAX))) {
     error(Code::E0007, range(tok), "integer literal '" + tok->getText() + "' does not fit in int")
-        .note({}, "int is a 64-bit signed integer: -9223372036854775808 to 9223372036854775807");
+        .note({}, hex ? "a hexadecimal literal has at most 64 significant bits"
+                      : "int is a 64-bit signed integer: -9223372036854775808 to 9223372036854775807");
     return false;
   }
-  out = static_cast<std::int64_t>(v);
+  out = static_cast<std::int64_t>(v);  // two's complement for hex literals above INT64_MAX
   return true;
 }
 
@@ -275,8 +278,8 @@ ExprPtr AstBuilder::buildExpr(P::ExprContext* ctx) {
   if (auto* n = dynamic_cast<P::NegExprContext*>(ctx)) {
     auto e = std::make_unique<UnaryExpr>();
     e->range = r;
-    e->op = UnaryOp::Neg;
-    e->opRange = range(n->MINUS());
+    e->op = n->op && n->op->getType() == P::TILDE ? UnaryOp::BitNot : UnaryOp::Neg;
+    e->opRange = text_.range(n->op);
     e->operand = buildExpr(n->expr());
     return e;
   }
@@ -297,6 +300,26 @@ ExprPtr AstBuilder::buildExpr(P::ExprContext* ctx) {
     std::size_t t = a->op ? a->op->getType() : static_cast<std::size_t>(P::PLUS);
     return binary(t == P::PLUS ? BinaryOp::Add : BinaryOp::Sub, a->expr(), a->op);
   }
+  if (auto* sh = dynamic_cast<P::ShiftExprContext*>(ctx)) {
+    // `>>` and `>>>` are adjacent `>` tokens; `> >` is not an operator.
+    auto gts = sh->shiftOp() ? sh->shiftOp()->GT() : std::vector<antlr4::tree::TerminalNode*>{};
+    BinaryOp op = gts.empty() ? BinaryOp::Shl : gts.size() == 2 ? BinaryOp::Shr : BinaryOp::UShr;
+    for (std::size_t i = 1; i < gts.size(); ++i)
+      if (gts[i]->getSymbol()->getStartIndex() != gts[i - 1]->getSymbol()->getStopIndex() + 1) {
+        error(Code::E0001, range(sh->shiftOp()),
+              std::string("expected '") + spelling(op) + "' without spaces between its '>' characters");
+        break;
+      }
+    auto e = binary(op, sh->expr(), sh->shiftOp() ? sh->shiftOp()->getStart() : nullptr);
+    if (sh->shiftOp()) e->as<BinaryExpr>().opRange = range(sh->shiftOp());
+    return e;
+  }
+  if (auto* b = dynamic_cast<P::BitAndExprContext*>(ctx))
+    return binary(BinaryOp::BitAnd, b->expr(), b->AMP() ? b->AMP()->getSymbol() : nullptr);
+  if (auto* b = dynamic_cast<P::BitXorExprContext*>(ctx))
+    return binary(BinaryOp::BitXor, b->expr(), b->CARET() ? b->CARET()->getSymbol() : nullptr);
+  if (auto* b = dynamic_cast<P::BitOrExprContext*>(ctx))
+    return binary(BinaryOp::BitOr, b->expr(), b->PIPE() ? b->PIPE()->getSymbol() : nullptr);
   if (auto* c = dynamic_cast<P::CmpExprContext*>(ctx)) {
     std::size_t t = c->op ? c->op->getType() : static_cast<std::size_t>(P::EQ);
     BinaryOp op = t == P::EQ ? BinaryOp::Eq : t == P::NE ? BinaryOp::Ne : t == P::LT ? BinaryOp::Lt

@@ -34,7 +34,7 @@ std::string describeExpected(const antlr4::misc::IntervalSet& set, const antlr4:
       FndLexer::INT, FndLexer::FLOAT, FndLexer::DURATION, FndLexer::STRING, FndLexer::KW_TRUE,
       FndLexer::KW_FALSE, FndLexer::KW_SELF, FndLexer::KW_SENDER, FndLexer::LBRACK,
       FndLexer::KW_SPAWN, FndLexer::KW_INT, FndLexer::KW_FLOAT, FndLexer::KW_STRING,
-      FndLexer::KW_BYTES, FndLexer::LPAREN, FndLexer::MINUS, FndLexer::KW_NOT, FndLexer::KW_LIST,
+      FndLexer::KW_BYTES, FndLexer::LPAREN, FndLexer::MINUS, FndLexer::TILDE, FndLexer::KW_NOT, FndLexer::KW_LIST,
       FndLexer::KW_MAP, FndLexer::ID, FndLexer::TYPE_NAME, FndLexer::LBRACE};
   if (types.count(FndLexer::INT) && types.count(FndLexer::STRING) && types.count(FndLexer::ID)) {
     for (auto t : kExprStarts) types.erase(t);

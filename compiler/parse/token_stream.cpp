@@ -154,7 +154,8 @@ bool isOperator(std::size_t type) {
     case FndLexer::PERCENT: case FndLexer::EQ: case FndLexer::NE: case FndLexer::LT:
     case FndLexer::LE: case FndLexer::GT: case FndLexer::GE: case FndLexer::KW_AND:
     case FndLexer::KW_OR: case FndLexer::KW_NOT: case FndLexer::DOT: case FndLexer::LBRACK:
-    case FndLexer::LPAREN:
+    case FndLexer::LPAREN: case FndLexer::SHL: case FndLexer::AMP: case FndLexer::PIPE:
+    case FndLexer::CARET: case FndLexer::TILDE:
       return true;
     default:
       return false;

@@ -415,6 +415,14 @@ const Type* ExprChecker::checkUnary(UnaryExpr& e) {
     }
     return t;
   }
+  if (e.op == UnaryOp::BitNot) {
+    if (t->kind != TypeKind::Int) {
+      auto d = cx_.error(Code::E0203, e.range, "'~' needs an int operand, found " + q(t));
+      if (t->kind == TypeKind::Bool) d.note({}, "'not' negates a bool");
+      return T.error();
+    }
+    return t;
+  }
   if (!t->isNumeric() && t->kind != TypeKind::Duration) {
     cx_.error(Code::E0203, e.range, "unary '-' needs an int, float or duration operand, found " + q(t));
     return T.error();
@@ -486,8 +494,61 @@ const Type* ExprChecker::checkBinary(BinaryExpr& e) {
     case BinaryOp::Mod:
       if (lk == TypeKind::Int && rk == TypeKind::Int) return l;
       return invalid();
+    case BinaryOp::BitAnd: case BinaryOp::BitOr: case BinaryOp::BitXor:
+    case BinaryOp::Shl: case BinaryOp::Shr: case BinaryOp::UShr: {
+      if (lk != TypeKind::Int || rk != TypeKind::Int) {
+        auto d = cx_.error(Code::E0202, e.opRange.valid() ? e.opRange : e.range,
+                           "invalid operands to '" + op + "': " + q(l) + " and " + q(r));
+        d.note({}, "bit operators take int operands");
+        if (lk == TypeKind::Bool && rk == TypeKind::Bool && (e.op == BinaryOp::BitAnd || e.op == BinaryOp::BitOr))
+          d.note({}, std::string("for bools, use '") + (e.op == BinaryOp::BitAnd ? "and" : "or") + "'");
+        return T.error();
+      }
+      bool shift = e.op == BinaryOp::Shl || e.op == BinaryOp::Shr || e.op == BinaryOp::UShr;
+      if (auto n = shift ? constantInt(*e.rhs) : std::nullopt; n && (*n < 0 || *n > 63))
+        cx_.error(Code::E0229, e.rhs->range, "shift count " + std::to_string(*n) + " is out of range")
+            .note({}, "an int has 64 bits: the count must be between 0 and 63");
+      return l;
+    }
   }
   return T.error();
+}
+
+// The value of an int expression made of literals and operators only, if it has one (a division
+// by zero or an out-of-range shift has none). Arithmetic wraps, as at run time.
+std::optional<std::int64_t> ExprChecker::constantInt(const Expr& e) {
+  auto wrap = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  if (e.is<IntLit>()) return e.as<IntLit>().value;
+  if (e.is<UnaryExpr>()) {
+    const auto& u = e.as<UnaryExpr>();
+    auto v = constantInt(*u.operand);
+    if (!v || u.op == UnaryOp::Not) return std::nullopt;
+    return u.op == UnaryOp::Neg ? wrap(0ull - static_cast<std::uint64_t>(*v)) : ~*v;
+  }
+  if (!e.is<BinaryExpr>()) return std::nullopt;
+  const auto& b = e.as<BinaryExpr>();
+  auto l = constantInt(*b.lhs);
+  auto r = l ? constantInt(*b.rhs) : std::nullopt;
+  if (!r) return std::nullopt;
+  std::uint64_t ul = static_cast<std::uint64_t>(*l), ur = static_cast<std::uint64_t>(*r);
+  switch (b.op) {
+    case BinaryOp::Add: return wrap(ul + ur);
+    case BinaryOp::Sub: return wrap(ul - ur);
+    case BinaryOp::Mul: return wrap(ul * ur);
+    case BinaryOp::Div:
+      if (*r == 0) return std::nullopt;
+      return *r == -1 ? wrap(0ull - ul) : *l / *r;
+    case BinaryOp::Mod:
+      if (*r == 0) return std::nullopt;
+      return *r == -1 ? 0 : *l % *r;
+    case BinaryOp::BitAnd: return *l & *r;
+    case BinaryOp::BitOr: return *l | *r;
+    case BinaryOp::BitXor: return *l ^ *r;
+    case BinaryOp::Shl: if (ur > 63) return std::nullopt; return wrap(ul << ur);
+    case BinaryOp::Shr: if (ur > 63) return std::nullopt; return *l >> ur;
+    case BinaryOp::UShr: if (ur > 63) return std::nullopt; return wrap(ul >> ur);
+    default: return std::nullopt;
+  }
 }
 
 const Type* ExprChecker::checkMessageLit(MessageLit& e) {

@@ -3,6 +3,8 @@
 // check_handlers; annotates Expr::type and the resolution fields of the AST.
 #pragma once
 
+#include <optional>
+
 #include "sema/context.hpp"
 #include "sema/scope.hpp"
 
@@ -41,6 +43,7 @@ class ExprChecker {
   const ast::Type* checkConvert(ast::ConvertExpr& e);
   const ast::Type* checkUnary(ast::UnaryExpr& e);
   const ast::Type* checkBinary(ast::BinaryExpr& e);
+  static std::optional<std::int64_t> constantInt(const ast::Expr& e);
   const ast::Type* checkMessageLit(ast::MessageLit& e);
   const ast::Type* checkListLit(ast::ListLit& e, const ast::Type* hint);
   const ast::Type* checkMapLit(ast::MapLit& e, const ast::Type* hint);

@@ -100,7 +100,7 @@ std::string Gen::expr(const Expr& e) {
     case ExprKind::Convert: return convert(e.as<ConvertExpr>());
     case ExprKind::Unary: {
       const auto& u = e.as<UnaryExpr>();
-      return std::string("(") + (u.op == UnaryOp::Neg ? "-" : "!") + expr(*u.operand) + ")";
+      return std::string("(") + (u.op == UnaryOp::Neg ? "-" : u.op == UnaryOp::Not ? "!" : "~") + expr(*u.operand) + ")";
     }
     case ExprKind::Binary: return binary(e.as<BinaryExpr>());
     case ExprKind::MessageLit: {
@@ -159,6 +159,20 @@ std::string Gen::binary(const BinaryExpr& b) {
     case BinaryOp::Ge: return op(">=");
     case BinaryOp::And: return op("&&");
     case BinaryOp::Or: return op("||");
+    case BinaryOp::BitAnd: return op("&");
+    case BinaryOp::BitOr: return op("|");
+    case BinaryOp::BitXor: return op("^");
+    case BinaryOp::Shl: case BinaryOp::Shr: case BinaryOp::UShr: {
+      // A literal count is in 0..63 (sema rejects others): C++20 defines << on signed values as
+      // wrapping and >> as arithmetic. Other counts go through the checked helpers.
+      bool literal = b.rhs->is<IntLit>();
+      if (b.op == BinaryOp::Shl)
+        return literal ? op("<<") : "fnd::lang::shl(" + unparen(l) + ", " + unparen(r) + ")";
+      if (b.op == BinaryOp::Shr)
+        return literal ? op(">>") : "fnd::lang::shr(" + unparen(l) + ", " + unparen(r) + ")";
+      return literal ? "static_cast<std::int64_t>(static_cast<std::uint64_t>(" + unparen(l) + ") >> " + r + ")"
+                     : "fnd::lang::ushr(" + unparen(l) + ", " + unparen(r) + ")";
+    }
   }
   return op("?");
 }

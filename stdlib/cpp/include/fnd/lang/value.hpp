@@ -75,6 +75,24 @@ inline std::int64_t abs(std::int64_t v) { return v < 0 ? static_cast<std::int64_
 inline double abs(double v) { return v < 0 ? -v : v; }
 inline Duration abs(Duration v) { return Duration(abs(static_cast<std::int64_t>(v.count()))); }
 
+// ---- shifts with a computed count ----
+// The count must be in 0..63, else the actor crashes ("shift count N out of range 0..63"). `<<`
+// wraps (bits shifted out are lost), `>>` is arithmetic (copies the sign bit), `>>>` is logical
+// (shifts in zeros).
+[[noreturn]] void shift_out_of_range(std::int64_t count);
+inline std::int64_t shl(std::int64_t a, std::int64_t n) {
+  if (static_cast<std::uint64_t>(n) > 63) [[unlikely]] shift_out_of_range(n);
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) << n);
+}
+inline std::int64_t shr(std::int64_t a, std::int64_t n) {
+  if (static_cast<std::uint64_t>(n) > 63) [[unlikely]] shift_out_of_range(n);
+  return a >> n;
+}
+inline std::int64_t ushr(std::int64_t a, std::int64_t n) {
+  if (static_cast<std::uint64_t>(n) > 63) [[unlikely]] shift_out_of_range(n);
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) >> n);
+}
+
 // ---- conversions: int(x) float(x) string(x) bytes(x) ----
 inline std::int64_t to_int(std::int64_t v) { return v; }
 std::int64_t to_int(double v);              // truncates; NaN or out of range crashes
