@@ -34,7 +34,7 @@ void Actor::stop(ExitReason reason) {
 void Actor::crash(Error error) { throw ExitException{ExitReason::error(std::move(error))}; }
 void Actor::crash(std::string message) { crash(Error(errc::crash, std::move(message))); }
 
-RunResult Actor::run_turn(Worker&) {
+RunResult Actor::run_turn(Worker& w) {
   ExitReason reason;
   bool die = false;
   if (!(flags_ & kStarted)) {
@@ -60,7 +60,10 @@ RunResult Actor::run_turn(Worker&) {
   // its senders push on for every message (Node::mailbox_depth is exact whenever the actor waits).
   const bool exact_depth = cb_->bounded != nullptr;
   uint32_t handled = 0;
+  uint32_t msgs = 0;  // handled this turn, for the worker's message count (fnd/stats.hpp)
   auto settle = [&] {
+    w.handled.store(w.handled.load(std::memory_order_relaxed) + msgs, std::memory_order_relaxed);
+    msgs = 0;
     if (handled) cb_->depth.fetch_sub(handled, std::memory_order_relaxed);
     handled = 0;
     flush_releases();
@@ -79,6 +82,7 @@ RunResult Actor::run_turn(Worker&) {
       continue;  // a message arrived meanwhile
     }
     Message* m = pop_queue(this);
+    ++msgs;
     if (exact_depth) on_dequeued(this);
     else ++handled;
     current_ = m;

@@ -92,6 +92,8 @@ class Worker {
   uint64_t rng;
   std::atomic<ProcessCore*> running{nullptr};  // for stop(): the process a stuck worker is in
   std::atomic<bool> exited{false};
+  // Messages handled by processes on this worker (written only by this worker; read by fnd/stats.hpp).
+  std::atomic<uint64_t> handled{0};
   std::thread thread;
 
  private:
