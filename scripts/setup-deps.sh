@@ -14,6 +14,7 @@ PACKAGES=(
   libcaf-dev                                           # benchmark peer (CAF 0.17)
   python3                                              # test drivers
   vim emacs-nox nodejs                                 # editor support tests (editors/)
+  graphviz                                             # fndc graph --format svg (dot)
 )
 
 missing=()

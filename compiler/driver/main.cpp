@@ -20,6 +20,9 @@ const char* kUsage =
     "  fmt [--check] [-i] FILE...    print the files in canonical form (-: standard input);\n"
     "                                -i/--write rewrites them, --check lists those that would\n"
     "                                change and exits 1\n"
+    "  graph FILE... [--format dot|svg] [-o OUT]\n"
+    "                                the supervision trees, societies and main as Graphviz DOT,\n"
+    "                                or SVG (runs Graphviz 'dot')\n"
     "\n"
     "options (all commands):\n"
     "  -I DIR                        also search DIR for imported modules\n"
@@ -50,7 +53,8 @@ int realMain(int argc, char** argv) {
     std::cout << "fndc " << FND_VERSION << "\n";
     return kOk;
   }
-  if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit" && cmd != "fmt")
+  if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit" && cmd != "fmt" &&
+      cmd != "graph")
     return usageError(cmd[0] == '-' ? "expected a command before '" + cmd + "'" : "unknown command '" + cmd + "'");
 
   // -Werror is not a cxxopts-style option (it would read as -W -e -r ...): take it out first;
@@ -107,6 +111,11 @@ int realMain(int argc, char** argv) {
   if (cmd == "fmt") {
     if (result.count("check") && result.count("write")) return usageError("--check and --write exclude each other");
     return runFmt(common, result.count("check") ? FmtMode::Check : result.count("write") ? FmtMode::Write : FmtMode::Print);
+  }
+  if (cmd == "graph") {
+    std::string format = result["format"].as<std::string>();
+    if (format != "dot" && format != "svg") return usageError("--format must be 'dot' or 'svg', not '" + format + "'");
+    return runGraph(common, format, result.count("output") ? result["output"].as<std::string>() : std::string());
   }
 
   std::string target = result["target"].as<std::string>();
