@@ -161,7 +161,7 @@ a `}' that closes nothing."
 Strings and comments are not searched."
   (let (found)
     (while (and (not found)
-                (re-search-forward "[^][ \t\r\n(){},:;.<>=!+*/%\"A-Za-z0-9_-]\\|!\\(?:[^=]\\|$\\)" limit t))
+                (re-search-forward "[^][ \t\r\n(){},:;.<>=!+*/%&|^~\"A-Za-z0-9_-]\\|!\\(?:[^=]\\|$\\)" limit t))
       (goto-char (1+ (match-beginning 0)))
       (when (fnd--in-code-p (match-beginning 0))
         (set-match-data (list (match-beginning 0) (1+ (match-beginning 0))))
@@ -271,7 +271,7 @@ That is, the line before ends with an operator, or this one starts with `.'."
           (forward-comment (- (point)))
           (and (not (bobp))
                (fnd--in-code-p (1- (point)))
-               (looking-back "\\(?:->\\|[-+*/%=<.]\\|\\_<\\(?:and\\|or\\|not\\)\\)"
+               (looking-back "\\(?:->\\|[-+*/%=<.&|^~]\\|\\_<\\(?:and\\|or\\|not\\)\\)"
                              (line-beginning-position)))))))
 
 (defun fnd-indent-line ()

@@ -75,7 +75,7 @@ syn match fndFloat    /\<\d[0-9_]*\.\d[0-9_]*\%([eE][+-]\=\d[0-9_]*\)\=/
 syn match fndFloat    /\<\d[0-9_]*[eE][+-]\=\d[0-9_]*/
 
 " Operators and punctuation.
-syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
+syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|&\||\|\^\|\~\|\.\.\|->/
 syn match fndDelimiter /[,:;.]/
 syn match fndOperator /\.\./
 
@@ -89,7 +89,7 @@ syn match fndDottedWord /\.\@1<!\.\s*\%(@@vimalt:after_dot@@\)\>/ contains=fndDe
 syn match fndKeywordField /[{,]\s*\%(@@vimalt:field_words@@\)\ze\s*:/ contains=fndDelimiter
 
 " Anything the lexer does not know is an error (BAD_CHAR).
-syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%"A-Za-z0-9_]\|!\ze[^=]\|!$#
+syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%&|^~"A-Za-z0-9_]\|!\ze[^=]\|!$#
 
 " Strings: escapes, {{ }} for braces, {expr} interpolations; no string spans a line.
 syn region fndString matchgroup=fndQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ end=/$/ oneline contains=fndInterpolation,fndBraceEscape,fndEmptyInterp,fndStrayBrace,fndEscape,fndBadEscape,@Spell

@@ -74,7 +74,7 @@ syn match fndFloat    /\<\d[0-9_]*\.\d[0-9_]*\%([eE][+-]\=\d[0-9_]*\)\=/
 syn match fndFloat    /\<\d[0-9_]*[eE][+-]\=\d[0-9_]*/
 
 " Operators and punctuation.
-syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|\.\.\|->/
+syn match fndOperator /==\|!=\|<=\|>=\|<\|>\|=\|+\|-\|\*\|\/\|%\|&\||\|\^\|\~\|\.\.\|->/
 syn match fndDelimiter /[,:;.]/
 syn match fndOperator /\.\./
 
@@ -88,7 +88,7 @@ syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|byte
 syn match fndKeywordField /[{,]\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\ze\s*:/ contains=fndDelimiter
 
 " Anything the lexer does not know is an error (BAD_CHAR).
-syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%"A-Za-z0-9_]\|!\ze[^=]\|!$#
+syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%&|^~"A-Za-z0-9_]\|!\ze[^=]\|!$#
 
 " Strings: escapes, {{ }} for braces, {expr} interpolations; no string spans a line.
 syn region fndString matchgroup=fndQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ end=/$/ oneline contains=fndInterpolation,fndBraceEscape,fndEmptyInterp,fndStrayBrace,fndEscape,fndBadEscape,@Spell
