@@ -84,48 +84,79 @@ struct Cache {
   FreeBlock* full[kClasses] = {};
   char* carve = nullptr;  // unused rest of this thread's current chunk
   char* carve_end = nullptr;
+  bool hooked = false;    // the thread-exit hook is registered
 
-  ~Cache() {
+  // At thread exit the free blocks go to the depot (the unused rest of the chunk stays in the depot's
+  // chunk list: owned, not reused).
+  void give_back() {
     for (size_t c = 0; c < kClasses; ++c) {
       give_batch(c, Batch{cur[c], ncur[c]});
       give_batch(c, Batch{full[c], kBatch});
+      cur[c] = full[c] = nullptr;
+      ncur[c] = 0;
     }
-    // The unused rest of the chunk stays in the depot's chunk list (owned, not reused).
   }
 
   // Makes `cur[c]` non-empty: the spare full batch, a batch from the depot, or new blocks.
-  void refill(size_t c) {
-    if (full[c]) {
-      cur[c] = full[c];
-      ncur[c] = kBatch;
-      full[c] = nullptr;
-      return;
-    }
-    Batch b;
-    if (take_batch(c, b)) {
-      cur[c] = b.head;
-      ncur[c] = b.count;
-      return;
-    }
-    const size_t size = (c + 1) * kGrain;
-    // 16-byte aligned start: blocks of a class whose size is a multiple of 16 are then all 16-aligned.
-    auto at = (reinterpret_cast<uintptr_t>(carve) + 15) & ~uintptr_t{15};
-    if (!carve || at + size * kBatch > reinterpret_cast<uintptr_t>(carve_end)) {
-      carve = static_cast<char*>(new_chunk());
-      carve_end = carve + kChunk;
-      at = reinterpret_cast<uintptr_t>(carve);
-    }
-    char* base = reinterpret_cast<char*>(at);
-    // Linked in address order, so a fresh batch is handed out (and later walked) sequentially.
-    for (uint32_t i = 0; i + 1 < kBatch; ++i)
-      reinterpret_cast<FreeBlock*>(base + i * size)->next = reinterpret_cast<FreeBlock*>(base + (i + 1) * size);
-    reinterpret_cast<FreeBlock*>(base + (kBatch - 1) * size)->next = nullptr;
-    carve = base + size * kBatch;
-    cur[c] = reinterpret_cast<FreeBlock*>(base);
-    ncur[c] = kBatch;
+  __attribute__((noinline)) void refill(size_t c);
+  __attribute__((noinline)) void overflow(size_t c);  // `cur[c]` reached kBatch blocks
+  void hook();  // registers give_back() for thread exit (on the first slow path of each thread)
+};
+// Trivially destructible, so the fast paths reach it without a TLS init check; a second thread_local
+// with a destructor, touched once per thread, returns its blocks at thread exit.
+thread_local Cache t_cache;
+struct ExitHook {
+  bool armed = false;
+  ~ExitHook() {
+    if (armed) t_cache.give_back();
   }
 };
-thread_local Cache t_cache;
+thread_local ExitHook t_exit_hook;
+
+void Cache::hook() {
+  hooked = true;
+  t_exit_hook.armed = true;  // first use: registers the hook's destructor for this thread
+}
+
+void Cache::refill(size_t c) {
+  if (!hooked) hook();
+  if (full[c]) {
+    cur[c] = full[c];
+    ncur[c] = kBatch;
+    full[c] = nullptr;
+    return;
+  }
+  Batch b;
+  if (take_batch(c, b)) {
+    cur[c] = b.head;
+    ncur[c] = b.count;
+    return;
+  }
+  const size_t size = (c + 1) * kGrain;
+  // 16-byte aligned start: blocks of a class whose size is a multiple of 16 are then all 16-aligned.
+  auto at = (reinterpret_cast<uintptr_t>(carve) + 15) & ~uintptr_t{15};
+  if (!carve || at + size * kBatch > reinterpret_cast<uintptr_t>(carve_end)) {
+    carve = static_cast<char*>(new_chunk());
+    carve_end = carve + kChunk;
+    at = reinterpret_cast<uintptr_t>(carve);
+  }
+  char* base = reinterpret_cast<char*>(at);
+  // Linked in address order, so a fresh batch is handed out (and later walked) sequentially.
+  for (uint32_t i = 0; i + 1 < kBatch; ++i)
+    reinterpret_cast<FreeBlock*>(base + i * size)->next = reinterpret_cast<FreeBlock*>(base + (i + 1) * size);
+  reinterpret_cast<FreeBlock*>(base + (kBatch - 1) * size)->next = nullptr;
+  carve = base + size * kBatch;
+  cur[c] = reinterpret_cast<FreeBlock*>(base);
+  ncur[c] = kBatch;
+}
+
+void Cache::overflow(size_t c) {
+  if (!hooked) hook();
+  if (full[c]) give_batch(c, Batch{full[c], kBatch});
+  full[c] = cur[c];
+  cur[c] = nullptr;
+  ncur[c] = 0;
+}
 
 // Rounded size -> class; `align` 16 keeps sizes (hence block addresses) multiples of 16.
 inline size_t rounded(size_t n, size_t align) {
@@ -141,37 +172,35 @@ constexpr bool kPool = true;
 #endif
 }  // namespace
 
+void* alloc_block(size_t c) {
+  if constexpr (!kPool) return alloc_message((c + 1) * kGrain, kGrain);
+  Cache& k = t_cache;
+  if (!k.cur[c]) [[unlikely]] k.refill(c);
+  FreeBlock* b = k.cur[c];
+  k.cur[c] = b->next;
+  --k.ncur[c];
+  return b;
+}
+
+void free_block(void* p, size_t c) noexcept {
+  if constexpr (!kPool) return free_message(p, (c + 1) * kGrain, kGrain);
+  Cache& k = t_cache;
+  auto* b = static_cast<FreeBlock*>(p);
+  b->next = k.cur[c];
+  k.cur[c] = b;
+  if (++k.ncur[c] == kBatch) [[unlikely]] k.overflow(c);
+}
+
 void* alloc_message(size_t n, size_t align) {
   size_t r = rounded(n, align);
-  if (kPool && r <= kMaxPooled) {
-    size_t c = r / kGrain - 1;
-    Cache& k = t_cache;
-    if (!k.cur[c]) k.refill(c);
-    FreeBlock* b = k.cur[c];
-    k.cur[c] = b->next;
-    --k.ncur[c];
-    return b;
-  }
+  if (kPool && r <= kMaxPooled) return alloc_block(r / kGrain - 1);
   if (void* p = std::malloc(r)) return p;
   throw std::bad_alloc();
 }
 
 void free_message(void* p, size_t n, size_t align) noexcept {
   size_t r = rounded(n, align);
-  if (kPool && r <= kMaxPooled) {
-    size_t c = r / kGrain - 1;
-    Cache& k = t_cache;
-    auto* b = static_cast<FreeBlock*>(p);
-    b->next = k.cur[c];
-    k.cur[c] = b;
-    if (++k.ncur[c] == kBatch) {
-      if (k.full[c]) give_batch(c, Batch{k.full[c], kBatch});
-      k.full[c] = b;
-      k.cur[c] = nullptr;
-      k.ncur[c] = 0;
-    }
-    return;
-  }
+  if (kPool && r <= kMaxPooled) return free_block(p, r / kGrain - 1);
   std::free(p);
 }
 

@@ -9,7 +9,8 @@
 //                capacity: a fiber suspends, an event-driven actor is muted (not scheduled again until the
 //                receiver has room), an outside thread blocks. Depth may exceed capacity by one message per
 //                waiting sender.
-// Depth (messages queued, data and signals) is observable with Node::mailbox_depth(pid).
+// Depth (messages queued, data and signals) is observable with Node::mailbox_depth(pid) (exact for
+// bounded mailboxes; for unbounded ones settled at the end of each turn of the receiver).
 #pragma once
 
 #include <cstdint>

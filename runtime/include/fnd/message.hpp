@@ -35,6 +35,15 @@ void* alloc_message(size_t size);
 void free_message(void* p, size_t size) noexcept;
 void* alloc_message(size_t size, size_t align);
 void free_message(void* p, size_t size, size_t align) noexcept;
+// The same by size class (blocks of (c + 1) * 8 bytes, c < 32), for sizes known at compile time.
+void* alloc_block(size_t c);
+void free_block(void* p, size_t c) noexcept;
+template <size_t Size, size_t Align>
+constexpr size_t block_class() noexcept {
+  constexpr size_t g = Align > 8 ? 16 : 8;
+  constexpr size_t r = ((Size < 16 ? 16 : Size) + g - 1) / g * g;
+  return r / 8 - 1;  // >= 32: not pooled
+}
 template <class T>
 constexpr const char* type_name() noexcept {
   return __PRETTY_FUNCTION__;
@@ -89,10 +98,12 @@ struct TypedMessage final : Message {
 
   static void* operator new(size_t n) {
     if constexpr (alignof(TypedMessage) > 16) return ::operator new(n, std::align_val_t(alignof(TypedMessage)));
+    else if constexpr (sizeof(TypedMessage) <= 256) return alloc_block(block_class<sizeof(TypedMessage), alignof(TypedMessage)>());
     else return alloc_message(n, alignof(TypedMessage));
   }
   static void operator delete(void* p, size_t n) noexcept {
     if constexpr (alignof(TypedMessage) > 16) ::operator delete(p, std::align_val_t(alignof(TypedMessage)));
+    else if constexpr (sizeof(TypedMessage) <= 256) free_block(p, block_class<sizeof(TypedMessage), alignof(TypedMessage)>());
     else free_message(p, n, alignof(TypedMessage));
   }
   static void destroy(Message* m) noexcept { delete static_cast<TypedMessage*>(m); }
