@@ -150,7 +150,7 @@ TEST_CASE("dead subscribers are dropped") {
   c.subscribe(b);
   CHECK(c.subscribers() == 2);
   node.send(a, 1);  // a ends
-  CHECK(node.watch(a).get().is_normal());
+  node.watch(a).get();  // normal, or noproc if it ended before the watch
   for (int i = 0; i < 5000 && c.subscribers() != 1; ++i) std::this_thread::sleep_for(1ms);
   CHECK(c.subscribers() == 1);
   REQUIRE(c.update("log.verbose", true).ok());
