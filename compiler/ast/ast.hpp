@@ -111,6 +111,7 @@ struct IntLit : Expr {
   static constexpr ExprKind Kind = ExprKind::IntLit;
   IntLit() : Expr(Kind) {}
   std::int64_t value = 0;
+  bool hex = false;  // written 0x...: a 64-bit pattern (back ends may keep the spelling)
 };
 
 struct FloatLit : Expr {

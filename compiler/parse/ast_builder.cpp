@@ -353,6 +353,8 @@ ExprPtr AstBuilder::buildPrimary(P::PrimaryContext* ctx) {
     auto e = std::make_unique<IntLit>();
     e->range = r;
     parseInt(i->INT(), e->value);
+    std::string t = i->INT() ? i->INT()->getText() : "";
+    e->hex = t.size() > 1 && (t[1] == 'x' || t[1] == 'X');
     return e;
   }
   if (auto* f = dynamic_cast<P::FloatLitContext*>(ctx)) {

@@ -44,7 +44,7 @@ std::string moduleStem(const ast::Module& m);
 // A C++ string literal (escaped).
 std::string quote(std::string_view s);
 // `5L` (int64 on LP64), `0.5`, `1e+300`.
-std::string intLiteral(std::int64_t v);
+std::string intLiteral(std::int64_t v, bool hex = false);  // hex: keep the 0x spelling
 std::string floatLiteral(double v);
 std::string durationLiteral(std::int64_t millis);
 

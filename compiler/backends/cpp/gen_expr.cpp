@@ -72,7 +72,7 @@ std::string Gen::name(const NameExpr& n) {
 
 std::string Gen::expr(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::IntLit: return intLiteral(e.as<IntLit>().value);
+    case ExprKind::IntLit: return intLiteral(e.as<IntLit>().value, e.as<IntLit>().hex);
     case ExprKind::FloatLit: return floatLiteral(e.as<FloatLit>().value);
     case ExprKind::BoolLit: return e.as<BoolLit>().value ? "true" : "false";
     case ExprKind::DurationLit: return durationLiteral(e.as<DurationLit>().millis);

@@ -1,6 +1,7 @@
 // Names, C++ types of .fnd types, and message structs with their binary codecs.
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <set>
 
@@ -105,7 +106,13 @@ std::string quote(std::string_view s) {
   return out + "\"";
 }
 
-std::string intLiteral(std::int64_t v) {
+std::string intLiteral(std::int64_t v, bool hex) {
+  if (hex) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llX", static_cast<unsigned long long>(v));
+    // A pattern with the top bit set is a negative int: write the bits, then convert.
+    return v < 0 ? "static_cast<std::int64_t>(" + std::string(buf) + "ULL)" : std::string(buf) + "L";
+  }
   if (v == INT64_MIN) return "(-9223372036854775807L - 1)";
   return std::to_string(v) + "L";
 }
