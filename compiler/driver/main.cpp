@@ -23,6 +23,7 @@ const char* kUsage =
     "  graph FILE... [--format dot|svg] [-o OUT]\n"
     "                                the supervision trees, societies and main as Graphviz DOT,\n"
     "                                or SVG (runs Graphviz 'dot')\n"
+    "  lsp                           a language server on standard input/output (LSP, JSON-RPC)\n"
     "\n"
     "options (all commands):\n"
     "  -I DIR                        also search DIR for imported modules\n"
@@ -54,7 +55,7 @@ int realMain(int argc, char** argv) {
     return kOk;
   }
   if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit" && cmd != "fmt" &&
-      cmd != "graph")
+      cmd != "graph" && cmd != "lsp")
     return usageError(cmd[0] == '-' ? "expected a command before '" + cmd + "'" : "unknown command '" + cmd + "'");
 
   // -Werror is not a cxxopts-style option (it would read as -W -e -r ...): take it out first;
@@ -103,6 +104,10 @@ int realMain(int argc, char** argv) {
   std::string fmt = result["diagnostics"].as<std::string>();
   if (fmt == "json") common.format = fnd::diag::OutputFormat::Json;
   else if (fmt != "text") return usageError("--diagnostics must be 'text' or 'json', not '" + fmt + "'");
+  if (cmd == "lsp") {
+    if (!common.files.empty()) return usageError("'lsp' takes no files (it talks LSP on standard input/output)");
+    return runLsp(common);
+  }
   if (common.files.empty()) return usageError("no input files");
   for (const auto& f : common.files)
     if (!f.empty() && f[0] == '-' && !(f == "-" && cmd == "fmt")) return usageError("unknown option '" + f + "'");
