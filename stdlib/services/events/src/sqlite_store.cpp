@@ -55,7 +55,7 @@ class SqliteStore final : public EventStore {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) return fail_db("opening " + path_);
     sqlite3_busy_timeout(db_, 5000);
-    if (auto r = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"); !r) return r;
+    if (auto r = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"); !r) return r;
     if (auto r = exec(kSchema); !r) return r;
     if (auto r = prepare("INSERT INTO events (" + std::string(kColumns) + ") VALUES (?,?,?,?,?,?,?,?,?)", insert_); !r) return r;
     if (auto r = prepare("SELECT " + std::string(kColumns) + " FROM events WHERE id = ?", get_); !r) return r;

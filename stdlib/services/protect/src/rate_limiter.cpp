@@ -10,28 +10,36 @@
 namespace fnd::protect {
 namespace {
 
+// One hash per check: FNV-1a over both parts (short keys: cheaper than two std::hash calls), computed
+// once and carried by the lookup key, so the map does not hash again.
+uint64_t fnv(std::string_view a, std::string_view b) noexcept {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : a) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  h = (h ^ 0x1f) * 0x100000001b3ull;  // separator: ("ab","c") != ("a","bc")
+  for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
 struct KeyView {
+  uint64_t hash;
   std::string_view entity, op;
 };
 struct Key {
+  uint64_t hash;
   std::string entity, op;
 };
 struct KeyHash {
   using is_transparent = void;
-  size_t operator()(const KeyView& k) const noexcept {
-    size_t a = std::hash<std::string_view>{}(k.entity), b = std::hash<std::string_view>{}(k.op);
-    return a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
-  }
-  size_t operator()(const Key& k) const noexcept { return (*this)(KeyView{k.entity, k.op}); }
+  size_t operator()(const KeyView& k) const noexcept { return k.hash; }
+  size_t operator()(const Key& k) const noexcept { return k.hash; }
 };
 struct KeyEq {
   using is_transparent = void;
-  static KeyView v(const Key& k) { return {k.entity, k.op}; }
+  static KeyView v(const Key& k) { return {k.hash, k.entity, k.op}; }
   static KeyView v(const KeyView& k) { return k; }
   template <class A, class B>
   bool operator()(const A& a, const B& b) const noexcept {
     KeyView x = v(a), y = v(b);
-    return x.entity == y.entity && x.op == y.op;
+    return x.hash == y.hash && x.entity == y.entity && x.op == y.op;
   }
 };
 
@@ -52,7 +60,7 @@ struct RateLimiter::Impl {
     size_t inserts = 0;
   };
   Shard shards[kShards];
-  Shard& shard(size_t h) { return shards[(h >> 7) % kShards]; }
+  Shard& shard(uint64_t h) { return shards[(h >> 59) % kShards]; }
 };
 
 RateLimiter::RateLimiter(std::string name, LimiterOptions opts, const Clock& clock)
@@ -66,7 +74,7 @@ namespace {
 double refresh(const LimiterOptions& o, Slot& s, int64_t now, bool fresh) {
   const int64_t w = o.window.count();
   if (o.kind == LimiterKind::fixed_window) {
-    int64_t start = now - (now % w + w) % w;
+    int64_t start = (now >= 0 ? now / w : (now - w + 1) / w) * w;  // one division
     if (fresh || s.start != start) {
       s.start = start;
       s.used = 0;
@@ -95,9 +103,8 @@ bool idle(const LimiterOptions& o, const Slot& s, int64_t now) {
 }  // namespace
 
 Result<void> RateLimiter::check(std::string_view entity, std::string_view operation, uint32_t cost) {
-  KeyView kv{entity, operation};
-  size_t h = KeyHash{}(kv);
-  auto& sh = impl_->shard(h);
+  KeyView kv{fnv(entity, operation), entity, operation};
+  auto& sh = impl_->shard(kv.hash);
   int64_t now = clock_.now().time_since_epoch().count();
   std::chrono::milliseconds retry_in{0};
   {
@@ -107,7 +114,7 @@ Result<void> RateLimiter::check(std::string_view entity, std::string_view operat
     if (fresh) {
       if (++sh.inserts % 1024 == 0)
         std::erase_if(sh.map, [&](const auto& e) { return idle(opts_, e.second, now); });
-      it = sh.map.emplace(Key{std::string(entity), std::string(operation)}, Slot{}).first;
+      it = sh.map.emplace(Key{kv.hash, std::string(entity), std::string(operation)}, Slot{}).first;
     }
     Slot& s = it->second;
     double avail = refresh(opts_, s, now, fresh);
@@ -127,8 +134,8 @@ Result<void> RateLimiter::check(std::string_view entity, std::string_view operat
 }
 
 LimitStatus RateLimiter::status(std::string_view entity, std::string_view operation) const {
-  KeyView kv{entity, operation};
-  auto& sh = impl_->shard(KeyHash{}(kv));
+  KeyView kv{fnv(entity, operation), entity, operation};
+  auto& sh = impl_->shard(kv.hash);
   int64_t now = clock_.now().time_since_epoch().count();
   std::lock_guard<std::mutex> g(sh.mu);
   auto it = sh.map.find(kv);
@@ -142,8 +149,8 @@ LimitStatus RateLimiter::status(std::string_view entity, std::string_view operat
 }
 
 void RateLimiter::reset(std::string_view entity, std::string_view operation) {
-  KeyView kv{entity, operation};
-  auto& sh = impl_->shard(KeyHash{}(kv));
+  KeyView kv{fnv(entity, operation), entity, operation};
+  auto& sh = impl_->shard(kv.hash);
   std::lock_guard<std::mutex> g(sh.mu);
   auto it = sh.map.find(kv);
   if (it != sh.map.end()) sh.map.erase(it);

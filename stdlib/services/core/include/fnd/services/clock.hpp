@@ -16,11 +16,19 @@ class Clock {
   virtual SteadyTime now() const noexcept = 0;
   // The process-wide steady clock.
   static const Clock& system() noexcept;
+  // The same timeline at the kernel tick's resolution (CLOCK_MONOTONIC_COARSE, 1-4 ms), several times
+  // cheaper to read: for hot paths that only need milliseconds (rate limiters).
+  static const Clock& coarse() noexcept;
 };
 
 class SystemClock final : public Clock {
  public:
   SteadyTime now() const noexcept override { return std::chrono::steady_clock::now(); }
+};
+
+class CoarseClock final : public Clock {
+ public:
+  SteadyTime now() const noexcept override;
 };
 
 // A clock that moves only when told to (thread-safe).

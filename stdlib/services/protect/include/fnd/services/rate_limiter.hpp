@@ -39,7 +39,8 @@ struct LimitStatus {
 
 class RateLimiter {
  public:
-  explicit RateLimiter(std::string name, LimiterOptions opts = {}, const Clock& clock = Clock::system());
+  // The default clock is the coarse monotonic clock (ms resolution, cheap to read).
+  explicit RateLimiter(std::string name, LimiterOptions opts = {}, const Clock& clock = Clock::coarse());
   ~RateLimiter();
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
