@@ -12,6 +12,7 @@ PACKAGES=(
   libcxxopts-dev nlohmann-json3-dev libfmt-dev         # command lines, JSON, formatting
   catch2                                               # tests (Catch2 v2)
   libcaf-dev                                           # benchmark peer (CAF 0.17)
+  libsqlite3-dev prometheus-cpp-dev libtoml11-dev      # core services: event store, /metrics, TOML config
   python3                                              # test drivers
   vim emacs-nox nodejs                                 # editor support tests (editors/)
   graphviz                                             # fndc graph --format svg (dot)
