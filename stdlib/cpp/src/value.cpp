@@ -53,17 +53,7 @@ void print(std::string_view line) {
   std::fflush(stdout);
 }
 
-std::int64_t div(std::int64_t a, std::int64_t b) {
-  if (b == 0) crash("division by zero");
-  if (b == -1) return static_cast<std::int64_t>(0ull - static_cast<std::uint64_t>(a));  // wraps at INT64_MIN
-  return a / b;
-}
-
-std::int64_t mod(std::int64_t a, std::int64_t b) {
-  if (b == 0) crash("division by zero");
-  if (b == -1) return 0;
-  return a % b;
-}
+void division_by_zero() { crash("division by zero"); }
 
 double mod(double a, double b) { return std::fmod(a, b); }
 

@@ -65,8 +65,18 @@ void print(std::string_view line);
 // ---- checked arithmetic ----
 // Integer division truncates toward zero; the remainder has the sign of the dividend (like C, Go
 // and Rust). Division by zero crashes the actor; INT64_MIN / -1 wraps (to INT64_MIN; remainder 0).
-std::int64_t div(std::int64_t a, std::int64_t b);
-std::int64_t mod(std::int64_t a, std::int64_t b);
+// Inline: they are on hot paths of generated code (hashing, index arithmetic).
+[[noreturn]] void division_by_zero();
+inline std::int64_t div(std::int64_t a, std::int64_t b) {
+  if (b == 0) [[unlikely]] division_by_zero();
+  if (b == -1) [[unlikely]] return static_cast<std::int64_t>(0ull - static_cast<std::uint64_t>(a));  // wraps at INT64_MIN
+  return a / b;
+}
+inline std::int64_t mod(std::int64_t a, std::int64_t b) {
+  if (b == 0) [[unlikely]] division_by_zero();
+  if (b == -1) [[unlikely]] return 0;
+  return a % b;
+}
 inline double div(double a, double b) { return a / b; }  // IEEE: inf/nan, never a crash
 double mod(double a, double b);                           // fmod
 Duration div(Duration a, std::int64_t b);
