@@ -23,6 +23,8 @@ struct Options {
   std::vector<std::string> includeDirs;  // -I directories (also searched for extern headers)
   std::vector<std::string> extraSources;  // build: C++ sources compiled and linked in (extern actors)
   bool optimize = true;
+  int optLevel = -1;          // -O0..-O3 for back ends with levels; -1: their default (from `optimize`)
+  std::string emitKind;       // emit: what to write for back ends with several outputs (llvm: ll, bc, obj)
   bool verbose = false;
 };
 

@@ -43,6 +43,9 @@ backend::Options backendOptions(const CommonOptions& opts, std::string outputDir
   bo.outputDir = std::move(outputDir);
   bo.stdlibDir = opts.stdlibDir.empty() ? sema::defaultStdlibDir() : opts.stdlibDir;
   bo.includeDirs = opts.includeDirs;
+  bo.optLevel = opts.optLevel;
+  if (opts.optLevel == 0) bo.optimize = false;
+  bo.emitKind = opts.emitKind;
   return bo;
 }
 

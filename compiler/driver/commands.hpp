@@ -21,6 +21,8 @@ struct CommonOptions {
   diag::OutputFormat format = diag::OutputFormat::Text;
   bool werror = false;
   unsigned errorLimit = 50;
+  int optLevel = -1;       // -O0..-O3 (build/run/emit); -1: the back end's default
+  std::string emitKind;    // emit --emit=KIND (llvm: ll, bc, obj)
 };
 
 // Loads, parses and checks the files. Diagnostics go to stderr (text) or stdout (JSON).

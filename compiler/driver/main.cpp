@@ -17,6 +17,8 @@ const char* kUsage =
     "  build FILE... -o BIN          compile to an executable\n"
     "  run FILE... [-- ARGS...]      build into a temporary directory and run\n"
     "  emit --target=cpp -o DIR FILE...  write the generated sources\n"
+    "  emit --target=llvm [--emit=ll|bc|obj] -o DIR FILE...\n"
+    "                                write LLVM IR, bitcode or an object file\n"
     "  fmt [--check] [-i] FILE...    print the files in canonical form (-: standard input);\n"
     "                                -i/--write rewrites them, --check lists those that would\n"
     "                                change and exits 1\n"
@@ -31,6 +33,7 @@ const char* kUsage =
     "  --diagnostics=text|json       diagnostic format (json goes to stdout)\n"
     "  -Werror                       treat warnings as errors\n"
     "  --error-limit N               stop after N errors (0: no limit; default 50)\n"
+    "  --target=cpp|llvm, -O0..-O3   back end and optimization level (build, run, emit)\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 ok, 1 errors in the program (or a failed build), 2 usage errors\n";
@@ -73,6 +76,11 @@ int realMain(int argc, char** argv) {
       common.werror = true;
       continue;
     }
+    if ((cmd == "build" || cmd == "run" || cmd == "emit") && a.size() == 3 && a[0] == '-' && a[1] == 'O' &&
+        a[2] >= '0' && a[2] <= '3') {
+      common.optLevel = a[2] - '0';
+      continue;
+    }
     args.push_back(argv[i]);
   }
 
@@ -89,6 +97,7 @@ int realMain(int argc, char** argv) {
   if (cmd == "fmt") options.add_options()("check", "check only")("i,write", "rewrite the files");
   if (cmd == "graph") options.add_options()("format", "dot or svg", cxxopts::value<std::string>()->default_value("dot"));
   if (cmd == "build" || cmd == "run" || cmd == "emit") options.add_options()("target", "back end", cxxopts::value<std::string>()->default_value("cpp"));
+  if (cmd == "emit") options.add_options()("emit", "output kind (llvm: ll, bc, obj)", cxxopts::value<std::string>());
   options.parse_positional({"files"});
 
   int n = static_cast<int>(args.size());
@@ -124,6 +133,7 @@ int realMain(int argc, char** argv) {
   }
 
   std::string target = result["target"].as<std::string>();
+  if (result.count("emit")) common.emitKind = result["emit"].as<std::string>();
   if (cmd == "run") return runRun(common, programArgs, target);
   if (!result.count("output")) return usageError("'" + cmd + "' needs -o " + (cmd == "build" ? "BIN" : "DIR"));
   std::string out = result["output"].as<std::string>();

@@ -210,6 +210,7 @@ fnd_node* fnd_node_new(const fnd_node_options* o) {
     if (o->log_level >= 0) n.log_level = static_cast<log::Level>(o->log_level);
     n.node_id = o->node_id;
     if (o->stop_grace_ms) n.stop_grace = std::chrono::milliseconds(o->stop_grace_ms);
+    if (o->throughput) n.throughput = o->throughput;
   }
   return new fnd_node(std::move(n));
 }

@@ -110,6 +110,7 @@ typedef struct fnd_node_options {
   int log_level;      /* FND_LOG_* ; -1 = default (info) */
   uint32_t node_id;
   uint32_t stop_grace_ms; /* 0 = default */
+  uint32_t throughput;    /* messages per actor turn; 0 = default */
 } fnd_node_options;
 
 fnd_node* fnd_node_new(const fnd_node_options* opts); /* opts may be NULL */
@@ -213,5 +214,8 @@ fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]);
 #ifdef __cplusplus
 }
 #endif
+
+/* Values, records, output and the program entry point for generated code. */
+#include "fnd/runtime_values.h"
 
 #endif /* FND_RUNTIME_H */

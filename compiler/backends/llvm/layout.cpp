@@ -1,0 +1,141 @@
+// Value types, record layouts and the descriptors the runtime reads (fnd_record, fnd_type): the
+// runtime learns every message's size, alignment and fields from these, and copies/destroys/compares
+// records from them (fnd/runtime_values.h).
+#include "backends/llvm/lowering.hpp"
+
+namespace fnd::backend::llvmgen {
+
+bool Lowering::isCounted(const Type* t) const { return t->kind == TypeKind::String || t->kind == TypeKind::Ref; }
+
+void Lowering::checkSupportedType(const Type* t, SourceRange where) {
+  switch (t->kind) {
+    case TypeKind::Int: case TypeKind::Float: case TypeKind::Bool: case TypeKind::Duration:
+    case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void:
+      return;
+    default:
+      throw Unsupported{where, "values of type '" + t->str() + "'"};
+  }
+}
+
+llvm::Type* Lowering::valueType(const Type* t) {
+  switch (t->kind) {
+    case TypeKind::Int: case TypeKind::Duration: return b_.getInt64Ty();
+    case TypeKind::Float: return b_.getDoubleTy();
+    case TypeKind::Bool: return b_.getInt1Ty();
+    case TypeKind::String: case TypeKind::Ref: return i8p();
+    case TypeKind::Message: return messageLayout(t->message).type->getPointerTo();
+    default: return i8p();
+  }
+}
+
+llvm::Type* Lowering::memType(const Type* t) {
+  if (t->kind == TypeKind::Bool) return b_.getInt8Ty();
+  if (t->kind == TypeKind::Message) return messageLayout(t->message).type;
+  return valueType(t);
+}
+
+static uint32_t kindOf(const Type* t) {
+  switch (t->kind) {
+    case TypeKind::Int: return 0;
+    case TypeKind::Float: return 1;
+    case TypeKind::Bool: return 2;
+    case TypeKind::Duration: return 3;
+    case TypeKind::String: return 4;
+    case TypeKind::Ref: return 5;
+    case TypeKind::Message: return 6;
+    default: return 0;
+  }
+}
+
+RecordLayout Lowering::makeRecord(const std::string& name,
+                                  const std::vector<std::pair<std::string, const Type*>>& fields) {
+  RecordLayout r;
+  std::vector<llvm::Type*> elems;
+  for (const auto& [n, t] : fields) {
+    elems.push_back(memType(t));
+    r.fieldTypes.push_back(t);
+    if (isCounted(t) || (t->kind == TypeKind::Message && !messageLayout(t->message).trivial)) r.trivial = false;
+  }
+  r.type = llvm::StructType::create(ctx_, elems, name);
+  const llvm::StructLayout* sl = mod_.getDataLayout().getStructLayout(r.type);
+  std::vector<llvm::Constant*> descs;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Type* t = fields[i].second;
+    llvm::Constant* nested = llvm::ConstantPointerNull::get(recordTy_->getPointerTo());
+    if (t->kind == TypeKind::Message) nested = messageLayout(t->message).desc;
+    descs.push_back(llvm::ConstantStruct::get(
+        fieldTy_, {cstr(fields[i].first), b_.getInt32(kindOf(t)),
+                   b_.getInt32(static_cast<uint32_t>(sl->getElementOffset(i))), nested}));
+  }
+  auto* arrTy = llvm::ArrayType::get(fieldTy_, descs.size());
+  auto* arr = new llvm::GlobalVariable(mod_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                       llvm::ConstantArray::get(arrTy, descs), name + ".fields");
+  llvm::Constant* fieldsPtr = llvm::ConstantExpr::getBitCast(arr, fieldTy_->getPointerTo());
+  r.desc = new llvm::GlobalVariable(
+      mod_, recordTy_, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantStruct::get(recordTy_, {cstr(name), b_.getInt64(sl->getSizeInBytes()),
+                                            b_.getInt64(sl->getAlignment().value()), b_.getInt64(descs.size()),
+                                            fieldsPtr}),
+      name + ".record");
+  return r;
+}
+
+const RecordLayout& Lowering::messageLayout(const MessageDecl* m) {
+  auto it = messages_.find(m);
+  if (it != messages_.end()) return it->second;
+  std::vector<std::pair<std::string, const Type*>> fields;
+  for (const auto& f : m->fields) {
+    checkSupportedType(f.type, f.name.range);
+    fields.emplace_back(f.name.name, f.type);
+  }
+  RecordLayout r = makeRecord("msg." + m->name.name, fields);  // nested messages are laid out first
+  return messages_.emplace(m, r).first->second;
+}
+
+// fnd_type for a record: size/align from the layout; copy/destroy thunks call the runtime's
+// descriptor-driven fnd_record_copy/destroy (NULL for trivial records: memcpy, nothing).
+llvm::GlobalVariable* Lowering::makeFndType(const std::string& name, const RecordLayout* rec) {
+  llvm::Constant* null = llvm::ConstantPointerNull::get(i8p());
+  llvm::Constant* copy = null;
+  llvm::Constant* destroy = null;
+  uint64_t size = 0, align = 1;
+  if (rec) {
+    const llvm::StructLayout* sl = mod_.getDataLayout().getStructLayout(rec->type);
+    size = sl->getSizeInBytes();
+    align = sl->getAlignment().value();
+    if (!rec->trivial) {
+      auto saved = b_.saveIP();
+      const llvm::DebugLoc savedLoc = b_.getCurrentDebugLocation();
+      b_.SetCurrentDebugLocation(llvm::DebugLoc());
+      auto* copyTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p()}, false);
+      auto* cf = llvm::Function::Create(copyTy, llvm::GlobalValue::PrivateLinkage, name + ".copy", mod_);
+      b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", cf));
+      b_.CreateCall(rt("fnd_record_copy"), {b_.CreateBitCast(rec->desc, i8p()), cf->getArg(0), cf->getArg(1)});
+      b_.CreateRetVoid();
+      auto* destroyTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false);
+      auto* df = llvm::Function::Create(destroyTy, llvm::GlobalValue::PrivateLinkage, name + ".destroy", mod_);
+      b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", df));
+      b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(rec->desc, i8p()), df->getArg(0)});
+      b_.CreateRetVoid();
+      b_.restoreIP(saved);
+      b_.SetCurrentDebugLocation(savedLoc);
+      copy = llvm::ConstantExpr::getBitCast(cf, i8p());
+      destroy = llvm::ConstantExpr::getBitCast(df, i8p());
+    }
+  }
+  return new llvm::GlobalVariable(
+      mod_, typeTy_, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantStruct::get(typeTy_, {cstr(name), b_.getInt64(size), b_.getInt64(align),
+                                          null, copy, destroy, null, null}),
+      name + ".type");
+}
+
+llvm::GlobalVariable* Lowering::messageType(const MessageDecl* m) {
+  auto it = messageTypes_.find(m);
+  if (it != messageTypes_.end()) return it->second;
+  auto* g = makeFndType(m->name.name, &messageLayout(m));
+  messageTypes_[m] = g;
+  return g;
+}
+
+}  // namespace fnd::backend::llvmgen

@@ -1,0 +1,176 @@
+// Actors: a state record (params, then states), an fnd_actor_class whose callbacks are generated
+// here (init copies the start arguments, start runs the state initializers, arms the `every` timers
+// and runs `on start`, message dispatches on the fnd_type pointer, destroy releases the state), and
+// one function per handler.
+#include "backends/llvm/lowering.hpp"
+
+namespace fnd::backend::llvmgen {
+
+ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
+  auto& slot = actors_[a];
+  if (slot) return *slot;
+  if (a->isExtern) throw Unsupported{a->name.range, "extern actor '" + a->name.name + "'"};
+  slot = std::make_unique<ActorInfo>();
+  ActorInfo& info = *slot;
+  info.decl = a;
+  std::vector<std::pair<std::string, const Type*>> params, all;
+  for (const auto& p : a->params) {
+    checkSupportedType(p->type, p->range);
+    params.emplace_back(p->name.name, p->type);
+  }
+  all = params;
+  for (const auto& s : a->states) {
+    checkSupportedType(s->type, s->range);
+    all.emplace_back(s->name.name, s->type);
+  }
+  info.args = makeRecord("args." + a->name.name, params);
+  info.state = makeRecord("state." + a->name.name, all);
+  // The class is filled in by lowerActor; declared now so spawn sites can refer to it.
+  info.cls = new llvm::GlobalVariable(mod_, classTy_, true, llvm::GlobalValue::PrivateLinkage, nullptr,
+                                      "class." + a->name.name);
+  return info;
+}
+
+llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
+                                       const std::string& kind) {
+  auto* fnTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p()}, false);
+  auto* fn = llvm::Function::Create(fnTy, llvm::GlobalValue::PrivateLinkage, fnName, mod_);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  f_ = FnState{};
+  f_.fn = fn;
+  f_.actor = &info;
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  f_.ctx = fn->getArg(0);
+  f_.ctx->setName("ctx");
+  f_.msg = fn->getArg(2);
+  f_.msg->setName("msg");
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+  auto* body = llvm::BasicBlock::Create(ctx_, "body", fn);
+  f_.exit = llvm::BasicBlock::Create(ctx_, "exit", fn);
+  b_.SetInsertPoint(entry);
+  b_.CreateBr(body);
+  b_.SetInsertPoint(body);
+  if (h) debugFunction(fn, h->range);
+  else debugFunction(fn, info.decl->name.range);
+  f_.state = b_.CreateBitCast(fn->getArg(1), info.state.type->getPointerTo(), "state");
+
+  if (kind == "start") {
+    // State initializers in declaration order (they may use params, earlier states and self).
+    for (const auto& s : info.decl->states) {
+      if (!s->init) continue;
+      debugLocation(s->range);
+      const size_t mark = f_.temps.size();
+      Val v = lowerExpr(*s->init);
+      const unsigned idx = static_cast<unsigned>(info.decl->params.size() + s->index);
+      assign(s->type, b_.CreateStructGEP(info.state.type, f_.state, idx), v);
+      releaseTemps(mark);
+    }
+    if (info.decl->trapExit) b_.CreateCall(rt("fnd_trap_exit"), {f_.ctx, b_.getInt32(1)});
+    // `every D`: a periodic timer to self carrying the timer's own tick type.
+    size_t timer = 0;
+    for (const auto& hd : info.decl->handlers) {
+      if (hd->kind != HandlerKind::Every) continue;
+      debugLocation(hd->range);
+      llvm::Value* period = lowerCond(*hd->interval);
+      llvm::Value* self = b_.CreateCall(rt("fnd_self"), {f_.ctx});
+      b_.CreateCall(rt("fnd_send_every"), {f_.ctx, period, self, b_.CreateBitCast(info.tickTypes[timer], i8p()),
+                                           llvm::ConstantPointerNull::get(i8p())});
+      ++timer;
+    }
+  }
+  if (h && h->kind == HandlerKind::Message && !h->params.empty()) {
+    llvm::Value* data = b_.CreateCall(rt("fnd_msg_data"), {f_.msg});
+    f_.locals[h->params[0].get()] =
+        b_.CreateBitCast(data, messageLayout(h->message).type->getPointerTo(), h->params[0]->name.name);
+  }
+  if (h) lowerBlock(*h->body);
+  b_.CreateBr(f_.exit);
+  b_.SetInsertPoint(f_.exit);
+  for (auto it = f_.slots.rbegin(); it != f_.slots.rend(); ++it) release(it->first, it->second, true);
+  b_.CreateRetVoid();
+  return fn;
+}
+
+void Lowering::lowerActor(const ActorDecl& a) {
+  ActorInfo& info = actorInfo(&a);
+  for (const auto& h : a.handlers) {
+    if (h->kind == HandlerKind::Down || h->kind == HandlerKind::Exit)
+      throw Unsupported{h->range, std::string("'on ") + (h->kind == HandlerKind::Down ? "down" : "exit") + "' handlers"};
+    if (h->kind == HandlerKind::Every)
+      info.tickTypes.push_back(makeFndType(a.name.name + ".every" + std::to_string(info.tickTypes.size()), nullptr));
+  }
+  const std::string base = a.name.name;
+
+  // init(state, arg): zero the state, copy the params from the start arguments.
+  auto* initTy = llvm::FunctionType::get(b_.getInt32Ty(), {i8p(), i8p()}, false);
+  auto* init = llvm::Function::Create(initTy, llvm::GlobalValue::PrivateLinkage, base + ".init", mod_);
+  {
+    f_ = FnState{};
+    f_.fn = init;
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", init));
+    b_.SetCurrentDebugLocation(llvm::DebugLoc());
+    llvm::Value* st = b_.CreateBitCast(init->getArg(0), info.state.type->getPointerTo());
+    llvm::Value* args = b_.CreateBitCast(init->getArg(1), info.args.type->getPointerTo());
+    b_.CreateStore(llvm::Constant::getNullValue(info.state.type), st);
+    for (size_t i = 0; i < a.params.size(); ++i) {
+      const Type* t = a.params[i]->type;
+      Val v{load(t, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i))), t};
+      storeNew(t, b_.CreateStructGEP(info.state.type, st, static_cast<unsigned>(i)), v);
+    }
+    b_.CreateRet(b_.getInt32(0));
+  }
+
+  const HandlerDecl* startH = nullptr;
+  for (const auto& h : a.handlers)
+    if (h->kind == HandlerKind::Start) startH = h.get();
+  llvm::Function* start = lowerHandler(info, startH, base + ".on_start", "start");
+
+  std::vector<std::pair<llvm::GlobalVariable*, llvm::Function*>> dispatch;
+  size_t timer = 0;
+  for (const auto& h : a.handlers) {
+    if (h->kind == HandlerKind::Message)
+      dispatch.emplace_back(messageType(h->message), lowerHandler(info, h.get(), base + ".on_" + h->message->name.name, "message"));
+    else if (h->kind == HandlerKind::Every) {
+      dispatch.emplace_back(info.tickTypes[timer], lowerHandler(info, h.get(), base + ".every" + std::to_string(timer), "every"));
+      ++timer;
+    }
+  }
+
+  // message(ctx, state, msg): dispatch on the message's fnd_type; others are discarded.
+  auto* hTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p()}, false);
+  auto* msgFn = llvm::Function::Create(hTy, llvm::GlobalValue::PrivateLinkage, base + ".message", mod_);
+  {
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", msgFn));
+    b_.SetCurrentDebugLocation(llvm::DebugLoc());
+    llvm::Value* type = b_.CreateCall(rt("fnd_msg_type"), {msgFn->getArg(2)});
+    for (auto& [ty, fn] : dispatch) {
+      auto* yes = llvm::BasicBlock::Create(ctx_, "handle", msgFn);
+      auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
+      b_.CreateCondBr(b_.CreateICmpEQ(type, b_.CreateBitCast(ty, i8p())), yes, no);
+      b_.SetInsertPoint(yes);
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2)});
+      b_.CreateRetVoid();
+      b_.SetInsertPoint(no);
+    }
+    b_.CreateRetVoid();
+  }
+
+  llvm::Constant* null = llvm::ConstantPointerNull::get(i8p());
+  llvm::Constant* destroy = null;
+  if (!info.state.trivial) {
+    auto* dTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false);
+    auto* d = llvm::Function::Create(dTy, llvm::GlobalValue::PrivateLinkage, base + ".destroy", mod_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", d));
+    b_.SetCurrentDebugLocation(llvm::DebugLoc());
+    b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(info.state.desc, i8p()), d->getArg(0)});
+    b_.CreateRetVoid();
+    destroy = llvm::ConstantExpr::getBitCast(d, i8p());
+  }
+  const llvm::StructLayout* sl = mod_.getDataLayout().getStructLayout(info.state.type);
+  info.cls->setInitializer(llvm::ConstantStruct::get(
+      classTy_, {cstr(a.name.name), b_.getInt64(sl->getSizeInBytes()), b_.getInt64(sl->getAlignment().value()),
+                 llvm::ConstantExpr::getBitCast(init, i8p()), llvm::ConstantExpr::getBitCast(start, i8p()),
+                 llvm::ConstantExpr::getBitCast(msgFn, i8p()), null, destroy}));
+}
+
+}  // namespace fnd::backend::llvmgen

@@ -1,0 +1,451 @@
+// Expressions: scalars as SSA values, strings/refs as owned-or-borrowed handles, messages as
+// pointers to records. Temporaries are released at the end of their full expression.
+#include "backends/llvm/lowering.hpp"
+
+#include <llvm/IR/MDBuilder.h>
+
+namespace fnd::backend::llvmgen {
+
+static llvm::AllocaInst* entryAlloca(llvm::IRBuilder<>& b, llvm::Function* f, llvm::Type* t, const std::string& name) {
+  llvm::IRBuilder<> e(&f->getEntryBlock(), f->getEntryBlock().begin());
+  e.SetCurrentDebugLocation(llvm::DebugLoc());  // allocas belong to no statement
+  return e.CreateAlloca(t, nullptr, name);
+}
+
+llvm::Value* Lowering::slotFor(const Type* t, const std::string& name) {
+  llvm::Type* mt = memType(t);
+  llvm::AllocaInst* a = entryAlloca(b_, f_.fn, mt, name);
+  // Zeroed in the entry block, so the exit block may release it on every path.
+  llvm::IRBuilder<> z(&f_.fn->getEntryBlock());
+  if (auto* term = f_.fn->getEntryBlock().getTerminator()) z.SetInsertPoint(term);
+  z.CreateStore(llvm::Constant::getNullValue(mt), a);
+  f_.slots.emplace_back(t, a);
+  return a;
+}
+
+llvm::Value* Lowering::load(const Type* t, llvm::Value* ptr) {
+  if (t->kind == TypeKind::Message) return ptr;
+  llvm::Value* v = b_.CreateLoad(memType(t), ptr);
+  if (t->kind == TypeKind::Bool) v = b_.CreateICmpNE(v, b_.getInt8(0));
+  return v;
+}
+
+void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
+  switch (t->kind) {
+    case TypeKind::Message: {
+      const RecordLayout& r = messageLayout(t->message);
+      if (r.trivial) {
+        const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
+        b_.CreateMemCpy(ptr, llvm::MaybeAlign(), v.v, llvm::MaybeAlign(), size);
+      } else {
+        b_.CreateCall(rt("fnd_record_copy"), {b_.CreateBitCast(r.desc, i8p()), b_.CreateBitCast(ptr, i8p()),
+                                              b_.CreateBitCast(v.v, i8p())});
+      }
+      return;
+    }
+    case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
+    case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
+    case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
+    default: b_.CreateStore(v.v, ptr); return;
+  }
+}
+
+void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
+  switch (t->kind) {
+    case TypeKind::String:
+      b_.CreateCall(rt("fnd_str_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
+    case TypeKind::Ref:
+      b_.CreateCall(rt("fnd_ref_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
+    case TypeKind::Message: {
+      const RecordLayout& r = messageLayout(t->message);
+      if (!r.trivial)
+        b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(r.desc, i8p()), b_.CreateBitCast(p, i8p())});
+      return;
+    }
+    default: return;
+  }
+}
+
+void Lowering::assign(const Type* t, llvm::Value* ptr, const Val& v) {
+  if (t->kind == TypeKind::Message) {
+    // Copy first (the value may alias the place), then destroy the old value and move the copy in.
+    const RecordLayout& r = messageLayout(t->message);
+    llvm::Value* tmp = entryAlloca(b_, f_.fn, r.type, "assign.tmp");
+    storeNew(t, tmp, v);
+    release(t, ptr, true);
+    const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
+    b_.CreateMemCpy(ptr, llvm::MaybeAlign(), tmp, llvm::MaybeAlign(), size);
+    return;
+  }
+  if (isCounted(t)) {
+    llvm::Value* old = b_.CreateLoad(i8p(), ptr);
+    storeNew(t, ptr, v);
+    release(t, old, false);
+    return;
+  }
+  storeNew(t, ptr, v);
+}
+
+void Lowering::addTemp(const Val& v) { f_.temps.push_back(v); }
+
+void Lowering::releaseTemps(size_t mark) {
+  while (f_.temps.size() > mark) {
+    Val v = f_.temps.back();
+    f_.temps.pop_back();
+    release(v.type, v.v, v.type->kind == TypeKind::Message);
+  }
+}
+
+llvm::Value* Lowering::ownedMessage(const Val& v) {
+  for (size_t i = 0; i < f_.temps.size(); ++i) {
+    if (f_.temps[i].v == v.v) {  // a temporary: steal it
+      f_.temps.erase(f_.temps.begin() + static_cast<long>(i));
+      return v.v;
+    }
+  }
+  llvm::Value* copy = entryAlloca(b_, f_.fn, messageLayout(v.type->message).type, "msg.copy");
+  storeNew(v.type, copy, v);
+  return copy;
+}
+
+void Lowering::crashIf(llvm::Value* cond, const std::string& message) {
+  if (!f_.exit) throw Unsupported{{}, "a checked operation outside a handler"};
+  auto* crashBB = llvm::BasicBlock::Create(ctx_, "crash", f_.fn);
+  auto* okBB = llvm::BasicBlock::Create(ctx_, "ok", f_.fn);
+  b_.CreateCondBr(cond, crashBB, okBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
+  b_.SetInsertPoint(crashBB);
+  b_.CreateCall(rt("fnd_crash_text"), {f_.ctx, cstr(message)});
+  for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
+  b_.CreateBr(f_.exit);
+  b_.SetInsertPoint(okBB);
+}
+
+llvm::Value* Lowering::lowerCond(const Expr& e) {
+  const size_t mark = f_.temps.size();
+  llvm::Value* v = lowerExpr(e).v;
+  releaseTemps(mark);
+  return v;
+}
+
+llvm::Value* Lowering::format(const Val& v) {
+  switch (v.type->kind) {
+    case TypeKind::Int: return b_.CreateCall(rt("fnd_fmt_int"), {v.v});
+    case TypeKind::Float: return b_.CreateCall(rt("fnd_fmt_float"), {v.v});
+    case TypeKind::Bool: return b_.CreateCall(rt("fnd_fmt_bool"), {b_.CreateZExt(v.v, b_.getInt32Ty())});
+    case TypeKind::Duration: return b_.CreateCall(rt("fnd_fmt_duration"), {v.v});
+    case TypeKind::String: return b_.CreateCall(rt("fnd_str_retain"), {v.v});
+    case TypeKind::Ref: return b_.CreateCall(rt("fnd_fmt_ref"), {v.v});
+    default: return llvm::ConstantPointerNull::get(i8p());
+  }
+}
+
+Val Lowering::lowerString(const StringLit& s) {
+  const Type* st = program_.types.stringType();
+  if (s.parts.size() == 1 && !s.parts[0].expr) {
+    const std::string& t = s.parts[0].text;
+    Val v{b_.CreateCall(rt("fnd_str_new"), {cstr(t), b_.getInt64(t.size())}), st};
+    addTemp(v);
+    return v;
+  }
+  auto* arrTy = llvm::ArrayType::get(i8p(), s.parts.size());
+  llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "interp");
+  std::vector<llvm::Value*> owned;
+  for (size_t i = 0; i < s.parts.size(); ++i) {
+    llvm::Value* part;
+    if (s.parts[i].expr) {
+      part = format(lowerExpr(*s.parts[i].expr));
+    } else {
+      part = b_.CreateCall(rt("fnd_str_new"), {cstr(s.parts[i].text), b_.getInt64(s.parts[i].text.size())});
+    }
+    owned.push_back(part);
+    b_.CreateStore(part, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, static_cast<unsigned>(i)));
+  }
+  llvm::Value* out = b_.CreateCall(rt("fnd_str_concat"), {b_.CreateBitCast(arr, i8p()), b_.getInt64(s.parts.size())});
+  for (llvm::Value* p : owned) b_.CreateCall(rt("fnd_str_release"), {p});
+  Val v{out, st};
+  addTemp(v);
+  return v;
+}
+
+Val Lowering::lowerMessageLit(const MessageLit& m) {
+  const RecordLayout& r = messageLayout(m.decl);
+  llvm::Value* mem = entryAlloca(b_, f_.fn, r.type, "msg." + m.decl->name.name);
+  b_.CreateStore(llvm::Constant::getNullValue(r.type), mem);
+  for (size_t i = 0; i < m.byField.size(); ++i) {
+    if (!m.byField[i]) continue;
+    Val fv = lowerExpr(*m.byField[i]);
+    storeNew(r.fieldTypes[i], b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i)), fv);
+  }
+  Val v{mem, m.type};
+  addTemp(v);
+  return v;
+}
+
+llvm::Value* Lowering::equal(const Val& a, const Val& b) {
+  switch (a.type->kind) {
+    case TypeKind::Float: return b_.CreateFCmpOEQ(a.v, b.v);
+    case TypeKind::String: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_str_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::Ref: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::Message: {
+      const RecordLayout& r = messageLayout(a.type->message);
+      return b_.CreateICmpNE(b_.CreateCall(rt("fnd_record_equal"), {b_.CreateBitCast(r.desc, i8p()),
+                                                                     b_.CreateBitCast(a.v, i8p()),
+                                                                     b_.CreateBitCast(b.v, i8p())}),
+                             b_.getInt32(0));
+    }
+    default: return b_.CreateICmpEQ(a.v, b.v);
+  }
+}
+
+Val Lowering::lowerBinary(const BinaryExpr& e) {
+  const Type* bt = program_.types.boolType();
+  if (e.op == BinaryOp::And || e.op == BinaryOp::Or) {
+    llvm::Value* lhs = lowerExpr(*e.lhs).v;
+    llvm::BasicBlock* from = b_.GetInsertBlock();
+    auto* rhsBB = llvm::BasicBlock::Create(ctx_, e.op == BinaryOp::And ? "and.rhs" : "or.rhs", f_.fn);
+    auto* endBB = llvm::BasicBlock::Create(ctx_, "logic.end", f_.fn);
+    if (e.op == BinaryOp::And) b_.CreateCondBr(lhs, rhsBB, endBB);
+    else b_.CreateCondBr(lhs, endBB, rhsBB);
+    b_.SetInsertPoint(rhsBB);
+    llvm::Value* rhs = lowerCond(*e.rhs);  // its temporaries end inside the conditional block
+    llvm::BasicBlock* rhsEnd = b_.GetInsertBlock();
+    b_.CreateBr(endBB);
+    b_.SetInsertPoint(endBB);
+    auto* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+    phi->addIncoming(b_.getInt1(e.op == BinaryOp::Or), from);
+    phi->addIncoming(rhs, rhsEnd);
+    return {phi, bt};
+  }
+  Val a = lowerExpr(*e.lhs);
+  Val c = lowerExpr(*e.rhs);
+  const TypeKind k = a.type->kind;
+  auto cmp = [&](llvm::CmpInst::Predicate si, llvm::CmpInst::Predicate fl) -> Val {
+    if (k == TypeKind::Float) return {b_.CreateFCmp(fl, a.v, c.v), bt};
+    if (k == TypeKind::String) {
+      llvm::Value* r = b_.CreateCall(rt("fnd_str_compare"), {a.v, c.v});
+      return {b_.CreateICmp(si, r, b_.getInt32(0)), bt};
+    }
+    if (k == TypeKind::Bool) {  // false < true
+      llvm::CmpInst::Predicate u = llvm::CmpInst::getUnsignedPredicate(si);
+      return {b_.CreateICmp(u, a.v, c.v), bt};
+    }
+    return {b_.CreateICmp(si, a.v, c.v), bt};
+  };
+  switch (e.op) {
+    case BinaryOp::Eq: return {equal(a, c), bt};
+    case BinaryOp::Ne: return {b_.CreateNot(equal(a, c)), bt};
+    case BinaryOp::Lt: return cmp(llvm::CmpInst::ICMP_SLT, llvm::CmpInst::FCMP_OLT);
+    case BinaryOp::Le: return cmp(llvm::CmpInst::ICMP_SLE, llvm::CmpInst::FCMP_OLE);
+    case BinaryOp::Gt: return cmp(llvm::CmpInst::ICMP_SGT, llvm::CmpInst::FCMP_OGT);
+    case BinaryOp::Ge: return cmp(llvm::CmpInst::ICMP_SGE, llvm::CmpInst::FCMP_OGE);
+    default: break;
+  }
+  if (k == TypeKind::String && e.op == BinaryOp::Add) {
+    auto* arrTy = llvm::ArrayType::get(i8p(), 2);
+    llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "cat");
+    b_.CreateStore(a.v, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, 0));
+    b_.CreateStore(c.v, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, 1));
+    Val v{b_.CreateCall(rt("fnd_str_concat"), {b_.CreateBitCast(arr, i8p()), b_.getInt64(2)}), e.type};
+    addTemp(v);
+    return v;
+  }
+  if (k == TypeKind::Float) {
+    switch (e.op) {
+      case BinaryOp::Add: return {b_.CreateFAdd(a.v, c.v), e.type};
+      case BinaryOp::Sub: return {b_.CreateFSub(a.v, c.v), e.type};
+      case BinaryOp::Mul: return {b_.CreateFMul(a.v, c.v), e.type};
+      case BinaryOp::Div: return {b_.CreateFDiv(a.v, c.v), e.type};
+      case BinaryOp::Mod: return {b_.CreateFRem(a.v, c.v), e.type};
+      default: break;
+    }
+  }
+  if ((k == TypeKind::Int || k == TypeKind::Duration) && c.type->kind != TypeKind::Float) {
+    // int and duration arithmetic wraps (two's complement): no nsw/nuw flags.
+    switch (e.op) {
+      case BinaryOp::Add: return {b_.CreateAdd(a.v, c.v), e.type};
+      case BinaryOp::Sub: return {b_.CreateSub(a.v, c.v), e.type};
+      case BinaryOp::Mul: return {b_.CreateMul(a.v, c.v), e.type};
+      case BinaryOp::Div:
+      case BinaryOp::Mod: {
+        crashIf(b_.CreateICmpEQ(c.v, b_.getInt64(0)), "division by zero");
+        // INT64_MIN / -1 wraps to INT64_MIN (remainder 0): divide by 1 / take 0 instead of trapping.
+        llvm::Value* minusOne = b_.CreateICmpEQ(c.v, b_.getInt64(-1));
+        llvm::Value* d = b_.CreateSelect(minusOne, b_.getInt64(1), c.v);
+        if (e.op == BinaryOp::Mod) return {b_.CreateSelect(minusOne, b_.getInt64(0), b_.CreateSRem(a.v, d)), e.type};
+        llvm::Value* q = b_.CreateSDiv(a.v, d);
+        return {b_.CreateSelect(minusOne, b_.CreateSub(b_.getInt64(0), a.v), q), e.type};
+      }
+      case BinaryOp::BitAnd: return {b_.CreateAnd(a.v, c.v), e.type};
+      case BinaryOp::BitOr: return {b_.CreateOr(a.v, c.v), e.type};
+      case BinaryOp::BitXor: return {b_.CreateXor(a.v, c.v), e.type};
+      case BinaryOp::Shl:
+      case BinaryOp::Shr:
+      case BinaryOp::UShr: {
+        if (!llvm::isa<llvm::ConstantInt>(c.v))
+          throw Unsupported{e.opRange, "a shift by a computed count"};
+        if (e.op == BinaryOp::Shl) return {b_.CreateShl(a.v, c.v), e.type};
+        if (e.op == BinaryOp::Shr) return {b_.CreateAShr(a.v, c.v), e.type};
+        return {b_.CreateLShr(a.v, c.v), e.type};
+      }
+      default: break;
+    }
+  }
+  throw Unsupported{e.opRange, std::string("the operator '") + spelling(e.op) + "' on '" + a.type->str() + "' and '" +
+                                   c.type->str() + "'"};
+}
+
+Val Lowering::lowerCall(const CallExpr& c) {
+  const Type* vt = program_.types.voidType();
+  switch (c.builtin) {
+    case Builtin::Print: {
+      Val v = lowerExpr(*c.args[0]);
+      llvm::Value* s = format(v);
+      b_.CreateCall(rt("fnd_print"), {s});
+      b_.CreateCall(rt("fnd_str_release"), {s});
+      return {nullptr, vt};
+    }
+    case Builtin::Crash: {
+      Val v = lowerExpr(*c.args[0]);
+      b_.CreateCall(rt("fnd_crash_str"), {f_.ctx, v.v});
+      endHandler();
+      return {nullptr, vt};
+    }
+    case Builtin::Shutdown: {
+      Val v = lowerExpr(*c.args[0]);
+      llvm::Value* node = b_.CreateCall(rt("fnd_ctx_node"), {f_.ctx});
+      b_.CreateCall(rt("fnd_node_shutdown"), {node, b_.CreateTrunc(v.v, b_.getInt32Ty())});
+      endHandler();
+      return {nullptr, vt};
+    }
+    case Builtin::Abs: {
+      Val v = lowerExpr(*c.args[0]);
+      if (v.type->kind == TypeKind::Float)
+        return {b_.CreateSelect(b_.CreateFCmpOLT(v.v, llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)), b_.CreateFNeg(v.v), v.v),
+                v.type};
+      return {b_.CreateSelect(b_.CreateICmpSLT(v.v, b_.getInt64(0)), b_.CreateSub(b_.getInt64(0), v.v), v.v), v.type};
+    }
+    case Builtin::Min:
+    case Builtin::Max: {
+      Val a = lowerExpr(*c.args[0]);
+      Val d = lowerExpr(*c.args[1]);
+      const bool mn = c.builtin == Builtin::Min;
+      llvm::Value* lt = a.type->kind == TypeKind::Float ? b_.CreateFCmpOLT(d.v, a.v) : b_.CreateICmpSLT(d.v, a.v);
+      // std::min(a, b) is (b < a) ? b : a; std::max(a, b) is (a < b) ? b : a.
+      if (mn) return {b_.CreateSelect(lt, d.v, a.v), a.type};
+      llvm::Value* gt = a.type->kind == TypeKind::Float ? b_.CreateFCmpOLT(a.v, d.v) : b_.CreateICmpSLT(a.v, d.v);
+      return {b_.CreateSelect(gt, d.v, a.v), a.type};
+    }
+    default: throw Unsupported{c.callee.range, c.callee.name + "(...)"};
+  }
+}
+
+Val Lowering::lowerExpr(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::IntLit: return {b_.getInt64(static_cast<uint64_t>(e.as<IntLit>().value)), e.type};
+    case ExprKind::FloatLit: return {llvm::ConstantFP::get(b_.getDoubleTy(), e.as<FloatLit>().value), e.type};
+    case ExprKind::BoolLit: return {b_.getInt1(e.as<BoolLit>().value), e.type};
+    case ExprKind::DurationLit: return {b_.getInt64(static_cast<uint64_t>(e.as<DurationLit>().millis)), e.type};
+    case ExprKind::StringLit: return lowerString(e.as<StringLit>());
+    case ExprKind::Name: {
+      const auto& n = e.as<NameExpr>();
+      checkSupportedType(e.type, e.range);
+      if (n.ref == NameRef::Local) return {load(e.type, f_.locals.at(n.local)), e.type};
+      if (n.ref == NameRef::Param || n.ref == NameRef::State) return {load(e.type, placeAddr(e)), e.type};
+      throw Unsupported{e.range, "the name '" + n.name.name + "' here"};
+    }
+    case ExprKind::Self: {
+      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_self"), {f_.ctx})}), e.type};
+      addTemp(v);
+      return v;
+    }
+    case ExprKind::Sender: {
+      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_msg_sender"), {f_.msg})}), e.type};
+      addTemp(v);
+      return v;
+    }
+    case ExprKind::Field: {
+      const auto& fe = e.as<FieldExpr>();
+      checkSupportedType(e.type, e.range);
+      Val base = lowerExpr(*fe.base);
+      const RecordLayout& r = messageLayout(base.type->message);
+      return {load(e.type, b_.CreateStructGEP(r.type, base.v, fe.decl->index)), e.type};
+    }
+    case ExprKind::Unary: {
+      const auto& u = e.as<UnaryExpr>();
+      Val v = lowerExpr(*u.operand);
+      switch (u.op) {
+        case UnaryOp::Not: return {b_.CreateNot(v.v), e.type};
+        case UnaryOp::BitNot: return {b_.CreateNot(v.v), e.type};
+        case UnaryOp::Neg:
+          if (v.type->kind == TypeKind::Float) return {b_.CreateFNeg(v.v), e.type};
+          return {b_.CreateSub(b_.getInt64(0), v.v), e.type};
+      }
+      break;
+    }
+    case ExprKind::Binary: return lowerBinary(e.as<BinaryExpr>());
+    case ExprKind::MessageLit: return lowerMessageLit(e.as<MessageLit>());
+    case ExprKind::Call: return lowerCall(e.as<CallExpr>());
+    case ExprKind::Spawn: return lowerSpawn(e.as<SpawnExpr>());
+    case ExprKind::Convert: {
+      const auto& cv = e.as<ConvertExpr>();
+      if (cv.target == TypeKind::String) {
+        Val v{format(lowerExpr(*cv.arg)), e.type};
+        addTemp(v);
+        return v;
+      }
+      if (cv.target == TypeKind::Float && cv.arg->type->kind == TypeKind::Int)
+        return {b_.CreateSIToFP(lowerExpr(*cv.arg).v, b_.getDoubleTy()), e.type};
+      if (cv.target == TypeKind::Int && cv.arg->type->kind == TypeKind::Int) return lowerExpr(*cv.arg);
+      if (cv.target == TypeKind::Float && cv.arg->type->kind == TypeKind::Float) return lowerExpr(*cv.arg);
+      throw Unsupported{e.range, "the conversion " + e.type->str() + "(" + cv.arg->type->str() + ")"};
+    }
+    case ExprKind::MethodCall: {
+      const auto& mc = e.as<MethodCallExpr>();
+      if (mc.base->type->kind == TypeKind::String) {
+        Val s = lowerExpr(*mc.base);
+        switch (mc.resolved) {
+          case Method::Len: return {b_.CreateCall(rt("fnd_str_len"), {s.v}), e.type};
+          case Method::IsEmpty:
+            return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_str_len"), {s.v}), b_.getInt64(0)), e.type};
+          case Method::Contains:
+          case Method::StartsWith:
+          case Method::EndsWith: {
+            Val a = lowerExpr(*mc.args[0]);
+            const char* fn = mc.resolved == Method::Contains     ? "fnd_str_contains"
+                             : mc.resolved == Method::StartsWith ? "fnd_str_starts_with"
+                                                                 : "fnd_str_ends_with";
+            return {b_.CreateICmpNE(b_.CreateCall(rt(fn), {s.v, a.v}), b_.getInt32(0)), e.type};
+          }
+          default: break;
+        }
+      }
+      throw Unsupported{mc.method.range, "the method '" + mc.method.name + "' on '" + mc.base->type->str() + "'"};
+    }
+    default: break;
+  }
+  throw Unsupported{e.range, e.type ? "expressions of type '" + e.type->str() + "'" : "this expression"};
+}
+
+llvm::Value* Lowering::placeAddr(const Expr& e) {
+  if (e.is<NameExpr>()) {
+    const auto& n = e.as<NameExpr>();
+    if (n.ref == NameRef::Local) return f_.locals.at(n.local);
+    const RecordLayout& st = f_.actor->state;
+    if (n.ref == NameRef::Param) return b_.CreateStructGEP(st.type, f_.state, n.param->index);
+    if (n.ref == NameRef::State) {
+      const unsigned idx = static_cast<unsigned>(f_.actor->decl->params.size() + n.state->index);
+      return b_.CreateStructGEP(st.type, f_.state, idx);
+    }
+  }
+  if (e.is<FieldExpr>()) {
+    const auto& fe = e.as<FieldExpr>();
+    llvm::Value* base = placeAddr(*fe.base);
+    const RecordLayout& r = messageLayout(fe.base->type->message);
+    return b_.CreateStructGEP(r.type, base, fe.decl->index);
+  }
+  throw Unsupported{e.range, "assignment to this place"};
+}
+
+}  // namespace fnd::backend::llvmgen

@@ -1,0 +1,160 @@
+// Start sites: `spawn` (an unsupervised actor), supervisors (a spec table built at start-up through
+// fnd_sup_spec_*), and `main` (the C `main` that hands a start function to fnd_program_main).
+#include "backends/llvm/lowering.hpp"
+
+namespace fnd::backend::llvmgen {
+
+// The start arguments of an actor as its args record: on the stack for spawn, on the heap for
+// supervisor children (the runtime passes them to init at every restart: they live as long as the
+// program). Sibling names become refs to `<supName>.<child>`.
+llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap, const std::string& supName) {
+  (void)ctxOrNull;
+  ActorInfo& info = actorInfo(st.actor);
+  const RecordLayout& r = info.args;
+  llvm::Value* mem;
+  if (heap) {
+    const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
+    mem = b_.CreateBitCast(b_.CreateCall(rt("malloc"), {b_.getInt64(size ? size : 1)}), r.type->getPointerTo());
+  } else {
+    llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+    e.SetCurrentDebugLocation(llvm::DebugLoc());
+    mem = e.CreateAlloca(r.type, nullptr, "args." + st.actor->name.name);
+  }
+  b_.CreateStore(llvm::Constant::getNullValue(r.type), mem);
+  for (size_t i = 0; i < st.actor->params.size(); ++i) {
+    const ParamDecl& p = *st.actor->params[i];
+    const Expr* e = i < st.byParam.size() ? st.byParam[i] : nullptr;
+    if (!e) e = p.defaultValue.get();
+    if (!e) throw Unsupported{st.target.range, "a start site without every argument (a pool template)"};
+    Val v;
+    if (e->is<NameExpr>() && e->as<NameExpr>().ref == NameRef::Child) {
+      const std::string full = supName + "." + e->as<NameExpr>().child->name.name;
+      v = {b_.CreateCall(rt("fnd_ref_named"), {cstr(full)}), e->type};
+      addTemp(v);
+    } else {
+      v = lowerExpr(*e);
+    }
+    storeNew(p.type, b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i)), v);
+  }
+  return mem;
+}
+
+llvm::Value* Lowering::spawnOpts(const ActorDecl& a) {
+  // fnd_spawn_opts {capacity, overflow, name, link, trap_exit}
+  const uint32_t cap = a.mailbox.bounded ? static_cast<uint32_t>(a.mailbox.capacity) : 0;
+  const uint32_t overflow = a.mailbox.overflow == Overflow::DropOldest ? 1 : 0;
+  auto* g = new llvm::GlobalVariable(
+      mod_, optsTy_, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantStruct::get(optsTy_, {b_.getInt32(cap), b_.getInt32(overflow), llvm::ConstantPointerNull::get(i8p()),
+                                          b_.getInt32(0), b_.getInt32(a.trapExit ? 1 : 0)}),
+      "opts." + a.name.name);
+  return b_.CreateBitCast(g, i8p());
+}
+
+Val Lowering::lowerSpawn(const SpawnExpr& s) {
+  if (s.poolTemplate || s.start.targetKind != TargetKind::Actor) throw Unsupported{s.range, "spawn of a pool"};
+  ActorInfo& info = actorInfo(s.start.actor);
+  const size_t mark = f_.temps.size();
+  llvm::Value* args = buildArgs(s.start, f_.ctx, false, "");
+  llvm::Value* pid = b_.CreateCall(rt("fnd_spawn"), {f_.ctx, b_.CreateBitCast(info.cls, i8p()),
+                                                      b_.CreateBitCast(args, i8p()), spawnOpts(*s.start.actor)});
+  // init copied the arguments: release ours.
+  for (size_t i = 0; i < s.start.actor->params.size(); ++i)
+    release(s.start.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
+  releaseTemps(mark);
+  Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {pid}), s.type};
+  b_.CreateCall(rt("fnd_pid_release"), {pid});
+  addTemp(v);
+  return v;
+}
+
+// Builds the spec of supervisor `s` registered as `name` (its children as `name.child`).
+llvm::Value* Lowering::supervisorSpec(const SupervisorDecl& s, llvm::Value* nameStr, const std::string& name) {
+  if (s.strategy == Strategy::SimpleOneForOne) throw Unsupported{s.strategyRange, "simple_one_for_one supervisors (pools)"};
+  llvm::Value* spec = b_.CreateCall(
+      rt("fnd_sup_spec_new"), {nameStr, b_.getInt32(static_cast<uint32_t>(s.strategy)),
+                               b_.getInt32(static_cast<uint32_t>(s.intensity.maxRestarts)),
+                               b_.getInt32(static_cast<uint32_t>(s.intensity.periodMs))});
+  for (const auto& c : s.children) {
+    const uint32_t restart = static_cast<uint32_t>(c->restart);
+    switch (c->start.targetKind) {
+      case TargetKind::Actor: {
+        const ActorDecl& a = *c->start.actor;
+        if (a.mailbox.bounded) throw Unsupported{c->range, "a supervised child with a bounded mailbox"};
+        ActorInfo& info = actorInfo(&a);
+        llvm::Value* args = buildArgs(c->start, nullptr, true, name);
+        // Shutdown: a 5 s timeout, as the C++ runtime's default child spec.
+        b_.CreateCall(rt("fnd_sup_spec_add_child"),
+                      {spec, cstr(c->name.name), b_.CreateBitCast(info.cls, i8p()), b_.CreateBitCast(args, i8p()),
+                       b_.getInt32(restart), b_.getInt32(1), b_.getInt32(5000)});
+        break;
+      }
+      case TargetKind::Supervisor: {
+        const std::string childName = name + "." + c->name.name;
+        llvm::Value* child = supervisorSpec(*c->start.supervisor, cstr(childName), childName);
+        b_.CreateCall(rt("fnd_sup_spec_add_supervisor"), {spec, cstr(c->name.name), child, b_.getInt32(restart)});
+        b_.CreateCall(rt("fnd_sup_spec_free"), {child});
+        break;
+      }
+      default: throw Unsupported{c->range, "a society as a supervisor child"};
+    }
+  }
+  return spec;
+}
+
+void Lowering::lowerMain(const MainDecl& m) {
+  // fnd_pid start_root(fnd_node* node)
+  auto* startTy = llvm::FunctionType::get(i8p(), {i8p()}, false);
+  auto* start = llvm::Function::Create(startTy, llvm::GlobalValue::PrivateLinkage, "fnd.start_root", mod_);
+  f_ = FnState{};
+  f_.fn = start;
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", start);
+  auto* body = llvm::BasicBlock::Create(ctx_, "body", start);
+  b_.SetInsertPoint(entry);
+  b_.CreateBr(body);
+  b_.SetInsertPoint(body);
+  debugFunction(start, m.range);
+  debugLocation(m.range);
+  llvm::Value* node = start->getArg(0);
+  const StartArgs& st = m.start;
+  llvm::Value* pid = nullptr;
+  switch (st.targetKind) {
+    case TargetKind::Actor: {
+      ActorInfo& info = actorInfo(st.actor);
+      llvm::Value* args = buildArgs(st, nullptr, false, "");
+      pid = b_.CreateCall(rt("fnd_node_spawn"), {node, b_.CreateBitCast(info.cls, i8p()), b_.CreateBitCast(args, i8p()),
+                                                  spawnOpts(*st.actor)});
+      for (size_t i = 0; i < st.actor->params.size(); ++i)
+        release(st.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
+      break;
+    }
+    case TargetKind::Supervisor: {
+      // The root is registered under its declaration's name.
+      llvm::Value* spec = supervisorSpec(*st.supervisor, cstr(st.target.name), st.target.name);
+      pid = b_.CreateCall(rt("fnd_start_supervisor"), {node, spec});
+      b_.CreateCall(rt("fnd_sup_spec_free"), {spec});
+      break;
+    }
+    default: throw Unsupported{st.target.range, "main of a society"};
+  }
+  releaseTemps(0);
+  b_.CreateRet(pid);
+
+  // int main(int argc, char** argv)
+  auto* mainTy = llvm::FunctionType::get(b_.getInt32Ty(), {b_.getInt32Ty(), i8p()->getPointerTo()}, false);
+  auto* mainFn = llvm::Function::Create(mainTy, llvm::GlobalValue::ExternalLinkage, "main", mod_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", mainFn));
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  const Module* mm = nullptr;
+  for (const auto& mod : program_.modules)
+    for (const auto& md : mod->mains)
+      if (md.get() == &m) mm = mod.get();
+  const std::string progName = mm ? mm->name : "program";
+  llvm::Value* status = b_.CreateCall(
+      rt("fnd_program_main"), {mainFn->getArg(0), b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
+                               cstr("main " + st.target.name), llvm::ConstantExpr::getBitCast(start, i8p())});
+  b_.CreateRet(status);
+}
+
+}  // namespace fnd::backend::llvmgen

@@ -1,0 +1,176 @@
+// The LLVM back end's lowering of a checked Program into one llvm::Module. One class, split by
+// concern over several files (as the C++ back end): layout.cpp (value types, record layouts and the
+// descriptors the runtime reads), runtime_api.cpp (declarations of the C ABI, fnd/runtime.h),
+// lower_expr.cpp, lower_stmt.cpp, lower_actor.cpp (actor classes, handlers, dispatch),
+// lower_main.cpp (spawn arguments, supervisors, main), debug_info.cpp (DWARF line tables).
+//
+// Generated code calls the runtime only through its C ABI. Value model (docs/llvm-backend.md):
+// int/duration i64, float double, bool i1 (i8 in records), string fnd_str* and ref fnd_ref*
+// (ref-counted, NULL = "" / null ref), a message a pointer to a record in memory.
+//
+// Ownership: every expression that creates a string/ref/message produces an owned temporary that is
+// released at the end of its full expression (statement or condition); storing anywhere retains.
+// Locals live in entry-block slots, zero-initialized, released at the handler's single exit.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <llvm/IR/DIBuilder.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include "ast/ast.hpp"
+#include "diag/diagnostic.hpp"
+#include "diag/source_manager.hpp"
+
+namespace fnd::backend::llvmgen {
+
+using namespace fnd::ast;
+
+// Raised (as a C++ exception, caught at the handler/declaration boundary) by a construct the back
+// end does not lower yet; turned into one diagnostic per construct.
+struct Unsupported {
+  SourceRange range;
+  std::string what;
+};
+
+// A lowered expression. Messages are pointers to records; everything else is an SSA value.
+struct Val {
+  llvm::Value* v = nullptr;
+  const Type* type = nullptr;
+};
+
+struct RecordLayout {
+  llvm::StructType* type = nullptr;
+  llvm::GlobalVariable* desc = nullptr;  // fnd_record
+  std::vector<const Type*> fieldTypes;
+  bool trivial = true;                    // no strings/refs: copy = memcpy, destroy = nothing
+};
+
+struct ActorInfo {
+  const ActorDecl* decl = nullptr;
+  RecordLayout args;   // params
+  RecordLayout state;  // params, then states
+  llvm::GlobalVariable* cls = nullptr;  // fnd_actor_class
+  llvm::Function* init = nullptr;
+  std::vector<llvm::GlobalVariable*> tickTypes;  // one fnd_type per `every`
+};
+
+class Lowering {
+ public:
+  Lowering(const Program& program, const diag::SourceManager& sources, diag::DiagnosticEngine& diags,
+           llvm::LLVMContext& ctx, llvm::Module& module, bool debugInfo);
+  // Lowers everything; false when something was reported (unsupported constructs).
+  bool run();
+
+ private:
+  // ---- layout.cpp
+  llvm::Type* valueType(const Type* t);   // the SSA type of a value
+  llvm::Type* memType(const Type* t);     // its type inside a record
+  const RecordLayout& messageLayout(const MessageDecl* m);
+  RecordLayout makeRecord(const std::string& name, const std::vector<std::pair<std::string, const Type*>>& fields);
+  llvm::GlobalVariable* messageType(const MessageDecl* m);  // fnd_type
+  llvm::GlobalVariable* makeFndType(const std::string& name, const RecordLayout* rec);
+  bool isCounted(const Type* t) const;  // strings and refs
+  void checkSupportedType(const Type* t, SourceRange where);
+
+  // ---- runtime_api.cpp
+  llvm::FunctionCallee rt(const std::string& name);
+  llvm::Constant* cstr(const std::string& s);  // a private constant C string (i8*)
+  llvm::PointerType* i8p() const { return llvm::Type::getInt8PtrTy(ctx_); }
+
+  // ---- values (lower_expr.cpp)
+  Val lowerExpr(const Expr& e);
+  llvm::Value* lowerCond(const Expr& e);  // a full expression of type bool
+  Val lowerBinary(const BinaryExpr& e);
+  Val lowerString(const StringLit& s);
+  Val lowerMessageLit(const MessageLit& m);
+  Val lowerCall(const CallExpr& c);
+  Val lowerSpawn(const SpawnExpr& s);
+  llvm::Value* format(const Val& v);  // an owned fnd_str*
+  llvm::Value* equal(const Val& a, const Val& b);
+  llvm::Value* load(const Type* t, llvm::Value* ptr);           // a borrowed value from memory
+  void storeNew(const Type* t, llvm::Value* ptr, const Val& v);  // into fresh memory: retains
+  void assign(const Type* t, llvm::Value* ptr, const Val& v);    // replaces: retains new, releases old
+  void release(const Type* t, llvm::Value* ptrOrVal, bool isPtr);
+  void addTemp(const Val& v);
+  llvm::Value* ownedMessage(const Val& v);  // a message value the caller may move into the runtime
+  void releaseTemps(size_t mark);
+  llvm::Value* placeAddr(const Expr& e);  // address of an assignable place
+  void crashIf(llvm::Value* cond, const std::string& message);
+
+  // ---- statements (lower_stmt.cpp)
+  void lowerBlock(const Block& b);
+  void lowerStmt(const Stmt& s);
+  void lowerFor(const ForStmt& f);
+  void endHandler();  // branch to the exit block and continue in a fresh unreachable block
+
+  // ---- actors (lower_actor.cpp)
+  ActorInfo& actorInfo(const ActorDecl* a);
+  void lowerActor(const ActorDecl& a);
+  llvm::Function* lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
+                               const std::string& kind);
+
+  // ---- spawning, supervisors, main (lower_main.cpp)
+  llvm::Value* buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap,
+                         const std::string& supName);
+  llvm::Value* spawnOpts(const ActorDecl& a);
+  llvm::Value* supervisorSpec(const SupervisorDecl& s, llvm::Value* nameStr, const std::string& name);
+  void lowerMain(const MainDecl& m);
+
+  // ---- debug_info.cpp
+  llvm::DISubprogram* debugFunction(llvm::Function* f, SourceRange r);
+  void debugLocation(SourceRange r);
+  void finishDebugInfo();
+
+  const Program& program_;
+  const diag::SourceManager& sources_;
+  diag::DiagnosticEngine& diags_;
+  llvm::LLVMContext& ctx_;
+  llvm::Module& mod_;
+  llvm::IRBuilder<> b_;
+  bool debug_;
+
+  std::map<const MessageDecl*, RecordLayout> messages_;
+  std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
+  std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;
+  std::map<std::string, llvm::Constant*> strings_;
+  llvm::StructType* fieldTy_ = nullptr;
+  llvm::StructType* recordTy_ = nullptr;
+  llvm::StructType* typeTy_ = nullptr;
+  llvm::StructType* classTy_ = nullptr;
+  llvm::StructType* optsTy_ = nullptr;
+
+  // The function being lowered.
+  struct FnState {
+    llvm::Function* fn = nullptr;
+    llvm::Value* ctx = nullptr;    // fnd_ctx* (null in main)
+    llvm::Value* state = nullptr;  // the actor's state record
+    llvm::Value* msg = nullptr;    // fnd_msg* (message handlers)
+    ActorInfo* actor = nullptr;
+    llvm::BasicBlock* exit = nullptr;
+    std::map<const LocalVar*, llvm::Value*> locals;  // slots
+    std::vector<std::pair<const Type*, llvm::Value*>> slots;  // released at exit
+    std::vector<Val> temps;
+    std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops;  // (continue, break)
+    std::vector<size_t> loopTempMarks;
+  } f_;
+  llvm::Value* slotFor(const Type* t, const std::string& name);
+
+  // Debug info: one compile unit (and DIBuilder) per .fnd file.
+  struct DebugUnit {
+    std::unique_ptr<llvm::DIBuilder> builder;
+    llvm::DICompileUnit* cu = nullptr;
+    llvm::DIFile* file = nullptr;
+  };
+  DebugUnit& debugUnit(diag::FileId file);
+  std::map<diag::FileId, DebugUnit> units_;
+  llvm::DISubprogram* sp_ = nullptr;
+};
+
+}  // namespace fnd::backend::llvmgen

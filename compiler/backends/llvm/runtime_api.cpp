@@ -1,0 +1,69 @@
+// Declarations of the runtime's C ABI (fnd/runtime.h, fnd/runtime_values.h) as generated code sees
+// it: opaque handles (fnd_ctx*, fnd_msg*, fnd_pid, fnd_str*, fnd_ref*, descriptors) are i8*.
+#include <stdexcept>
+
+#include "backends/llvm/lowering.hpp"
+
+namespace fnd::backend::llvmgen {
+
+namespace {
+// Signature letters: v void, p i8*, l i64, i i32, d double. First letter = return type.
+struct Sig {
+  const char* name;
+  const char* sig;
+};
+const Sig kRuntime[] = {
+    {"fnd_str_new", "ppl"},        {"fnd_str_retain", "pp"},        {"fnd_str_release", "vp"},
+    {"fnd_str_len", "lp"},         {"fnd_str_compare", "ipp"},      {"fnd_str_equal", "ipp"},
+    {"fnd_str_concat", "ppl"},     {"fnd_str_contains", "ipp"},     {"fnd_str_starts_with", "ipp"},
+    {"fnd_str_ends_with", "ipp"},  {"fnd_fmt_int", "pl"},           {"fnd_fmt_float", "pd"},
+    {"fnd_fmt_bool", "pi"},        {"fnd_fmt_duration", "pl"},      {"fnd_fmt_ref", "pp"},
+    {"fnd_ref_from_pid", "pp"},    {"fnd_ref_named", "pp"},         {"fnd_ref_retain", "pp"},
+    {"fnd_ref_release", "vp"},     {"fnd_ref_equal", "ipp"},        {"fnd_ref_send", "vpppp"},
+    {"fnd_record_copy", "vppp"},   {"fnd_record_destroy", "vpp"},   {"fnd_record_equal", "ippp"},
+    {"fnd_print", "vp"},           {"fnd_log_str", "vip"},          {"fnd_crash_str", "vpp"},
+    {"fnd_crash_text", "vpp"},     {"fnd_program_main", "iipppp"},  {"fnd_self", "pp"},
+    {"fnd_msg_type", "pp"},        {"fnd_msg_data", "pp"},          {"fnd_msg_sender", "pp"},
+    {"fnd_reply", "ippp"},         {"fnd_spawn", "ppppp"},          {"fnd_node_spawn", "ppppp"},
+    {"fnd_pid_release", "vp"},     {"fnd_ctx_node", "pp"},          {"fnd_node_shutdown", "vpi"},
+    {"fnd_stop", "vp"},            {"fnd_trap_exit", "vpi"},        {"fnd_send_every", "lplppp"},
+    {"fnd_sup_spec_new", "ppiii"}, {"fnd_sup_spec_free", "vp"},     {"fnd_sup_spec_add_child", "ippppiii"},
+    {"fnd_sup_spec_add_supervisor", "ipppi"},                       {"fnd_start_supervisor", "ppp"},
+    {"fnd_str_data", "pp"},       {"malloc", "pl"},
+};
+}  // namespace
+
+llvm::FunctionCallee Lowering::rt(const std::string& name) {
+  for (const Sig& s : kRuntime) {
+    if (name != s.name) continue;
+    auto ty = [&](char c) -> llvm::Type* {
+      switch (c) {
+        case 'v': return b_.getVoidTy();
+        case 'p': return i8p();
+        case 'l': return b_.getInt64Ty();
+        case 'i': return b_.getInt32Ty();
+        case 'd': return b_.getDoubleTy();
+      }
+      return nullptr;
+    };
+    std::vector<llvm::Type*> params;
+    for (const char* c = s.sig + 1; *c; ++c) params.push_back(ty(*c));
+    auto callee = mod_.getOrInsertFunction(name, llvm::FunctionType::get(ty(s.sig[0]), params, false));
+    if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) f->addFnAttr(llvm::Attribute::NoUnwind);
+    return callee;
+  }
+  throw std::logic_error("llvm back end: undeclared runtime function " + name);
+}
+
+llvm::Constant* Lowering::cstr(const std::string& s) {
+  auto it = strings_.find(s);
+  if (it != strings_.end()) return it->second;
+  auto* init = llvm::ConstantDataArray::getString(ctx_, s, true);
+  auto* g = new llvm::GlobalVariable(mod_, init->getType(), true, llvm::GlobalValue::PrivateLinkage, init, ".str");
+  g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  llvm::Constant* p = llvm::ConstantExpr::getBitCast(g, i8p());
+  strings_[s] = p;
+  return p;
+}
+
+}  // namespace fnd::backend::llvmgen

@@ -1,0 +1,125 @@
+/* The C ABI for generated code (the LLVM back end): .fnd values, record descriptors, output and the
+ * generated program's entry point. Included by fnd/runtime.h; pure C, versioned with FND_ABI_VERSION
+ * (FND_VALUES_ABI_VERSION counts changes to this part).
+ *
+ * Ownership: functions returning fnd_str* / fnd_ref* return an owned reference (+1); arguments are
+ * borrowed unless the comment says "consumed". NULL is a valid value of both: the empty string and
+ * the null ref. Reference counts are atomic: values may be shared between processes (inside
+ * messages) on different scheduler threads.
+ */
+#ifndef FND_RUNTIME_VALUES_H
+#define FND_RUNTIME_VALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FND_VALUES_ABI_VERSION 1
+
+struct fnd_ctx;
+struct fnd_node;
+struct fnd_type;
+
+/* ---- strings: immutable UTF-8 bytes, always NUL-terminated in memory; NULL is "" ---- */
+typedef struct fnd_str fnd_str;
+fnd_str* fnd_str_new(const char* data, size_t len);
+fnd_str* fnd_str_retain(fnd_str* s);
+void fnd_str_release(fnd_str* s);
+size_t fnd_str_len(const fnd_str* s);
+const char* fnd_str_data(const fnd_str* s); /* "" for NULL; valid while s is */
+/* Bytewise: <0, 0, >0 (the order of map keys and of < on strings). */
+int fnd_str_compare(const fnd_str* a, const fnd_str* b);
+int fnd_str_equal(const fnd_str* a, const fnd_str* b);
+/* Concatenation of n parts (string interpolation, `+`). */
+fnd_str* fnd_str_concat(const fnd_str* const* parts, size_t n);
+int fnd_str_contains(const fnd_str* s, const fnd_str* part);
+int fnd_str_starts_with(const fnd_str* s, const fnd_str* prefix);
+int fnd_str_ends_with(const fnd_str* s, const fnd_str* suffix);
+
+/* Formatting, exactly as docs/language.md §8.9: ints in decimal; floats in the shortest form that
+ * reads back, always with '.' or an exponent (2.0, 0.1, 1e+21, nan, inf); bools true/false; durations
+ * in the largest exact unit (1500ms, 2s, 3m, 1h); refs as the registered name or the pid. */
+fnd_str* fnd_fmt_int(int64_t v);
+fnd_str* fnd_fmt_float(double v);
+fnd_str* fnd_fmt_bool(int v);
+fnd_str* fnd_fmt_duration(int64_t millis);
+
+/* ---- refs: a pid, or a registered name resolved at every send (a supervised child); NULL = null ---- */
+typedef struct fnd_ref fnd_ref;
+fnd_ref* fnd_ref_from_pid(fnd_pid pid); /* pid borrowed (the ref keeps its own); NULL pid -> NULL */
+fnd_ref* fnd_ref_named(const char* name);
+fnd_ref* fnd_ref_retain(fnd_ref* r);
+void fnd_ref_release(fnd_ref* r);
+/* Equal iff both null, the same name, or the same pid. */
+int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b);
+fnd_str* fnd_fmt_ref(const fnd_ref* r);
+/* The process the ref names now: owned, NULL if none (null ref, unregistered name). */
+fnd_pid fnd_ref_resolve(struct fnd_node* node, const fnd_ref* r);
+/* Sends `value` (consumed, as fnd_send) to the ref's current process; a message to the null ref or to
+ * no process is dropped (destroyed). */
+void fnd_ref_send(struct fnd_ctx* ctx, const fnd_ref* to, const struct fnd_type* type, void* value);
+
+/* ---- records: the layout of a message or of an actor's state, emitted by the back end ----
+ * A record is a C struct of fields at the given offsets. The runtime copies, destroys and compares
+ * records from these descriptors (a message's fnd_type callbacks call fnd_record_copy/destroy). */
+typedef enum fnd_kind {
+  FND_KIND_INT = 0,      /* int64_t */
+  FND_KIND_FLOAT = 1,    /* double */
+  FND_KIND_BOOL = 2,     /* uint8_t, 0 or 1 */
+  FND_KIND_DURATION = 3, /* int64_t milliseconds */
+  FND_KIND_STRING = 4,   /* fnd_str* */
+  FND_KIND_REF = 5,      /* fnd_ref* */
+  FND_KIND_RECORD = 6    /* a nested record, inline (a message-typed field) */
+} fnd_kind;
+
+struct fnd_record;
+typedef struct fnd_field {
+  const char* name;
+  uint32_t kind;                   /* fnd_kind */
+  uint32_t offset;                 /* bytes from the start of the record */
+  const struct fnd_record* record; /* FND_KIND_RECORD: the nested layout; else NULL */
+} fnd_field;
+
+typedef struct fnd_record {
+  const char* name;
+  uint64_t size;
+  uint64_t align;
+  uint64_t field_count;
+  const fnd_field* fields;
+} fnd_record;
+
+/* dst is uninitialized memory of rec->size bytes; src is left unchanged (strings/refs retained). */
+void fnd_record_copy(const fnd_record* rec, void* dst, const void* src);
+/* Releases what the fields own; the memory itself is the caller's. */
+void fnd_record_destroy(const fnd_record* rec, void* value);
+/* Field-wise ==. */
+int fnd_record_equal(const fnd_record* rec, const void* a, const void* b);
+
+/* ---- output ---- */
+/* `print`: the line and '\n' to stdout as one unit (thread-safe), flushed. */
+void fnd_print(const fnd_str* line);
+/* `log LEVEL text` (FND_LOG_*) to stderr through the runtime's logger. */
+void fnd_log_str(int level, const fnd_str* text);
+
+/* ---- checked operations: crash the current actor with the language's reason texts ---- */
+/* "division by zero" etc.: fnd_crash with code "exception" and the given message. */
+void fnd_crash_str(struct fnd_ctx* ctx, const fnd_str* reason); /* `crash(reason)` */
+void fnd_crash_text(struct fnd_ctx* ctx, const char* message);  /* a failed checked operation */
+
+/* ---- the generated program ----
+ * Parses the generated binary's command line (--threads N, --config FILE, --log-level LEVEL,
+ * --help; as the C++ back end's programs), starts a node, starts the root with `start`, runs the
+ * node and returns the exit status: shutdown(code)'s code, 0 when the root exits normally, 1
+ * otherwise, 2 for command-line errors. `start` returns an owned pid, or NULL if the root could not
+ * be started. */
+typedef fnd_pid (*fnd_start_root_fn)(struct fnd_node* node);
+int fnd_program_main(int argc, char** argv, const char* name, const char* description, fnd_start_root_fn start);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FND_RUNTIME_VALUES_H */

@@ -1,0 +1,206 @@
+// The C ABI of .fnd values (fnd/runtime_values.h): ref-counted strings and refs, record
+// descriptors, formatting, print. Built only on the public C and C++ APIs of the runtime.
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "fnd/log.hpp"
+#include "fnd/pid.hpp"
+#include "fnd/ref.hpp"
+#include "fnd/runtime.h"
+
+struct fnd_str {
+  std::atomic<uint32_t> rc;
+  size_t len;
+  char data[1];  // len bytes + NUL
+};
+
+struct fnd_ref {
+  std::atomic<uint32_t> rc;
+  fnd::Ref ref;
+};
+
+namespace {
+
+std::string_view view(const fnd_str* s) { return s ? std::string_view(s->data, s->len) : std::string_view(); }
+
+fnd_str* make_str(std::string_view v) {
+  if (v.empty()) return nullptr;
+  void* mem = std::malloc(offsetof(fnd_str, data) + v.size() + 1);
+  if (!mem) std::abort();
+  auto* s = static_cast<fnd_str*>(mem);
+  new (&s->rc) std::atomic<uint32_t>(1);
+  s->len = v.size();
+  std::memcpy(s->data, v.data(), v.size());
+  s->data[v.size()] = 0;
+  return s;
+}
+
+// A borrowed fnd_pid is a ControlBlock*: a Pid that shares it (retained), as c_api.cpp does.
+fnd::Pid pid_of(fnd_pid p) { return fnd::Pid::share(reinterpret_cast<fnd::detail::ControlBlock*>(p)); }
+
+}  // namespace
+
+extern "C" {
+
+fnd_str* fnd_str_new(const char* data, size_t len) { return make_str(std::string_view(data ? data : "", data ? len : 0)); }
+fnd_str* fnd_str_retain(fnd_str* s) {
+  if (s) s->rc.fetch_add(1, std::memory_order_relaxed);
+  return s;
+}
+void fnd_str_release(fnd_str* s) {
+  if (s && s->rc.fetch_sub(1, std::memory_order_acq_rel) == 1) std::free(s);
+}
+size_t fnd_str_len(const fnd_str* s) { return s ? s->len : 0; }
+const char* fnd_str_data(const fnd_str* s) { return s ? s->data : ""; }
+int fnd_str_compare(const fnd_str* a, const fnd_str* b) {
+  int c = view(a).compare(view(b));
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+int fnd_str_equal(const fnd_str* a, const fnd_str* b) { return a == b || view(a) == view(b); }
+fnd_str* fnd_str_concat(const fnd_str* const* parts, size_t n) {
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) total += fnd_str_len(parts[i]);
+  if (total == 0) return nullptr;
+  std::string out;
+  out.reserve(total);
+  for (size_t i = 0; i < n; ++i) out += view(parts[i]);
+  return make_str(out);
+}
+int fnd_str_contains(const fnd_str* s, const fnd_str* part) { return view(s).find(view(part)) != std::string_view::npos; }
+int fnd_str_starts_with(const fnd_str* s, const fnd_str* prefix) { return view(s).starts_with(view(prefix)); }
+int fnd_str_ends_with(const fnd_str* s, const fnd_str* suffix) { return view(s).ends_with(view(suffix)); }
+
+fnd_str* fnd_fmt_int(int64_t v) { return make_str(std::to_string(v)); }
+fnd_str* fnd_fmt_float(double v) {
+  if (std::isnan(v)) return make_str("nan");
+  if (std::isinf(v)) return make_str(v < 0 ? "-inf" : "inf");
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return make_str(s);
+}
+fnd_str* fnd_fmt_bool(int v) { return make_str(v ? "true" : "false"); }
+fnd_str* fnd_fmt_duration(int64_t ms) {
+  if (ms != 0 && ms % 3'600'000 == 0) return make_str(std::to_string(ms / 3'600'000) + "h");
+  if (ms != 0 && ms % 60'000 == 0) return make_str(std::to_string(ms / 60'000) + "m");
+  if (ms != 0 && ms % 1000 == 0) return make_str(std::to_string(ms / 1000) + "s");
+  return make_str(std::to_string(ms) + "ms");
+}
+
+fnd_ref* fnd_ref_from_pid(fnd_pid pid) {
+  if (!pid) return nullptr;
+  return new fnd_ref{{1}, fnd::Ref(pid_of(pid))};
+}
+fnd_ref* fnd_ref_named(const char* name) { return new fnd_ref{{1}, fnd::Ref::name(name ? name : "")}; }
+fnd_ref* fnd_ref_retain(fnd_ref* r) {
+  if (r) r->rc.fetch_add(1, std::memory_order_relaxed);
+  return r;
+}
+void fnd_ref_release(fnd_ref* r) {
+  if (r && r->rc.fetch_sub(1, std::memory_order_acq_rel) == 1) delete r;
+}
+int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b) {
+  if (!a || !b) return a == b;
+  return a->ref == b->ref;
+}
+fnd_str* fnd_fmt_ref(const fnd_ref* r) { return make_str(r ? r->ref.to_string() : fnd::Ref().to_string()); }
+fnd_pid fnd_ref_resolve(fnd_node* node, const fnd_ref* r) {
+  if (!r) return nullptr;
+  if (r->ref.is_pid()) return fnd_pid_retain(reinterpret_cast<fnd_pid>(r->ref.pid().control_block()));
+  return fnd_whereis(node, std::string(r->ref.name()).c_str());
+}
+void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
+  fnd_pid pid = nullptr;
+  bool owned = false;
+  if (to && to->ref.is_pid()) {
+    pid = reinterpret_cast<fnd_pid>(to->ref.pid().control_block());
+  } else if (to) {
+    pid = fnd_whereis(fnd_ctx_node(ctx), std::string(to->ref.name()).c_str());
+    owned = true;
+  }
+  if (!pid) {  // the null ref or nobody registered: dropped
+    if (type->destroy) type->destroy(value);
+    return;
+  }
+  fnd_send(ctx, pid, type, value);
+  if (owned) fnd_pid_release(pid);
+}
+
+void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
+  std::memcpy(dst, src, rec->size);
+  auto* d = static_cast<char*>(dst);
+  auto* s = static_cast<const char*>(src);
+  for (uint64_t i = 0; i < rec->field_count; ++i) {
+    const fnd_field& f = rec->fields[i];
+    switch (f.kind) {
+      case FND_KIND_STRING: fnd_str_retain(*reinterpret_cast<fnd_str* const*>(s + f.offset)); break;
+      case FND_KIND_REF: fnd_ref_retain(*reinterpret_cast<fnd_ref* const*>(s + f.offset)); break;
+      case FND_KIND_RECORD: fnd_record_copy(f.record, d + f.offset, s + f.offset); break;
+      default: break;
+    }
+  }
+}
+
+void fnd_record_destroy(const fnd_record* rec, void* value) {
+  auto* v = static_cast<char*>(value);
+  for (uint64_t i = 0; i < rec->field_count; ++i) {
+    const fnd_field& f = rec->fields[i];
+    switch (f.kind) {
+      case FND_KIND_STRING: fnd_str_release(*reinterpret_cast<fnd_str**>(v + f.offset)); break;
+      case FND_KIND_REF: fnd_ref_release(*reinterpret_cast<fnd_ref**>(v + f.offset)); break;
+      case FND_KIND_RECORD: fnd_record_destroy(f.record, v + f.offset); break;
+      default: break;
+    }
+  }
+}
+
+int fnd_record_equal(const fnd_record* rec, const void* a, const void* b) {
+  auto* x = static_cast<const char*>(a);
+  auto* y = static_cast<const char*>(b);
+  for (uint64_t i = 0; i < rec->field_count; ++i) {
+    const fnd_field& f = rec->fields[i];
+    const char* p = x + f.offset;
+    const char* q = y + f.offset;
+    bool eq = true;
+    switch (f.kind) {
+      case FND_KIND_INT:
+      case FND_KIND_DURATION: eq = *reinterpret_cast<const int64_t*>(p) == *reinterpret_cast<const int64_t*>(q); break;
+      case FND_KIND_FLOAT: eq = *reinterpret_cast<const double*>(p) == *reinterpret_cast<const double*>(q); break;
+      case FND_KIND_BOOL: eq = (*p != 0) == (*q != 0); break;
+      case FND_KIND_STRING:
+        eq = fnd_str_equal(*reinterpret_cast<fnd_str* const*>(p), *reinterpret_cast<fnd_str* const*>(q));
+        break;
+      case FND_KIND_REF:
+        eq = fnd_ref_equal(*reinterpret_cast<fnd_ref* const*>(p), *reinterpret_cast<fnd_ref* const*>(q));
+        break;
+      case FND_KIND_RECORD: eq = fnd_record_equal(f.record, p, q); break;
+      default: break;
+    }
+    if (!eq) return 0;
+  }
+  return 1;
+}
+
+void fnd_print(const fnd_str* line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::string_view v = view(line);
+  std::fwrite(v.data(), 1, v.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+void fnd_log_str(int level, const fnd_str* text) { fnd_log(level, fnd_str_data(text)); }
+
+void fnd_crash_str(fnd_ctx* ctx, const fnd_str* reason) { fnd_crash(ctx, "crash", fnd_str_data(reason)); }
+void fnd_crash_text(fnd_ctx* ctx, const char* message) { fnd_crash(ctx, "exception", message); }
+
+}  // extern "C"
