@@ -263,9 +263,16 @@ class Server {
   void refresh() {
     auto o = overlays();
     for (auto& [uri, d] : docs_) {
-      d.analysis = analyze(d.path, d.text, o, includeDirs_, stdlibDir_);
-      d.index = std::make_unique<Index>(*d.analysis);
-      publish(d);
+      try {
+        d.analysis = analyze(d.path, d.text, o, includeDirs_, stdlibDir_);
+        d.index = std::make_unique<Index>(*d.analysis);
+        publish(d);
+      } catch (const std::exception& e) {
+        // Defensive: the front end reports problems as diagnostics and should never throw.
+        d.analysis.reset();
+        d.index.reset();
+        notify("window/logMessage", {{"type", 1}, {"message", "fndc: analysing " + d.path + " failed: " + e.what()}});
+      }
     }
   }
 
@@ -317,6 +324,7 @@ class Server {
     std::string uri = params.at("textDocument").at("uri").get<std::string>();
     auto it = docs_.find(uri);
     if (it == docs_.end()) throw RpcError{kInvalidParams, "document not open: " + uri};
+    if (!it->second.analysis || !it->second.index) throw RpcError{kInternalError, "the document could not be analysed"};
     return it->second;
   }
   std::uint32_t offsetFor(const Document& d, const json& params) const {

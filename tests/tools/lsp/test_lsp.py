@@ -13,6 +13,7 @@ errors and the server keeps working. Stdlib only (no pip packages).
 import json
 import os
 import queue
+import random
 import shutil
 import subprocess
 import sys
@@ -333,6 +334,45 @@ def main():
     r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(sv)}})
     sup = [s for s in r["result"][0]["children"] if s["name"] == "App"][0]
     check([s["name"] for s in sup["children"]] == ["dispatcher", "worker"], "documentSymbol: supervisor with its children")
+
+    # Hostile input (fixed seed): random methods, ids, parameter shapes and byte garbage. Every
+    # request gets a response with a result or an error, and the server stays up.
+    rnd = random.Random(7)
+    methods = ["textDocument/hover", "textDocument/definition", "textDocument/completion",
+               "textDocument/documentSymbol", "textDocument/didOpen", "textDocument/didChange",
+               "textDocument/didClose", "initialize", "shutdownx", "$/cancelRequest"]
+    junk = [None, 0, -1, 2 ** 62, 1.5, "s", [], {}, {"uri": 5}, [1, {"a": None}]]
+    texts = ["", "module", "module q\nactor A { on start { p. } }", "}}}{", "\u00e9\U0001F600 module x", "message M { a: int",
+             stext]
+    for i in range(300):
+        doc = rnd.choice([{"uri": uri(sv)}, {"uri": 3}, {}, {"uri": uri(sv), "text": rnd.choice(texts), "version": rnd.choice(junk)},
+                          {"uri": "untitled:x", "text": rnd.choice(texts)}])
+        params = rnd.choice([
+            {"textDocument": doc, "position": {"line": rnd.randint(-5, 80), "character": rnd.randint(-5, 300)}},
+            {"textDocument": doc, "contentChanges": rnd.choice([[], [{"text": rnd.choice(texts)}], None,
+                [{"range": {"start": {"line": rnd.randint(-2, 90), "character": rnd.randint(-2, 999)},
+                            "end": {"line": rnd.randint(-2, 90), "character": rnd.randint(-2, 99)}}, "text": "x"}]])},
+            {"textDocument": doc}, rnd.choice(junk)])
+        msg = {"jsonrpc": "2.0", "method": rnd.choice(methods), "params": params}
+        if rnd.random() < 0.7:
+            msg["id"] = 10000 + i
+            c.send(msg)
+            r = c.response(10000 + i)
+            assert ("result" in r) != ("error" in r), r
+        else:
+            c.send(msg)
+        if i % 50 == 0:
+            garbage = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 40)))
+            c.raw(b"Content-Length: %d\r\n\r\n" % len(garbage) + garbage)
+            r = c.next()
+            while "method" in r:  # publications from earlier notifications
+                c.notes.append(r)
+                r = c.next()
+            assert r.get("error", {}).get("code") in (-32700, -32600), r
+    stext = open_doc(c, sv)
+    r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(sv)}})
+    check(c.proc.poll() is None and r["result"][0]["name"] == "supervision",
+          "300 random requests and garbage frames: every request answered, the server still works")
 
     r = c.request("shutdown")
     check("result" in r and r["result"] is None, "shutdown")
