@@ -33,7 +33,7 @@ class Printer {
 
   std::string finish() {
     // Comments after the last token.
-    flushOwnLineComments(static_cast<std::uint32_t>(src_.text().size()) + 1, false);
+    flushOwnLineComments(static_cast<std::uint32_t>(src_.text().size()) + 1, true);
     if (!lineStart_) out_ += '\n';
     while (out_.size() >= 2 && out_[out_.size() - 1] == '\n' && out_[out_.size() - 2] == '\n') out_.pop_back();
     if (out_ == "\n") out_.clear();
