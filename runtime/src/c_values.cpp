@@ -96,6 +96,29 @@ fnd_str* fnd_fmt_duration(int64_t ms) {
   return make_str(std::to_string(ms) + "ms");
 }
 
+int fnd_str_to_int(const fnd_str* s, int64_t* out) {
+  std::string_view v = view(s);
+  const char* b = v.data();
+  const char* e = b + v.size();
+  if (b != e && *b == '+') ++b;
+  int64_t n = 0;
+  auto r = std::from_chars(b, e, n);
+  if (r.ec != std::errc() || r.ptr != e || b == e) return 0;
+  *out = n;
+  return 1;
+}
+int fnd_str_to_float(const fnd_str* s, double* out) {
+  std::string_view v = view(s);
+  const char* b = v.data();
+  const char* e = b + v.size();
+  if (b != e && *b == '+') ++b;
+  double d = 0;
+  auto r = std::from_chars(b, e, d);
+  if (r.ec != std::errc() || r.ptr != e || b == e) return 0;
+  *out = d;
+  return 1;
+}
+
 fnd_ref* fnd_ref_from_pid(fnd_pid pid) {
   if (!pid) return nullptr;
   return new fnd_ref{{1}, fnd::Ref(pid_of(pid))};

@@ -13,7 +13,7 @@ void Lowering::checkSupportedType(const Type* t, SourceRange where) {
     case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void:
       return;
     default:
-      throw Unsupported{where, "values of type '" + t->str() + "'"};
+      throw Unsupported{where, t->str()};
   }
 }
 

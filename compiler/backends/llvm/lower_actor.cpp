@@ -7,28 +7,32 @@
 namespace fnd::backend::llvmgen {
 
 ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
-  auto& slot = actors_[a];
-  if (slot) return *slot;
-  if (a->isExtern) throw Unsupported{a->name.range, "extern actor '" + a->name.name + "'"};
-  slot = std::make_unique<ActorInfo>();
-  ActorInfo& info = *slot;
-  info.decl = a;
+  if (auto it = actors_.find(a); it != actors_.end()) return *it->second;
+  if (auto it = actorErrors_.find(a); it != actorErrors_.end()) throw it->second;  // reported once, where it is
+  if (a->isExtern) throw Unsupported{a->name.range, "extern actor " + a->name.name};
+  auto info = std::make_unique<ActorInfo>();
+  info->decl = a;
   std::vector<std::pair<std::string, const Type*>> params, all;
-  for (const auto& p : a->params) {
-    checkSupportedType(p->type, p->range);
-    params.emplace_back(p->name.name, p->type);
+  try {
+    for (const auto& p : a->params) {
+      checkSupportedType(p->type, p->range);
+      params.emplace_back(p->name.name, p->type);
+    }
+    all = params;
+    for (const auto& s : a->states) {
+      checkSupportedType(s->type, s->range);
+      all.emplace_back(s->name.name, s->type);
+    }
+  } catch (const Unsupported& u) {
+    actorErrors_.emplace(a, u);
+    throw;
   }
-  all = params;
-  for (const auto& s : a->states) {
-    checkSupportedType(s->type, s->range);
-    all.emplace_back(s->name.name, s->type);
-  }
-  info.args = makeRecord("args." + a->name.name, params);
-  info.state = makeRecord("state." + a->name.name, all);
+  info->args = makeRecord("args." + a->name.name, params);
+  info->state = makeRecord("state." + a->name.name, all);
   // The class is filled in by lowerActor; declared now so spawn sites can refer to it.
-  info.cls = new llvm::GlobalVariable(mod_, classTy_, true, llvm::GlobalValue::PrivateLinkage, nullptr,
-                                      "class." + a->name.name);
-  return info;
+  info->cls = new llvm::GlobalVariable(mod_, classTy_, true, llvm::GlobalValue::PrivateLinkage, nullptr,
+                                       "class." + a->name.name);
+  return *actors_.emplace(a, std::move(info)).first->second;
 }
 
 llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
@@ -95,7 +99,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
   ActorInfo& info = actorInfo(&a);
   for (const auto& h : a.handlers) {
     if (h->kind == HandlerKind::Down || h->kind == HandlerKind::Exit)
-      throw Unsupported{h->range, std::string("'on ") + (h->kind == HandlerKind::Down ? "down" : "exit") + "' handlers"};
+      throw Unsupported{h->range, std::string("on ") + (h->kind == HandlerKind::Down ? "down" : "exit")};
     if (h->kind == HandlerKind::Every)
       info.tickTypes.push_back(makeFndType(a.name.name + ".every" + std::to_string(info.tickTypes.size()), nullptr));
   }

@@ -122,6 +122,31 @@ void Lowering::crashIf(llvm::Value* cond, const std::string& message) {
   b_.SetInsertPoint(okBB);
 }
 
+void Lowering::crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& parts) {
+  if (!f_.exit) throw Unsupported{{}, "a checked operation outside a handler"};
+  auto* crashBB = llvm::BasicBlock::Create(ctx_, "crash", f_.fn);
+  auto* okBB = llvm::BasicBlock::Create(ctx_, "ok", f_.fn);
+  b_.CreateCondBr(cond, crashBB, okBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
+  b_.SetInsertPoint(crashBB);
+  auto* arrTy = llvm::ArrayType::get(i8p(), parts.size());
+  llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "crash.parts");
+  std::vector<llvm::Value*> owned;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    llvm::Value* p = parts[i].value.v
+                         ? format(parts[i].value)
+                         : b_.CreateCall(rt("fnd_str_new"), {cstr(parts[i].text), b_.getInt64(parts[i].text.size())});
+    owned.push_back(p);
+    b_.CreateStore(p, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, static_cast<unsigned>(i)));
+  }
+  llvm::Value* text = b_.CreateCall(rt("fnd_str_concat"), {b_.CreateBitCast(arr, i8p()), b_.getInt64(parts.size())});
+  b_.CreateCall(rt("fnd_crash_text"), {f_.ctx, b_.CreateCall(rt("fnd_str_data"), {text})});
+  b_.CreateCall(rt("fnd_str_release"), {text});
+  for (llvm::Value* p : owned) b_.CreateCall(rt("fnd_str_release"), {p});
+  for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
+  b_.CreateBr(f_.exit);
+  b_.SetInsertPoint(okBB);
+}
+
 llvm::Value* Lowering::lowerCond(const Expr& e) {
   const size_t mark = f_.temps.size();
   llvm::Value* v = lowerExpr(e).v;
@@ -283,8 +308,9 @@ Val Lowering::lowerBinary(const BinaryExpr& e) {
       case BinaryOp::Shl:
       case BinaryOp::Shr:
       case BinaryOp::UShr: {
+        // A computed count outside 0..63 crashes the actor (constant ones are rejected by sema).
         if (!llvm::isa<llvm::ConstantInt>(c.v))
-          throw Unsupported{e.opRange, "a shift by a computed count"};
+          crashIfDynamic(b_.CreateICmpUGT(c.v, b_.getInt64(63)), {"shift count ", c, " out of range 0..63"});
         if (e.op == BinaryOp::Shl) return {b_.CreateShl(a.v, c.v), e.type};
         if (e.op == BinaryOp::Shr) return {b_.CreateAShr(a.v, c.v), e.type};
         return {b_.CreateLShr(a.v, c.v), e.type};
@@ -292,8 +318,7 @@ Val Lowering::lowerBinary(const BinaryExpr& e) {
       default: break;
     }
   }
-  throw Unsupported{e.opRange, std::string("the operator '") + spelling(e.op) + "' on '" + a.type->str() + "' and '" +
-                                   c.type->str() + "'"};
+  throw Unsupported{e.opRange, std::string("operator ") + spelling(e.op) + " on " + a.type->str()};
 }
 
 Val Lowering::lowerCall(const CallExpr& c) {
@@ -353,7 +378,7 @@ Val Lowering::lowerExpr(const Expr& e) {
       checkSupportedType(e.type, e.range);
       if (n.ref == NameRef::Local) return {load(e.type, f_.locals.at(n.local)), e.type};
       if (n.ref == NameRef::Param || n.ref == NameRef::State) return {load(e.type, placeAddr(e)), e.type};
-      throw Unsupported{e.range, "the name '" + n.name.name + "' here"};
+      throw Unsupported{e.range, n.name.name};
     }
     case ExprKind::Self: {
       Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_self"), {f_.ctx})}), e.type};
@@ -395,11 +420,29 @@ Val Lowering::lowerExpr(const Expr& e) {
         addTemp(v);
         return v;
       }
-      if (cv.target == TypeKind::Float && cv.arg->type->kind == TypeKind::Int)
-        return {b_.CreateSIToFP(lowerExpr(*cv.arg).v, b_.getDoubleTy()), e.type};
-      if (cv.target == TypeKind::Int && cv.arg->type->kind == TypeKind::Int) return lowerExpr(*cv.arg);
-      if (cv.target == TypeKind::Float && cv.arg->type->kind == TypeKind::Float) return lowerExpr(*cv.arg);
-      throw Unsupported{e.range, "the conversion " + e.type->str() + "(" + cv.arg->type->str() + ")"};
+      Val a = lowerExpr(*cv.arg);
+      const TypeKind from = a.type->kind;
+      if (cv.target == from) return {a.v, e.type};
+      if (cv.target == TypeKind::Float && from == TypeKind::Int) return {b_.CreateSIToFP(a.v, b_.getDoubleTy()), e.type};
+      if (cv.target == TypeKind::Int && from == TypeKind::Float) {
+        // In range iff -2^63 <= v < 2^63 (NaN fails both comparisons).
+        llvm::Value* inRange =
+            b_.CreateAnd(b_.CreateFCmpOGE(a.v, llvm::ConstantFP::get(b_.getDoubleTy(), -9223372036854775808.0)),
+                         b_.CreateFCmpOLT(a.v, llvm::ConstantFP::get(b_.getDoubleTy(), 9223372036854775808.0)));
+        crashIfDynamic(b_.CreateNot(inRange), {"int(", a, "): out of range"});
+        return {b_.CreateFPToSI(a.v, b_.getInt64Ty()), e.type};
+      }
+      if (from == TypeKind::String && (cv.target == TypeKind::Int || cv.target == TypeKind::Float)) {
+        const bool isInt = cv.target == TypeKind::Int;
+        llvm::Value* out = entryAlloca(b_, f_.fn, isInt ? (llvm::Type*)b_.getInt64Ty() : b_.getDoubleTy(), "conv");
+        llvm::Value* ok = b_.CreateCall(rt(isInt ? "fnd_str_to_int" : "fnd_str_to_float"),
+                                        {a.v, b_.CreateBitCast(out, i8p())});
+        crashIfDynamic(b_.CreateICmpEQ(ok, b_.getInt32(0)),
+                       {isInt ? "int(\"" : "float(\"", a, isInt ? "\"): not an integer" : "\"): not a number"});
+        return {b_.CreateLoad(isInt ? (llvm::Type*)b_.getInt64Ty() : b_.getDoubleTy(), out), e.type};
+      }
+      throw Unsupported{e.range, std::string(cv.target == TypeKind::Int ? "int" : cv.target == TypeKind::Float ? "float" : "bytes") +
+                                     "(" + a.type->str() + ")"};
     }
     case ExprKind::MethodCall: {
       const auto& mc = e.as<MethodCallExpr>();
@@ -421,11 +464,11 @@ Val Lowering::lowerExpr(const Expr& e) {
           default: break;
         }
       }
-      throw Unsupported{mc.method.range, "the method '" + mc.method.name + "' on '" + mc.base->type->str() + "'"};
+      throw Unsupported{mc.method.range, "." + mc.method.name + "() on " + mc.base->type->str()};
     }
     default: break;
   }
-  throw Unsupported{e.range, e.type ? "expressions of type '" + e.type->str() + "'" : "this expression"};
+  throw Unsupported{e.range, e.type ? e.type->str() : "this expression"};
 }
 
 llvm::Value* Lowering::placeAddr(const Expr& e) {

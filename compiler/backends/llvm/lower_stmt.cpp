@@ -131,7 +131,7 @@ void Lowering::lowerStmt(const Stmt& s) {
 }
 
 void Lowering::lowerFor(const ForStmt& f) {
-  if (f.forKind != ForKind::Range) throw Unsupported{f.iterable->range, "'for' over a " + f.iterable->type->str()};
+  if (f.forKind != ForKind::Range) throw Unsupported{f.iterable->range, "for ... in " + f.iterable->type->str()};
   // for i in lo..hi: both bounds evaluated once, before the first iteration; half-open.
   llvm::Value* lo = lowerCond(*f.iterable);
   llvm::Value* hi = lowerCond(*f.rangeEnd);

@@ -103,6 +103,14 @@ class Lowering {
   void releaseTemps(size_t mark);
   llvm::Value* placeAddr(const Expr& e);  // address of an assignable place
   void crashIf(llvm::Value* cond, const std::string& message);
+  // A crash whose reason is built at run time: text pieces and formatted values.
+  struct CrashPart {
+    CrashPart(const char* t) : text(t) {}  // NOLINT: literal pieces
+    CrashPart(const Val& v) : value(v) {}  // NOLINT
+    std::string text;
+    Val value;
+  };
+  void crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& parts);
 
   // ---- statements (lower_stmt.cpp)
   void lowerBlock(const Block& b);
@@ -139,6 +147,7 @@ class Lowering {
   std::map<const MessageDecl*, RecordLayout> messages_;
   std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
   std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;
+  std::map<const ActorDecl*, Unsupported> actorErrors_;  // layouts that cannot be lowered
   std::map<std::string, llvm::Constant*> strings_;
   llvm::StructType* fieldTy_ = nullptr;
   llvm::StructType* recordTy_ = nullptr;

@@ -29,7 +29,7 @@ const Sig kRuntime[] = {
     {"fnd_stop", "vp"},            {"fnd_trap_exit", "vpi"},        {"fnd_send_every", "lplppp"},
     {"fnd_sup_spec_new", "ppiii"}, {"fnd_sup_spec_free", "vp"},     {"fnd_sup_spec_add_child", "ippppiii"},
     {"fnd_sup_spec_add_supervisor", "ipppi"},                       {"fnd_start_supervisor", "ppp"},
-    {"fnd_str_data", "pp"},       {"malloc", "pl"},
+    {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
 };
 }  // namespace
 

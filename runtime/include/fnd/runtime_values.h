@@ -47,6 +47,10 @@ fnd_str* fnd_fmt_float(double v);
 fnd_str* fnd_fmt_bool(int v);
 fnd_str* fnd_fmt_duration(int64_t millis);
 
+/* Conversions int(s) and float(s): decimal text with an optional sign; nonzero on success. */
+int fnd_str_to_int(const fnd_str* s, int64_t* out);
+int fnd_str_to_float(const fnd_str* s, double* out);
+
 /* ---- refs: a pid, or a registered name resolved at every send (a supervised child); NULL = null ---- */
 typedef struct fnd_ref fnd_ref;
 fnd_ref* fnd_ref_from_pid(fnd_pid pid); /* pid borrowed (the ref keeps its own); NULL pid -> NULL */

@@ -1,0 +1,162 @@
+/* The C ABI for generated code (fnd/runtime_values.h) from C: strings, formatting, conversions,
+ * refs, record descriptors (copy/destroy/equal with nested records), sending to refs, print. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fnd/runtime.h"
+
+static int failures = 0;
+#define EXPECT(c)                                                                    \
+  do {                                                                               \
+    if (!(c)) {                                                                      \
+      fprintf(stderr, "%s:%d: expectation failed: %s\n", __FILE__, __LINE__, #c);    \
+      ++failures;                                                                    \
+    }                                                                                \
+  } while (0)
+
+static int str_is(fnd_str* s, const char* text) {
+  int ok = strcmp(fnd_str_data(s), text) == 0 && fnd_str_len(s) == strlen(text);
+  fnd_str_release(s);
+  return ok;
+}
+
+/* A message { n: int, name: string, inner: { flag: bool, who: ref } } as the back end lays it out. */
+typedef struct {
+  uint8_t flag;
+  fnd_ref* who;
+} inner_t;
+typedef struct {
+  int64_t n;
+  fnd_str* name;
+  inner_t inner;
+} outer_t;
+static const fnd_field inner_fields[] = {{"flag", FND_KIND_BOOL, offsetof(inner_t, flag), NULL},
+                                         {"who", FND_KIND_REF, offsetof(inner_t, who), NULL}};
+static const fnd_record inner_rec = {"Inner", sizeof(inner_t), _Alignof(inner_t), 2, inner_fields};
+static const fnd_field outer_fields[] = {{"n", FND_KIND_INT, offsetof(outer_t, n), NULL},
+                                         {"name", FND_KIND_STRING, offsetof(outer_t, name), NULL},
+                                         {"inner", FND_KIND_RECORD, offsetof(outer_t, inner), &inner_rec}};
+static const fnd_record outer_rec = {"Outer", sizeof(outer_t), _Alignof(outer_t), 3, outer_fields};
+
+static void outer_copy(void* dst, const void* src) { fnd_record_copy(&outer_rec, dst, src); }
+static void outer_destroy(void* v) { fnd_record_destroy(&outer_rec, v); }
+static const fnd_type outer_type = {"Outer", sizeof(outer_t), _Alignof(outer_t), NULL, outer_copy, outer_destroy, NULL, NULL};
+
+/* Receiver: checks the message, then shuts down with n (the received record's int). */
+static void receiver_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)state;
+  if (fnd_msg_type(msg) != &outer_type) return;
+  outer_t* o = (outer_t*)fnd_msg_data(msg);
+  int ok = strcmp(fnd_str_data(o->name), "payload") == 0 && o->inner.flag == 1 && o->inner.who != NULL;
+  fnd_node_shutdown(fnd_ctx_node(ctx), ok ? (int)o->n : 99);
+}
+static const fnd_actor_class receiver_class = {"receiver", 0, 0, NULL, NULL, receiver_message, NULL, NULL};
+
+/* Sender: sends one Outer to the name "recv" through a named ref, one to the null ref (dropped). */
+static void sender_start(fnd_ctx* ctx, void* state) {
+  (void)state;
+  fnd_ref* to = fnd_ref_named("recv");
+  outer_t v;
+  memset(&v, 0, sizeof v);
+  v.n = 7;
+  v.name = fnd_str_new("payload", 7);
+  v.inner.flag = 1;
+  v.inner.who = fnd_ref_from_pid(fnd_self(ctx));
+  outer_t dropped;
+  outer_copy(&dropped, &v);
+  fnd_ref_send(ctx, NULL, &outer_type, &dropped); /* destroyed by the runtime */
+  fnd_ref_send(ctx, to, &outer_type, &v);         /* moved into the message */
+  fnd_ref_release(to);
+}
+static const fnd_actor_class sender_class = {"sender", 0, 0, NULL, sender_start, receiver_message, NULL, NULL};
+
+int main(void) {
+  /* strings */
+  fnd_str* a = fnd_str_new("ab", 2);
+  fnd_str* b = fnd_str_new("abc", 3);
+  EXPECT(fnd_str_new("", 0) == NULL); /* "" is NULL */
+  EXPECT(fnd_str_len(NULL) == 0 && strcmp(fnd_str_data(NULL), "") == 0);
+  EXPECT(fnd_str_compare(a, b) < 0 && fnd_str_compare(b, a) > 0 && fnd_str_compare(a, a) == 0);
+  EXPECT(fnd_str_compare(NULL, a) < 0);
+  EXPECT(!fnd_str_equal(a, b) && fnd_str_equal(NULL, NULL));
+  EXPECT(fnd_str_contains(b, a) && fnd_str_starts_with(b, a) && !fnd_str_ends_with(b, a));
+  const fnd_str* parts[3] = {a, NULL, b};
+  EXPECT(str_is(fnd_str_concat(parts, 3), "ababc"));
+  EXPECT(fnd_str_retain(a) == a);
+  fnd_str_release(a);
+  fnd_str_release(a);
+  fnd_str_release(b);
+
+  /* formatting, as docs/language.md */
+  EXPECT(str_is(fnd_fmt_int(-42), "-42"));
+  EXPECT(str_is(fnd_fmt_float(2.0), "2.0"));
+  EXPECT(str_is(fnd_fmt_float(0.1), "0.1"));
+  EXPECT(str_is(fnd_fmt_float(1e21), "1e+21"));
+  EXPECT(str_is(fnd_fmt_bool(1), "true"));
+  EXPECT(str_is(fnd_fmt_duration(1500), "1500ms"));
+  EXPECT(str_is(fnd_fmt_duration(120000), "2m"));
+  EXPECT(str_is(fnd_fmt_duration(7200000), "2h"));
+  EXPECT(str_is(fnd_fmt_duration(0), "0ms"));
+
+  /* conversions */
+  int64_t i = 0;
+  double d = 0;
+  fnd_str* s12 = fnd_str_new("+12", 3);
+  fnd_str* bad = fnd_str_new("12x", 3);
+  EXPECT(fnd_str_to_int(s12, &i) && i == 12);
+  EXPECT(!fnd_str_to_int(bad, &i) && !fnd_str_to_int(NULL, &i));
+  EXPECT(fnd_str_to_float(s12, &d) && d == 12.0);
+  EXPECT(!fnd_str_to_float(bad, &d));
+  fnd_str_release(s12);
+  fnd_str_release(bad);
+
+  /* refs */
+  fnd_ref* n1 = fnd_ref_named("app.worker");
+  fnd_ref* n2 = fnd_ref_named("app.worker");
+  EXPECT(fnd_ref_equal(n1, n2) && !fnd_ref_equal(n1, NULL) && fnd_ref_equal(NULL, NULL));
+  EXPECT(str_is(fnd_fmt_ref(n1), "app.worker"));
+  EXPECT(fnd_ref_from_pid(NULL) == NULL);
+  fnd_ref_release(n1);
+  fnd_ref_release(n2);
+
+  /* records: copy retains, equal compares field-wise (nested), destroy releases */
+  outer_t x, y;
+  memset(&x, 0, sizeof x);
+  x.n = 1;
+  x.name = fnd_str_new("x", 1);
+  x.inner.flag = 1;
+  x.inner.who = fnd_ref_named("w");
+  fnd_record_copy(&outer_rec, &y, &x);
+  EXPECT(y.name == x.name && y.inner.who == x.inner.who);
+  EXPECT(fnd_record_equal(&outer_rec, &x, &y));
+  y.inner.flag = 0;
+  EXPECT(!fnd_record_equal(&outer_rec, &x, &y));
+  fnd_record_destroy(&outer_rec, &y);
+  fnd_record_destroy(&outer_rec, &x);
+
+  /* sending through refs between C actors */
+  {
+    fnd_node_options opts = {2, "c-values", FND_LOG_WARNING, 0, 0, 0};
+    fnd_node* node = fnd_node_new(&opts);
+    fnd_pid recv = fnd_node_spawn(node, &receiver_class, NULL, NULL);
+    EXPECT(fnd_register(node, "recv", recv) == FND_OK);
+    fnd_ref* r = fnd_ref_named("recv");
+    fnd_pid resolved = fnd_ref_resolve(node, r);
+    EXPECT(resolved != NULL && fnd_pid_equal(resolved, recv));
+    fnd_pid_release(resolved);
+    fnd_ref_release(r);
+    fnd_pid snd = fnd_node_spawn(node, &sender_class, NULL, NULL);
+    EXPECT(fnd_node_run(node) == 7);
+    fnd_pid_release(snd);
+    fnd_pid_release(recv);
+    fnd_node_free(node);
+  }
+
+  fnd_str* line = fnd_str_new("C values: print works", 21);
+  fnd_print(line);
+  fnd_str_release(line);
+  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
+  else printf("C values ABI: all checks passed\n");
+  return failures ? 1 : 0;
+}
