@@ -79,7 +79,7 @@ int main(void) {
 
   /* 1. messages and run()'s exit code */
   {
-    fnd_node_options opts = {2, "c-test", FND_LOG_WARNING, 0, 0};
+    fnd_node_options opts = {2, "c-test", FND_LOG_WARNING, 0, 0, 0};
     fnd_node* node = fnd_node_new(&opts);
     int target = 5050;
     fnd_pid counter = fnd_node_spawn(node, &counter_class, &target, NULL);
@@ -105,7 +105,7 @@ int main(void) {
 
   /* 3. supervisors and the registry */
   {
-    fnd_node_options opts = {2, "c-sup", FND_LOG_ERROR + 0, 0, 0};
+    fnd_node_options opts = {2, "c-sup", FND_LOG_ERROR + 0, 0, 0, 0};
     fnd_node* node = fnd_node_new(&opts);
     fnd_sup_spec* spec = fnd_sup_spec_new("csup", FND_ONE_FOR_ONE, 5, 10000);
     EXPECT(fnd_sup_spec_add_child(spec, "w", &crashy_class, NULL, FND_PERMANENT, FND_SHUTDOWN_TIMEOUT, 1000) == FND_OK);
