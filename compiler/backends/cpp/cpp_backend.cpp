@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "backends/backend.hpp"
 #include "backends/cpp/build_config.hpp"
@@ -64,6 +66,34 @@ int runCommand(const std::vector<std::string>& args) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+// The import cycles of a program: each a set of two or more modules that reach each other through
+// imports, in the program's module order.
+std::vector<std::vector<const ast::Module*>> importCycles(const ast::Program& p) {
+  std::map<const ast::Module*, std::set<const ast::Module*>> reach;
+  for (const auto& m : p.modules) {
+    auto& r = reach[m.get()];
+    std::vector<const ast::Module*> todo{m.get()};
+    while (!todo.empty()) {
+      const ast::Module* x = todo.back();
+      todo.pop_back();
+      for (const auto& imp : x->imports)
+        if (imp.module && r.insert(imp.module).second) todo.push_back(imp.module);
+    }
+  }
+  std::vector<std::vector<const ast::Module*>> out;
+  std::set<const ast::Module*> placed;
+  for (const auto& m : p.modules) {
+    if (placed.count(m.get())) continue;
+    std::vector<const ast::Module*> cycle{m.get()};
+    for (const auto& o : p.modules)
+      if (o.get() != m.get() && reach[m.get()].count(o.get()) && reach[o.get()].count(m.get())) cycle.push_back(o.get());
+    if (cycle.size() < 2) continue;
+    for (const auto* x : cycle) placed.insert(x);
+    out.push_back(std::move(cycle));
+  }
+  return out;
+}
+
 class CppBackend final : public Backend {
  public:
   std::string_view name() const override { return "cpp"; }
@@ -73,8 +103,18 @@ class CppBackend final : public Backend {
                 std::vector<OutputFile>& out) override {
     (void)options;
     const auto& sources = diags.sources();
+    // Modules that import each other, directly or not (the strongly connected components of the
+    // import graph with more than one module) share one header for their messages.
+    std::map<const ast::Module*, std::vector<const ast::Module*>> cycleOf;
+    for (auto& cycle : importCycles(program)) {
+      std::string file = cpp::moduleStem(*cycle.front()) + ".fnd.cycle.hpp";
+      out.push_back({file, cpp::Gen::importCycleHeader(program, sources, cycle)});
+      for (const auto* m : cycle) cycleOf[m] = cycle;
+    }
     for (const auto& m : program.modules) {
       cpp::Gen g(program, sources, *m);
+      if (auto it = cycleOf.find(m.get()); it != cycleOf.end())
+        g.setImportCycle(it->second, cpp::moduleStem(*it->second.front()) + ".fnd.cycle.hpp");
       const std::string stem = cpp::moduleStem(*m);
       out.push_back({stem + ".fnd.hpp", g.header()});
       out.push_back({stem + ".fnd.cpp", g.source()});

@@ -63,6 +63,17 @@ class Gen {
   Gen(const ast::Program& program, const diag::SourceManager& sources, const ast::Module& module)
       : program_(program), sources_(sources), module_(module) {}
 
+  // Modules that import each other (a cycle of imports, `cycle` includes this module) declare
+  // their messages together in `cycleHeader`, in one dependency order across the modules: each
+  // module's header includes it instead of declaring its own messages.
+  void setImportCycle(std::vector<const ast::Module*> cycle, std::string cycleHeader) {
+    cycle_ = std::move(cycle);
+    cycleHeader_ = std::move(cycleHeader);
+  }
+  // The header of an import cycle: the messages of all its modules (gen_module.cpp).
+  static std::string importCycleHeader(const ast::Program& program, const diag::SourceManager& sources,
+                                       const std::vector<const ast::Module*>& cycle);
+
   // ---- files (gen_module.cpp, gen_main.cpp) ----
   std::string header();
   std::string source();
@@ -77,7 +88,9 @@ class Gen {
   std::string societyFn(const ast::SocietyDecl& s) const;        // society_Workers
   void messageDecl(Code& c, const ast::MessageDecl& m);
   void messageCodec(Code& c, const ast::MessageDecl& m);
-  std::vector<const ast::MessageDecl*> messagesInDependencyOrder() const;
+  // This module's messages, or with `modules` those of all of them (an import cycle), each after
+  // the messages its fields hold.
+  std::vector<const ast::MessageDecl*> messagesInDependencyOrder(const std::vector<const ast::Module*>& modules = {}) const;
 
   // ---- expressions (gen_expr.cpp) ----
   std::string expr(const ast::Expr& e);
@@ -125,6 +138,8 @@ class Gen {
   const ast::Module& module_;
   Scope scope_;
   int temps_ = 0;
+  std::vector<const ast::Module*> cycle_;  // see setImportCycle
+  std::string cycleHeader_;
 };
 
 // Whether a block may change a variable (an assignment or a mutating method call anywhere in it):

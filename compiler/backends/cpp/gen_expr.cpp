@@ -151,8 +151,13 @@ std::string Gen::binary(const BinaryExpr& b) {
     case BinaryOp::Mod:
       if (isInt(lt) || isFloat(lt)) return "fnd::lang::mod(" + unparen(l) + ", " + unparen(r) + ")";
       return "fnd::lang::Duration(fnd::lang::mod(fnd::lang::to_int(" + unparen(l) + "), fnd::lang::to_int(" + unparen(r) + ")))";
-    case BinaryOp::Eq: return op("==");
-    case BinaryOp::Ne: return op("!=");
+    case BinaryOp::Eq: case BinaryOp::Ne:
+      // A child's name ref and a pid ref are equal when the name currently names that process.
+      // Outside actors (start sites) refs are names only, and plain == is exact.
+      if (isKind(lt, TypeKind::Ref) && isKind(rt, TypeKind::Ref) && scope_.kind == Scope::Actor)
+        return std::string(b.op == BinaryOp::Ne ? "(!" : "(") + "fnd::lang::same_ref(*this, " + unparen(l) + ", " +
+               unparen(r) + "))";
+      return op(b.op == BinaryOp::Eq ? "==" : "!=");
     case BinaryOp::Lt: return op("<");
     case BinaryOp::Le: return op("<=");
     case BinaryOp::Gt: return op(">");
@@ -188,7 +193,10 @@ std::string Gen::method(const MethodCallExpr& m) {
     case Method::IsEmpty: return base + ".empty()";
     case Method::Push: return place(*m.base) + ".push_back(" + arg(0) + ")";
     case Method::Pop: return "fnd::lang::pop(" + place(*m.base) + ")";
-    case Method::Contains: return "fnd::lang::contains(" + base + ", " + arg(0) + ")";
+    case Method::Contains:
+      if (isKind(m.args.empty() ? nullptr : m.args[0]->type, TypeKind::Ref) && scope_.kind == Scope::Actor)
+        return "fnd::lang::contains_ref(*this, " + base + ", " + arg(0) + ")";  // == on refs: same_ref
+      return "fnd::lang::contains(" + base + ", " + arg(0) + ")";
     case Method::Clear: return place(*m.base) + ".clear()";
     case Method::Get: return "fnd::lang::get_or(" + base + ", " + arg(0) + ", " + arg(1) + ")";
     case Method::Remove: return place(*m.base) + ".erase(" + arg(0) + ")";

@@ -1,4 +1,5 @@
 // Names, C++ types of .fnd types, and message structs with their binary codecs.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -182,13 +183,16 @@ std::string Gen::zeroInit(const ast::Type* t) const {
 }
 
 // Messages of this module, each after the messages its fields contain (sema rejects cycles).
-std::vector<const ast::MessageDecl*> Gen::messagesInDependencyOrder() const {
+std::vector<const ast::MessageDecl*> Gen::messagesInDependencyOrder(const std::vector<const ast::Module*>& modules) const {
   std::vector<const ast::MessageDecl*> out;
   std::set<const ast::MessageDecl*> done;
   std::function<void(const ast::MessageDecl*)> visit;
+  auto ours = [&](const ast::Module* m) {
+    return modules.empty() ? m == &module_ : std::find(modules.begin(), modules.end(), m) != modules.end();
+  };
   std::function<void(const ast::Type*)> visitType = [&](const ast::Type* t) {
     if (!t) return;
-    if (t->kind == ast::TypeKind::Message && t->message->module == &module_) visit(t->message);
+    if (t->kind == ast::TypeKind::Message && ours(t->message->module)) visit(t->message);
     visitType(t->elem);
     visitType(t->key);
   };
@@ -197,7 +201,10 @@ std::vector<const ast::MessageDecl*> Gen::messagesInDependencyOrder() const {
     for (const auto& f : m->fields) visitType(f.type);
     out.push_back(m);
   };
-  for (const auto& m : module_.messages) visit(m.get());
+  if (modules.empty())
+    for (const auto& m : module_.messages) visit(m.get());
+  for (const auto* mod : modules)
+    for (const auto& m : mod->messages) visit(m.get());
   return out;
 }
 

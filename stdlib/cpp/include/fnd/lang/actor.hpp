@@ -51,6 +51,21 @@ fnd::Pid resolve(const fnd::Actor& self, const fnd::Ref& r);
 inline fnd::Ref sender_ref(const fnd::Actor& self) { return fnd::Ref(self.sender()); }
 inline fnd::Ref self_ref(const fnd::Actor& self) { return fnd::Ref(self.self()); }
 
+// `a == b` on refs. Two pid refs or two name refs compare what they are; a name ref (a child,
+// a society member) and a pid ref (`sender`, `spawn`, `self`) are equal when the name names that
+// process now, as a send to either would reach the same process. The null ref equals only itself.
+inline bool same_ref(const fnd::Actor& self, const fnd::Ref& a, const fnd::Ref& b) {
+  if (a.is_name() == b.is_name()) return a == b;
+  const fnd::Pid& pid = a.is_name() ? b.pid() : a.pid();
+  return pid && self.whereis(a.is_name() ? a.name() : b.name()) == pid;
+}
+// xs.contains(r) for a list of refs, with the equality of same_ref.
+inline bool contains_ref(const fnd::Actor& self, const std::vector<fnd::Ref>& xs, const fnd::Ref& r) {
+  for (const auto& x : xs)
+    if (same_ref(self, x, r)) return true;
+  return false;
+}
+
 // link/unlink/monitor/demonitor on refs. A name that nobody holds behaves as a dead process:
 // link gives an exit signal (noproc), monitor gives an `on down` with reason "noproc".
 void link(Actor& self, const fnd::Ref& r);
