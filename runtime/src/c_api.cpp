@@ -432,3 +432,9 @@ fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]) {
 }
 
 }  // extern "C"
+
+// For the C ABI's other files (c_links.cpp): the actor behind a callback's context.
+namespace fnd::detail {
+Actor* c_ctx_actor(fnd_ctx* ctx) { return actor(ctx); }
+}  // namespace fnd::detail
+

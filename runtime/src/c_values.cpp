@@ -15,6 +15,7 @@
 #include "fnd/pid.hpp"
 #include "fnd/ref.hpp"
 #include "fnd/runtime.h"
+#include "c_values_internal.hpp"
 
 struct fnd_str {
   std::atomic<uint32_t> rc;
@@ -22,10 +23,6 @@ struct fnd_str {
   char data[1];  // len bytes + NUL
 };
 
-struct fnd_ref {
-  std::atomic<uint32_t> rc;
-  fnd::Ref ref;
-};
 
 namespace {
 

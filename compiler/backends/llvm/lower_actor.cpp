@@ -27,6 +27,8 @@ ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
     actorErrors_.emplace(a, u);
     throw;
   }
+  // Hidden last field: the actor's fnd_monitors table (NULL until the first monitor), freed by destroy.
+  all.emplace_back("fnd.monitors", program_.types.intType());
   info->args = makeRecord("args." + a->name.name, params);
   info->state = makeRecord("state." + a->name.name, all);
   // The class is filled in by lowerActor; declared now so spawn sites can refer to it.
@@ -82,6 +84,17 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
       ++timer;
     }
   }
+  if (h && (h->kind == HandlerKind::Down || h->kind == HandlerKind::Exit)) {
+    // who and reason: owned values in slots, released at the exit.
+    llvm::Value* who = slotFor(h->params[0]->type, h->params[0]->name.name);
+    llvm::Value* why = slotFor(h->params[1]->type, h->params[1]->name.name);
+    f_.locals[h->params[0].get()] = who;
+    f_.locals[h->params[1].get()] = why;
+    llvm::Value* whoP = b_.CreateBitCast(who, i8p());
+    llvm::Value* whyP = b_.CreateBitCast(why, i8p());
+    if (h->kind == HandlerKind::Down) b_.CreateCall(rt("fnd_msg_down"), {monitorsSlot(), f_.msg, whoP, whyP});
+    else b_.CreateCall(rt("fnd_msg_exit"), {f_.msg, whoP, whyP});
+  }
   if (h && h->kind == HandlerKind::Message && !h->params.empty()) {
     llvm::Value* data = b_.CreateCall(rt("fnd_msg_data"), {f_.msg});
     f_.locals[h->params[0].get()] =
@@ -95,11 +108,14 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
   return fn;
 }
 
+llvm::Value* Lowering::monitorsSlot() {
+  const unsigned last = static_cast<unsigned>(f_.actor->state.fieldTypes.size() - 1);
+  return b_.CreateBitCast(b_.CreateStructGEP(f_.actor->state.type, f_.state, last), i8p());
+}
+
 void Lowering::lowerActor(const ActorDecl& a) {
   ActorInfo& info = actorInfo(&a);
   for (const auto& h : a.handlers) {
-    if (h->kind == HandlerKind::Down || h->kind == HandlerKind::Exit)
-      throw Unsupported{h->range, std::string("on ") + (h->kind == HandlerKind::Down ? "down" : "exit")};
     if (h->kind == HandlerKind::Every)
       info.tickTypes.push_back(makeFndType(a.name.name + ".every" + std::to_string(info.tickTypes.size()), nullptr));
   }
@@ -130,8 +146,12 @@ void Lowering::lowerActor(const ActorDecl& a) {
   llvm::Function* start = lowerHandler(info, startH, base + ".on_start", "start");
 
   std::vector<std::pair<llvm::GlobalVariable*, llvm::Function*>> dispatch;
+  llvm::Function* downFn = nullptr;
+  llvm::Function* exitFn = nullptr;
   size_t timer = 0;
   for (const auto& h : a.handlers) {
+    if (h->kind == HandlerKind::Down) downFn = lowerHandler(info, h.get(), base + ".on_down", "down");
+    if (h->kind == HandlerKind::Exit) exitFn = lowerHandler(info, h.get(), base + ".on_exit", "exit");
     if (h->kind == HandlerKind::Message)
       dispatch.emplace_back(messageType(h->message), lowerHandler(info, h.get(), base + ".on_" + h->message->name.name, "message"));
     else if (h->kind == HandlerKind::Every) {
@@ -156,17 +176,36 @@ void Lowering::lowerActor(const ActorDecl& a) {
       b_.CreateRetVoid();
       b_.SetInsertPoint(no);
     }
+    llvm::Value* null = llvm::ConstantPointerNull::get(i8p());
+    for (auto [fn, isDown] : {std::pair{downFn, true}, std::pair{exitFn, false}}) {
+      if (!fn) continue;
+      llvm::Value* is = isDown ? b_.CreateCall(rt("fnd_msg_is_down"), {msgFn->getArg(2), null, null, null})
+                               : b_.CreateCall(rt("fnd_msg_is_exit"), {msgFn->getArg(2), null, null});
+      auto* yes = llvm::BasicBlock::Create(ctx_, isDown ? "down" : "exit", msgFn);
+      auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
+      b_.CreateCondBr(b_.CreateICmpNE(is, b_.getInt32(0)), yes, no);
+      b_.SetInsertPoint(yes);
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2)});
+      b_.CreateRetVoid();
+      b_.SetInsertPoint(no);
+    }
     b_.CreateRetVoid();
   }
 
   llvm::Constant* null = llvm::ConstantPointerNull::get(i8p());
   llvm::Constant* destroy = null;
-  if (!info.state.trivial) {
+  {
     auto* dTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false);
     auto* d = llvm::Function::Create(dTy, llvm::GlobalValue::PrivateLinkage, base + ".destroy", mod_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", d));
     b_.SetCurrentDebugLocation(llvm::DebugLoc());
-    b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(info.state.desc, i8p()), d->getArg(0)});
+    llvm::Value* st = b_.CreateBitCast(d->getArg(0), info.state.type->getPointerTo());
+    const unsigned last = static_cast<unsigned>(info.state.fieldTypes.size() - 1);
+    llvm::Value* table = b_.CreateLoad(i8p(), b_.CreateBitCast(b_.CreateStructGEP(info.state.type, st, last),
+                                                               i8p()->getPointerTo()));
+    b_.CreateCall(rt("fnd_monitors_free"), {table});
+    if (!info.state.trivial)
+      b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(info.state.desc, i8p()), d->getArg(0)});
     b_.CreateRetVoid();
     destroy = llvm::ConstantExpr::getBitCast(d, i8p());
   }

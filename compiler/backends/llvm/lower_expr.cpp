@@ -362,6 +362,31 @@ Val Lowering::lowerCall(const CallExpr& c) {
       llvm::Value* gt = a.type->kind == TypeKind::Float ? b_.CreateFCmpOLT(a.v, d.v) : b_.CreateICmpSLT(a.v, d.v);
       return {b_.CreateSelect(gt, d.v, a.v), a.type};
     }
+    case Builtin::Link: {
+      Val r = lowerExpr(*c.args[0]);
+      llvm::Value* crashed = b_.CreateCall(rt("fnd_ref_link"), {f_.ctx, r.v});
+      // Linking to nobody without trap_exit crashes the actor: the handler ends here.
+      auto* endBB = llvm::BasicBlock::Create(ctx_, "link.crashed", f_.fn);
+      auto* okBB = llvm::BasicBlock::Create(ctx_, "link.ok", f_.fn);
+      b_.CreateCondBr(b_.CreateICmpNE(crashed, b_.getInt32(0)), endBB, okBB);
+      b_.SetInsertPoint(endBB);
+      for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
+      b_.CreateBr(f_.exit);
+      b_.SetInsertPoint(okBB);
+      return {nullptr, vt};
+    }
+    case Builtin::Unlink: {
+      Val r = lowerExpr(*c.args[0]);
+      b_.CreateCall(rt("fnd_ref_unlink"), {f_.ctx, r.v});
+      return {nullptr, vt};
+    }
+    case Builtin::Monitor:
+    case Builtin::Demonitor: {
+      Val r = lowerExpr(*c.args[0]);
+      b_.CreateCall(rt(c.builtin == Builtin::Monitor ? "fnd_ref_monitor" : "fnd_ref_demonitor"),
+                    {f_.ctx, monitorsSlot(), r.v});
+      return {nullptr, vt};
+    }
     default: throw Unsupported{c.callee.range, c.callee.name + "(...)"};
   }
 }

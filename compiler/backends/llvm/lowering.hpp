@@ -120,6 +120,7 @@ class Lowering {
 
   // ---- actors (lower_actor.cpp)
   ActorInfo& actorInfo(const ActorDecl* a);
+  llvm::Value* monitorsSlot();  // i8*: address of the state's fnd_monitors* field
   void lowerActor(const ActorDecl& a);
   llvm::Function* lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
                                const std::string& kind);

@@ -29,6 +29,9 @@ const Sig kRuntime[] = {
     {"fnd_stop", "vp"},            {"fnd_trap_exit", "vpi"},        {"fnd_send_every", "lplppp"},
     {"fnd_sup_spec_new", "ppiii"}, {"fnd_sup_spec_free", "vp"},     {"fnd_sup_spec_add_child", "ippppiii"},
     {"fnd_sup_spec_add_supervisor", "ipppi"},                       {"fnd_start_supervisor", "ppp"},
+    {"fnd_ref_link", "ipp"},       {"fnd_ref_unlink", "vpp"},       {"fnd_ref_monitor", "vppp"},
+    {"fnd_ref_demonitor", "vppp"}, {"fnd_monitors_free", "vp"},     {"fnd_msg_down", "ipppp"},
+    {"fnd_msg_exit", "ippp"},      {"fnd_msg_is_down", "ipppp"},    {"fnd_msg_is_exit", "ippp"},
     {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
 };
 }  // namespace

@@ -66,6 +66,24 @@ fnd_pid fnd_ref_resolve(struct fnd_node* node, const fnd_ref* r);
  * no process is dropped (destroyed). */
 void fnd_ref_send(struct fnd_ctx* ctx, const fnd_ref* to, const struct fnd_type* type, void* value);
 
+/* ---- links and monitors on refs (the language's link/unlink/monitor/demonitor, on down/exit) ----
+ * A name nobody holds behaves as a dead process: link gives an exit signal with reason noproc (an
+ * `on exit` when trapping exits, else the actor crashes: then fnd_ref_link returns nonzero and the
+ * handler must return), monitor gives an `on down` with reason "noproc". The monitors an actor holds
+ * (so demonitor finds them by ref) live in an fnd_monitors table the generated state owns: a slot
+ * initialized to NULL, freed with fnd_monitors_free when the state is destroyed. */
+typedef struct fnd_monitors fnd_monitors;
+int fnd_ref_link(struct fnd_ctx* ctx, const fnd_ref* r);
+void fnd_ref_unlink(struct fnd_ctx* ctx, const fnd_ref* r);
+void fnd_ref_monitor(struct fnd_ctx* ctx, fnd_monitors** table, const fnd_ref* r);
+void fnd_ref_demonitor(struct fnd_ctx* ctx, fnd_monitors** table, const fnd_ref* r);
+void fnd_monitors_free(fnd_monitors* table);
+/* If msg is a Down (a monitor fired) / an Exit (a linked process exited, trap_exit): forgets the
+ * monitor, sets *who (owned ref, NULL for "nobody") and *reason (owned text: "normal", "shutdown",
+ * "killed", "noproc", the crash text, or "code: message") and returns 1; else 0. */
+int fnd_msg_down(fnd_monitors** table, struct fnd_msg* msg, fnd_ref** who, fnd_str** reason);
+int fnd_msg_exit(struct fnd_msg* msg, fnd_ref** who, fnd_str** reason);
+
 /* ---- records: the layout of a message or of an actor's state, emitted by the back end ----
  * A record is a C struct of fields at the given offsets. The runtime copies, destroys and compares
  * records from these descriptors (a message's fnd_type callbacks call fnd_record_copy/destroy). */

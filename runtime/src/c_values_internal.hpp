@@ -1,0 +1,12 @@
+// The layouts behind fnd/runtime_values.h's opaque handles, shared by the c_*.cpp files.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "fnd/ref.hpp"
+
+struct fnd_ref {
+  std::atomic<uint32_t> rc;
+  fnd::Ref ref;
+};
