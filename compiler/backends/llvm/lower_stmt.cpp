@@ -20,7 +20,6 @@ static const char* stmtName(StmtKind k) {
     case StmtKind::Broadcast: return "broadcast";
     case StmtKind::Publish: return "publish";
     case StmtKind::Subscribe: return "subscribe";
-    case StmtKind::Emit: return "emit";
     default: return "this statement";
   }
 }
@@ -113,6 +112,34 @@ void Lowering::lowerStmt(const Stmt& s) {
       llvm::Value* text = format(lowerExpr(*l.message));
       b_.CreateCall(rt("fnd_log_str"), {b_.getInt32(level), text});
       b_.CreateCall(rt("fnd_str_release"), {text});
+      break;
+    }
+    case StmtKind::Emit: {
+      // emit a.b(x, y): a telemetry event with measurements "0", "1", ... (as the C++ back end:
+      // ints, durations and floats as numbers, bools 0/1, strings their length).
+      const auto& em = s.as<EmitStmt>();
+      const size_t n = em.args.size();
+      auto* keysTy = llvm::ArrayType::get(i8p(), n ? n : 1);
+      auto* valsTy = llvm::ArrayType::get(b_.getDoubleTy(), n ? n : 1);
+      llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+      e.SetCurrentDebugLocation(llvm::DebugLoc());
+      llvm::Value* keys = e.CreateAlloca(keysTy, nullptr, "emit.keys");
+      llvm::Value* vals = e.CreateAlloca(valsTy, nullptr, "emit.values");
+      for (size_t i = 0; i < n; ++i) {
+        Val v = lowerExpr(*em.args[i]);
+        llvm::Value* d = nullptr;
+        switch (v.type->kind) {
+          case TypeKind::Int: case TypeKind::Duration: d = b_.CreateSIToFP(v.v, b_.getDoubleTy()); break;
+          case TypeKind::Float: d = v.v; break;
+          case TypeKind::Bool: d = b_.CreateUIToFP(v.v, b_.getDoubleTy()); break;
+          case TypeKind::String: d = b_.CreateUIToFP(b_.CreateCall(rt("fnd_str_len"), {v.v}), b_.getDoubleTy()); break;
+          default: throw Unsupported{em.args[i]->range, "emit of a " + v.type->str() + " measurement"};
+        }
+        b_.CreateStore(cstr(std::to_string(i)), b_.CreateConstInBoundsGEP2_32(keysTy, keys, 0, static_cast<unsigned>(i)));
+        b_.CreateStore(d, b_.CreateConstInBoundsGEP2_32(valsTy, vals, 0, static_cast<unsigned>(i)));
+      }
+      b_.CreateCall(rt("fnd_emit"), {cstr(em.event), b_.CreateBitCast(keys, i8p()), b_.CreateBitCast(vals, i8p()),
+                                     b_.getInt64(n)});
       break;
     }
     case StmtKind::Stop:

@@ -32,7 +32,7 @@ const Sig kRuntime[] = {
     {"fnd_ref_link", "ipp"},       {"fnd_ref_unlink", "vpp"},       {"fnd_ref_monitor", "vppp"},
     {"fnd_ref_demonitor", "vppp"}, {"fnd_monitors_free", "vp"},     {"fnd_msg_down", "ipppp"},
     {"fnd_msg_exit", "ippp"},      {"fnd_msg_is_down", "ipppp"},    {"fnd_msg_is_exit", "ippp"},
-    {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
+    {"fnd_emit", "vpppl"},         {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
 };
 }  // namespace
 
