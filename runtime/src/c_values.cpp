@@ -132,6 +132,16 @@ int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b) {
   if (!a || !b) return a == b;
   return a->ref == b->ref;
 }
+int fnd_ref_same(fnd_ctx* ctx, const fnd_ref* a, const fnd_ref* b) {
+  if (!a || !b) return a == b;
+  if (a->ref.is_name() == b->ref.is_name()) return a->ref == b->ref;
+  const fnd_ref* name = a->ref.is_name() ? a : b;
+  const fnd_ref* pid = a->ref.is_name() ? b : a;
+  fnd_pid now = fnd_whereis(fnd_ctx_node(ctx), std::string(name->ref.name()).c_str());
+  const bool same = now && reinterpret_cast<fnd_pid>(pid->ref.pid().control_block()) == now;
+  if (now) fnd_pid_release(now);
+  return same;
+}
 fnd_str* fnd_fmt_ref(const fnd_ref* r) { return make_str(r ? r->ref.to_string() : fnd::Ref().to_string()); }
 fnd_pid fnd_ref_resolve(fnd_node* node, const fnd_ref* r) {
   if (!r) return nullptr;
@@ -165,6 +175,7 @@ void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
       case FND_KIND_STRING: fnd_str_retain(*reinterpret_cast<fnd_str* const*>(s + f.offset)); break;
       case FND_KIND_REF: fnd_ref_retain(*reinterpret_cast<fnd_ref* const*>(s + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_copy(f.record, d + f.offset, s + f.offset); break;
+      case FND_KIND_LIST: fnd_list_retain(*reinterpret_cast<fnd_list* const*>(s + f.offset)); break;
       default: break;
     }
   }
@@ -178,6 +189,7 @@ void fnd_record_destroy(const fnd_record* rec, void* value) {
       case FND_KIND_STRING: fnd_str_release(*reinterpret_cast<fnd_str**>(v + f.offset)); break;
       case FND_KIND_REF: fnd_ref_release(*reinterpret_cast<fnd_ref**>(v + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_destroy(f.record, v + f.offset); break;
+      case FND_KIND_LIST: fnd_list_release(*reinterpret_cast<fnd_list**>(v + f.offset)); break;
       default: break;
     }
   }
@@ -203,6 +215,9 @@ int fnd_record_equal(const fnd_record* rec, const void* a, const void* b) {
         eq = fnd_ref_equal(*reinterpret_cast<fnd_ref* const*>(p), *reinterpret_cast<fnd_ref* const*>(q));
         break;
       case FND_KIND_RECORD: eq = fnd_record_equal(f.record, p, q); break;
+      case FND_KIND_LIST:
+        eq = fnd_list_equal(*reinterpret_cast<fnd_list* const*>(p), *reinterpret_cast<fnd_list* const*>(q));
+        break;
       default: break;
     }
     if (!eq) return 0;

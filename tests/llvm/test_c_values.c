@@ -135,6 +135,37 @@ int main(void) {
   fnd_record_destroy(&outer_rec, &y);
   fnd_record_destroy(&outer_rec, &x);
 
+  /* lists: copy-on-write values */
+  {
+    static const fnd_elem int_elem = {FND_KIND_INT, 8, NULL};
+    static const fnd_elem str_elem = {FND_KIND_STRING, sizeof(fnd_str*), NULL};
+    fnd_list* xs = NULL;
+    for (int64_t v = 1; v <= 10; ++v) fnd_list_push(&xs, &int_elem, &v);
+    EXPECT(fnd_list_len(xs) == 10 && *(int64_t*)fnd_list_at(xs, 9) == 10);
+    EXPECT(fnd_list_at(xs, 10) == NULL && fnd_list_at(xs, -1) == NULL && fnd_list_at(NULL, 0) == NULL);
+    fnd_list* ys = fnd_list_retain(xs); /* a copy (shared storage) */
+    *(int64_t*)fnd_list_at_mut(&ys, 0) = 100; /* unshares ys: xs keeps its value */
+    EXPECT(ys != xs && *(int64_t*)fnd_list_at(xs, 0) == 1 && *(int64_t*)fnd_list_at(ys, 0) == 100);
+    int64_t out = 0;
+    EXPECT(fnd_list_pop(&ys, &out) && out == 10 && fnd_list_len(ys) == 9 && fnd_list_len(xs) == 10);
+    int64_t three = 3, eleven = 11;
+    EXPECT(fnd_list_contains(xs, &three) && !fnd_list_contains(xs, &eleven));
+    EXPECT(!fnd_list_equal(xs, ys) && fnd_list_equal(xs, xs) && fnd_list_equal(NULL, NULL));
+    fnd_list_clear(&ys);
+    EXPECT(ys == NULL && !fnd_list_pop(&ys, &out));
+    fnd_list_release(xs);
+    fnd_list* ss = NULL;
+    fnd_str* s = fnd_str_new("shared", 6);
+    fnd_list_push(&ss, &str_elem, &s); /* retains */
+    fnd_list* tt = fnd_list_retain(ss);
+    fnd_list_push(&tt, &str_elem, &s); /* unshares: elements retained again */
+    fnd_str_release(s);
+    EXPECT(fnd_list_len(ss) == 1 && fnd_list_len(tt) == 2);
+    EXPECT(strcmp(fnd_str_data(*(fnd_str**)fnd_list_at(tt, 1)), "shared") == 0);
+    fnd_list_release(ss);
+    fnd_list_release(tt);
+  }
+
   /* sending through refs between C actors */
   {
     fnd_node_options opts = {2, "c-values", FND_LOG_WARNING, 0, 0, 0};

@@ -5,13 +5,16 @@
 
 namespace fnd::backend::llvmgen {
 
-bool Lowering::isCounted(const Type* t) const { return t->kind == TypeKind::String || t->kind == TypeKind::Ref; }
+bool Lowering::isCounted(const Type* t) const {
+  return t->kind == TypeKind::String || t->kind == TypeKind::Ref || t->kind == TypeKind::List;
+}
 
 void Lowering::checkSupportedType(const Type* t, SourceRange where) {
   switch (t->kind) {
     case TypeKind::Int: case TypeKind::Float: case TypeKind::Bool: case TypeKind::Duration:
     case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void:
       return;
+    case TypeKind::List: checkSupportedType(t->elem, where); return;
     default:
       throw Unsupported{where, t->str()};
   }
@@ -22,7 +25,7 @@ llvm::Type* Lowering::valueType(const Type* t) {
     case TypeKind::Int: case TypeKind::Duration: return b_.getInt64Ty();
     case TypeKind::Float: return b_.getDoubleTy();
     case TypeKind::Bool: return b_.getInt1Ty();
-    case TypeKind::String: case TypeKind::Ref: return i8p();
+    case TypeKind::String: case TypeKind::Ref: case TypeKind::List: return i8p();
     case TypeKind::Message: return messageLayout(t->message).type->getPointerTo();
     default: return i8p();
   }
@@ -43,6 +46,7 @@ static uint32_t kindOf(const Type* t) {
     case TypeKind::String: return 4;
     case TypeKind::Ref: return 5;
     case TypeKind::Message: return 6;
+    case TypeKind::List: return 7;
     default: return 0;
   }
 }
@@ -128,6 +132,20 @@ llvm::GlobalVariable* Lowering::makeFndType(const std::string& name, const Recor
       llvm::ConstantStruct::get(typeTy_, {cstr(name), b_.getInt64(size), b_.getInt64(align),
                                           null, copy, destroy, null, null}),
       name + ".type");
+}
+
+llvm::Value* Lowering::elemDesc(const Type* elem) {
+  auto it = elemDescs_.find(elem);
+  if (it != elemDescs_.end()) return b_.CreateBitCast(it->second, i8p());
+  const uint64_t size = mod_.getDataLayout().getTypeAllocSize(memType(elem));
+  llvm::Constant* rec = llvm::ConstantPointerNull::get(recordTy_->getPointerTo());
+  if (elem->kind == TypeKind::Message) rec = messageLayout(elem->message).desc;
+  auto* g = new llvm::GlobalVariable(
+      mod_, elemTy_, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantStruct::get(elemTy_, {b_.getInt32(kindOf(elem)), b_.getInt32(static_cast<uint32_t>(size)), rec}),
+      "elem");
+  elemDescs_[elem] = g;
+  return b_.CreateBitCast(g, i8p());
 }
 
 llvm::GlobalVariable* Lowering::messageType(const MessageDecl* m) {

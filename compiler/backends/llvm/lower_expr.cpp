@@ -46,6 +46,7 @@ void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
     case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
     case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
     case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
+    case TypeKind::List: b_.CreateStore(b_.CreateCall(rt("fnd_list_retain"), {v.v}), ptr); return;
     default: b_.CreateStore(v.v, ptr); return;
   }
 }
@@ -57,6 +58,9 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
       return;
     case TypeKind::Ref:
       b_.CreateCall(rt("fnd_ref_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
+    case TypeKind::List:
+      b_.CreateCall(rt("fnd_list_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
     case TypeKind::Message: {
       const RecordLayout& r = messageLayout(t->message);
@@ -212,7 +216,10 @@ llvm::Value* Lowering::equal(const Val& a, const Val& b) {
   switch (a.type->kind) {
     case TypeKind::Float: return b_.CreateFCmpOEQ(a.v, b.v);
     case TypeKind::String: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_str_equal"), {a.v, b.v}), b_.getInt32(0));
-    case TypeKind::Ref: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::Ref:
+      if (f_.ctx) return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_same"), {f_.ctx, a.v, b.v}), b_.getInt32(0));
+      return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::List: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_list_equal"), {a.v, b.v}), b_.getInt32(0));
     case TypeKind::Message: {
       const RecordLayout& r = messageLayout(a.type->message);
       return b_.CreateICmpNE(b_.CreateCall(rt("fnd_record_equal"), {b_.CreateBitCast(r.desc, i8p()),
@@ -436,6 +443,8 @@ Val Lowering::lowerExpr(const Expr& e) {
     }
     case ExprKind::Binary: return lowerBinary(e.as<BinaryExpr>());
     case ExprKind::MessageLit: return lowerMessageLit(e.as<MessageLit>());
+    case ExprKind::ListLit: checkSupportedType(e.type, e.range); return lowerList(e.as<ListLit>());
+    case ExprKind::Index: return lowerIndex(e.as<IndexExpr>());
     case ExprKind::Call: return lowerCall(e.as<CallExpr>());
     case ExprKind::Spawn: return lowerSpawn(e.as<SpawnExpr>());
     case ExprKind::Convert: {
@@ -471,6 +480,7 @@ Val Lowering::lowerExpr(const Expr& e) {
     }
     case ExprKind::MethodCall: {
       const auto& mc = e.as<MethodCallExpr>();
+      if (mc.base->type->kind == TypeKind::List) return lowerListMethod(mc);
       if (mc.base->type->kind == TypeKind::String) {
         Val s = lowerExpr(*mc.base);
         switch (mc.resolved) {
@@ -506,6 +516,16 @@ llvm::Value* Lowering::placeAddr(const Expr& e) {
       const unsigned idx = static_cast<unsigned>(f_.actor->decl->params.size() + n.state->index);
       return b_.CreateStructGEP(st.type, f_.state, idx);
     }
+  }
+  if (e.is<IndexExpr>() && e.as<IndexExpr>().base->type->kind == TypeKind::List) {
+    const auto& ie = e.as<IndexExpr>();
+    llvm::Value* slot = placeAddr(*ie.base);
+    Val idx = lowerExpr(*ie.index);
+    llvm::Value* lenBefore = b_.CreateCall(rt("fnd_list_len"), {b_.CreateLoad(i8p(), slot)});
+    llvm::Value* p = b_.CreateCall(rt("fnd_list_at_mut"), {b_.CreateBitCast(slot, i8p()), idx.v});
+    crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())),
+                   {"index ", idx, " out of range (len ", Val{lenBefore, program_.types.intType()}, ")"});
+    return b_.CreateBitCast(p, memType(e.type)->getPointerTo());
   }
   if (e.is<FieldExpr>()) {
     const auto& fe = e.as<FieldExpr>();

@@ -43,7 +43,8 @@ void Lowering::lowerStmt(const Stmt& s) {
     }
     case StmtKind::Assign: {
       const auto& a = s.as<AssignStmt>();
-      if (a.target->is<IndexExpr>()) throw Unsupported{a.target->range, "assignment to an element"};
+      if (a.target->is<IndexExpr>() && a.target->as<IndexExpr>().base->type->kind != TypeKind::List)
+        throw Unsupported{a.target->range, a.target->as<IndexExpr>().base->type->str()};
       Val v = lowerExpr(*a.value);
       assign(a.target->type, placeAddr(*a.target), v);
       break;
@@ -158,6 +159,7 @@ void Lowering::lowerStmt(const Stmt& s) {
 }
 
 void Lowering::lowerFor(const ForStmt& f) {
+  if (f.forKind == ForKind::List) return lowerForList(f);
   if (f.forKind != ForKind::Range) throw Unsupported{f.iterable->range, "for ... in " + f.iterable->type->str()};
   // for i in lo..hi: both bounds evaluated once, before the first iteration; half-open.
   llvm::Value* lo = lowerCond(*f.iterable);

@@ -76,7 +76,12 @@ class Lowering {
   RecordLayout makeRecord(const std::string& name, const std::vector<std::pair<std::string, const Type*>>& fields);
   llvm::GlobalVariable* messageType(const MessageDecl* m);  // fnd_type
   llvm::GlobalVariable* makeFndType(const std::string& name, const RecordLayout* rec);
-  bool isCounted(const Type* t) const;  // strings and refs
+  bool isCounted(const Type* t) const;  // strings, refs and lists
+  llvm::Value* elemDesc(const Type* elem);  // fnd_elem of a list's elements (i8*)
+  llvm::Value* spill(const Val& v);         // i8*: the value in memory (messages: their record)
+  Val lowerList(const ListLit& l);
+  Val lowerIndex(const IndexExpr& e);
+  Val lowerListMethod(const MethodCallExpr& mc);
   void checkSupportedType(const Type* t, SourceRange where);
 
   // ---- runtime_api.cpp
@@ -116,6 +121,7 @@ class Lowering {
   void lowerBlock(const Block& b);
   void lowerStmt(const Stmt& s);
   void lowerFor(const ForStmt& f);
+  void lowerForList(const ForStmt& f);
   void endHandler();  // branch to the exit block and continue in a fresh unreachable block
 
   // ---- actors (lower_actor.cpp)
@@ -155,6 +161,8 @@ class Lowering {
   llvm::StructType* typeTy_ = nullptr;
   llvm::StructType* classTy_ = nullptr;
   llvm::StructType* optsTy_ = nullptr;
+  llvm::StructType* elemTy_ = nullptr;
+  std::map<const Type*, llvm::GlobalVariable*> elemDescs_;
 
   // The function being lowered.
   struct FnState {

@@ -32,7 +32,11 @@ const Sig kRuntime[] = {
     {"fnd_ref_link", "ipp"},       {"fnd_ref_unlink", "vpp"},       {"fnd_ref_monitor", "vppp"},
     {"fnd_ref_demonitor", "vppp"}, {"fnd_monitors_free", "vp"},     {"fnd_msg_down", "ipppp"},
     {"fnd_msg_exit", "ippp"},      {"fnd_msg_is_down", "ipppp"},    {"fnd_msg_is_exit", "ippp"},
-    {"fnd_emit", "vpppl"},         {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
+    {"fnd_emit", "vpppl"},         {"fnd_list_retain", "pp"},     {"fnd_list_release", "vp"},      {"fnd_list_len", "lp"},
+    {"fnd_list_at", "ppl"},        {"fnd_list_at_mut", "ppl"},      {"fnd_list_push", "vppp"},
+    {"fnd_list_pop", "ipp"},       {"fnd_list_clear", "vp"},        {"fnd_list_contains", "ipp"},
+    {"fnd_list_equal", "ipp"},     {"fnd_ref_same", "ippp"},        {"fnd_list_contains_ref", "ippp"},
+    {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"malloc", "pl"},
 };
 }  // namespace
 

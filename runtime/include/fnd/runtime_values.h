@@ -60,6 +60,9 @@ void fnd_ref_release(fnd_ref* r);
 /* Equal iff both null, the same name, or the same pid. */
 int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b);
 fnd_str* fnd_fmt_ref(const fnd_ref* r);
+/* The language's `==` on refs: refs of the same kind compare what they are; a name and a pid are
+ * equal when the name names that process now (resolved through ctx's node). */
+int fnd_ref_same(struct fnd_ctx* ctx, const fnd_ref* a, const fnd_ref* b);
 /* The process the ref names now: owned, NULL if none (null ref, unregistered name). */
 fnd_pid fnd_ref_resolve(struct fnd_node* node, const fnd_ref* r);
 /* Sends `value` (consumed, as fnd_send) to the ref's current process; a message to the null ref or to
@@ -94,7 +97,8 @@ typedef enum fnd_kind {
   FND_KIND_DURATION = 3, /* int64_t milliseconds */
   FND_KIND_STRING = 4,   /* fnd_str* */
   FND_KIND_REF = 5,      /* fnd_ref* */
-  FND_KIND_RECORD = 6    /* a nested record, inline (a message-typed field) */
+  FND_KIND_RECORD = 6,   /* a nested record, inline (a message-typed field) */
+  FND_KIND_LIST = 7      /* fnd_list* */
 } fnd_kind;
 
 struct fnd_record;
@@ -112,6 +116,34 @@ typedef struct fnd_record {
   uint64_t field_count;
   const fnd_field* fields;
 } fnd_record;
+
+/* ---- lists: value semantics by copy-on-write; NULL is [] ----
+ * A list holds its elements inline, described by an fnd_elem (kind as fnd_kind, size in bytes,
+ * nested record for FND_KIND_RECORD). Functions taking fnd_list** mutate the list in that slot,
+ * copying it first when it is shared; values passed in are copied (retained), never consumed. */
+typedef struct fnd_elem {
+  uint32_t kind;
+  uint32_t size;
+  const struct fnd_record* record;
+} fnd_elem;
+typedef struct fnd_list fnd_list;
+fnd_list* fnd_list_new(const fnd_elem* elem);
+fnd_list* fnd_list_retain(fnd_list* l);
+void fnd_list_release(fnd_list* l);
+int64_t fnd_list_len(const fnd_list* l);
+/* The element at i (borrowed, valid while the list is), or NULL when i is out of range. */
+void* fnd_list_at(const fnd_list* l, int64_t i);
+/* As fnd_list_at, for writing: unshares the list first. */
+void* fnd_list_at_mut(fnd_list** slot, int64_t i);
+/* *slot may be NULL (the empty list): then elem says what the list holds. */
+void fnd_list_push(fnd_list** slot, const fnd_elem* elem, const void* value);
+/* Moves the last element to out (owned) and returns 1; 0 when empty. */
+int fnd_list_pop(fnd_list** slot, void* out);
+void fnd_list_clear(fnd_list** slot);
+int fnd_list_contains(const fnd_list* l, const void* value);
+int fnd_list_equal(const fnd_list* a, const fnd_list* b);
+/* xs.contains(r) for a list of refs, with fnd_ref_same's equality. */
+int fnd_list_contains_ref(struct fnd_ctx* ctx, const fnd_list* l, const fnd_ref* r);
 
 /* dst is uninitialized memory of rec->size bytes; src is left unchanged (strings/refs retained). */
 void fnd_record_copy(const fnd_record* rec, void* dst, const void* src);

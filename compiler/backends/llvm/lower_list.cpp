@@ -1,0 +1,127 @@
+// Lists: fnd_list* values (copy-on-write, fnd/runtime_values.h). Literals, indexing (checked),
+// methods, and `for x in xs` / `for i, x in xs` over a copy taken before the first iteration.
+#include "backends/llvm/lowering.hpp"
+
+namespace fnd::backend::llvmgen {
+
+llvm::Value* Lowering::spill(const Val& v) {
+  if (v.type->kind == TypeKind::Message) return b_.CreateBitCast(v.v, i8p());
+  llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+  e.SetCurrentDebugLocation(llvm::DebugLoc());
+  llvm::Value* mem = e.CreateAlloca(memType(v.type), nullptr, "spill");
+  llvm::Value* raw = v.type->kind == TypeKind::Bool ? b_.CreateZExt(v.v, b_.getInt8Ty()) : v.v;
+  b_.CreateStore(raw, mem);  // borrowed: the runtime copies (retains) what it keeps
+  return b_.CreateBitCast(mem, i8p());
+}
+
+Val Lowering::lowerList(const ListLit& l) {
+  llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+  e.SetCurrentDebugLocation(llvm::DebugLoc());
+  llvm::Value* slot = e.CreateAlloca(i8p(), nullptr, "list");
+  b_.CreateStore(llvm::ConstantPointerNull::get(i8p()), slot);
+  const Type* elem = l.type->elem;
+  for (const auto& x : l.elems) {
+    Val v = lowerExpr(*x);
+    b_.CreateCall(rt("fnd_list_push"), {b_.CreateBitCast(slot, i8p()), elemDesc(elem), spill(v)});
+  }
+  Val out{b_.CreateLoad(i8p(), slot), l.type};
+  addTemp(out);
+  return out;
+}
+
+Val Lowering::lowerIndex(const IndexExpr& e) {
+  if (e.base->type->kind != TypeKind::List) throw Unsupported{e.range, e.base->type->str()};
+  checkSupportedType(e.type, e.range);
+  Val list = lowerExpr(*e.base);
+  Val idx = lowerExpr(*e.index);
+  llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {list.v, idx.v});
+  llvm::Value* len = b_.CreateCall(rt("fnd_list_len"), {list.v});
+  crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())),
+                 {"index ", idx, " out of range (len ", Val{len, program_.types.intType()}, ")"});
+  return {load(e.type, b_.CreateBitCast(p, memType(e.type)->getPointerTo())), e.type};
+}
+
+Val Lowering::lowerListMethod(const MethodCallExpr& mc) {
+  const Type* vt = program_.types.voidType();
+  const Type* elem = mc.base->type->elem;
+  checkSupportedType(mc.base->type, mc.base->range);
+  switch (mc.resolved) {
+    case Method::Len: return {b_.CreateCall(rt("fnd_list_len"), {lowerExpr(*mc.base).v}), mc.type};
+    case Method::IsEmpty:
+      return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_list_len"), {lowerExpr(*mc.base).v}), b_.getInt64(0)), mc.type};
+    case Method::Contains: {
+      Val list = lowerExpr(*mc.base);
+      Val x = lowerExpr(*mc.args[0]);
+      if (elem->kind == TypeKind::Ref && f_.ctx)
+        return {b_.CreateICmpNE(b_.CreateCall(rt("fnd_list_contains_ref"), {f_.ctx, list.v, x.v}), b_.getInt32(0)), mc.type};
+      return {b_.CreateICmpNE(b_.CreateCall(rt("fnd_list_contains"), {list.v, spill(x)}), b_.getInt32(0)), mc.type};
+    }
+    case Method::Push: {
+      Val x = lowerExpr(*mc.args[0]);
+      llvm::Value* slot = placeAddr(*mc.base);
+      b_.CreateCall(rt("fnd_list_push"), {b_.CreateBitCast(slot, i8p()), elemDesc(elem), spill(x)});
+      return {nullptr, vt};
+    }
+    case Method::Clear: {
+      b_.CreateCall(rt("fnd_list_clear"), {b_.CreateBitCast(placeAddr(*mc.base), i8p())});
+      return {nullptr, vt};
+    }
+    case Method::Pop: {
+      llvm::Value* slot = placeAddr(*mc.base);
+      llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+      e.SetCurrentDebugLocation(llvm::DebugLoc());
+      llvm::Value* out = e.CreateAlloca(memType(elem), nullptr, "popped");
+      llvm::Value* ok = b_.CreateCall(rt("fnd_list_pop"), {b_.CreateBitCast(slot, i8p()), b_.CreateBitCast(out, i8p())});
+      crashIf(b_.CreateICmpEQ(ok, b_.getInt32(0)), "pop from an empty list");
+      // The popped element is owned: a temporary of this statement.
+      Val v{load(elem, out), elem};
+      if (isCounted(elem) || elem->kind == TypeKind::Message) addTemp(v);
+      return v;
+    }
+    default: break;
+  }
+  throw Unsupported{mc.method.range, "." + mc.method.name + "() on " + mc.base->type->str()};
+}
+
+void Lowering::lowerForList(const ForStmt& f) {
+  const Type* listTy = f.iterable->type;
+  const Type* elem = listTy->elem;
+  checkSupportedType(listTy, f.iterable->range);
+  // The list as it is before the first iteration: changing it in the body does not affect the loop.
+  llvm::Value* copy = slotFor(listTy, "for.list");
+  {
+    const size_t mark = f_.temps.size();
+    assign(listTy, copy, lowerExpr(*f.iterable));
+    releaseTemps(mark);
+  }
+  llvm::Value* counter = slotFor(program_.types.intType(), "for.i");
+  b_.CreateStore(b_.getInt64(0), counter);
+  const LocalVar* indexVar = f.second ? &f.first : nullptr;
+  const LocalVar* elemVar = f.second ? f.second.get() : &f.first;
+  llvm::Value* indexSlot = indexVar ? slotFor(program_.types.intType(), indexVar->name.name) : nullptr;
+  if (indexVar) f_.locals[indexVar] = indexSlot;
+  auto* head = llvm::BasicBlock::Create(ctx_, "for.cond", f_.fn);
+  auto* body = llvm::BasicBlock::Create(ctx_, "for.body", f_.fn);
+  auto* next = llvm::BasicBlock::Create(ctx_, "for.next", f_.fn);
+  auto* end = llvm::BasicBlock::Create(ctx_, "for.end", f_.fn);
+  b_.CreateBr(head);
+  b_.SetInsertPoint(head);
+  llvm::Value* list = b_.CreateLoad(i8p(), copy);
+  llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, b_.CreateCall(rt("fnd_list_len"), {list})), body, end);
+  b_.SetInsertPoint(body);
+  // The element variable is the element itself (the copy keeps it alive and unchanged).
+  llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {b_.CreateLoad(i8p(), copy), b_.CreateLoad(b_.getInt64Ty(), counter)});
+  f_.locals[elemVar] = b_.CreateBitCast(p, memType(elem)->getPointerTo(), elemVar->name.name);
+  if (indexSlot) b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), counter), indexSlot);
+  f_.loops.emplace_back(next, end);
+  lowerBlock(f.body);
+  f_.loops.pop_back();
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+  b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), counter), b_.getInt64(1)), counter);
+  b_.CreateBr(head);
+  b_.SetInsertPoint(end);
+}
+
+}  // namespace fnd::backend::llvmgen
