@@ -176,6 +176,7 @@ void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
       case FND_KIND_REF: fnd_ref_retain(*reinterpret_cast<fnd_ref* const*>(s + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_copy(f.record, d + f.offset, s + f.offset); break;
       case FND_KIND_LIST: fnd_list_retain(*reinterpret_cast<fnd_list* const*>(s + f.offset)); break;
+      case FND_KIND_MAP: fnd_map_retain(*reinterpret_cast<fnd_map* const*>(s + f.offset)); break;
       default: break;
     }
   }
@@ -190,6 +191,7 @@ void fnd_record_destroy(const fnd_record* rec, void* value) {
       case FND_KIND_REF: fnd_ref_release(*reinterpret_cast<fnd_ref**>(v + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_destroy(f.record, v + f.offset); break;
       case FND_KIND_LIST: fnd_list_release(*reinterpret_cast<fnd_list**>(v + f.offset)); break;
+      case FND_KIND_MAP: fnd_map_release(*reinterpret_cast<fnd_map**>(v + f.offset)); break;
       default: break;
     }
   }
@@ -217,6 +219,9 @@ int fnd_record_equal(const fnd_record* rec, const void* a, const void* b) {
       case FND_KIND_RECORD: eq = fnd_record_equal(f.record, p, q); break;
       case FND_KIND_LIST:
         eq = fnd_list_equal(*reinterpret_cast<fnd_list* const*>(p), *reinterpret_cast<fnd_list* const*>(q));
+        break;
+      case FND_KIND_MAP:
+        eq = fnd_map_equal(*reinterpret_cast<fnd_map* const*>(p), *reinterpret_cast<fnd_map* const*>(q));
         break;
       default: break;
     }

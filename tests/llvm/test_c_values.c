@@ -166,6 +166,43 @@ int main(void) {
     fnd_list_release(tt);
   }
 
+  /* maps: sorted keys, copy-on-write */
+  {
+    static const fnd_elem skey = {FND_KIND_STRING, sizeof(fnd_str*), NULL};
+    static const fnd_elem ival = {FND_KIND_INT, 8, NULL};
+    fnd_map* m = NULL;
+    const char* names[3] = {"pear", "apple", "banana"};
+    for (int64_t k = 0; k < 3; ++k) {
+      fnd_str* key = fnd_str_new(names[k], strlen(names[k]));
+      fnd_map_put(&m, &skey, &ival, &key, &k);
+      fnd_str_release(key);
+    }
+    EXPECT(fnd_map_len(m) == 3);
+    EXPECT(strcmp(fnd_str_data(*(fnd_str**)fnd_map_key_at(m, 0)), "apple") == 0);
+    EXPECT(strcmp(fnd_str_data(*(fnd_str**)fnd_map_key_at(m, 2)), "pear") == 0);
+    fnd_map* copy = fnd_map_retain(m);
+    fnd_str* apple = fnd_str_new("apple", 5);
+    int64_t v = 42;
+    fnd_map_put(&copy, &skey, &ival, &apple, &v); /* replaces in the unshared copy only */
+    EXPECT(*(int64_t*)fnd_map_get(copy, &apple) == 42 && *(int64_t*)fnd_map_get(m, &apple) == 1);
+    fnd_list* keys = fnd_map_keys(m);
+    fnd_map_remove(&m, &apple); /* keys() keeps its snapshot */
+    EXPECT(fnd_list_len(keys) == 3 && fnd_map_len(m) == 2 && fnd_map_get(m, &apple) == NULL);
+    EXPECT(!fnd_map_equal(m, copy));
+    fnd_list_release(keys);
+    fnd_str_release(apple);
+    fnd_map_release(copy);
+    fnd_map_clear(&m);
+    EXPECT(m == NULL && fnd_map_len(m) == 0);
+    fnd_str* csv = fnd_str_new("a,b,,c", 6);
+    fnd_str* comma = fnd_str_new(",", 1);
+    fnd_list* parts = fnd_str_split(csv, comma);
+    EXPECT(fnd_list_len(parts) == 4 && fnd_str_len(*(fnd_str**)fnd_list_at(parts, 2)) == 0);
+    fnd_list_release(parts);
+    fnd_str_release(csv);
+    fnd_str_release(comma);
+  }
+
   /* sending through refs between C actors */
   {
     fnd_node_options opts = {2, "c-values", FND_LOG_WARNING, 0, 0, 0};

@@ -6,7 +6,7 @@
 namespace fnd::backend::llvmgen {
 
 bool Lowering::isCounted(const Type* t) const {
-  return t->kind == TypeKind::String || t->kind == TypeKind::Ref || t->kind == TypeKind::List;
+  return t->kind == TypeKind::String || t->kind == TypeKind::Ref || t->kind == TypeKind::List || t->kind == TypeKind::Map;
 }
 
 void Lowering::checkSupportedType(const Type* t, SourceRange where) {
@@ -15,6 +15,10 @@ void Lowering::checkSupportedType(const Type* t, SourceRange where) {
     case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void:
       return;
     case TypeKind::List: checkSupportedType(t->elem, where); return;
+    case TypeKind::Map:
+      checkSupportedType(t->key, where);
+      checkSupportedType(t->elem, where);
+      return;
     default:
       throw Unsupported{where, t->str()};
   }
@@ -25,7 +29,7 @@ llvm::Type* Lowering::valueType(const Type* t) {
     case TypeKind::Int: case TypeKind::Duration: return b_.getInt64Ty();
     case TypeKind::Float: return b_.getDoubleTy();
     case TypeKind::Bool: return b_.getInt1Ty();
-    case TypeKind::String: case TypeKind::Ref: case TypeKind::List: return i8p();
+    case TypeKind::String: case TypeKind::Ref: case TypeKind::List: case TypeKind::Map: return i8p();
     case TypeKind::Message: return messageLayout(t->message).type->getPointerTo();
     default: return i8p();
   }
@@ -47,6 +51,7 @@ static uint32_t kindOf(const Type* t) {
     case TypeKind::Ref: return 5;
     case TypeKind::Message: return 6;
     case TypeKind::List: return 7;
+    case TypeKind::Map: return 8;
     default: return 0;
   }
 }

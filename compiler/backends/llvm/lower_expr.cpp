@@ -47,6 +47,7 @@ void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
     case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
     case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
     case TypeKind::List: b_.CreateStore(b_.CreateCall(rt("fnd_list_retain"), {v.v}), ptr); return;
+    case TypeKind::Map: b_.CreateStore(b_.CreateCall(rt("fnd_map_retain"), {v.v}), ptr); return;
     default: b_.CreateStore(v.v, ptr); return;
   }
 }
@@ -61,6 +62,9 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
       return;
     case TypeKind::List:
       b_.CreateCall(rt("fnd_list_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
+    case TypeKind::Map:
+      b_.CreateCall(rt("fnd_map_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
     case TypeKind::Message: {
       const RecordLayout& r = messageLayout(t->message);
@@ -220,6 +224,7 @@ llvm::Value* Lowering::equal(const Val& a, const Val& b) {
       if (f_.ctx) return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_same"), {f_.ctx, a.v, b.v}), b_.getInt32(0));
       return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_equal"), {a.v, b.v}), b_.getInt32(0));
     case TypeKind::List: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_list_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::Map: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_map_equal"), {a.v, b.v}), b_.getInt32(0));
     case TypeKind::Message: {
       const RecordLayout& r = messageLayout(a.type->message);
       return b_.CreateICmpNE(b_.CreateCall(rt("fnd_record_equal"), {b_.CreateBitCast(r.desc, i8p()),
@@ -445,6 +450,7 @@ Val Lowering::lowerExpr(const Expr& e) {
     case ExprKind::MessageLit: return lowerMessageLit(e.as<MessageLit>());
     case ExprKind::ListLit: checkSupportedType(e.type, e.range); return lowerList(e.as<ListLit>());
     case ExprKind::Index: return lowerIndex(e.as<IndexExpr>());
+    case ExprKind::MapLit: checkSupportedType(e.type, e.range); return lowerMap(e.as<MapLit>());
     case ExprKind::Call: return lowerCall(e.as<CallExpr>());
     case ExprKind::Spawn: return lowerSpawn(e.as<SpawnExpr>());
     case ExprKind::Convert: {
@@ -481,12 +487,19 @@ Val Lowering::lowerExpr(const Expr& e) {
     case ExprKind::MethodCall: {
       const auto& mc = e.as<MethodCallExpr>();
       if (mc.base->type->kind == TypeKind::List) return lowerListMethod(mc);
+      if (mc.base->type->kind == TypeKind::Map) return lowerMapMethod(mc);
       if (mc.base->type->kind == TypeKind::String) {
         Val s = lowerExpr(*mc.base);
         switch (mc.resolved) {
           case Method::Len: return {b_.CreateCall(rt("fnd_str_len"), {s.v}), e.type};
           case Method::IsEmpty:
             return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_str_len"), {s.v}), b_.getInt64(0)), e.type};
+          case Method::Split: {
+            Val sep = lowerExpr(*mc.args[0]);
+            Val out{b_.CreateCall(rt("fnd_str_split"), {s.v, sep.v}), e.type};
+            addTemp(out);
+            return out;
+          }
           case Method::Contains:
           case Method::StartsWith:
           case Method::EndsWith: {

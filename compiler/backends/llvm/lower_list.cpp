@@ -30,6 +30,14 @@ Val Lowering::lowerList(const ListLit& l) {
 }
 
 Val Lowering::lowerIndex(const IndexExpr& e) {
+  if (e.base->type->kind == TypeKind::Map) {
+    checkSupportedType(e.base->type, e.range);
+    Val m = lowerExpr(*e.base);
+    Val k = lowerExpr(*e.index);
+    llvm::Value* p = b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)});
+    crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())), {"key ", k, " not found"});
+    return {load(e.type, b_.CreateBitCast(p, memType(e.type)->getPointerTo())), e.type};
+  }
   if (e.base->type->kind != TypeKind::List) throw Unsupported{e.range, e.base->type->str()};
   checkSupportedType(e.type, e.range);
   Val list = lowerExpr(*e.base);
@@ -84,20 +92,21 @@ Val Lowering::lowerListMethod(const MethodCallExpr& mc) {
 }
 
 void Lowering::lowerForList(const ForStmt& f) {
-  const Type* listTy = f.iterable->type;
-  const Type* elem = listTy->elem;
-  checkSupportedType(listTy, f.iterable->range);
-  // The list as it is before the first iteration: changing it in the body does not affect the loop.
-  llvm::Value* copy = slotFor(listTy, "for.list");
+  const Type* collTy = f.iterable->type;
+  const bool isMap = collTy->kind == TypeKind::Map;
+  checkSupportedType(collTy, f.iterable->range);
+  // The collection as it is before the first iteration: changing it in the body does not affect
+  // the loop (copy-on-write keeps this copy unchanged).
+  llvm::Value* copy = slotFor(collTy, "for.coll");
   {
     const size_t mark = f_.temps.size();
-    assign(listTy, copy, lowerExpr(*f.iterable));
+    assign(collTy, copy, lowerExpr(*f.iterable));
     releaseTemps(mark);
   }
   llvm::Value* counter = slotFor(program_.types.intType(), "for.i");
   b_.CreateStore(b_.getInt64(0), counter);
-  const LocalVar* indexVar = f.second ? &f.first : nullptr;
-  const LocalVar* elemVar = f.second ? f.second.get() : &f.first;
+  // list: `for x` / `for i, x` (index slot, element in place); map: `for k` / `for k, v` (in place).
+  const LocalVar* indexVar = !isMap && f.second ? &f.first : nullptr;
   llvm::Value* indexSlot = indexVar ? slotFor(program_.types.intType(), indexVar->name.name) : nullptr;
   if (indexVar) f_.locals[indexVar] = indexSlot;
   auto* head = llvm::BasicBlock::Create(ctx_, "for.cond", f_.fn);
@@ -106,14 +115,25 @@ void Lowering::lowerForList(const ForStmt& f) {
   auto* end = llvm::BasicBlock::Create(ctx_, "for.end", f_.fn);
   b_.CreateBr(head);
   b_.SetInsertPoint(head);
-  llvm::Value* list = b_.CreateLoad(i8p(), copy);
-  llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
-  b_.CreateCondBr(b_.CreateICmpSLT(i, b_.CreateCall(rt("fnd_list_len"), {list})), body, end);
+  llvm::Value* coll = b_.CreateLoad(i8p(), copy);
+  llvm::Value* len = b_.CreateCall(rt(isMap ? "fnd_map_len" : "fnd_list_len"), {coll});
+  b_.CreateCondBr(b_.CreateICmpSLT(b_.CreateLoad(b_.getInt64Ty(), counter), len), body, end);
   b_.SetInsertPoint(body);
-  // The element variable is the element itself (the copy keeps it alive and unchanged).
-  llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {b_.CreateLoad(i8p(), copy), b_.CreateLoad(b_.getInt64Ty(), counter)});
-  f_.locals[elemVar] = b_.CreateBitCast(p, memType(elem)->getPointerTo(), elemVar->name.name);
-  if (indexSlot) b_.CreateStore(b_.CreateLoad(b_.getInt64Ty(), counter), indexSlot);
+  llvm::Value* c = b_.CreateLoad(i8p(), copy);
+  llvm::Value* i = b_.CreateLoad(b_.getInt64Ty(), counter);
+  if (isMap) {
+    llvm::Value* k = b_.CreateCall(rt("fnd_map_key_at"), {c, i});
+    f_.locals[&f.first] = b_.CreateBitCast(k, memType(collTy->key)->getPointerTo(), f.first.name.name);
+    if (f.second) {
+      llvm::Value* v = b_.CreateCall(rt("fnd_map_value_at"), {c, i});
+      f_.locals[f.second.get()] = b_.CreateBitCast(v, memType(collTy->elem)->getPointerTo(), f.second->name.name);
+    }
+  } else {
+    const LocalVar* elemVar = f.second ? f.second.get() : &f.first;
+    llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {c, i});
+    f_.locals[elemVar] = b_.CreateBitCast(p, memType(collTy->elem)->getPointerTo(), elemVar->name.name);
+    if (indexSlot) b_.CreateStore(i, indexSlot);
+  }
   f_.loops.emplace_back(next, end);
   lowerBlock(f.body);
   f_.loops.pop_back();
@@ -122,6 +142,71 @@ void Lowering::lowerForList(const ForStmt& f) {
   b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), counter), b_.getInt64(1)), counter);
   b_.CreateBr(head);
   b_.SetInsertPoint(end);
+}
+
+Val Lowering::lowerMap(const MapLit& m) {
+  llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+  e.SetCurrentDebugLocation(llvm::DebugLoc());
+  llvm::Value* slot = e.CreateAlloca(i8p(), nullptr, "map");
+  b_.CreateStore(llvm::ConstantPointerNull::get(i8p()), slot);
+  for (const auto& entry : m.entries) {
+    Val k = lowerExpr(*entry.key);
+    Val v = lowerExpr(*entry.value);
+    b_.CreateCall(rt("fnd_map_put"), {b_.CreateBitCast(slot, i8p()), elemDesc(m.type->key), elemDesc(m.type->elem),
+                                      spill(k), spill(v)});
+  }
+  Val out{b_.CreateLoad(i8p(), slot), m.type};
+  addTemp(out);
+  return out;
+}
+
+Val Lowering::lowerMapMethod(const MethodCallExpr& mc) {
+  const Type* vt = program_.types.voidType();
+  const Type* mt = mc.base->type;
+  checkSupportedType(mt, mc.base->range);
+  switch (mc.resolved) {
+    case Method::Len: return {b_.CreateCall(rt("fnd_map_len"), {lowerExpr(*mc.base).v}), mc.type};
+    case Method::IsEmpty:
+      return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_map_len"), {lowerExpr(*mc.base).v}), b_.getInt64(0)), mc.type};
+    case Method::Contains: {
+      Val m = lowerExpr(*mc.base);
+      Val k = lowerExpr(*mc.args[0]);
+      return {b_.CreateICmpNE(b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)}), llvm::ConstantPointerNull::get(i8p())),
+              mc.type};
+    }
+    case Method::Get: {  // m.get(k, default)
+      Val m = lowerExpr(*mc.base);
+      Val k = lowerExpr(*mc.args[0]);
+      Val d = lowerExpr(*mc.args[1]);
+      llvm::Value* p = b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)});
+      llvm::Value* has = b_.CreateICmpNE(p, llvm::ConstantPointerNull::get(i8p()));
+      if (mc.type->kind == TypeKind::Message) {
+        llvm::Value* rec = b_.CreateBitCast(p, d.v->getType());
+        return {b_.CreateSelect(has, rec, d.v), mc.type};
+      }
+      // Load from the found value or from a spilled default (never a null pointer).
+      llvm::Value* dp = spill(d);
+      llvm::Value* src = b_.CreateSelect(has, p, dp);
+      return {load(mc.type, b_.CreateBitCast(src, memType(mc.type)->getPointerTo())), mc.type};
+    }
+    case Method::Remove: {
+      Val k = lowerExpr(*mc.args[0]);
+      b_.CreateCall(rt("fnd_map_remove"), {b_.CreateBitCast(placeAddr(*mc.base), i8p()), spill(k)});
+      return {nullptr, vt};
+    }
+    case Method::Clear:
+      b_.CreateCall(rt("fnd_map_clear"), {b_.CreateBitCast(placeAddr(*mc.base), i8p())});
+      return {nullptr, vt};
+    case Method::Keys:
+    case Method::Values: {
+      Val m = lowerExpr(*mc.base);
+      Val out{b_.CreateCall(rt(mc.resolved == Method::Keys ? "fnd_map_keys" : "fnd_map_values"), {m.v}), mc.type};
+      addTemp(out);
+      return out;
+    }
+    default: break;
+  }
+  throw Unsupported{mc.method.range, "." + mc.method.name + "() on " + mt->str()};
 }
 
 }  // namespace fnd::backend::llvmgen

@@ -43,8 +43,16 @@ void Lowering::lowerStmt(const Stmt& s) {
     }
     case StmtKind::Assign: {
       const auto& a = s.as<AssignStmt>();
-      if (a.target->is<IndexExpr>() && a.target->as<IndexExpr>().base->type->kind != TypeKind::List)
-        throw Unsupported{a.target->range, a.target->as<IndexExpr>().base->type->str()};
+      if (a.target->is<IndexExpr>() && a.target->as<IndexExpr>().base->type->kind == TypeKind::Map) {
+        // m[k] = v inserts or replaces.
+        const auto& ie = a.target->as<IndexExpr>();
+        Val v = lowerExpr(*a.value);
+        Val k = lowerExpr(*ie.index);
+        llvm::Value* slot = placeAddr(*ie.base);
+        b_.CreateCall(rt("fnd_map_put"), {b_.CreateBitCast(slot, i8p()), elemDesc(ie.base->type->key),
+                                          elemDesc(ie.base->type->elem), spill(k), spill(v)});
+        break;
+      }
       Val v = lowerExpr(*a.value);
       assign(a.target->type, placeAddr(*a.target), v);
       break;
@@ -159,7 +167,7 @@ void Lowering::lowerStmt(const Stmt& s) {
 }
 
 void Lowering::lowerFor(const ForStmt& f) {
-  if (f.forKind == ForKind::List) return lowerForList(f);
+  if (f.forKind == ForKind::List || f.forKind == ForKind::Map) return lowerForList(f);
   if (f.forKind != ForKind::Range) throw Unsupported{f.iterable->range, "for ... in " + f.iterable->type->str()};
   // for i in lo..hi: both bounds evaluated once, before the first iteration; half-open.
   llvm::Value* lo = lowerCond(*f.iterable);

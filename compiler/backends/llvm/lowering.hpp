@@ -82,6 +82,8 @@ class Lowering {
   Val lowerList(const ListLit& l);
   Val lowerIndex(const IndexExpr& e);
   Val lowerListMethod(const MethodCallExpr& mc);
+  Val lowerMap(const MapLit& m);
+  Val lowerMapMethod(const MethodCallExpr& mc);
   void checkSupportedType(const Type* t, SourceRange where);
 
   // ---- runtime_api.cpp

@@ -98,7 +98,8 @@ typedef enum fnd_kind {
   FND_KIND_STRING = 4,   /* fnd_str* */
   FND_KIND_REF = 5,      /* fnd_ref* */
   FND_KIND_RECORD = 6,   /* a nested record, inline (a message-typed field) */
-  FND_KIND_LIST = 7      /* fnd_list* */
+  FND_KIND_LIST = 7,     /* fnd_list* */
+  FND_KIND_MAP = 8       /* fnd_map* */
 } fnd_kind;
 
 struct fnd_record;
@@ -142,8 +143,28 @@ int fnd_list_pop(fnd_list** slot, void* out);
 void fnd_list_clear(fnd_list** slot);
 int fnd_list_contains(const fnd_list* l, const void* value);
 int fnd_list_equal(const fnd_list* a, const fnd_list* b);
+/* s.split(sep): the pieces between separators (an empty sep splits into single bytes). */
+fnd_list* fnd_str_split(const fnd_str* s, const fnd_str* sep);
 /* xs.contains(r) for a list of refs, with fnd_ref_same's equality. */
 int fnd_list_contains_ref(struct fnd_ctx* ctx, const fnd_list* l, const fnd_ref* r);
+
+/* ---- maps: sorted by key (ints/durations numerically, strings bytewise, false < true), values by
+ * copy-on-write like lists; NULL is {}. Keys and values are described by fnd_elem. */
+typedef struct fnd_map fnd_map;
+fnd_map* fnd_map_retain(fnd_map* m);
+void fnd_map_release(fnd_map* m);
+int64_t fnd_map_len(const fnd_map* m);
+void* fnd_map_get(const fnd_map* m, const void* key); /* the value (borrowed) or NULL */
+/* Inserts or replaces (key and value copied). */
+void fnd_map_put(fnd_map** slot, const fnd_elem* key_elem, const fnd_elem* value_elem, const void* key, const void* value);
+void fnd_map_remove(fnd_map** slot, const void* key);
+void fnd_map_clear(fnd_map** slot);
+/* The i-th key / value in ascending key order (borrowed), for iteration. */
+void* fnd_map_key_at(const fnd_map* m, int64_t i);
+void* fnd_map_value_at(const fnd_map* m, int64_t i);
+fnd_list* fnd_map_keys(const fnd_map* m);   /* NULL (empty) when m is */
+fnd_list* fnd_map_values(const fnd_map* m);
+int fnd_map_equal(const fnd_map* a, const fnd_map* b);
 
 /* dst is uninitialized memory of rec->size bytes; src is left unchanged (strings/refs retained). */
 void fnd_record_copy(const fnd_record* rec, void* dst, const void* src);
