@@ -183,6 +183,7 @@ void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
 }
 
 void fnd_record_destroy(const fnd_record* rec, void* value) {
+  if (!value) return;
   auto* v = static_cast<char*>(value);
   for (uint64_t i = 0; i < rec->field_count; ++i) {
     const fnd_field& f = rec->fields[i];

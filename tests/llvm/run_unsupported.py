@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
-EXPECTED = """{file}:8:3: error: 'list<int>' is not yet supported by --target=llvm [E0601]
-  state items: list<int>
-  ^~~~~~~~~~~~~~~~~~~~~~
+EXPECTED = """{file}:8:3: error: 'bytes' is not yet supported by --target=llvm [E0601]
+  state raw: bytes
+  ^~~~~~~~~~~~~~~~
 1 error generated.
 """
 

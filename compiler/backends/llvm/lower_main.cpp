@@ -14,7 +14,12 @@ llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bo
   llvm::Value* mem;
   if (heap) {
     const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
-    mem = b_.CreateBitCast(b_.CreateCall(rt("malloc"), {b_.getInt64(size ? size : 1)}), r.type->getPointerTo());
+    llvm::Value* raw = b_.CreateCall(rt("malloc"), {b_.getInt64(size ? size : 1)});
+    auto* keep = new llvm::GlobalVariable(mod_, i8p(), false, llvm::GlobalValue::PrivateLinkage,
+                                          llvm::ConstantPointerNull::get(i8p()), "args.heap");
+    b_.CreateStore(raw, keep);
+    heapArgs_.emplace_back(keep, &r);
+    mem = b_.CreateBitCast(raw, r.type->getPointerTo());
   } else {
     llvm::IRBuilder<> e(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
     e.SetCurrentDebugLocation(llvm::DebugLoc());
@@ -154,6 +159,12 @@ void Lowering::lowerMain(const MainDecl& m) {
   llvm::Value* status = b_.CreateCall(
       rt("fnd_program_main"), {mainFn->getArg(0), b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
                                cstr("main " + st.target.name), llvm::ConstantExpr::getBitCast(start, i8p())});
+  // The node is gone: release the supervisor children's start arguments.
+  for (const auto& [keep, rec] : heapArgs_) {
+    llvm::Value* p = b_.CreateLoad(i8p(), keep);
+    b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(rec->desc, i8p()), p});
+    b_.CreateCall(rt("free"), {p});
+  }
   b_.CreateRet(status);
 }
 

@@ -157,6 +157,8 @@ class Lowering {
   std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
   std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;
   std::map<const ActorDecl*, Unsupported> actorErrors_;  // layouts that cannot be lowered
+  // Start arguments of supervisor children (heap, needed by every restart): freed when main ends.
+  std::vector<std::pair<llvm::GlobalVariable*, const RecordLayout*>> heapArgs_;
   std::map<std::string, llvm::Constant*> strings_;
   llvm::StructType* fieldTy_ = nullptr;
   llvm::StructType* recordTy_ = nullptr;

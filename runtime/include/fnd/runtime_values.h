@@ -168,7 +168,7 @@ int fnd_map_equal(const fnd_map* a, const fnd_map* b);
 
 /* dst is uninitialized memory of rec->size bytes; src is left unchanged (strings/refs retained). */
 void fnd_record_copy(const fnd_record* rec, void* dst, const void* src);
-/* Releases what the fields own; the memory itself is the caller's. */
+/* Releases what the fields own; the memory itself is the caller's. value may be NULL (nothing). */
 void fnd_record_destroy(const fnd_record* rec, void* value);
 /* Field-wise ==. */
 int fnd_record_equal(const fnd_record* rec, const void* a, const void* b);
