@@ -16,6 +16,7 @@ PACKAGES=(
   python3                                              # test drivers
   vim emacs-nox nodejs                                 # editor support tests (editors/)
   graphviz                                             # fndc graph --format svg (dot)
+  gdb                                                  # debug-info test of the LLVM back end
 )
 
 missing=()
