@@ -1,7 +1,10 @@
 # Sourced by the editor tests: sets ROOT and FND_FILES (every .fnd file of examples/, tests/ and
 # stdlib/, found when the test runs so that new files are covered without reconfiguring).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-mapfile -t FND_FILES < <(cd "$ROOT" && find examples tests stdlib -name '*.fnd' -type f 2>/dev/null | LC_ALL=C sort)
+# tests/tools/fmt/cases/ is left out: the formatter's inputs are deliberately mis-indented and put
+# comments where no one writes them (between a keyword and its name, which the editor grammars,
+# matching line by line, do not follow: see docs/editors.md, "Known limits").
+mapfile -t FND_FILES < <(cd "$ROOT" && find examples tests stdlib -name '*.fnd' -type f -not -path 'tests/tools/fmt/cases/*' 2>/dev/null | LC_ALL=C sort)
 if [ ${#FND_FILES[@]} -eq 0 ]; then
   echo "no .fnd files found under $ROOT/{examples,tests,stdlib}" >&2
   exit 1

@@ -78,7 +78,7 @@ function! s:Continues(lnum, line) abort
   if s:Ignored(prev, col)
     return 0
   endif
-  return strpart(text, 0, col) =~# '\%(->\|[-+*/%=<.]\|\<\%(and\|or\|not\)\)$'
+  return strpart(text, 0, col) =~# '\%(->\|[-+*/%=<.&|^~]\|\<\%(and\|or\|not\)\)$'
 endfunction
 
 function! s:InComment(lnum, col) abort
