@@ -235,13 +235,16 @@ TEST_CASE("pool: a factory failure is reported as such") {
 TEST_CASE("pool: concurrent users are not serialised; waiters get returned resources") {
   Factory f;
   pr::ConnectionPool<Conn> pool("p", {.size = 2, .checkout_timeout = 10s}, f);
-  std::atomic<int> inside{0}, max_inside{0}, done{0};
+  std::atomic<int> inside{0}, max_inside{0}, done{0}, failed{0};
   std::vector<std::thread> ts;
   for (int t = 0; t < 6; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
         auto l = pool.checkout();
-        REQUIRE(l.ok());
+        if (!l.ok()) {  // Catch2 v2 assertions are not thread-safe: counted, checked below
+          failed.fetch_add(1);
+          continue;
+        }
         int n = inside.fetch_add(1) + 1;
         int m = max_inside.load();
         while (n > m && !max_inside.compare_exchange_weak(m, n)) {}
@@ -251,8 +254,17 @@ TEST_CASE("pool: concurrent users are not serialised; waiters get returned resou
       }
     });
   for (auto& t : ts) t.join();
+  CHECK(failed.load() == 0);
   CHECK(done.load() == 300);
   CHECK(max_inside.load() <= 2);
+  // How many the threads needed at once depends on scheduling (under TSan they may run one by one):
+  // never more than the pool's size; and two leases held at once prove use is not serialised.
+  CHECK(*f.made >= 1);
+  CHECK(*f.made <= 2);
+  auto first = pool.checkout();
+  auto second = pool.checkout();
+  CHECK(first.ok());
+  CHECK(second.ok());
   CHECK(*f.made == 2);
 }
 

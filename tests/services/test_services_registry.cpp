@@ -105,14 +105,16 @@ TEST_CASE("wait_for: immediate, after a later registration (thread and fiber), t
     fiber_ok = p.ok();
   });
   auto fiber_done = node.watch(f);
+  std::atomic<bool> thread_ok{false};  // Catch2 v2 assertions are not thread-safe: check on this thread
   std::thread t([&] {
     auto p = reg.wait_for("w", "late", 20s);
-    CHECK(p.ok());
+    thread_ok = p.ok();
   });
   std::this_thread::sleep_for(20ms);  // lets both start waiting (the test holds either way)
   auto late = node.spawn<Echo>();
   REQUIRE(reg.register_service("w", "late", late).ok());
   t.join();
+  CHECK(thread_ok.load());
   CHECK(fiber_done.get().is_normal());
   CHECK(fiber_ok.load());
 }
