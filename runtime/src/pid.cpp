@@ -4,6 +4,7 @@
 #include <ostream>
 #include <unordered_set>
 
+#include "fnd/detail/remote.hpp"
 #include "fnd/ref.hpp"
 #include "internal.hpp"
 
@@ -27,7 +28,10 @@ Ref Ref::name(std::string_view n) {
 }
 
 namespace detail {
+void destroy_remote_block(ControlBlock* cb) noexcept;  // remote.cpp
+
 void destroy_control_block(ControlBlock* cb) noexcept {
+  if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return destroy_remote_block(cb);  // a proxy
   delete cb->bounded;
   delete cb;
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <string>
 
+#include "fnd/detail/remote.hpp"
 #include "fnd/log.hpp"
 #include "fnd/process.hpp"
 #include "fnd/telemetry.hpp"
@@ -64,7 +65,11 @@ bool deliver(const Pid& to, Message* m) {
       p->node_->schedule(p);
       return true;
     }
-    case Push::closed: bounce(to, m); return false;
+    case Push::closed:
+      // A remote pid's proxy block is always closed: hand the message to the distribution layer.
+      if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return route_remote(cb, m);
+      bounce(to, m);
+      return false;
   }
   return false;
 }
