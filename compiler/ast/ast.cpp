@@ -2,6 +2,36 @@
 
 namespace fnd::ast {
 
+const char* spelling(Restart r) {
+  switch (r) {
+    case Restart::Permanent: return "permanent";
+    case Restart::Transient: return "transient";
+    case Restart::Temporary: return "temporary";
+  }
+  return "?";
+}
+
+const char* spelling(Strategy s) {
+  switch (s) {
+    case Strategy::OneForOne: return "one_for_one";
+    case Strategy::OneForAll: return "one_for_all";
+    case Strategy::RestForOne: return "rest_for_one";
+    case Strategy::SimpleOneForOne: return "simple_one_for_one";
+  }
+  return "?";
+}
+
+const char* spelling(Topology t) {
+  switch (t) {
+    case Topology::Mesh: return "mesh";
+    case Topology::Tree: return "tree";
+    case Topology::Ring: return "ring";
+    case Topology::Star: return "star";
+    case Topology::PubSub: return "pub_sub";
+  }
+  return "?";
+}
+
 const char* spelling(BinaryOp op) {
   switch (op) {
     case BinaryOp::Add: return "+";

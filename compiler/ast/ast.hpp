@@ -603,6 +603,9 @@ struct ActorDecl {
 
 enum class Restart { Permanent, Transient, Temporary };
 enum class Strategy { OneForOne, OneForAll, RestForOne, SimpleOneForOne };
+// The source spellings (`transient`, `rest_for_one`), for tools that print them.
+const char* spelling(Restart r);
+const char* spelling(Strategy s);
 
 struct Intensity {
   std::int64_t maxRestarts = 1;   // OTP defaults: 1 restart per 5 seconds
@@ -631,6 +634,7 @@ struct SupervisorDecl {
 };
 
 enum class Topology { Mesh, Tree, Ring, Star, PubSub };
+const char* spelling(Topology t);
 enum class FaultTolerance { SelfHealing, None };
 
 // gateway: Ingester(args) x 5

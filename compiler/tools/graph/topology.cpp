@@ -14,36 +14,6 @@ std::string duration(std::int64_t ms) {
   return std::to_string(ms) + "ms";
 }
 
-const char* strategyName(ast::Strategy s) {
-  switch (s) {
-    case ast::Strategy::OneForOne: return "one_for_one";
-    case ast::Strategy::OneForAll: return "one_for_all";
-    case ast::Strategy::RestForOne: return "rest_for_one";
-    case ast::Strategy::SimpleOneForOne: return "simple_one_for_one";
-  }
-  return "?";
-}
-
-const char* restartName(ast::Restart r) {
-  switch (r) {
-    case ast::Restart::Permanent: return "permanent";
-    case ast::Restart::Transient: return "transient";
-    case ast::Restart::Temporary: return "temporary";
-  }
-  return "?";
-}
-
-const char* topologyName(ast::Topology t) {
-  switch (t) {
-    case ast::Topology::Mesh: return "mesh";
-    case ast::Topology::Tree: return "tree";
-    case ast::Topology::Ring: return "ring";
-    case ast::Topology::Star: return "star";
-    case ast::Topology::PubSub: return "pub_sub";
-  }
-  return "?";
-}
-
 std::string intensity(const ast::Intensity& i) {
   return "intensity: " + std::to_string(i.maxRestarts) + " per " + duration(i.periodMs);
 }
@@ -225,11 +195,11 @@ class Builder {
     n.id = "supervisor:" + d.name.name;
     n.kind = NodeKind::Supervisor;
     n.title = "supervisor " + d.name.name;
-    n.details = {std::string("strategy: ") + strategyName(d.strategy), intensity(d.intensity)};
+    n.details = {std::string("strategy: ") + ast::spelling(d.strategy), intensity(d.intensity)};
     t_.nodes.push_back(n);
     bool pool = d.strategy == ast::Strategy::SimpleOneForOne;
     for (auto& c : d.children) {
-      std::string label = std::to_string(c->index + 1) + ". " + restartName(c->restart);
+      std::string label = std::to_string(c->index + 1) + ". " + ast::spelling(c->restart);
       std::string target = declId(c->start);
       if (target.empty()) {
         Node child;
@@ -252,7 +222,7 @@ class Builder {
     Group g;
     g.id = "society:" + d.name.name;
     g.title = "society " + d.name.name;
-    g.details.push_back(std::string("topology: ") + topologyName(d.topology));
+    g.details.push_back(std::string("topology: ") + ast::spelling(d.topology));
     std::string modes;
     if (d.direct) modes += "direct";
     if (d.broadcast) modes += std::string(modes.empty() ? "" : ", ") + "broadcast";
@@ -290,7 +260,7 @@ class Builder {
     }
     for (const RoleLinks& l : summariseLinks(d.topology, counts)) {
       if (l.links == 0) continue;
-      std::string label = std::string(topologyName(d.topology)) + ": " + std::to_string(l.links) +
+      std::string label = std::string(ast::spelling(d.topology)) + ": " + std::to_string(l.links) +
                           (l.links == 1 ? " link" : " links");
       t_.edges.push_back({"role:" + d.name.name + "/" + d.roles[l.a]->name.name,
                           "role:" + d.name.name + "/" + d.roles[l.b]->name.name, EdgeKind::Link, label, true});

@@ -8,25 +8,6 @@ namespace fnd::tools::lsp {
 
 namespace {
 
-const char* strategyName(ast::Strategy s) {
-  switch (s) {
-    case ast::Strategy::OneForOne: return "one_for_one";
-    case ast::Strategy::OneForAll: return "one_for_all";
-    case ast::Strategy::RestForOne: return "rest_for_one";
-    case ast::Strategy::SimpleOneForOne: return "simple_one_for_one";
-  }
-  return "?";
-}
-
-const char* restartName(ast::Restart r) {
-  switch (r) {
-    case ast::Restart::Permanent: return "permanent";
-    case ast::Restart::Transient: return "transient";
-    case ast::Restart::Temporary: return "temporary";
-  }
-  return "?";
-}
-
 std::string code(const std::string& s) { return "```fnd\n" + s + "\n```"; }
 
 // Walks the document's module once, recording occurrences (and, for completion, expressions).
@@ -146,7 +127,7 @@ class Walker {
     std::string s = "child " + c.name.name + ": " + text(diag::SourceRange::join(c.start.target.range, c.start.argsRange));
     auto it = childOwner_.find(&c);
     std::string more = it != childOwner_.end() ? "child of supervisor `" + it->second->name.name + "`, " : "";
-    more += std::string("restart: ") + restartName(c.restart);
+    more += std::string("restart: ") + ast::spelling(c.restart);
     if (c.start.actor) more += "; as a value: `ref<" + c.start.actor->name.name + ">` (the current incarnation)";
     return code(s) + "\n\n" + more;
   }
@@ -158,7 +139,7 @@ class Walker {
     return code(s) + "\n\n" + more;
   }
   std::string supervisorHover(const ast::SupervisorDecl& s) const {
-    std::string more = std::string("strategy `") + strategyName(s.strategy) + "`, intensity " +
+    std::string more = std::string("strategy `") + ast::spelling(s.strategy) + "`, intensity " +
                        std::to_string(s.intensity.maxRestarts) + " per " + std::to_string(s.intensity.periodMs) + "ms";
     if (!s.children.empty()) {
       more += "; children:";
@@ -558,7 +539,7 @@ std::vector<Symbol> Index::outline() const {
     mod.children.push_back(std::move(s));
   }
   for (auto& sup : m.supervisors) {
-    Symbol s = sym(sup->name.name, std::string("supervisor, ") + strategyName(sup->strategy), SymbolKind::Namespace,
+    Symbol s = sym(sup->name.name, std::string("supervisor, ") + ast::spelling(sup->strategy), SymbolKind::Namespace,
                    sup->range, sup->name.range);
     for (auto& c : sup->children)
       s.children.push_back(sym(c->name.name, c->start.target.name, SymbolKind::Object, c->range, c->name.range));
