@@ -1,8 +1,6 @@
 // The C++ back end: generate() writes one header and one source per module plus main.cpp;
 // build() compiles them (one translation unit) with any extra C++ sources against the runtime and
 // the support library.
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -14,12 +12,11 @@
 #include <set>
 
 #include "backends/backend.hpp"
+#include "backends/subprocess.hpp"
 #include "backends/cpp/build_config.hpp"
 #include "backends/cpp/gen.hpp"
 #include "backends/cpp/register.hpp"
 #include "diag/diagnostic.hpp"
-
-extern char** environ;
 
 namespace fnd::backend {
 
@@ -36,34 +33,6 @@ const ast::Module* mainModule(const ast::Program& p) {
 std::string envOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
-}
-
-// Splits FND_CXXFLAGS-style strings on spaces (no quoting: paths with spaces go through -I).
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      if (!w.empty()) out.push_back(std::move(w));
-      w.clear();
-    } else {
-      w += c;
-    }
-  }
-  if (!w.empty()) out.push_back(std::move(w));
-  return out;
-}
-
-// Runs argv; returns its exit status (127 if it could not start).
-int runCommand(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return 127;
-  int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return 127;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 // The import cycles of a program: each a set of two or more modules that reach each other through
