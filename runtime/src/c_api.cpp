@@ -3,6 +3,7 @@
 // in envelopes whose payload follows the header at the type's alignment.
 #include "fnd/runtime.h"
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -64,13 +65,26 @@ void c_destroy(Message* m) noexcept {
   free_message(m, total);
 }
 
-const TypeInfo* info_for(const fnd_type* t) {
+const TypeInfo* info_for_slow(const fnd_type* t) {
   static std::mutex mu;
   static auto* map = new std::unordered_map<const fnd_type*, TypeInfo*>();
   std::lock_guard<std::mutex> g(mu);
   auto& slot = (*map)[t];
   if (!slot) slot = new TypeInfo{t->name ? t->name : "c-type", &c_payload, &c_destroy, t};
   return slot;
+}
+// Every C send looks its type up: a per-thread direct-mapped cache keeps the shared table's mutex
+// off that path (entries are never removed, so a cached TypeInfo stays valid).
+const TypeInfo* info_for(const fnd_type* t) {
+  struct Entry {
+    const fnd_type* key;
+    const TypeInfo* info;
+  };
+  thread_local Entry cache[64] = {};
+  const auto h = reinterpret_cast<uintptr_t>(t);
+  Entry& e = cache[((h >> 4) ^ (h >> 10)) & 63];
+  if (e.key != t) e = {t, info_for_slow(t)};
+  return e.info;
 }
 
 // Moves `value` into a new envelope.
@@ -114,6 +128,34 @@ ExitReason from_c(fnd_exit_kind k, const char* code, const char* msg) {
   return ExitReason::error(code ? code : "error", msg ? msg : "");
 }
 
+// ---- C++ messages arriving at C actors (extern actors' replies): converted to records ----
+struct Bridge {
+  const TypeInfo* native;
+  const fnd_type* type;
+  fnd_from_native_fn convert;
+  const Bridge* next;
+};
+// Prepend-only list, read without a lock (registration happens at start-up, before the node runs,
+// but may race with nothing that removes).
+std::atomic<const Bridge*> g_bridges{nullptr};
+const Bridge* bridge_for(const TypeInfo* native) {
+  for (const Bridge* b = g_bridges.load(std::memory_order_acquire); b; b = b->next)
+    if (b->native == native) return b;
+  return nullptr;
+}
+// A new envelope holding the record of `m`'s payload, with m's sender and request id.
+Message* from_native(const Bridge* b, Message& m) {
+  const fnd_type* t = b->type;
+  void* mem = alloc_message(header_size(t) + t->size);
+  auto* c = new (mem) CMessage();
+  c->type_ = info_for(t);
+  b->convert(c_payload(c), m.data());
+  c->sender_ = m.sender_;
+  c->corr_ = m.corr_;
+  c->flags_ = m.flags_;
+  return c;
+}
+
 // ---- C actors ----
 class CActor final : public Actor {
  public:
@@ -138,6 +180,15 @@ class CActor final : public Actor {
     check_crash();
   }
   void on_message(Message& m) override {
+    if (!m.type_->c_type) {
+      if (const Bridge* b = bridge_for(m.type_)) {
+        Message* c = from_native(b, m);
+        cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(c));
+        destroy_message(c);
+        check_crash();
+        return;
+      }
+    }
     cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(&m));
     check_crash();
   }
@@ -190,6 +241,19 @@ fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
   Pid p = spawn_core(node, parent, a, to_opts(o), link);
   if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
   return owned(std::move(p));
+}
+
+Shutdown shutdown_of(fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
+  return shutdown == FND_SHUTDOWN_BRUTAL_KILL ? Shutdown::brutal()
+         : shutdown == FND_SHUTDOWN_INFINITY  ? Shutdown::infinite()
+                                              : Shutdown::after(std::chrono::milliseconds(shutdown_ms));
+}
+
+// A native actor from its factory; NULL (error set) when the factory fails.
+Actor* make_native(fnd_native_make_fn make, const void* arg) {
+  auto* a = static_cast<Actor*>(make ? make(arg) : nullptr);
+  if (!a) set_error(Error(errc::start_failed, "extern actor: construction failed"));
+  return a;
 }
 
 ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
@@ -250,6 +314,23 @@ fnd_pid fnd_spawn(fnd_ctx* ctx, const fnd_actor_class* cls, const void* arg, con
 }
 fnd_pid fnd_node_spawn(fnd_node* node, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* o) {
   return spawn_c(node->node.impl(), nullptr, cls, arg, o, false);
+}
+
+fnd_pid fnd_spawn_native(fnd_ctx* ctx, fnd_node* node, fnd_native_make_fn make, const void* arg,
+                         const fnd_spawn_opts* o) {
+  Actor* a = make_native(make, arg);
+  if (!a) return nullptr;
+  Pid p = ctx ? spawn_core(actor(ctx)->node_, actor(ctx), a, to_opts(o), o && o->link)
+              : spawn_core(node->node.impl(), nullptr, a, to_opts(o), false);
+  if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
+  return owned(std::move(p));
+}
+
+void fnd_bridge_native_type(const void* native_type, const fnd_type* type, fnd_from_native_fn convert) {
+  auto* b = new Bridge{static_cast<const TypeInfo*>(native_type), type, convert, nullptr};
+  const Bridge* head = g_bridges.load(std::memory_order_relaxed);
+  do b->next = head;
+  while (!g_bridges.compare_exchange_weak(head, b, std::memory_order_release, std::memory_order_relaxed));
 }
 
 fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(actor(ctx)->cb_); }
@@ -371,14 +452,31 @@ fnd_status fnd_sup_spec_add_child(fnd_sup_spec* spec, const char* id, const fnd_
   ChildSpec c;
   c.id = id ? id : "";
   c.restart = static_cast<Restart>(restart);
-  c.shutdown = shutdown == FND_SHUTDOWN_BRUTAL_KILL ? Shutdown::brutal()
-               : shutdown == FND_SHUTDOWN_INFINITY  ? Shutdown::infinite()
-                                                    : Shutdown::after(std::chrono::milliseconds(shutdown_ms));
+  c.shutdown = shutdown_of(shutdown, shutdown_ms);
   c.start = [cls, arg](ChildContext& ctx) -> Result<Pid> {
     const void* a = arg;
     if (ctx.args().has_value()) a = std::any_cast<const void*>(ctx.args());
     CActor* act = CActor::create(cls, a);
     if (!act) return Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed");
+    Process& sup = ctx.supervisor_process();
+    return spawn_core(sup.node_, &sup, act, {}, true);
+  };
+  spec->spec.children.push_back(std::move(c));
+  return FND_OK;
+}
+
+fnd_status fnd_sup_spec_add_native_child(fnd_sup_spec* spec, const char* id, fnd_native_make_fn make, const void* arg,
+                                         fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
+  if (!spec || !make) return status_of(Error(errc::badarg, "spec and factory are required"));
+  ChildSpec c;
+  c.id = id ? id : "";
+  c.restart = static_cast<Restart>(restart);
+  c.shutdown = shutdown_of(shutdown, shutdown_ms);
+  c.start = [make, arg](ChildContext& ctx) -> Result<Pid> {
+    const void* a = arg;
+    if (ctx.args().has_value()) a = std::any_cast<const void*>(ctx.args());
+    Actor* act = make_native(make, a);
+    if (!act) return Error(errc::start_failed, "extern actor: construction failed");
     Process& sup = ctx.supervisor_process();
     return spawn_core(sup.node_, &sup, act, {}, true);
   };

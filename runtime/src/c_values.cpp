@@ -245,3 +245,12 @@ void fnd_crash_str(fnd_ctx* ctx, const fnd_str* reason) { fnd_crash(ctx, "crash"
 void fnd_crash_text(fnd_ctx* ctx, const char* message) { fnd_crash(ctx, "exception", message); }
 
 }  // extern "C"
+
+fnd_ref* fnd_ref_from_cxx(const fnd::Ref& r) {
+  if (r.is_pid() && !r.pid()) return nullptr;
+  return new fnd_ref{{1}, r};
+}
+const fnd::Ref& fnd_ref_cxx(const fnd_ref* r) {
+  static const fnd::Ref null;
+  return r ? r->ref : null;
+}

@@ -2,8 +2,6 @@
 // verifies it (a failure is an internal compiler error naming the function), runs the -O pipeline
 // and returns .ll, .bc or an object file; build() links that object with the runtime using the
 // system's C++ compiler driver.
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,44 +11,19 @@
 #include <llvm/IR/Module.h>
 
 #include "backends/backend.hpp"
+#include "backends/subprocess.hpp"
 #include "backends/llvm/build_config.hpp"
 #include "backends/llvm/emit.hpp"
+#include "backends/llvm/glue.hpp"
+#include "backends/llvm/link.hpp"
 #include "backends/llvm/lowering.hpp"
 #include "backends/llvm/register.hpp"
-
-extern char** environ;
 
 namespace fnd::backend {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-int runCommand(const std::vector<std::string>& cmd) {
-  std::vector<char*> argv;
-  for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return 127;
-  int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return 127;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 std::string programStem(const ast::Program& program) {
   for (const auto& m : program.modules)
@@ -85,6 +58,8 @@ class LlvmBackend final : public Backend {
     if (!program.modules.empty()) mod.setSourceFileName(program.modules.front()->path);
     llvmgen::Lowering lowering(program, diags.sources(), diags, ctx, mod, true);
     if (!lowering.run()) return false;
+    glue_.clear();
+    if (!lowering.gluePlan().actors.empty() && !writeGlue(program, options, diags, lowering.gluePlan(), out)) return false;
     std::string broken, details;
     if (!llvmgen::verifyModule(mod, broken, details)) {
       diags.error(diag::Code::None, {},
@@ -109,20 +84,8 @@ class LlvmBackend final : public Backend {
       diags.error(diag::Code::None, {}, "cannot build a program without `main` (declare e.g. `main App`)");
       return false;
     }
-    if (!options.extraSources.empty()) {
-      diags.error(diag::Code::E0601, {}, "'extern actor' C++ sources are not yet supported by --target=llvm");
-      return false;
-    }
-    std::string runtimeLib = FND_LLVM_RUNTIME_LIB;
-    if (const char* home = std::getenv("FND_HOME"); home && *home) runtimeLib = std::string(home) + "/lib/libfnd_runtime.a";
-    const char* cxx = std::getenv("FND_CXX");
-    std::vector<std::string> cmd = {cxx && *cxx ? cxx : FND_LLVM_LINKER};
-    for (const auto& w : words(FND_LLVM_EXTRA_LDFLAGS)) cmd.push_back(w);
-    cmd.push_back((fs::path(options.outputDir) / object_).string());
-    cmd.push_back("-o");
-    cmd.push_back(options.outputBinary);
-    cmd.push_back(runtimeLib);
-    cmd.push_back(FND_LLVM_BOOST_CONTEXT_LIB);
+    const int level = options.optLevel >= 0 ? options.optLevel : (options.optimize ? 2 : 0);
+    std::vector<std::string> cmd = llvmgen::linkCommand(program, options, object_, glue_, kCxxDir, level);
     if (options.verbose || std::getenv("FND_VERBOSE")) {
       for (const auto& a : cmd) std::cerr << a << ' ';
       std::cerr << '\n';
@@ -133,15 +96,40 @@ class LlvmBackend final : public Backend {
       return false;
     }
     if (status != 0) {
-      diags.error(diag::Code::None, {}, "linking failed (exit " + std::to_string(status) + "); the object is in " +
-                                            options.outputDir);
+      diags.error(diag::Code::None, {},
+                  std::string(glue_.empty() && options.extraSources.empty() ? "linking" : "compiling extern actors' C++ or linking") +
+                      " failed (exit " + std::to_string(status) + "); the object" + (glue_.empty() ? "" : " and the glue") +
+                      " are in " + options.outputDir);
       return false;
     }
     return true;
   }
 
  private:
+  // Extern actors: the C++ back end's headers (for the actors' message structs) and the glue
+  // (glue.hpp) go to kCxxDir beside the object.
+  static constexpr const char* kCxxDir = "cxx";
+  bool writeGlue(const ast::Program& program, const Options& options, diag::DiagnosticEngine& diags,
+                 const llvmgen::GluePlan& plan, std::vector<OutputFile>& out) {
+    Backend* cpp = Registry::instance().find("cpp");
+    std::vector<OutputFile> cxx;
+    if (!cpp || !cpp->generate(program, options, diags, cxx)) {
+      diags.error(diag::Code::None, {}, "extern actors need the C++ back end's headers, which could not be generated");
+      return false;
+    }
+    std::vector<std::string> headers;
+    for (auto& f : cxx) {
+      if (!f.path.ends_with(".hpp")) continue;
+      if (!f.path.ends_with(".cycle.hpp")) headers.push_back(f.path);
+      out.push_back({std::string(kCxxDir) + "/" + f.path, std::move(f.contents)});
+    }
+    out.push_back({std::string(kCxxDir) + "/fnd_glue.cpp", llvmgen::glueSource(program, diags.sources(), plan, headers)});
+    glue_ = out.back().path;
+    return true;
+  }
+
   std::string object_;  // the object file of the last generate(), relative to outputDir
+  std::string glue_;    // its extern actors' glue (relative to outputDir), or empty
 };
 
 }  // namespace

@@ -9,9 +9,27 @@ namespace fnd::backend::llvmgen {
 ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
   if (auto it = actors_.find(a); it != actors_.end()) return *it->second;
   if (auto it = actorErrors_.find(a); it != actorErrors_.end()) throw it->second;  // reported once, where it is
-  if (a->isExtern) throw Unsupported{a->name.range, "extern actor " + a->name.name};
   auto info = std::make_unique<ActorInfo>();
   info->decl = a;
+  if (a->isExtern) {
+    // Implemented in C++: the glue's factory builds it from the args record (glue.cpp).
+    std::vector<std::pair<std::string, const Type*>> params;
+    try {
+      for (const auto& p : a->params) {
+        checkSupportedType(p->type, p->range);
+        params.emplace_back(p->name.name, p->type);
+      }
+    } catch (const Unsupported& u) {
+      actorErrors_.emplace(a, u);
+      throw;
+    }
+    info->args = makeRecord("args." + a->name.name, params);
+    const std::string index = std::to_string(glue_.actors.size());
+    info->make = llvm::Function::Create(llvm::FunctionType::get(i8p(), {i8p()}, false),
+                                        llvm::GlobalValue::ExternalLinkage, "fnd_glue_make_" + index, mod_);
+    glue_.actors.push_back({a, offsets(info->args)});
+    return *actors_.emplace(a, std::move(info)).first->second;
+  }
   std::vector<std::pair<std::string, const Type*>> params, all;
   try {
     for (const auto& p : a->params) {

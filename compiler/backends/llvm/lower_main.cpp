@@ -11,6 +11,8 @@ llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bo
   (void)ctxOrNull;
   ActorInfo& info = actorInfo(st.actor);
   const RecordLayout& r = info.args;
+  if (st.actor->isExtern && !st.actor->externHasInterface && !st.args.empty())
+    throw Unsupported{st.argsRange, "start arguments of an extern actor without an interface"};
   llvm::Value* mem;
   if (heap) {
     const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
@@ -44,6 +46,26 @@ llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bo
   return mem;
 }
 
+std::vector<uint64_t> Lowering::offsets(const RecordLayout& r) {
+  const llvm::StructLayout* sl = mod_.getDataLayout().getStructLayout(r.type);
+  std::vector<uint64_t> out;
+  for (unsigned i = 0; i < r.type->getNumElements(); ++i) out.push_back(sl->getElementOffset(i));
+  return out;
+}
+
+llvm::Value* Lowering::spawnActor(ActorInfo& info, llvm::Value* ctx, llvm::Value* node, llvm::Value* args) {
+  llvm::Value* opts = spawnOpts(*info.decl);
+  args = b_.CreateBitCast(args, i8p());
+  if (info.make) {
+    llvm::Value* null = llvm::ConstantPointerNull::get(i8p());
+    return b_.CreateCall(rt("fnd_spawn_native"), {ctx ? ctx : null, node ? node : null,
+                                                  b_.CreateBitCast(info.make, i8p()), args, opts});
+  }
+  llvm::Value* cls = b_.CreateBitCast(info.cls, i8p());
+  if (ctx) return b_.CreateCall(rt("fnd_spawn"), {ctx, cls, args, opts});
+  return b_.CreateCall(rt("fnd_node_spawn"), {node, cls, args, opts});
+}
+
 llvm::Value* Lowering::spawnOpts(const ActorDecl& a) {
   // fnd_spawn_opts {capacity, overflow, name, link, trap_exit}
   const uint32_t cap = a.mailbox.bounded ? static_cast<uint32_t>(a.mailbox.capacity) : 0;
@@ -61,8 +83,7 @@ Val Lowering::lowerSpawn(const SpawnExpr& s) {
   ActorInfo& info = actorInfo(s.start.actor);
   const size_t mark = f_.temps.size();
   llvm::Value* args = buildArgs(s.start, f_.ctx, false, "");
-  llvm::Value* pid = b_.CreateCall(rt("fnd_spawn"), {f_.ctx, b_.CreateBitCast(info.cls, i8p()),
-                                                      b_.CreateBitCast(args, i8p()), spawnOpts(*s.start.actor)});
+  llvm::Value* pid = spawnActor(info, f_.ctx, nullptr, args);
   // init copied the arguments: release ours.
   for (size_t i = 0; i < s.start.actor->params.size(); ++i)
     release(s.start.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
@@ -89,8 +110,9 @@ llvm::Value* Lowering::supervisorSpec(const SupervisorDecl& s, llvm::Value* name
         ActorInfo& info = actorInfo(&a);
         llvm::Value* args = buildArgs(c->start, nullptr, true, name);
         // Shutdown: a 5 s timeout, as the C++ runtime's default child spec.
-        b_.CreateCall(rt("fnd_sup_spec_add_child"),
-                      {spec, cstr(c->name.name), b_.CreateBitCast(info.cls, i8p()), b_.CreateBitCast(args, i8p()),
+        llvm::Value* factory = b_.CreateBitCast(info.make ? (llvm::Value*)info.make : info.cls, i8p());
+        b_.CreateCall(rt(info.make ? "fnd_sup_spec_add_native_child" : "fnd_sup_spec_add_child"),
+                      {spec, cstr(c->name.name), factory, b_.CreateBitCast(args, i8p()),
                        b_.getInt32(restart), b_.getInt32(1), b_.getInt32(5000)});
         break;
       }
@@ -128,8 +150,7 @@ void Lowering::lowerMain(const MainDecl& m) {
     case TargetKind::Actor: {
       ActorInfo& info = actorInfo(st.actor);
       llvm::Value* args = buildArgs(st, nullptr, false, "");
-      pid = b_.CreateCall(rt("fnd_node_spawn"), {node, b_.CreateBitCast(info.cls, i8p()), b_.CreateBitCast(args, i8p()),
-                                                  spawnOpts(*st.actor)});
+      pid = spawnActor(info, nullptr, node, args);
       for (size_t i = 0; i < st.actor->params.size(); ++i)
         release(st.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
       break;
@@ -156,6 +177,22 @@ void Lowering::lowerMain(const MainDecl& m) {
     for (const auto& md : mod->mains)
       if (md.get() == &m) mm = mod.get();
   const std::string progName = mm ? mm->name : "program";
+  if (!glue_.actors.empty()) {
+    // The extern actors' glue learns the messages' descriptors, in GluePlan order.
+    std::vector<llvm::Constant*> types, records;
+    for (const auto& gm : glue_.messages) {
+      types.push_back(llvm::ConstantExpr::getBitCast(messageTypes_.at(gm.decl), i8p()));
+      records.push_back(llvm::ConstantExpr::getBitCast(messages_.at(gm.decl).desc, i8p()));
+    }
+    auto table = [&](std::vector<llvm::Constant*>& elems, const char* name) -> llvm::Value* {
+      auto* ty = llvm::ArrayType::get(i8p(), elems.size());
+      auto* g = new llvm::GlobalVariable(mod_, ty, true, llvm::GlobalValue::PrivateLinkage,
+                                         llvm::ConstantArray::get(ty, elems), name);
+      return b_.CreateBitCast(g, i8p());
+    };
+    b_.CreateCall(rt("fnd_glue_init"), {table(types, "glue.types"), table(records, "glue.records"),
+                                        b_.getInt64(glue_.messages.size())});
+  }
   llvm::Value* status = b_.CreateCall(
       rt("fnd_program_main"), {mainFn->getArg(0), b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
                                cstr("main " + st.target.name), llvm::ConstantExpr::getBitCast(start, i8p())});

@@ -30,6 +30,8 @@ bool Lowering::run() {
     for (const auto& msg : m->messages) {
       try {
         messageType(msg.get());
+        glue_.messages.push_back({msg.get(), mod_.getDataLayout().getTypeAllocSize(messageLayout(msg.get()).type),
+                                  offsets(messageLayout(msg.get()))});
       } catch (const Unsupported& u) {
         report(u);
       }
@@ -38,9 +40,9 @@ bool Lowering::run() {
   for (const auto& m : program_.modules) {
     if (!m->societies.empty()) report({m->societies.front()->name.range, "society " + m->societies.front()->name.name});
     for (const auto& a : m->actors) {
-      if (a->isExtern) continue;
       try {
-        lowerActor(*a);
+        if (a->isExtern) actorInfo(a.get());  // its args layout and factory (GluePlan order)
+        else lowerActor(*a);
       } catch (const Unsupported& u) {
         report(u);
       }

@@ -54,6 +54,8 @@ struct RecordLayout {
 
 struct ActorInfo {
   const ActorDecl* decl = nullptr;
+  // Extern actors: only `args` (their params); `make` is the glue's factory (fnd_glue_make_<i>).
+  llvm::Function* make = nullptr;
   RecordLayout args;   // params
   RecordLayout state;  // params, then states
   llvm::GlobalVariable* cls = nullptr;  // fnd_actor_class
@@ -61,8 +63,27 @@ struct ActorInfo {
   std::vector<llvm::GlobalVariable*> tickTypes;  // one fnd_type per `every`
 };
 
+// What the C++ glue of extern actors (glue.cpp) needs from the lowering: every message the
+// program bridges (index i: the i-th entry of the arrays main hands to fnd_glue_init) with its
+// record's size and field offsets, and each extern actor (index i: fnd_glue_make_<i>) with the
+// offsets of its args record.
+struct GluePlan {
+  struct Message {
+    const MessageDecl* decl;
+    uint64_t size;
+    std::vector<uint64_t> offsets;
+  };
+  struct Actor {
+    const ActorDecl* decl;
+    std::vector<uint64_t> offsets;
+  };
+  std::vector<Message> messages;
+  std::vector<Actor> actors;
+};
+
 class Lowering {
  public:
+  const GluePlan& gluePlan() const { return glue_; }
   Lowering(const Program& program, const diag::SourceManager& sources, diag::DiagnosticEngine& diags,
            llvm::LLVMContext& ctx, llvm::Module& module, bool debugInfo);
   // Lowers everything; false when something was reported (unsupported constructs).
@@ -137,6 +158,9 @@ class Lowering {
   llvm::Value* buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap,
                          const std::string& supName);
   llvm::Value* spawnOpts(const ActorDecl& a);
+  // fnd_spawn / fnd_node_spawn (ctx null), or fnd_spawn_native for an extern actor: an owned pid.
+  llvm::Value* spawnActor(ActorInfo& info, llvm::Value* ctx, llvm::Value* node, llvm::Value* args);
+  std::vector<uint64_t> offsets(const RecordLayout& r);
   llvm::Value* supervisorSpec(const SupervisorDecl& s, llvm::Value* nameStr, const std::string& name);
   void lowerMain(const MainDecl& m);
 
@@ -153,6 +177,7 @@ class Lowering {
   llvm::IRBuilder<> b_;
   bool debug_;
 
+  GluePlan glue_;
   std::map<const MessageDecl*, RecordLayout> messages_;
   std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
   std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;

@@ -211,6 +211,22 @@ fnd_status fnd_sup_delete_child(fnd_node* node, fnd_pid sup, const char* id);
 /* out[0..3] = specs, active, supervisors, workers */
 fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]);
 
+/* ---- native (C++) actors: the extern actors of programs built by the LLVM back end ----
+ * fndc's generated C++ glue supplies `make`, which returns a new fnd::Actor* (as void*) built from
+ * `arg`, or NULL; the runtime owns the actor from then on. ctx (a spawn from a process) or node
+ * (from outside any process) must be given. */
+typedef void* (*fnd_native_make_fn)(const void* arg);
+fnd_pid fnd_spawn_native(fnd_ctx* ctx, fnd_node* node, fnd_native_make_fn make, const void* arg,
+                         const fnd_spawn_opts* opts);
+/* As fnd_sup_spec_add_child; `arg` must outlive the supervisor. */
+fnd_status fnd_sup_spec_add_native_child(fnd_sup_spec* spec, const char* id, fnd_native_make_fn make, const void* arg,
+                                         fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms);
+/* Messages of the C++ type `native_type` (its fnd::TypeInfo, fnd::type_of<T>()) that reach a C actor
+ * are delivered as messages of `type`: `convert` builds the record in dst (uninitialized, type->size
+ * bytes) from the C++ value. Register at start-up, before sending; registrations stay. */
+typedef void (*fnd_from_native_fn)(void* dst, const void* native_value);
+void fnd_bridge_native_type(const void* native_type, const fnd_type* type, fnd_from_native_fn convert);
+
 #ifdef __cplusplus
 }
 #endif

@@ -195,6 +195,13 @@ int fnd_program_main(int argc, char** argv, const char* name, const char* descri
 
 #ifdef __cplusplus
 }
+
+/* For C++ code that converts between .fnd values of both back ends (fndc's extern-actor glue). */
+namespace fnd {
+class Ref;
+}
+fnd_ref* fnd_ref_from_cxx(const fnd::Ref& r);  /* owned; NULL for the null ref */
+const fnd::Ref& fnd_ref_cxx(const fnd_ref* r); /* borrowed (valid while r is); the null ref for NULL */
 #endif
 
 #endif /* FND_RUNTIME_VALUES_H */
