@@ -4,7 +4,9 @@
     check_ir.py FNDC PROGRAM.fnd WORKDIR [--update]
 
 Compares with PROGRAM.ll.expected. Host-specific lines (target triple and data layout) and the
-absolute source directory in debug info are normalized first. update_goldens.sh regenerates all.
+absolute source directory in debug info are normalized first. A program with extern actors also
+has its C++ glue (cxx/fnd_glue.cpp) compared with PROGRAM.glue.expected. update_goldens.sh
+regenerates all.
 """
 import difflib
 import os
@@ -33,20 +35,28 @@ def main():
         sys.exit("FAIL: fndc emit:\n" + r.stdout)
     lls = [f for f in os.listdir(out_dir) if f.endswith(".ll")]
     with open(os.path.join(out_dir, lls[0])) as f:
-        actual = normalize(f.read(), os.path.dirname(os.path.abspath(src)))
-    golden = os.path.splitext(src)[0] + ".ll.expected"
-    if update:
-        with open(golden, "w") as f:
-            f.write(actual)
-        print("updated " + golden)
-        return
-    with open(golden) as f:
-        expected = f.read()
-    if actual != expected:
-        sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                                   golden, "actual"))
-        sys.exit("FAIL: IR differs from the golden (review, then run update_goldens.sh)")
-    print("ok")
+        pairs = [(normalize(f.read(), os.path.dirname(os.path.abspath(src))), os.path.splitext(src)[0] + ".ll.expected")]
+    glue = os.path.join(out_dir, "cxx", "fnd_glue.cpp")
+    if os.path.exists(glue):
+        with open(glue) as f:
+            pairs.append((f.read(), os.path.splitext(src)[0] + ".glue.expected"))
+    failed = False
+    for actual, golden in pairs:
+        if update:
+            with open(golden, "w") as f:
+                f.write(actual)
+            print("updated " + golden)
+            continue
+        with open(golden) as f:
+            expected = f.read()
+        if actual != expected:
+            sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                                       golden, "actual"))
+            failed = True
+    if failed:
+        sys.exit("FAIL: output differs from the golden (review, then run update_goldens.sh)")
+    if not update:
+        print("ok")
 
 
 if __name__ == "__main__":
