@@ -1,0 +1,95 @@
+// The distribution wire format, version 1 (docs/wire.md is the reference). One ZeroMQ message = one
+// frame: a fixed 40-byte little-endian header, then a kind-specific body whose variable-length parts use
+// the compiler's codec (fnd/lang/codec.hpp: LEB128 varints, length-prefixed strings).
+//
+//   off size field
+//    0   2   magic "FN"
+//    2   1   version (1)
+//    3   1   kind (heartbeat 1, data 2, signal 3, nodes 4)
+//    4   4   session: the link session between the two nodes (bumped when either side declares the
+//            other down, so both restart their sequence numbers together)
+//    8   8   source incarnation (never 0)
+//   16   8   destination incarnation (0: the sender does not know the receiver yet; heartbeats only)
+//   24   8   seq (1, 2, ... per link and session; 0 = unsequenced: heartbeats)
+//   32   8   ack: the highest seq received in order from the receiver (cumulative)
+//
+// Decoding never reads past its input; anything malformed is reported as an error value (never thrown
+// out of the network thread).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fnd/detail/remote.hpp"
+
+namespace fnd::dist::wire {
+
+inline constexpr uint8_t kMagic0 = 'F';
+inline constexpr uint8_t kMagic1 = 'N';
+inline constexpr uint8_t kVersion = 1;
+inline constexpr size_t kHeaderSize = 40;
+
+enum class Kind : uint8_t { heartbeat = 1, data = 2, signal = 3, nodes = 4 };
+
+struct Header {
+  Kind kind = Kind::heartbeat;
+  uint32_t session = 0;
+  uint64_t src_inc = 0;
+  uint64_t dst_inc = 0;
+  uint64_t seq = 0;
+  uint64_t ack = 0;
+};
+
+void write_header(char* out, const Header& h) noexcept;
+// The fields the link layer fills in at transmission time.
+void patch_link_fields(char* frame, uint32_t session, uint64_t dst_inc, uint64_t seq, uint64_t ack) noexcept;
+void patch_ack(char* frame, uint64_t ack) noexcept;
+// nullopt for a frame that is too short, has a wrong magic, an unknown version or kind; `why` says which.
+std::optional<Header> read_header(std::string_view frame, const char** why) noexcept;
+
+// ---- bodies ----
+// data: varint sender id (0 = none); u8 receiver tag (0 = pid id, 1 = registered name) + varint id |
+// string name; u8 flags (1 request, 2 reply); varint correlation id; u32 type id; payload (rest).
+struct DataBody {
+  uint64_t sender = 0;
+  bool to_name = false;
+  uint64_t receiver = 0;
+  std::string receiver_name;
+  uint8_t flags = 0;
+  uint64_t corr = 0;
+  uint32_t type_id = 0;
+  std::string_view payload;  // points into the frame
+};
+// signal: varint sender id; varint receiver id; u8 kind (link 1, unlink 2, monitor 3, demonitor 4,
+// exit 5, down 6); varint ref; u8 linked; exit reason (u8 kind; for error: code, category, u8 severity,
+// message, varint n + n key/value string pairs).
+struct SignalBody {
+  uint64_t sender = 0;
+  uint64_t receiver = 0;
+  detail::SignalFields sig;
+};
+// nodes: varint n, then n x (varint index, string name, u64 incarnation): the sender's node table, so
+// that the node part of pids inside payloads can be translated.
+struct NodeEntry {
+  uint32_t index = 0;
+  std::string name;
+  uint64_t incarnation = 0;
+};
+// heartbeat: string address (where the sender listens), so a peer learns how to reach it.
+
+std::string encode_data_body(const DataBody& b);  // without payload (appended by the caller)
+std::string encode_signal_body(const SignalBody& b);
+std::string encode_nodes_body(const std::vector<NodeEntry>& nodes);
+std::string encode_heartbeat_body(std::string_view address);
+
+// Each returns false (with `why`) for a malformed body.
+bool decode_data_body(std::string_view body, DataBody& out, std::string& why);
+bool decode_signal_body(std::string_view body, SignalBody& out, std::string& why);
+bool decode_nodes_body(std::string_view body, std::vector<NodeEntry>& out, std::string& why);
+bool decode_heartbeat_body(std::string_view body, std::string& address, std::string& why);
+
+}  // namespace fnd::dist::wire

@@ -1,0 +1,147 @@
+// Internal state of a DistNode (src/*.cpp only). Threads: the scheduler's workers (and any thread that
+// sends) build frames and hand them to the network thread through `queue`; only the network thread
+// touches the transport and the link streams.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "fnd/detail/remote.hpp"
+#include "fnd/dist/dist.hpp"
+#include "fnd/dist/link.hpp"
+#include "fnd/dist/wire.hpp"
+
+namespace fnd::dist {
+
+using SteadyClock = std::chrono::steady_clock;
+
+enum class PeerState : int { connecting, up, down, retired };
+
+// One incarnation of another node. Never freed before the Core (proxies point at it).
+struct Peer {
+  uint32_t index = 0;  // the node part of its pids here
+  std::string name;
+  std::atomic<uint64_t> inc{0};  // 0 until heard from
+  std::atomic<int> state{static_cast<int>(PeerState::connecting)};
+  std::atomic<uint32_t> generation{0};  // bumped when declared down: frames queued before are dropped
+  std::atomic<size_t> outstanding{0};   // queued + unacknowledged (the window)
+
+  // Remote monitors and links with local processes, so that node down can fire them (under mu).
+  std::mutex mu;
+  std::unordered_map<uint64_t, std::pair<Pid, uint64_t>> out_monitors;  // ref -> local watcher, remote id
+  std::unordered_map<uint64_t, std::pair<Pid, uint64_t>> in_monitors;   // ref -> local target, remote id
+  std::map<std::pair<uint64_t, uint64_t>, Pid> links;                   // (local id, remote id) -> local
+
+  // ---- network thread only ----
+  std::string address;
+  uint32_t session = 1;
+  OutStream out;
+  InStream in;
+  SteadyClock::time_point last_heard{}, last_tx{}, last_progress{}, ack_since{};
+  uint64_t unacked_in = 0;  // frames delivered (or duplicated) since our last ack went out
+  std::unordered_map<uint32_t, std::pair<std::string, uint64_t>> their_nodes;  // their index -> identity
+
+  PeerState st() const noexcept { return static_cast<PeerState>(state.load(std::memory_order_acquire)); }
+};
+
+struct RemoteBlock : detail::ControlBlock {
+  DistNode::Core* core = nullptr;
+  Peer* peer = nullptr;
+};
+
+struct Outgoing {
+  Peer* peer;
+  uint32_t generation;
+  zmq::message_t frame;
+};
+
+struct AtomicStats {
+  std::atomic<uint64_t> frames_out{0}, frames_in{0}, resent{0}, duplicates{0}, malformed{0}, oversized{0},
+      stale{0}, unknown_type{0}, unserializable{0}, no_receiver{0}, dropped_down{0}, backpressure_waits{0};
+};
+
+struct DistNode::Core {
+  Core(Node& n, DistOptions o, std::unique_ptr<Transport> t);
+  void unref() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // ---- any thread ----
+  bool route(RemoteBlock* to, Message* m);
+  bool submit(Peer* p, zmq::message_t frame, const detail::SignalFields* sig, const Pid& local, uint64_t remote,
+              Message* m);
+  void answer_unreachable(Peer* p, Message* m, uint64_t remote_id);
+  uint64_t export_pid(const Pid& pid);
+  Pid proxy(Peer* p, uint64_t id);
+  Pid local(uint64_t id);
+  void post_command(std::function<void()> fn);
+  zmq::message_t make_frame(wire::Kind kind, std::string_view body, std::string_view payload = {});
+
+  // ---- network thread ----
+  void run();
+  void drain_queue();
+  void on_packet(std::string_view from, zmq::message_t& pkt);
+  Peer* establish(const std::string& name, uint64_t inc);
+  Peer* create_peer(const std::string& name, uint64_t inc);
+  void dispatch(Peer* p, const zmq::message_t& frame);
+  void dispatch_data(Peer* p, std::string_view body);
+  void dispatch_signal(Peer* p, std::string_view body);
+  void mark_up(Peer* p);
+  void declare_down_io(Peer* p, const std::string& reason, bool retire);
+  void send_sequenced(Peer* p, zmq::message_t frame);
+  void flush(Peer* p, SteadyClock::time_point now);
+  void send_heartbeat(Peer* p, SteadyClock::time_point now);
+  void timers(SteadyClock::time_point now);
+  std::vector<wire::NodeEntry> node_table();
+  void emit(NodeEvent ev);
+  void connect_io(const std::string& name, const std::string& address);
+  Pid resolve_payload_pid(Peer* from, uint32_t their_index, uint64_t id);
+
+  std::atomic<int> refs{1};
+  Node& node;
+  DistOptions opts;
+  std::unique_ptr<Transport> transport;
+  std::string name, address;
+  uint64_t inc = 0;
+  std::optional<Error> error;
+  std::atomic<bool> closed{false};
+  AtomicStats stats;
+
+  mutable std::mutex mu;  // the tables below
+  std::vector<std::unique_ptr<Peer>> peers;
+  std::unordered_map<std::string, Peer*> current;                // name -> current incarnation
+  std::map<std::pair<std::string, uint64_t>, Peer*> by_identity;  // every incarnation seen
+  uint32_t next_index = 1;
+  std::map<std::pair<uint32_t, uint64_t>, Pid> proxies;  // swept when only the table holds one
+  std::unordered_map<uint64_t, Pid> exports;             // local pids put on the wire (dead ones swept)
+  std::vector<std::function<void(const NodeEvent&)>> subscribers;
+
+  std::mutex q_mu;
+  std::vector<Outgoing> queue;
+  std::vector<std::function<void()>> commands;
+  std::atomic<bool> io_waiting{false};
+
+  std::mutex room_mu;
+  std::condition_variable room_cv;
+  std::atomic<int> room_waiters{0};
+
+  std::thread io;
+  std::atomic<bool> stop_io{false};
+  SteadyClock::time_point last_sweep{};
+};
+
+}  // namespace fnd::dist
+
+namespace fnd::dist {
+void set_io_thread(DistNode::Core* c);  // marks the calling thread as c's network thread
+void install_pid_resolver();            // fnd::lang's decoder of pids inside payloads (once per program)
+}  // namespace fnd::dist

@@ -1,0 +1,397 @@
+// DistNode: the sending side (any thread), the public API and the runtime hooks. The network thread's
+// side is in network.cpp.
+#include <cstring>
+#include <random>
+
+#include "core.hpp"
+#include "fnd/log.hpp"
+
+namespace fnd::dist {
+
+using detail::Sys;
+
+namespace {
+thread_local DistNode::Core* t_io_core = nullptr;  // set on a network thread
+
+bool route_hook(detail::ControlBlock* to, Message* m) {
+  auto* rb = static_cast<RemoteBlock*>(to);
+  return rb->core->route(rb, m);
+}
+void destroy_hook(detail::ControlBlock* cb) noexcept {
+  auto* rb = static_cast<RemoteBlock*>(cb);
+  DistNode::Core* c = rb->core;
+  delete rb;
+  c->unref();
+}
+const detail::RemoteHooks kHooks{&route_hook, &destroy_hook};
+
+uint64_t fresh_incarnation() {
+  std::random_device rd;
+  uint64_t t = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  uint64_t v = t ^ (static_cast<uint64_t>(rd()) << 20) ^ rd();
+  return v ? v : 1;
+}
+
+void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
+  Message* s = detail::make_remote_signal(f);
+  if (!s) return;
+  s->sender_ = from;
+  detail::deliver_from_remote(to, s);
+}
+}  // namespace
+
+void set_io_thread(DistNode::Core* c) { t_io_core = c; }
+
+ExitReason noconnection_reason(std::string_view node, std::string_view why) {
+  return ExitReason::error(Error(noconnection, "node " + std::string(node) + " is down: " + std::string(why))
+                               .with("node", std::string(node)));
+}
+
+DistNode::Core::Core(Node& n, DistOptions o, std::unique_ptr<Transport> t)
+    : node(n), opts(std::move(o)), transport(std::move(t)) {
+  name = opts.name;
+  inc = opts.incarnation ? opts.incarnation : fresh_incarnation();
+}
+
+zmq::message_t DistNode::Core::make_frame(wire::Kind kind, std::string_view body, std::string_view payload) {
+  zmq::message_t f(wire::kHeaderSize + body.size() + payload.size());
+  wire::Header h;
+  h.kind = kind;
+  h.src_inc = inc;
+  char* d = static_cast<char*>(f.data());
+  wire::write_header(d, h);
+  if (!body.empty()) std::memcpy(d + wire::kHeaderSize, body.data(), body.size());
+  if (!payload.empty()) std::memcpy(d + wire::kHeaderSize + body.size(), payload.data(), payload.size());
+  return f;
+}
+
+uint64_t DistNode::Core::export_pid(const Pid& pid) {
+  detail::ControlBlock* cb = pid.control_block();
+  if (!cb) return 0;
+  uint32_t f = cb->flags.load(std::memory_order_relaxed);
+  if (f & detail::kCbRemote) return 0;  // not ours to name (a proxy forwarding is not supported)
+  if (!(f & detail::kCbExported)) {
+    std::lock_guard<std::mutex> l(mu);
+    exports.emplace(cb->id, pid);
+    cb->flags.fetch_or(detail::kCbExported, std::memory_order_release);
+  }
+  return cb->id;
+}
+
+Pid DistNode::Core::proxy(Peer* p, uint64_t id) {
+  if (id == 0) return Pid();
+  std::lock_guard<std::mutex> l(mu);
+  auto key = std::make_pair(p->index, id);
+  auto it = proxies.find(key);
+  if (it != proxies.end()) return it->second;
+  auto* rb = new RemoteBlock();
+  rb->node = p->index;
+  rb->id = id;
+  rb->head.store(detail::kInboxClosed, std::memory_order_relaxed);
+  rb->flags.store(detail::kCbRemote, std::memory_order_relaxed);
+  rb->core = this;
+  rb->peer = p;
+  refs.fetch_add(1, std::memory_order_relaxed);
+  Pid pid = Pid::adopt(rb);  // the table's reference
+  proxies.emplace(key, pid);
+  return pid;
+}
+
+Pid DistNode::Core::local(uint64_t id) {
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = exports.find(id);
+    if (it != exports.end()) return it->second;
+  }
+  Pid p = detail::find_local_pid(node, id);  // a pid that travelled inside a payload
+  if (p) export_pid(p);
+  return p;
+}
+
+bool DistNode::Core::route(RemoteBlock* to, Message* m) {
+  MessagePtr own(m);
+  Peer* p = to->peer;
+  detail::SignalFields sig;
+  bool is_sig = m->sys_ != Sys::none;
+  if (is_sig && !detail::read_signal(m, sig)) return false;  // unmute, timeout: never cross nodes
+  uint64_t sender = export_pid(m->sender_);
+  zmq::message_t frame;
+  if (is_sig) {
+    frame = make_frame(wire::Kind::signal, wire::encode_signal_body({sender, to->id, sig}));
+  } else {
+    const WireType* wt = find_type(m->type_);
+    if (!wt) {
+      if (stats.unserializable.fetch_add(1, std::memory_order_relaxed) == 0)
+        log::warning(std::string("dist: cannot send a message of unregistered type ") + m->type_->name +
+                     " to another node (fnd::dist::register_message); dropped");
+      answer_unreachable(nullptr, m, to->id);
+      return false;
+    }
+    lang::Writer w;
+    try {
+      wt->encode(*m, w);
+    } catch (const std::exception& e) {
+      stats.unserializable.fetch_add(1, std::memory_order_relaxed);
+      log::warning(std::string("dist: encoding ") + wt->name + " failed: " + e.what());
+      return false;
+    }
+    wire::DataBody b;
+    b.sender = sender;
+    b.receiver = to->id;
+    b.flags = m->flags_ & (Message::kRequest | Message::kReply);
+    b.corr = m->corr_;
+    b.type_id = wt->id;
+    frame = make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes());
+  }
+  return submit(p, std::move(frame), is_sig ? &sig : nullptr, m->sender_, to->id, m);
+}
+
+bool DistNode::Core::submit(Peer* p, zmq::message_t frame, const detail::SignalFields* sig, const Pid& local,
+                            uint64_t remote, Message* m) {
+  uint32_t gen;
+  {
+    std::lock_guard<std::mutex> l(p->mu);
+    PeerState s = p->st();
+    if (closed.load(std::memory_order_acquire) || s == PeerState::down || s == PeerState::retired) {
+      stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
+      answer_unreachable(p, m, remote);
+      return false;
+    }
+    gen = p->generation.load(std::memory_order_relaxed);
+    // Remember remote monitors and links so that node down can fire them.
+    if (sig && local) {
+      uint64_t lid = local.id();
+      switch (static_cast<Sys>(sig->kind)) {
+        case Sys::link: p->links[{lid, remote}] = local; break;
+        case Sys::unlink: p->links.erase({lid, remote}); break;
+        case Sys::exit:
+          if (sig->linked) p->links.erase({lid, remote});
+          break;
+        case Sys::monitor: p->out_monitors[sig->ref] = {local, remote}; break;
+        case Sys::demonitor: p->out_monitors.erase(sig->ref); break;
+        case Sys::down: p->in_monitors.erase(sig->ref); break;
+        default: break;
+      }
+    }
+  }
+  // Backpressure: wait while the peer's window is full (never on the network thread, which drains it).
+  size_t before = p->outstanding.fetch_add(1, std::memory_order_acq_rel);
+  if (before >= opts.window && t_io_core != this) {
+    stats.backpressure_waits.fetch_add(1, std::memory_order_relaxed);
+    std::unique_lock<std::mutex> l(room_mu);
+    room_waiters.fetch_add(1, std::memory_order_seq_cst);
+    while (p->outstanding.load(std::memory_order_seq_cst) > opts.window && !closed.load() &&
+           p->generation.load() == gen)
+      room_cv.wait_for(l, std::chrono::milliseconds(50));
+    room_waiters.fetch_sub(1, std::memory_order_seq_cst);
+  }
+  bool wake;
+  {
+    std::lock_guard<std::mutex> l(q_mu);
+    wake = queue.empty() && commands.empty();
+    queue.push_back(Outgoing{p, gen, std::move(frame)});
+  }
+  if (wake && io_waiting.load(std::memory_order_seq_cst) && t_io_core != this) transport->wake();
+  return true;
+}
+
+// A message for a node that is down: answer what expects an answer, as for a dead local process.
+void DistNode::Core::answer_unreachable(Peer* p, Message* m, uint64_t remote_id) {
+  const Pid& from = m->sender_;
+  if (!from || (from.control_block()->flags.load() & detail::kCbRemote)) return;
+  Pid target = p ? proxy(p, remote_id) : Pid();
+  std::string node_name = p ? p->name : "?";
+  detail::SignalFields f;
+  switch (m->sys_) {
+    case Sys::link:
+      f.kind = static_cast<uint8_t>(Sys::exit);
+      f.linked = true;
+      f.reason = noconnection_reason(node_name, "not connected");
+      deliver_signal(from, target, f);
+      break;
+    case Sys::monitor: {
+      detail::SignalFields in;
+      detail::read_signal(m, in);
+      f.kind = static_cast<uint8_t>(Sys::down);
+      f.ref = in.ref;
+      f.reason = noconnection_reason(node_name, "not connected");
+      deliver_signal(from, target, f);
+      break;
+    }
+    case Sys::none:
+      if (m->flags_ & Message::kRequest) {
+        Message* r = detail::make_message<Error>(
+            p ? Error(noconnection, "node " + node_name + " is not connected").with("node", node_name)
+              : Error(errc::badarg, std::string("message type ") + m->type_->name + " is not registered for distribution"));
+        r->flags_ |= Message::kReply;
+        r->corr_ = m->corr_;
+        r->sender_ = target;
+        detail::deliver_from_remote(from, r);
+      }
+      break;
+    default: break;
+  }
+}
+
+void DistNode::Core::post_command(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> l(q_mu);
+    commands.push_back(std::move(fn));
+  }
+  transport->wake();
+}
+
+// ---- DistNode ----
+
+DistNode::DistNode(Node& node, DistOptions options)
+    : DistNode(node, options, make_zmq_transport(options.zmq)) {}
+
+DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> transport)
+    : core_(new Core(node, std::move(options), std::move(transport))) {
+  static const bool installed = [] {
+    detail::set_remote_hooks(&kHooks);
+    install_pid_resolver();
+    return true;
+  }();
+  (void)installed;
+  Core& c = *core_;
+  if (c.name.empty() || c.name.size() > 255 || c.name[0] == '\0') {
+    c.error = Error(errc::badarg, "node name must be 1..255 bytes and not start with NUL");
+    return;
+  }
+  auto r = c.transport->bind(c.name, c.opts.bind);
+  if (!r) {
+    c.error = r.error();
+    log::error("dist: node " + c.name + ": " + r.error().to_string());
+    return;
+  }
+  c.address = c.opts.advertise.empty() ? *r : c.opts.advertise;
+  c.io = std::thread([&c] { c.run(); });
+}
+
+DistNode::~DistNode() { stop(); }
+
+void DistNode::stop() {
+  if (!core_) return;
+  Core& c = *core_;
+  c.closed.store(true, std::memory_order_seq_cst);
+  c.stop_io.store(true, std::memory_order_seq_cst);
+  c.transport->wake();
+  if (c.io.joinable()) c.io.join();
+  c.transport->close();
+  {
+    std::lock_guard<std::mutex> l(c.room_mu);
+    c.room_cv.notify_all();
+  }
+  std::map<std::pair<uint32_t, uint64_t>, Pid> proxies;
+  std::unordered_map<uint64_t, Pid> exports;
+  {
+    std::lock_guard<std::mutex> l(c.mu);
+    proxies.swap(c.proxies);
+    exports.swap(c.exports);
+    c.subscribers.clear();
+  }
+  proxies.clear();  // proxies still held by the program keep the Core's memory until released
+  exports.clear();
+  Core* p = core_;
+  core_ = nullptr;
+  p->unref();
+}
+
+const std::string& DistNode::address() const noexcept { return core_->address; }
+const std::string& DistNode::name() const noexcept { return core_->name; }
+uint64_t DistNode::incarnation() const noexcept { return core_->inc; }
+const Error* DistNode::error() const noexcept { return core_->error ? &*core_->error : nullptr; }
+
+void DistNode::connect(const std::string& node, const std::string& address) {
+  if (!core_ || core_->error || node == core_->name) return;
+  Core* c = core_;
+  c->post_command([c, node, address] { c->connect_io(node, address); });
+}
+
+void DistNode::declare_down(const std::string& node, const std::string& reason) {
+  if (!core_ || core_->error) return;
+  Core* c = core_;
+  c->post_command([c, node, reason] {
+    Peer* p = nullptr;
+    {
+      std::lock_guard<std::mutex> l(c->mu);
+      auto it = c->current.find(node);
+      if (it != c->current.end()) p = it->second;
+    }
+    if (p) c->declare_down_io(p, "declared: " + reason, false);
+  });
+}
+
+void DistNode::subscribe(std::function<void(const NodeEvent&)> fn) {
+  std::lock_guard<std::mutex> l(core_->mu);
+  core_->subscribers.push_back(std::move(fn));
+}
+
+bool DistNode::send_named(std::string_view node, std::string_view reg_name, Message* m) {
+  MessagePtr own(m);
+  if (!core_ || core_->error) return false;
+  Core& c = *core_;
+  Peer* p = nullptr;
+  {
+    std::lock_guard<std::mutex> l(c.mu);
+    auto it = c.current.find(std::string(node));
+    if (it != c.current.end()) p = it->second;
+  }
+  if (!p) return false;
+  const WireType* wt = find_type(m->type_);
+  if (!wt) {
+    c.stats.unserializable.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (!m->sender_) m->sender_ = fnd::self();
+  lang::Writer w;
+  wt->encode(*m, w);
+  wire::DataBody b;
+  b.sender = c.export_pid(m->sender_);
+  b.to_name = true;
+  b.receiver_name = std::string(reg_name);
+  b.type_id = wt->id;
+  return c.submit(p, c.make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes()), nullptr, m->sender_, 0,
+                  m);
+}
+
+std::vector<PeerInfo> DistNode::peers() const {
+  std::vector<PeerInfo> out;
+  std::lock_guard<std::mutex> l(core_->mu);
+  for (auto& [n, p] : core_->current) {
+    PeerInfo i;
+    i.name = n;
+    i.incarnation = p->inc.load();
+    i.up = p->st() == PeerState::up;
+    i.outstanding = p->outstanding.load();
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+bool DistNode::is_up(std::string_view node) const {
+  std::lock_guard<std::mutex> l(core_->mu);
+  auto it = core_->current.find(std::string(node));
+  return it != core_->current.end() && it->second->st() == PeerState::up;
+}
+
+DistStats DistNode::stats() const {
+  const AtomicStats& s = core_->stats;
+  DistStats d;
+  d.frames_out = s.frames_out;
+  d.frames_in = s.frames_in;
+  d.resent = s.resent;
+  d.duplicates = s.duplicates;
+  d.malformed = s.malformed;
+  d.oversized = s.oversized;
+  d.stale = s.stale;
+  d.unknown_type = s.unknown_type;
+  d.unserializable = s.unserializable;
+  d.no_receiver = s.no_receiver;
+  d.dropped_down = s.dropped_down;
+  d.backpressure_waits = s.backpressure_waits;
+  return d;
+}
+
+}  // namespace fnd::dist

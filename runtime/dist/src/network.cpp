@@ -1,0 +1,548 @@
+// The network thread of a DistNode: owns the transport and every link's streams. It takes frames queued
+// by senders, numbers and transmits them, receives, acknowledges, resends, delivers to local processes,
+// and detects silent peers (link-level failure detection).
+#include <cstring>
+
+#include "core.hpp"
+#include "fnd/log.hpp"
+
+namespace fnd::dist {
+
+using detail::Sys;
+
+namespace {
+thread_local DistNode::Core* t_decode_core = nullptr;  // set while a payload is decoded
+thread_local Peer* t_decode_peer = nullptr;
+
+constexpr uint64_t kAckEvery = 128;                        // delivered frames per standalone ack
+constexpr auto kAckDelay = std::chrono::milliseconds(2);   // or this long after the first unacked one
+constexpr auto kSweepEvery = std::chrono::seconds(1);
+
+void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
+  Message* s = detail::make_remote_signal(f);
+  if (!s) return;
+  s->sender_ = from;
+  detail::deliver_from_remote(to, s);
+}
+}  // namespace
+
+void install_pid_resolver() {
+  lang::set_pid_resolver([](uint32_t node, uint64_t id) -> fnd::Ref {
+    if (!t_decode_core || !t_decode_peer) return fnd::Ref();
+    return fnd::Ref(t_decode_core->resolve_payload_pid(t_decode_peer, node, id));
+  });
+}
+
+Pid DistNode::Core::resolve_payload_pid(Peer* from, uint32_t their_index, uint64_t id) {
+  auto it = from->their_nodes.find(their_index);
+  if (it == from->their_nodes.end()) return Pid();  // the sender's node table did not name it
+  const auto& [n, i] = it->second;
+  if (n == name && i == inc) return local(id);
+  Peer* p = nullptr;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto f = by_identity.find({n, i});
+    if (f != by_identity.end()) p = f->second;
+  }
+  if (!p) p = establish(n, i);  // a third node: reachable once its address is known
+  return p ? proxy(p, id) : Pid();
+}
+
+void DistNode::Core::run() {
+  set_io_thread(this);
+  auto now = SteadyClock::now();
+  last_sweep = now;
+  while (!stop_io.load(std::memory_order_acquire)) {
+    drain_queue();
+    now = SteadyClock::now();
+    timers(now);
+    bool busy = false;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      for (auto& p : peers) busy |= p->out.untransmitted() > 0 && p->inc.load() != 0 && p->st() == PeerState::up;
+    }
+    std::chrono::milliseconds timeout(busy ? 1 : std::max<int64_t>(1, opts.heartbeat.count() / 4));
+    {
+      std::lock_guard<std::mutex> l(q_mu);
+      if (!queue.empty() || !commands.empty()) timeout = std::chrono::milliseconds(0);
+      else io_waiting.store(true, std::memory_order_seq_cst);
+    }
+    transport->poll(timeout, [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
+    io_waiting.store(false, std::memory_order_seq_cst);
+  }
+  // Leaving: local processes watching remote ones hear noconnection now rather than never.
+  std::vector<Peer*> all;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    for (auto& [n, p] : current) all.push_back(p);
+  }
+  for (Peer* p : all) declare_down_io(p, "local node left the cluster", false);
+  std::vector<Outgoing> rest;
+  {
+    std::lock_guard<std::mutex> l(q_mu);
+    rest.swap(queue);
+  }
+  set_io_thread(nullptr);
+}
+
+void DistNode::Core::drain_queue() {
+  std::vector<Outgoing> q;
+  std::vector<std::function<void()>> cmds;
+  {
+    std::lock_guard<std::mutex> l(q_mu);
+    q.swap(queue);
+    cmds.swap(commands);
+  }
+  for (auto& c : cmds) c();
+  for (auto& o : q) {
+    Peer* p = o.peer;
+    PeerState s = p->st();
+    if (o.generation != p->generation.load() || s == PeerState::down || s == PeerState::retired) {
+      p->outstanding.fetch_sub(1, std::memory_order_acq_rel);  // queued before the peer went down
+      stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    p->out.append(std::move(o.frame));
+  }
+  if (!q.empty() && room_waiters.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard<std::mutex> l(room_mu);
+    room_cv.notify_all();
+  }
+  auto now = SteadyClock::now();
+  if (!q.empty()) {
+    std::lock_guard<std::mutex> l(mu);
+    for (auto& p : peers) flush(p.get(), now);
+  }
+}
+
+// Transmits what is due on p's link. Frames wait in the stream until the peer's incarnation is known
+// and the link is up (both sides have heard each other in this session).
+void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
+  uint64_t dst = p->inc.load();
+  if (dst == 0 || p->st() != PeerState::up) return;
+  uint64_t ack = p->in.cumulative_ack();
+  size_t n = p->out.transmit([&](uint64_t seq, zmq::message_t& frame, bool first) {
+    zmq::message_t copy;
+    if (first) {
+      wire::patch_link_fields(static_cast<char*>(frame.data()), p->session, dst, seq, ack);
+      copy.copy(frame);  // shares the bytes: never written again
+    } else {
+      copy.rebuild(frame.data(), frame.size());
+      wire::patch_ack(static_cast<char*>(copy.data()), ack);
+      stats.resent.fetch_add(1, std::memory_order_relaxed);
+    }
+    return transport->send(p->name, std::move(copy));
+  });
+  if (n) {
+    stats.frames_out.fetch_add(n, std::memory_order_relaxed);
+    p->last_tx = now;
+    p->unacked_in = 0;
+  }
+}
+
+void DistNode::Core::send_heartbeat(Peer* p, SteadyClock::time_point now) {
+  zmq::message_t f = make_frame(wire::Kind::heartbeat, wire::encode_heartbeat_body(address));
+  wire::patch_link_fields(static_cast<char*>(f.data()), p->session, p->inc.load(), 0, p->in.cumulative_ack());
+  if (transport->send(p->name, std::move(f))) {
+    stats.frames_out.fetch_add(1, std::memory_order_relaxed);
+    p->last_tx = now;
+    p->unacked_in = 0;
+  }
+}
+
+void DistNode::Core::timers(SteadyClock::time_point now) {
+  std::vector<Peer*> ps;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    for (auto& p : peers)
+      if (p->st() != PeerState::retired) ps.push_back(p.get());
+  }
+  for (Peer* p : ps) {
+    PeerState s = p->st();
+    if (s != PeerState::down && opts.down_after.count() > 0 && now - p->last_heard >= opts.down_after) {
+      declare_down_io(p, "silent for " + std::to_string(opts.down_after.count()) + "ms", false);
+      continue;
+    }
+    if (p->address.empty()) continue;  // learnt from a pid in a payload: we cannot reach it yet
+    if (s == PeerState::up) {
+      // Resend: no ack progress for resend_after while the peer is evidently alive (heard lately).
+      if (p->out.unacked() > p->out.untransmitted() && now - p->last_progress >= opts.resend_after &&
+          now - p->last_heard < opts.resend_after) {
+        p->out.rewind();
+        p->last_progress = now;
+      }
+      flush(p, now);
+    }
+    bool ack_due = p->unacked_in >= kAckEvery || (p->unacked_in > 0 && now - p->ack_since >= kAckDelay);
+    if (ack_due || now - p->last_tx >= opts.heartbeat) send_heartbeat(p, now);
+  }
+  if (now - last_sweep >= kSweepEvery) {
+    last_sweep = now;
+    std::lock_guard<std::mutex> l(mu);
+    // Proxies only the table references, exported pids of dead processes: nobody can reach them again.
+    for (auto it = proxies.begin(); it != proxies.end();) {
+      if (it->second.control_block()->refs.load(std::memory_order_acquire) == 1) it = proxies.erase(it);
+      else ++it;
+    }
+    for (auto it = exports.begin(); it != exports.end();) {
+      if (!it->second.alive()) it = exports.erase(it);
+      else ++it;
+    }
+  }
+}
+
+void DistNode::Core::connect_io(const std::string& n, const std::string& addr) {
+  Peer* p = nullptr;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = current.find(n);
+    if (it != current.end()) p = it->second;
+  }
+  if (!p) p = create_peer(n, 0);
+  if (p->address != addr) {
+    p->address = addr;
+    transport->connect(n, addr);
+  }
+}
+
+Peer* DistNode::Core::create_peer(const std::string& n, uint64_t i) {
+  auto up = std::make_unique<Peer>();
+  Peer* p = up.get();
+  p->name = n;
+  p->inc.store(i);
+  auto now = SteadyClock::now();
+  p->last_heard = p->last_progress = p->last_tx = now;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (next_index == node.id()) ++next_index;
+    p->index = next_index++;
+    Peer*& cur = current[n];
+    if (cur) p->address = cur->address;
+    cur = p;
+    if (i) by_identity[{n, i}] = p;
+    peers.push_back(std::move(up));
+  }
+  if (!p->address.empty()) transport->connect(n, p->address);
+  if (i) {  // tell every linked peer, before any pid of this node can reach them (same ordered streams)
+    std::vector<wire::NodeEntry> e{{p->index, n, i}};
+    std::string body = wire::encode_nodes_body(e);
+    std::vector<Peer*> ups;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      for (auto& q : peers)
+        if (q.get() != p && q->st() == PeerState::up) ups.push_back(q.get());
+    }
+    for (Peer* q : ups) send_sequenced(q, make_frame(wire::Kind::nodes, body));
+  }
+  return p;
+}
+
+// The peer that sent a frame with incarnation `i`; nullptr if `i` is an incarnation we have retired.
+Peer* DistNode::Core::establish(const std::string& n, uint64_t i) {
+  Peer* cur = nullptr;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto known = by_identity.find({n, i});
+    if (known != by_identity.end()) return known->second->st() == PeerState::retired ? nullptr : known->second;
+    auto it = current.find(n);
+    if (it != current.end()) cur = it->second;
+    if (cur && cur->inc.load() == 0) {  // configured by connect(), first heard now
+      cur->inc.store(i);
+      by_identity[{n, i}] = cur;
+    }
+  }
+  if (cur && cur->inc.load() == i) {
+    std::vector<wire::NodeEntry> e{{cur->index, n, i}};
+    std::string body = wire::encode_nodes_body(e);
+    std::vector<Peer*> ups;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      for (auto& q : peers)
+        if (q.get() != cur && q->st() == PeerState::up) ups.push_back(q.get());
+    }
+    for (Peer* q : ups) send_sequenced(q, make_frame(wire::Kind::nodes, body));
+    return cur;
+  }
+  if (cur) declare_down_io(cur, "restarted", true);  // a new incarnation: the old node is gone for good
+  return create_peer(n, i);
+}
+
+void DistNode::Core::send_sequenced(Peer* p, zmq::message_t frame) {
+  p->outstanding.fetch_add(1, std::memory_order_acq_rel);
+  p->out.append(std::move(frame));
+}
+
+std::vector<wire::NodeEntry> DistNode::Core::node_table() {
+  std::vector<wire::NodeEntry> t{{node.id(), name, inc}};
+  std::lock_guard<std::mutex> l(mu);
+  for (auto& [key, p] : by_identity) t.push_back({p->index, key.first, key.second});
+  return t;
+}
+
+void DistNode::Core::mark_up(Peer* p) {
+  {
+    std::lock_guard<std::mutex> l(p->mu);
+    p->state.store(static_cast<int>(PeerState::up), std::memory_order_release);
+  }
+  p->last_progress = SteadyClock::now();
+  // The node table goes first in the session, so pids inside later payloads can be translated.
+  zmq::message_t nodes = make_frame(wire::Kind::nodes, wire::encode_nodes_body(node_table()));
+  p->outstanding.fetch_add(1, std::memory_order_acq_rel);
+  // Frames queued while connecting were appended before: the table must precede them.
+  OutStream rest;
+  std::swap(rest, p->out);
+  p->out.append(std::move(nodes));
+  rest.transmit([&](uint64_t, zmq::message_t& f, bool) {
+    p->out.append(std::move(f));
+    return true;
+  });
+  emit(NodeEvent{NodeEventKind::up, p->name, p->inc.load(), ""});
+}
+
+void DistNode::Core::declare_down_io(Peer* p, const std::string& reason, bool retire) {
+  std::unordered_map<uint64_t, std::pair<Pid, uint64_t>> outm, inm;
+  std::map<std::pair<uint64_t, uint64_t>, Pid> links;
+  PeerState was;
+  {
+    std::lock_guard<std::mutex> l(p->mu);
+    was = p->st();
+    if (was == PeerState::retired || (was == PeerState::down && !retire)) return;
+    p->state.store(static_cast<int>(retire ? PeerState::retired : PeerState::down), std::memory_order_release);
+    p->generation.fetch_add(1, std::memory_order_acq_rel);
+    outm.swap(p->out_monitors);
+    inm.swap(p->in_monitors);
+    links.swap(p->links);
+  }
+  size_t dropped = p->out.unacked();
+  p->out.clear();
+  p->in.clear();
+  p->outstanding.fetch_sub(dropped, std::memory_order_acq_rel);
+  stats.dropped_down.fetch_add(dropped, std::memory_order_relaxed);
+  p->session += 1;
+  p->their_nodes.clear();
+  p->unacked_in = 0;
+  {
+    std::lock_guard<std::mutex> l(room_mu);
+    room_cv.notify_all();
+  }
+  ExitReason why = noconnection_reason(p->name, reason);
+  for (auto& [ref, wt] : outm) {
+    detail::SignalFields f;
+    f.kind = static_cast<uint8_t>(Sys::down);
+    f.ref = ref;
+    f.reason = why;
+    deliver_signal(wt.first, proxy(p, wt.second), f);
+  }
+  for (auto& [ids, local_pid] : links) {
+    detail::SignalFields f;
+    f.kind = static_cast<uint8_t>(Sys::exit);
+    f.linked = true;
+    f.reason = why;
+    deliver_signal(local_pid, proxy(p, ids.second), f);
+  }
+  for (auto& [ref, tw] : inm) {  // the remote watcher is gone: drop its monitor on our process
+    detail::SignalFields f;
+    f.kind = static_cast<uint8_t>(Sys::demonitor);
+    f.ref = ref;
+    deliver_signal(tw.first, proxy(p, tw.second), f);
+  }
+  if (was == PeerState::up || was == PeerState::connecting)
+    emit(NodeEvent{NodeEventKind::down, p->name, p->inc.load(), reason});
+  if (!p->address.empty()) log::info("dist: node " + p->name + " down (" + reason + ")");
+}
+
+void DistNode::Core::emit(NodeEvent ev) {
+  std::vector<std::function<void(const NodeEvent&)>> subs;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    subs = subscribers;
+  }
+  for (auto& s : subs) s(ev);
+}
+
+void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
+  stats.frames_in.fetch_add(1, std::memory_order_relaxed);
+  if (pkt.size() > opts.max_frame) {
+    stats.oversized.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const char* why = nullptr;
+  auto hdr = wire::read_header(pkt.to_string_view(), &why);
+  if (!hdr || from.empty() || from.size() > 255 || from[0] == '\0' || from == name) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  std::string address_in;
+  std::string bad;
+  if (hdr->kind == wire::Kind::heartbeat &&
+      !wire::decode_heartbeat_body(pkt.to_string_view().substr(wire::kHeaderSize), address_in, bad)) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (hdr->dst_inc != 0 && hdr->dst_inc != inc) {  // meant for an earlier incarnation of this node
+    stats.stale.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  Peer* p = establish(std::string(from), hdr->src_inc);
+  if (!p) {
+    stats.stale.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  auto now = SteadyClock::now();
+  p->last_heard = now;
+  if (!address_in.empty() && address_in != p->address &&
+      (address_in.rfind("tcp://", 0) == 0 || address_in.rfind("ipc://", 0) == 0 ||
+       address_in.rfind("fault://", 0) == 0)) {
+    p->address = address_in;
+    transport->connect(p->name, address_in);
+  }
+  if (hdr->dst_inc == 0) {  // the peer has not heard us yet: nothing sequenced can be accepted
+    if (hdr->seq) stats.stale.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (hdr->session < p->session) {
+    stats.stale.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (hdr->session > p->session) {  // the peer declared us down: we do the same, then both restart
+    if (p->st() == PeerState::up || p->st() == PeerState::connecting) declare_down_io(p, "peer reset the link", false);
+    p->session = hdr->session;
+  }
+  if (p->st() != PeerState::up) mark_up(p);
+  if (size_t n = p->out.ack(hdr->ack)) {
+    p->outstanding.fetch_sub(n, std::memory_order_acq_rel);
+    p->last_progress = now;
+    if (room_waiters.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard<std::mutex> l(room_mu);
+      room_cv.notify_all();
+    }
+  }
+  if (hdr->seq == 0) return;
+  if (p->unacked_in++ == 0) p->ack_since = now;
+  auto r = p->in.accept(hdr->seq, std::move(pkt), [&](const zmq::message_t& f) { dispatch(p, f); });
+  if (r == InStream::Result::duplicate) stats.duplicates.fetch_add(1, std::memory_order_relaxed);
+}
+
+void DistNode::Core::dispatch(Peer* p, const zmq::message_t& frame) {
+  std::string_view all = frame.to_string_view();
+  auto kind = static_cast<wire::Kind>(all[3]);
+  std::string_view body = all.substr(wire::kHeaderSize);
+  switch (kind) {
+    case wire::Kind::data: dispatch_data(p, body); break;
+    case wire::Kind::signal: dispatch_signal(p, body); break;
+    case wire::Kind::nodes: {
+      std::vector<wire::NodeEntry> t;
+      std::string why;
+      if (!wire::decode_nodes_body(body, t, why)) {
+        stats.malformed.fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+      for (auto& e : t) p->their_nodes[e.index] = {e.name, e.incarnation};
+      break;
+    }
+    case wire::Kind::heartbeat: break;
+  }
+}
+
+void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
+  wire::DataBody b;
+  std::string why;
+  if (!wire::decode_data_body(body, b, why)) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  Pid sender = proxy(p, b.sender);
+  Pid to = b.to_name ? node.whereis(b.receiver_name) : local(b.receiver);
+  const WireType* wt = find_type(b.type_id);
+  auto refuse = [&](Error e) {  // a call gets an error reply at once rather than a timeout
+    if ((b.flags & Message::kRequest) && sender) {
+      Message* r = detail::make_message<Error>(std::move(e));
+      r->flags_ |= Message::kReply;
+      r->corr_ = b.corr;
+      fnd::detail::post(nullptr, sender, r);
+    }
+  };
+  if (!wt) {
+    stats.unknown_type.fetch_add(1, std::memory_order_relaxed);
+    refuse(Error(errc::badarg, "message type id " + std::to_string(b.type_id) + " is not registered on node " + name));
+    return;
+  }
+  if (!to) {
+    stats.no_receiver.fetch_add(1, std::memory_order_relaxed);
+    refuse(Error(errc::noproc, b.to_name ? "no process registered as " + b.receiver_name + " on node " + name
+                                         : "no process " + std::to_string(b.receiver) + " on node " + name));
+    return;
+  }
+  Message* m = nullptr;
+  t_decode_core = this;
+  t_decode_peer = p;
+  try {
+    lang::Reader r(b.payload);
+    m = wt->decode(r);
+    if (!r.at_end()) {
+      detail::destroy_message(m);
+      m = nullptr;
+    }
+  } catch (const std::exception&) {
+    m = nullptr;
+  }
+  t_decode_core = nullptr;
+  t_decode_peer = nullptr;
+  if (!m) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  m->sender_ = std::move(sender);
+  m->flags_ = b.flags;
+  m->corr_ = b.corr;
+  detail::deliver_from_remote(to, m);  // a dead `to` answers calls with noproc itself (bounce)
+}
+
+void DistNode::Core::dispatch_signal(Peer* p, std::string_view body) {
+  wire::SignalBody b;
+  std::string why;
+  if (!wire::decode_signal_body(body, b, why)) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  Pid from = proxy(p, b.sender);
+  Pid to = local(b.receiver);
+  auto kind = static_cast<Sys>(b.sig.kind);
+  if (!to) {  // never existed or long dead: answer link and monitor as a dead process would
+    stats.no_receiver.fetch_add(1, std::memory_order_relaxed);
+    detail::SignalFields f;
+    if (kind == Sys::link) {
+      f.kind = static_cast<uint8_t>(Sys::exit);
+      f.linked = true;
+      f.reason = ExitReason::noproc();
+    } else if (kind == Sys::monitor) {
+      f.kind = static_cast<uint8_t>(Sys::down);
+      f.ref = b.sig.ref;
+      f.reason = ExitReason::noproc();
+    } else {
+      return;
+    }
+    // From the dead process's id, so the remote side matches it with the proxy it linked / monitored.
+    std::string body = wire::encode_signal_body({b.receiver, b.sender, f});
+    send_sequenced(p, make_frame(wire::Kind::signal, body));
+    return;
+  }
+  if (from) {
+    std::lock_guard<std::mutex> l(p->mu);
+    uint64_t lid = to.id();
+    switch (kind) {
+      case Sys::link: p->links[{lid, b.sender}] = to; break;
+      case Sys::unlink: p->links.erase({lid, b.sender}); break;
+      case Sys::exit:
+        if (b.sig.linked) p->links.erase({lid, b.sender});
+        break;
+      case Sys::monitor: p->in_monitors[b.sig.ref] = {to, b.sender}; break;
+      case Sys::demonitor: p->in_monitors.erase(b.sig.ref); break;
+      case Sys::down: p->out_monitors.erase(b.sig.ref); break;
+      default: break;
+    }
+  }
+  deliver_signal(to, from, b.sig);
+}
+
+}  // namespace fnd::dist

@@ -1,0 +1,245 @@
+#include "fnd/dist/wire.hpp"
+
+#include <cstring>
+
+#include "fnd/lang/codec.hpp"
+
+namespace fnd::dist::wire {
+
+namespace {
+void put_u32(char* p, uint32_t v) noexcept {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+void put_u64(char* p, uint64_t v) noexcept {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+uint32_t get_u32(const char* p) noexcept {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+uint64_t get_u64(const char* p) noexcept {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+// Small fixed-width helpers on top of the codec's Reader/Writer.
+void put_byte(lang::Writer& w, uint8_t b) { w.put_varint(b); }  // varint of a byte < 128 is one byte
+uint8_t get_small(lang::Reader& r, uint64_t max, const char* what) {
+  uint64_t v = r.get_varint();
+  if (v > max) throw lang::DecodeError(std::string(what) + " out of range");
+  return static_cast<uint8_t>(v);
+}
+void put_reason(lang::Writer& w, const ExitReason& r) {
+  put_byte(w, static_cast<uint8_t>(r.kind()));
+  if (r.kind() != ExitKind::error) return;
+  const Error* e = r.error_value();
+  Error none;
+  if (!e) e = &none;
+  w.put(e->code);
+  w.put(e->category);
+  put_byte(w, static_cast<uint8_t>(e->severity));
+  w.put(e->message);
+  w.put_varint(e->context.size());
+  for (auto& [k, v] : e->context) {
+    w.put(k);
+    w.put(v);
+  }
+}
+
+ExitReason get_reason(lang::Reader& r) {
+  auto kind = static_cast<ExitKind>(get_small(r, static_cast<uint64_t>(ExitKind::error), "exit reason kind"));
+  switch (kind) {
+    case ExitKind::normal: return ExitReason::normal();
+    case ExitKind::shutdown: return ExitReason::shutdown();
+    case ExitKind::kill: return ExitReason::kill();
+    case ExitKind::killed: return ExitReason::killed();
+    case ExitKind::noproc: return ExitReason::noproc();
+    case ExitKind::error: break;
+  }
+  Error e;
+  r.get(e.code);
+  r.get(e.category);
+  e.severity = static_cast<Severity>(get_small(r, static_cast<uint64_t>(Severity::critical), "severity"));
+  r.get(e.message);
+  uint64_t n = r.get_varint();
+  if (n > r.remaining()) throw lang::DecodeError("context count exceeds the input");
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string k, v;
+    r.get(k);
+    r.get(v);
+    e.context[std::move(k)] = std::move(v);
+  }
+  return ExitReason::error(std::move(e));
+}
+}  // namespace
+
+void write_header(char* out, const Header& h) noexcept {
+  out[0] = static_cast<char>(kMagic0);
+  out[1] = static_cast<char>(kMagic1);
+  out[2] = static_cast<char>(kVersion);
+  out[3] = static_cast<char>(h.kind);
+  put_u32(out + 4, h.session);
+  put_u64(out + 8, h.src_inc);
+  put_u64(out + 16, h.dst_inc);
+  put_u64(out + 24, h.seq);
+  put_u64(out + 32, h.ack);
+}
+
+void patch_link_fields(char* f, uint32_t session, uint64_t dst_inc, uint64_t seq, uint64_t ack) noexcept {
+  put_u32(f + 4, session);
+  put_u64(f + 16, dst_inc);
+  put_u64(f + 24, seq);
+  put_u64(f + 32, ack);
+}
+
+void patch_ack(char* f, uint64_t ack) noexcept { put_u64(f + 32, ack); }
+
+std::optional<Header> read_header(std::string_view f, const char** why) noexcept {
+  auto fail = [&](const char* w) -> std::optional<Header> {
+    if (why) *why = w;
+    return std::nullopt;
+  };
+  if (f.size() < kHeaderSize) return fail("frame shorter than the header");
+  if (static_cast<uint8_t>(f[0]) != kMagic0 || static_cast<uint8_t>(f[1]) != kMagic1) return fail("bad magic");
+  if (static_cast<uint8_t>(f[2]) != kVersion) return fail("unsupported wire version");
+  uint8_t k = static_cast<uint8_t>(f[3]);
+  if (k < 1 || k > 4) return fail("unknown frame kind");
+  Header h;
+  h.kind = static_cast<Kind>(k);
+  h.session = get_u32(f.data() + 4);
+  h.src_inc = get_u64(f.data() + 8);
+  h.dst_inc = get_u64(f.data() + 16);
+  h.seq = get_u64(f.data() + 24);
+  h.ack = get_u64(f.data() + 32);
+  if (h.src_inc == 0) return fail("source incarnation 0");
+  if (h.kind == Kind::heartbeat && h.seq != 0) return fail("sequenced heartbeat");
+  if (h.kind != Kind::heartbeat && h.seq == 0) return fail("unsequenced data frame");
+  return h;
+}
+
+std::string encode_data_body(const DataBody& b) {
+  lang::Writer w;
+  w.put_varint(b.sender);
+  put_byte(w, b.to_name ? 1 : 0);
+  if (b.to_name) w.put(b.receiver_name);
+  else w.put_varint(b.receiver);
+  put_byte(w, b.flags);
+  w.put_varint(b.corr);
+  std::string s = std::move(w).bytes();
+  char t[4];
+  put_u32(t, b.type_id);
+  s.append(t, 4);
+  return s;
+}
+
+bool decode_data_body(std::string_view body, DataBody& out, std::string& why) {
+  try {
+    lang::Reader r(body);
+    out.sender = r.get_varint();
+    out.to_name = get_small(r, 1, "receiver tag") == 1;
+    if (out.to_name) r.get(out.receiver_name);
+    else out.receiver = r.get_varint();
+    out.flags = get_small(r, 3, "flags");
+    out.corr = r.get_varint();
+    if (out.corr >= (uint64_t{1} << 48)) throw lang::DecodeError("correlation id wider than 48 bits");
+    size_t used = body.size() - r.remaining();
+    if (r.remaining() < 4) throw lang::DecodeError("missing type id");
+    out.type_id = get_u32(body.data() + used);
+    out.payload = body.substr(used + 4);
+    return true;
+  } catch (const lang::DecodeError& e) {
+    why = e.what();
+    return false;
+  }
+}
+
+std::string encode_signal_body(const SignalBody& b) {
+  lang::Writer w;
+  w.put_varint(b.sender);
+  w.put_varint(b.receiver);
+  put_byte(w, b.sig.kind);
+  w.put_varint(b.sig.ref);
+  w.put(b.sig.linked);
+  put_reason(w, b.sig.reason);
+  return std::move(w).bytes();
+}
+
+bool decode_signal_body(std::string_view body, SignalBody& out, std::string& why) {
+  try {
+    lang::Reader r(body);
+    out.sender = r.get_varint();
+    out.receiver = r.get_varint();
+    out.sig.kind = get_small(r, 6, "signal kind");
+    if (out.sig.kind == 0) throw lang::DecodeError("signal kind 0");
+    out.sig.ref = r.get_varint();
+    r.get(out.sig.linked);
+    out.sig.reason = get_reason(r);
+    if (!r.at_end()) throw lang::DecodeError("trailing bytes after a signal");
+    return true;
+  } catch (const lang::DecodeError& e) {
+    why = e.what();
+    return false;
+  }
+}
+
+std::string encode_nodes_body(const std::vector<NodeEntry>& nodes) {
+  lang::Writer w;
+  w.put_varint(nodes.size());
+  for (auto& n : nodes) {
+    w.put_varint(n.index);
+    w.put(n.name);
+    char b[8];
+    put_u64(b, n.incarnation);
+    w.put(std::string_view(b, 8));
+  }
+  return std::move(w).bytes();
+}
+
+bool decode_nodes_body(std::string_view body, std::vector<NodeEntry>& out, std::string& why) {
+  try {
+    lang::Reader r(body);
+    uint64_t n = r.get_varint();
+    if (n > r.remaining()) throw lang::DecodeError("node count exceeds the input");
+    out.clear();
+    for (uint64_t i = 0; i < n; ++i) {
+      NodeEntry e;
+      uint64_t idx = r.get_varint();
+      if (idx > 0xffffffffu) throw lang::DecodeError("node index out of range");
+      e.index = static_cast<uint32_t>(idx);
+      r.get(e.name);
+      std::string inc;
+      r.get(inc);
+      if (inc.size() != 8) throw lang::DecodeError("incarnation is not 8 bytes");
+      e.incarnation = get_u64(inc.data());
+      out.push_back(std::move(e));
+    }
+    if (!r.at_end()) throw lang::DecodeError("trailing bytes after the node table");
+    return true;
+  } catch (const lang::DecodeError& e) {
+    why = e.what();
+    return false;
+  }
+}
+
+std::string encode_heartbeat_body(std::string_view address) {
+  lang::Writer w;
+  w.put(address);
+  return std::move(w).bytes();
+}
+
+bool decode_heartbeat_body(std::string_view body, std::string& address, std::string& why) {
+  try {
+    lang::Reader r(body);
+    r.get(address);
+    if (!r.at_end()) throw lang::DecodeError("trailing bytes after a heartbeat");
+    if (address.size() > 1024) throw lang::DecodeError("address longer than 1024 bytes");
+    return true;
+  } catch (const lang::DecodeError& e) {
+    why = e.what();
+    return false;
+  }
+}
+
+}  // namespace fnd::dist::wire
