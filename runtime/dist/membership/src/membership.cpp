@@ -87,7 +87,10 @@ void Membership::emit(EventKind k, const Member& m) {
 
 void Membership::add_new(const Member& m, Time now) {
   Entry e{m, now, {}};
-  if (m.status == MemberStatus::suspect) e.suspect_deadline = now + config_.suspicion_timeout(live_count() + 1);
+  if (m.status == MemberStatus::suspect) {
+    e.suspect_deadline = now + config_.suspicion_timeout(live_count() + 1);
+    e.next_check = now;
+  }
   members_[m.id.name] = e;
   if (is_live(e)) {
     // A random position keeps each prober's permutation random (SWIM's randomized round robin).
@@ -125,6 +128,7 @@ void Membership::set_status(Entry& e, MemberStatus s, std::uint64_t version, Tim
     case MemberStatus::suspect:
       if (prev != MemberStatus::suspect) {
         e.suspect_deadline = now + config_.suspicion_timeout(live_count());
+        e.next_check = now;  // tell the accused at the next tick
         emit(EventKind::suspect, e.m);
       }
       break;
@@ -150,7 +154,7 @@ void Membership::member_gone(const NodeId& id) {
   owner_gone(id);
 }
 
-void Membership::apply_about_self(const wire::MemberUpdate& u, bool from_sync) {
+void Membership::apply_about_self(const wire::MemberUpdate& u, const NodeId& sender) {
   const Member& m = u.member;
   if (m.id.incarnation != self_.incarnation) {
     // Older: news about our previous life, harmless. Newer: another process claims to be a later
@@ -158,19 +162,27 @@ void Membership::apply_about_self(const wire::MemberUpdate& u, bool from_sync) {
     if (m.id.incarnation > self_.incarnation) ++stats_.conflicts;
     return;
   }
-  if (leaving_ || m.status == MemberStatus::alive || m.version < version_) return;
+  if (leaving_ || m.status == MemberStatus::alive) return;
+  if (m.version < version_) {
+    // Stale accusation (refuted already): its sender still believes it, so answer it directly.
+    send(sender.address, head(wire::MessageType::gossip), {self_update()});
+    return;
+  }
   // Someone suspects us, holds us down or thinks we left: refute with a higher version.
   bool was_down = m.status != MemberStatus::suspect;
   version_ = m.version + 1;
   ++stats_.refutations;
   broadcasts_.push(self_update());
   if (was_down) requeue_own_claims();  // others dropped our names with us
-  (void)from_sync;
+  // Every member that heard the suspicion runs its own timer: reach them directly, not only by
+  // gossip, whose random targets can miss one of them for a whole suspicion timeout under loss.
+  std::vector<wire::Update> first{self_update()};
+  for (const Entry* e : random_live(config_.refute_fanout, {})) send(e->m.id.address, head(wire::MessageType::gossip), first);
 }
 
-void Membership::apply(const wire::MemberUpdate& u, bool from_sync, Time now) {
+void Membership::apply(const wire::MemberUpdate& u, const NodeId& sender, bool from_sync, Time now) {
   Member m = u.member;
-  if (m.id.name == self_.name) return apply_about_self(u, from_sync);
+  if (m.id.name == self_.name) return apply_about_self(u, sender);
   // Full-state exchanges report down members as suspect: a node that another side of a partition
   // holds down gets the chance to refute instead of being declared down here too.
   if (from_sync && m.status == MemberStatus::down) m.status = MemberStatus::suspect;

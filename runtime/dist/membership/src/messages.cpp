@@ -66,7 +66,7 @@ void Membership::handle(wire::Message& m, Time now) {
   bool from_sync = m.type == wire::MessageType::sync;
   // Members first, so that a claim finds its owner when both arrive together.
   for (const auto& u : m.updates)
-    if (auto* mu = std::get_if<wire::MemberUpdate>(&u)) apply(*mu, from_sync, now);
+    if (auto* mu = std::get_if<wire::MemberUpdate>(&u)) apply(*mu, m.sender, from_sync, now);
   for (const auto& u : m.updates)
     if (auto* cu = std::get_if<wire::ClaimUpdate>(&u)) apply(*cu, now);
 

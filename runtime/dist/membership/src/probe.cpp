@@ -14,6 +14,7 @@ void Membership::tick(Time now) {
   }
   run_probe(now);
   check_suspicions(now);
+  check_suspects(now);
   if (now >= next_gossip_at_) {
     gossip(now);
     next_gossip_at_ = now + config_.gossip_interval;
@@ -38,7 +39,7 @@ Time Membership::next_deadline() const {
     t = std::min(t, probe_->started + config_.probe_interval);
   }
   for (const auto& [name, e] : members_)
-    if (e.m.status == MemberStatus::suspect) t = std::min(t, e.suspect_deadline);
+    if (e.m.status == MemberStatus::suspect) t = std::min({t, e.suspect_deadline, e.next_check});
   return t;
 }
 
@@ -98,6 +99,18 @@ void Membership::check_suspicions(Time now) {
   for (auto& [name, e] : members_)
     if (e.m.status == MemberStatus::suspect && now >= e.suspect_deadline)
       set_status(e, MemberStatus::down, e.m.version, now);
+}
+
+// Every member holding a suspicion sends it to the accused each gossip_interval until it is refuted
+// or times out. The accused answers with its current version (a refutation, or the one it made
+// already), so a member that gossip missed still learns of the refutation before its own timer
+// runs out. A dead node never answers: detection time is unchanged.
+void Membership::check_suspects(Time now) {
+  for (auto& [name, e] : members_) {
+    if (e.m.status != MemberStatus::suspect || now < e.next_check) continue;
+    e.next_check = now + config_.gossip_interval;
+    send(e.m.id.address, head(wire::MessageType::gossip), {wire::MemberUpdate{e.m}});
+  }
 }
 
 void Membership::gossip(Time now) {

@@ -33,6 +33,9 @@ struct Config {
   // Updates that probes have not carried yet go out every gossip_interval to gossip_fanout members.
   Duration gossip_interval = 100ms;
   std::uint32_t gossip_fanout = 3;
+  // A node refuting a suspicion of itself sends its new version directly to this many random live
+  // members (all of them in clusters up to this size), besides gossiping it.
+  std::uint32_t refute_fanout = 32;
   // Anti-entropy: every sync_interval, a full-state exchange (push-pull) with one random live
   // member and one random member we hold down (that is how a healed partition is found again).
   Duration sync_interval = 2s;

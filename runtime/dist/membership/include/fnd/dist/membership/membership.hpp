@@ -92,6 +92,7 @@ class Membership {
     Member m;
     Time since{};            // when the status last changed
     Time suspect_deadline{};
+    Time next_check{};  // while suspect: when we next send the suspect its suspicion
   };
   struct Probe {
     std::uint64_t seq;
@@ -107,8 +108,8 @@ class Membership {
   };
 
   // Membership state transitions (membership.cpp).
-  void apply(const wire::MemberUpdate& u, bool from_sync, Time now);
-  void apply_about_self(const wire::MemberUpdate& u, bool from_sync);
+  void apply(const wire::MemberUpdate& u, const NodeId& sender, bool from_sync, Time now);
+  void apply_about_self(const wire::MemberUpdate& u, const NodeId& sender);
   void add_new(const Member& m, Time now);
   void set_status(Entry& e, MemberStatus s, std::uint64_t version, Time now);
   void member_gone(const NodeId& id);
@@ -120,6 +121,7 @@ class Membership {
   void start_probe(Time now);
   void probe_failed(Time now);
   void check_suspicions(Time now);
+  void check_suspects(Time now);
   void gossip(Time now);
   void anti_entropy(Time now);
   void expire(Time now);

@@ -34,6 +34,8 @@ struct Member {
   NodeId id;
   MemberStatus status = MemberStatus::alive;
   std::uint64_t version = 0;
+
+  friend bool operator==(const Member&, const Member&) = default;
 };
 
 enum class EventKind : std::uint8_t {
