@@ -45,6 +45,19 @@ fnd_status status_of(const Error& e) {
 fnd_status status_of(const Result<void>& r) { return r ? FND_OK : status_of(r.error()); }
 
 inline Pid borrow(fnd_pid p) { return Pid::share(reinterpret_cast<ControlBlock*>(p)); }
+// The caller's handle as a Pid for the duration of a call that does not keep it (a send): no
+// reference-count traffic on the target's control block, a cache line its own thread writes.
+class PidView {
+ public:
+  explicit PidView(fnd_pid p) noexcept : pid_(Pid::adopt(reinterpret_cast<ControlBlock*>(p))) {}
+  ~PidView() { (void)pid_.detach(); }
+  PidView(const PidView&) = delete;
+  PidView& operator=(const PidView&) = delete;
+  operator const Pid&() const noexcept { return pid_; }  // NOLINT: stands for the Pid
+
+ private:
+  Pid pid_;
+};
 inline fnd_pid handle(const Pid& p) { return reinterpret_cast<fnd_pid>(p.control_block()); }
 inline fnd_pid owned(Pid p) { return reinterpret_cast<fnd_pid>(p.detach()); }
 
@@ -52,20 +65,32 @@ size_t align_of(const fnd_type* t) { return t->align ? t->align : alignof(std::m
 
 // ---- C message envelopes ----
 struct CMessage : Message {};
-size_t header_size(const fnd_type* t) {
-  size_t a = align_of(t);
-  return (sizeof(CMessage) + a - 1) / a * a;
+// Alignments are powers of two: masks, not divisions (this is on every send and receive).
+[[gnu::always_inline]] inline size_t header_size(const fnd_type* t) {
+  const size_t a = align_of(t);
+  return (sizeof(CMessage) + a - 1) & ~(a - 1);
+}
+// Pooled size class of an envelope, as TypedMessage's (detail::block_class); >= 32: not pooled.
+size_t c_class(const fnd_type* t, size_t total) {
+  const size_t g = align_of(t) > 8 ? 16 : 8;
+  return (((total < 16 ? 16 : total) + g - 1) & ~(g - 1)) / 8 - 1;
+}
+[[gnu::always_inline]] inline void* c_alloc(const fnd_type* t, size_t total) {
+  const size_t c = c_class(t, total);
+  return c < 32 ? alloc_block(c) : alloc_message(total);
 }
 void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + header_size(m->type_->c_type); }
 void c_destroy(Message* m) noexcept {
   const fnd_type* t = m->type_->c_type;
   if (t->destroy) t->destroy(c_payload(m));
-  size_t total = header_size(t) + t->size;
+  const size_t total = header_size(t) + t->size;
   static_cast<CMessage*>(m)->~CMessage();
-  free_message(m, total);
+  const size_t c = c_class(t, total);
+  if (c < 32) free_block(m, c);
+  else free_message(m, total);
 }
 
-const TypeInfo* info_for_slow(const fnd_type* t) {
+[[gnu::noinline]] const TypeInfo* info_for_slow(const fnd_type* t) {
   static std::mutex mu;
   static auto* map = new std::unordered_map<const fnd_type*, TypeInfo*>();
   std::lock_guard<std::mutex> g(mu);
@@ -75,32 +100,32 @@ const TypeInfo* info_for_slow(const fnd_type* t) {
 }
 // Every C send looks its type up: a per-thread direct-mapped cache keeps the shared table's mutex
 // off that path (entries are never removed, so a cached TypeInfo stays valid).
-const TypeInfo* info_for(const fnd_type* t) {
-  struct Entry {
-    const fnd_type* key;
-    const TypeInfo* info;
-  };
-  thread_local Entry cache[64] = {};
+struct TypeCacheEntry {
+  const fnd_type* key;
+  const TypeInfo* info;
+};
+thread_local TypeCacheEntry t_type_cache[64] = {};
+[[gnu::always_inline]] inline const TypeInfo* info_for(const fnd_type* t) {
   const auto h = reinterpret_cast<uintptr_t>(t);
-  Entry& e = cache[((h >> 4) ^ (h >> 10)) & 63];
-  if (e.key != t) e = {t, info_for_slow(t)};
+  TypeCacheEntry& e = t_type_cache[((h >> 4) ^ (h >> 10)) & 63];
+  if (e.key != t) [[unlikely]] e = {t, info_for_slow(t)};
   return e.info;
 }
 
 // Moves `value` into a new envelope.
-Message* make_c_message(const fnd_type* t, void* value) {
+[[gnu::always_inline]] inline Message* make_c_message(const fnd_type* t, void* value) {
   size_t total = header_size(t) + t->size;
-  void* mem = alloc_message(total);
+  void* mem = c_alloc(t, total);
   auto* m = new (mem) CMessage();
   m->type_ = info_for(t);
-  void* dst = c_payload(m);
+  void* dst = static_cast<char*>(mem) + header_size(t);
   if (t->move) t->move(dst, value);
   else if (t->size) std::memcpy(dst, value, t->size);
   return m;
 }
 Message* copy_c_message(const fnd_type* t, const void* value) {
   size_t total = header_size(t) + t->size;
-  void* mem = alloc_message(total);
+  void* mem = c_alloc(t, total);
   auto* m = new (mem) CMessage();
   m->type_ = info_for(t);
   if (t->copy) t->copy(c_payload(m), value);
@@ -146,7 +171,7 @@ const Bridge* bridge_for(const TypeInfo* native) {
 // A new envelope holding the record of `m`'s payload, with m's sender and request id.
 Message* from_native(const Bridge* b, Message& m) {
   const fnd_type* t = b->type;
-  void* mem = alloc_message(header_size(t) + t->size);
+  void* mem = c_alloc(t, header_size(t) + t->size);
   auto* c = new (mem) CMessage();
   c->type_ = info_for(t);
   b->convert(c_payload(c), m.data());
@@ -337,11 +362,11 @@ fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(actor(ctx)->cb
 void* fnd_state(fnd_ctx* ctx) { return actor(ctx)->state(); }
 
 fnd_status fnd_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value) {
-  post(sender_of(ctx), borrow(to), make_c_message(type, value));
+  post(sender_of(ctx), PidView(to), make_c_message(type, value));
   return FND_OK;
 }
 fnd_status fnd_try_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value) {
-  return status_of(try_post(sender_of(ctx), borrow(to), make_c_message(type, value)));
+  return status_of(try_post(sender_of(ctx), PidView(to), make_c_message(type, value)));
 }
 fnd_status fnd_send_name(fnd_ctx* ctx, const char* name, const fnd_type* type, void* value) {
   CActor* a = actor(ctx);
@@ -355,7 +380,7 @@ fnd_status fnd_send_name(fnd_ctx* ctx, const char* name, const fnd_type* type, v
   return FND_OK;
 }
 fnd_status fnd_node_send(fnd_node*, fnd_pid to, const fnd_type* type, void* value) {
-  post(nullptr, borrow(to), make_c_message(type, value));
+  post(nullptr, PidView(to), make_c_message(type, value));
   return FND_OK;
 }
 fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
@@ -371,7 +396,11 @@ fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
 }
 
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
-void* fnd_msg_data(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->data(); }
+void* fnd_msg_data(fnd_msg* msg) {
+  auto* m = reinterpret_cast<Message*>(msg);
+  if (const fnd_type* t = m->type_->c_type) return reinterpret_cast<char*>(m) + header_size(t);  // no indirect call
+  return m->data();
+}
 fnd_pid fnd_msg_sender(fnd_msg* msg) { return handle(reinterpret_cast<Message*>(msg)->sender_); }
 int fnd_msg_is_request(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->is_request(); }
 int fnd_msg_is_exit(fnd_msg* msg, fnd_pid* from, fnd_exit_reason* reason) {
@@ -531,8 +560,12 @@ fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]) {
 
 }  // extern "C"
 
-// For the C ABI's other files (c_links.cpp): the actor behind a callback's context.
+// For the C ABI's other files (c_links.cpp, c_values.cpp): the actor behind a callback's context,
+// and fnd_send to a Pid the caller holds (fnd_ref_send: no handle, no reference counting).
 namespace fnd::detail {
 Actor* c_ctx_actor(fnd_ctx* ctx) { return actor(ctx); }
+void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value) {
+  post(sender_of(ctx), to, make_c_message(type, value));
+}
 }  // namespace fnd::detail
 

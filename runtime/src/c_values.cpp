@@ -17,6 +17,10 @@
 #include "fnd/runtime.h"
 #include "c_values_internal.hpp"
 
+namespace fnd::detail {
+void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value);  // c_api.cpp
+}
+
 struct fnd_str {
   std::atomic<uint32_t> rc;
   size_t len;
@@ -149,6 +153,10 @@ fnd_pid fnd_ref_resolve(fnd_node* node, const fnd_ref* r) {
   return fnd_whereis(node, std::string(r->ref.name()).c_str());
 }
 void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
+  if (to && to->ref.is_pid() && to->ref.pid()) {  // the common case: straight to the pid the ref holds
+    fnd::detail::c_post(ctx, to->ref.pid(), type, value);
+    return;
+  }
   fnd_pid pid = nullptr;
   bool owned = false;
   if (to && to->ref.is_pid()) {
