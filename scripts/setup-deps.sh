@@ -11,6 +11,7 @@ PACKAGES=(
   libzmq3-dev cppzmq-dev                               # distribution
   libcxxopts-dev nlohmann-json3-dev libfmt-dev         # command lines, JSON, formatting
   catch2                                               # tests (Catch2 v2)
+  librapidcheck-dev                                    # property-based tests (membership)
   libcaf-dev                                           # benchmark peer (CAF 0.17)
   libsqlite3-dev prometheus-cpp-dev libtoml11-dev      # core services: event store, /metrics, TOML config
   python3                                              # test drivers
