@@ -379,7 +379,10 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (hdr->dst_inc != 0 && hdr->dst_inc != inc) {  // meant for an earlier incarnation of this node
+  // A frame meant for an earlier incarnation of this node: only a heartbeat is of use (it tells us who
+  // is out there and where, so we answer with our new incarnation and the peer starts a fresh link).
+  bool for_me = hdr->dst_inc == 0 || hdr->dst_inc == inc;
+  if (!for_me && hdr->kind != wire::Kind::heartbeat) {
     stats.stale.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -395,6 +398,10 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
        address_in.rfind("fault://", 0) == 0)) {
     p->address = address_in;
     transport->connect(p->name, address_in);
+  }
+  if (!for_me) {
+    stats.stale.fetch_add(1, std::memory_order_relaxed);
+    return;
   }
   if (hdr->dst_inc == 0) {  // the peer has not heard us yet: nothing sequenced can be accepted
     if (hdr->seq) stats.stale.fetch_add(1, std::memory_order_relaxed);
