@@ -1,6 +1,5 @@
 // Unit tests of the support library generated code links (fnd_std): the binary codec, formatting,
 // checked operations and the generated program's command line.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -14,7 +13,7 @@ using namespace fnd::lang;
 namespace {
 struct Inner {
   std::int64_t n = 0;
-  std::vector<std::string> tags;
+  List<std::string> tags;
   void encode(Writer& w) const {
     w.put(n);
     w.put(tags);
@@ -35,7 +34,7 @@ struct Outer {
   fnd::Binary raw;
   Duration wait{};
   std::map<std::string, std::int64_t> counts;
-  std::vector<Inner> inners;
+  List<Inner> inners;
   fnd::Ref owner;
   void encode(Writer& w) const {
     w.put(id);
@@ -107,7 +106,7 @@ TEST_CASE("malformed input is rejected, never read past its end") {
   CHECK_THROWS_AS(decode<std::int64_t>(encode(std::int64_t{1}) + "x"), DecodeError);  // trailing bytes
   CHECK_THROWS_AS(decode<bool>("\x02"), DecodeError);
   CHECK_THROWS_AS(decode<std::string>("\xff\xff\xff\xff\x0f"), DecodeError);          // length > input
-  CHECK_THROWS_AS(decode<std::vector<std::int64_t>>("\xff\x01"), DecodeError);        // count > input
+  CHECK_THROWS_AS(decode<List<std::int64_t>>("\xff\x01"), DecodeError);        // count > input
   CHECK_THROWS_AS(decode<std::int64_t>(std::string(11, '\x80')), DecodeError);        // over-long varint
   CHECK_THROWS_AS(decode<fnd::Ref>("\x07"), DecodeError);                             // bad ref tag
 }
@@ -134,19 +133,19 @@ TEST_CASE("checked operations crash with a clear reason") {
   CHECK(fnd::lang::div(std::numeric_limits<std::int64_t>::min(), std::int64_t{-1}) == std::numeric_limits<std::int64_t>::min());
   CHECK(fnd::lang::mod(std::numeric_limits<std::int64_t>::min(), std::int64_t{-1}) == 0);
   CHECK_THROWS_WITH(fnd::lang::div(std::int64_t{1}, std::int64_t{0}), "division by zero");
-  std::vector<std::int64_t> xs{1, 2, 3};
+  List<std::int64_t> xs{1, 2, 3};
   CHECK(at(xs, 2) == 3);
   CHECK_THROWS_WITH(at(xs, 3), "index 3 out of range (len 3)");
   CHECK_THROWS_WITH(at(xs, -1), "index -1 out of range (len 3)");
   std::map<std::string, std::int64_t> m{{"a", 1}};
   CHECK_THROWS_WITH(at(m, "zz"), "key zz not found");
-  std::vector<std::int64_t> empty;
+  List<std::int64_t> empty;
   CHECK_THROWS_WITH(pop(empty), "pop from an empty list");
   CHECK_THROWS_WITH(to_int(std::string("12x")), "int(\"12x\"): not an integer");
   CHECK(to_int(std::string("-12")) == -12);
   CHECK_THROWS_AS(to_int(std::numeric_limits<double>::quiet_NaN()), Crash);
-  CHECK(split("a,b,,c", ",") == std::vector<std::string>{"a", "b", "", "c"});
-  CHECK(split("", ",") == std::vector<std::string>{""});
+  CHECK(split("a,b,,c", ",") == List<std::string>{"a", "b", "", "c"});
+  CHECK(split("", ",") == List<std::string>{""});
 }
 
 TEST_CASE("the generated program's command line") {

@@ -96,7 +96,7 @@ class Gen {
   std::string expr(const ast::Expr& e);
   // As expr() without redundant outer parentheses (statement level).
   std::string topExpr(const ast::Expr& e);
-  std::string place(const ast::Expr& e);  // an assignable lvalue (list indices checked)
+  std::string place(const ast::Expr& e);  // an lvalue to write: index steps through at_mut (checked, unshares)
   std::string formatted(const ast::Expr& e);  // the expression as a std::string (fmt/cat)
   // The C++ arguments that start actor `a` from a start site (one per param, defaults filled in).
   std::vector<std::string> startArgs(const ast::StartArgs& s);

@@ -244,7 +244,16 @@ std::string Gen::convert(const ConvertExpr& c) {
 }
 
 std::string Gen::place(const Expr& e) {
-  // Field and index paths are lvalues as generated (fnd::lang::at returns a reference), names too.
+  // Reads use fnd::lang::at (const: a shared list is never copied to be read); a place's index
+  // steps use at_mut, which makes a shared list's storage exclusive before it is written.
+  if (e.is<IndexExpr>()) {
+    const auto& i = e.as<IndexExpr>();
+    return "fnd::lang::at_mut(" + place(*i.base) + ", " + topExpr(*i.index) + ")";
+  }
+  if (e.is<FieldExpr>()) {
+    const auto& f = e.as<FieldExpr>();
+    return place(*f.base) + "." + ident(f.field.name);
+  }
   return topExpr(e);
 }
 

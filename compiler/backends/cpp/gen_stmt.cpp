@@ -193,6 +193,61 @@ bool exprMutates(const Expr* e) {
   }
 }
 
+// Whether `e` reads a variable rooted at `root`.
+bool mentions(const Expr* e, const void* root) {
+  if (!e) return false;
+  auto any = [&](const auto& exprs) {
+    for (const auto& x : exprs)
+      if (mentions(&*x, root)) return true;
+    return false;
+  };
+  switch (e->kind) {
+    case ExprKind::Name: return rootOf(e) == root;
+    case ExprKind::Field: return mentions(e->as<FieldExpr>().base.get(), root);
+    case ExprKind::Index: return mentions(e->as<IndexExpr>().base.get(), root) || mentions(e->as<IndexExpr>().index.get(), root);
+    case ExprKind::MethodCall: return mentions(e->as<MethodCallExpr>().base.get(), root) || any(e->as<MethodCallExpr>().args);
+    case ExprKind::Call: return any(e->as<CallExpr>().args);
+    case ExprKind::Convert: return mentions(e->as<ConvertExpr>().arg.get(), root);
+    case ExprKind::Unary: return mentions(e->as<UnaryExpr>().operand.get(), root);
+    case ExprKind::Binary: return mentions(e->as<BinaryExpr>().lhs.get(), root) || mentions(e->as<BinaryExpr>().rhs.get(), root);
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts)
+        if (mentions(p.expr.get(), root)) return true;
+      return false;
+    case ExprKind::MessageLit:
+      for (const auto* f : e->as<MessageLit>().byField)
+        if (mentions(f, root)) return true;
+      return false;
+    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
+    case ExprKind::MapLit:
+      for (const auto& kv : e->as<MapLit>().entries)
+        if (mentions(kv.key.get(), root) || mentions(kv.value.get(), root)) return true;
+      return false;
+    case ExprKind::Spawn:
+      for (const auto* a : e->as<SpawnExpr>().start.byParam)
+        if (mentions(a, root)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+// Whether writing the place `e` goes through a list element (at_mut, which may copy the list's
+// storage away from a buffer still shared with another value).
+bool throughListElement(const Expr* e) {
+  while (e) {
+    if (e->is<IndexExpr>()) {
+      const auto& i = e->as<IndexExpr>();
+      if (i.base->type && i.base->type->kind == TypeKind::List) return true;
+      e = i.base.get();
+    } else if (e->is<FieldExpr>()) {
+      e = e->as<FieldExpr>().base.get();
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
 const char* logLevel(LogLevel l) {
   switch (l) {
     case LogLevel::Debug: return "fnd::log::Level::debug";
@@ -314,6 +369,15 @@ void Gen::assign(Code& c, const AssignStmt& a) {
       c.line(place(*ix.base) + ".insert_or_assign(" + topExpr(*ix.index) + ", " + topExpr(*a.value) + ");");
       return;
     }
+  }
+  // `xs[i] = xs[j]`: C++ evaluates the value first, as a reference into the list's buffer; writing
+  // xs[i] may then copy the list (copy on write) and drop that buffer, which another thread may
+  // free. Such a value is copied out first.
+  if (throughListElement(&t) && mentions(a.value.get(), rootOf(&t))) {
+    std::string v = temp("v");
+    c.line("auto " + v + " = " + topExpr(*a.value) + ";");
+    c.line(place(t) + " = std::move(" + v + ");");
+    return;
   }
   c.line(place(t) + " = " + topExpr(*a.value) + ";");
 }

@@ -163,7 +163,7 @@ std::string Gen::type(const ast::Type* t) const {
     case K::String: return "std::string";
     case K::Bytes: return "fnd::Binary";
     case K::Duration: return "fnd::lang::Duration";
-    case K::List: return "std::vector<" + type(t->elem) + ">";
+    case K::List: return "fnd::lang::List<" + type(t->elem) + ">";
     case K::Map: return "std::map<" + type(t->key) + ", " + type(t->elem) + ">";
     case K::Ref: return "fnd::Ref";
     case K::Message: return messageName(*t->message);

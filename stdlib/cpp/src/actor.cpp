@@ -80,19 +80,19 @@ std::string reason_text(const fnd::ExitReason& r) {
   return fnd::to_string(r.kind());
 }
 
-std::vector<fnd::Ref> neighbors(const Actor& self) {
+List<fnd::Ref> neighbors(const Actor& self) {
   const auto& m = self.membership();
   if (!m.society) return {};
   return m.society->neighbors(m.index);
 }
 
-std::vector<fnd::Ref> role_members(const Actor& self, std::string_view role) {
+List<fnd::Ref> role_members(const Actor& self, std::string_view role) {
   const auto& m = self.membership();
   if (!m.society) return {};
   const auto* r = m.society->find_role(role);
   if (!r) return {};
-  return std::vector<fnd::Ref>(m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first),
-                               m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first + r->count));
+  return List<fnd::Ref>(m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first),
+                        m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first + r->count));
 }
 
 void subscribe(Actor& self, std::string_view topic) {

@@ -89,8 +89,8 @@ fnd::SupervisorSpec society_supervisor(const SocietySpec& spec) {
   return sup;
 }
 
-std::vector<fnd::Ref> role_refs(std::string_view society, std::string_view role, std::int64_t count) {
-  std::vector<fnd::Ref> out;
+List<fnd::Ref> role_refs(std::string_view society, std::string_view role, std::int64_t count) {
+  List<fnd::Ref> out;
   for (std::int64_t i = 0; i < count; ++i)
     out.push_back(fnd::child_ref(society, std::string(role) + "." + std::to_string(i)));
   return out;

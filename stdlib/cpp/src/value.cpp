@@ -93,8 +93,8 @@ void key_not_found(const std::string& key) { crash("key " + key + " not found");
 void pop_empty() { crash("pop from an empty list"); }
 void shift_out_of_range(std::int64_t count) { crash("shift count " + std::to_string(count) + " out of range 0..63"); }
 
-std::vector<std::string> split(const std::string& s, const std::string& sep) {
-  std::vector<std::string> out;
+List<std::string> split(const std::string& s, const std::string& sep) {
+  List<std::string> out;
   if (sep.empty()) {
     for (char c : s) out.emplace_back(1, c);
     return out;

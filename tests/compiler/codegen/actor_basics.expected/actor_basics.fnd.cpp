@@ -117,11 +117,11 @@ Main::Main() {}
 void Main::on_start() {
   const fnd::Ref a = fnd::Ref(this->spawn_opt<Counter>(fnd::SpawnOptions{.mailbox = {64, fnd::OverflowPolicy::drop_oldest}, .trap_exit = true}, 1L, fnd::lang::self_ref(*this)));
   const fnd::Ref b = fnd::Ref(this->spawn_opt<Counter>(fnd::SpawnOptions{.mailbox = {64, fnd::OverflowPolicy::drop_oldest}, .trap_exit = true}, 10L, a));
-  Wrapper w = Wrapper{.inner = Sample{.id = 1L, .tags = std::vector<std::string>{std::string("x"), std::string("y")}}};
+  Wrapper w = Wrapper{.inner = Sample{.id = 1L, .tags = fnd::lang::List<std::string>{std::string("x"), std::string("y")}}};
   w.more.push_back(w.inner);
   w.inner.counts.insert_or_assign(std::string("k"), 3L);
   this->send(b, Poke{.n = fnd::lang::len(w.more) + fnd::lang::at(w.inner.counts, std::string("k"))});
-  const std::vector<double> xs = std::vector<double>{1.5, 2.5};
+  const fnd::lang::List<double> xs = fnd::lang::List<double>{1.5, 2.5};
   double sum = 0.0;
   for (const double& x : xs) {
     sum = sum + x;

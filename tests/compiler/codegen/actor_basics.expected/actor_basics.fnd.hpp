@@ -5,7 +5,7 @@
 
 // The runtime and support library this code was generated for.
 static_assert(FND_RUNTIME_ABI_VERSION == 1, "generated for runtime ABI 1: regenerate with this fndc");
-static_assert(FND_LANG_ABI_VERSION == 1, "generated for support library ABI 1");
+static_assert(FND_LANG_ABI_VERSION == 2, "generated for support library ABI 2");
 
 namespace actor_basics {
 
@@ -19,7 +19,7 @@ struct Sample {
   std::string label;
   fnd::Binary raw;
   fnd::lang::Duration wait;
-  std::vector<std::string> tags;
+  fnd::lang::List<std::string> tags;
   std::map<std::string, std::int64_t> counts;
   fnd::Ref owner;
 
@@ -31,7 +31,7 @@ struct Sample {
 // from actor_basics.fnd:6
 struct Wrapper {
   Sample inner;
-  std::vector<Sample> more;
+  fnd::lang::List<Sample> more;
 
   void encode(fnd::lang::Writer& w) const;
   static Wrapper decode(fnd::lang::Reader& r);

@@ -41,7 +41,7 @@ Total Total::decode(fnd::lang::Reader& r) {
 // ---- actor Main ----
 
 Main::Main()
-    : lines_(std::vector<std::string>{std::string("the quick brown fox"), std::string("jumps over the lazy dog"), std::string("supervision trees keep actors alive")}) {}
+    : lines_(fnd::lang::List<std::string>{std::string("the quick brown fox"), std::string("jumps over the lazy dog"), std::string("supervision trees keep actors alive")}) {}
 
 // from extern_actor.fnd:21
 void Main::on_start() {

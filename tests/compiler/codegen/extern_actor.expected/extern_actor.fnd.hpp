@@ -5,7 +5,7 @@
 
 // The runtime and support library this code was generated for.
 static_assert(FND_RUNTIME_ABI_VERSION == 1, "generated for runtime ABI 1: regenerate with this fndc");
-static_assert(FND_LANG_ABI_VERSION == 1, "generated for support library ABI 1");
+static_assert(FND_LANG_ABI_VERSION == 2, "generated for support library ABI 2");
 
 namespace extern_actor {
 
@@ -59,7 +59,7 @@ class Main final : public fnd::lang::Actor {
  private:
   void on_Words(const Words& w);
   void on_Total(const Total& t);
-  std::vector<std::string> lines_;  // state
+  fnd::lang::List<std::string> lines_;  // state
 };
 class Tokenizer;  // extern actor, defined in "tokenizer.hpp"
 

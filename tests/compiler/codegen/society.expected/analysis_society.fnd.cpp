@@ -82,7 +82,7 @@ void Analyzer::on_Chunk(const Chunk& c) {
 // ---- actor Coordinator ----
 
 Coordinator::Coordinator(std::int64_t chunk_size)
-    : chunk_size_(std::move(chunk_size)), data_(std::vector<std::int64_t>{12L, 7L, 3L, 25L, 9L, 14L, 2L, 8L, 31L, 6L, 5L, -5L, 17L, 11L, 4L, 20L, 1L, 13L, 9L, 10L}), started_(false) {}
+    : chunk_size_(std::move(chunk_size)), data_(fnd::lang::List<std::int64_t>{12L, 7L, 3L, 25L, 9L, 14L, 2L, 8L, 31L, 6L, 5L, -5L, 17L, 11L, 4L, 20L, 1L, 13L, 9L, 10L}), started_(false) {}
 
 void Coordinator::on_message(fnd::Message& m) {
   if (auto* msg = m.try_get<Ready>()) return on_Ready(*msg);
@@ -100,11 +100,11 @@ void Coordinator::on_Ready(const Ready&) {
     return;
   }
   started_ = true;
-  const std::vector<fnd::Ref> workers = fnd::lang::role_members(*this, "analyzers");
+  const fnd::lang::List<fnd::Ref> workers = fnd::lang::role_members(*this, "analyzers");
   fnd::lang::print(fnd::lang::cat("coordinator: ", fnd::lang::len(data_), " readings for ", fnd::lang::len(workers), " analyzers"));
   std::int64_t i = 0L;
   while ((i * chunk_size_) < fnd::lang::len(data_)) {
-    std::vector<std::int64_t> values = std::vector<std::int64_t>{};
+    fnd::lang::List<std::int64_t> values = fnd::lang::List<std::int64_t>{};
     for (std::int64_t k = i * chunk_size_, fnd_end_1 = std::min<std::int64_t>((i + 1L) * chunk_size_, fnd::lang::len(data_)); k < fnd_end_1; ++k) {
       values.push_back(fnd::lang::at(data_, k));
     }

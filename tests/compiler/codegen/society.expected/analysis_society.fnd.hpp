@@ -5,7 +5,7 @@
 
 // The runtime and support library this code was generated for.
 static_assert(FND_RUNTIME_ABI_VERSION == 1, "generated for runtime ABI 1: regenerate with this fndc");
-static_assert(FND_LANG_ABI_VERSION == 1, "generated for support library ABI 1");
+static_assert(FND_LANG_ABI_VERSION == 2, "generated for support library ABI 2");
 
 namespace analysis_society {
 
@@ -28,7 +28,7 @@ struct Joined {
 // from society.fnd:12
 struct Chunk {
   std::int64_t id = 0;
-  std::vector<std::int64_t> values;
+  fnd::lang::List<std::int64_t> values;
   bool skip_corrupt = false;
 
   void encode(fnd::lang::Writer& w) const;
@@ -74,9 +74,9 @@ class Coordinator final : public fnd::lang::Actor {
   void on_Joined(const Joined&);
 
   std::int64_t chunk_size_;  // param
-  std::vector<std::int64_t> data_;  // state
+  fnd::lang::List<std::int64_t> data_;  // state
   std::map<std::int64_t, Chunk> pending_;  // state
-  std::vector<std::int64_t> failed_;  // state
+  fnd::lang::List<std::int64_t> failed_;  // state
   bool started_ = false;  // state
 };
 

@@ -60,7 +60,7 @@ inline bool same_ref(const fnd::Actor& self, const fnd::Ref& a, const fnd::Ref& 
   return pid && self.whereis(a.is_name() ? a.name() : b.name()) == pid;
 }
 // xs.contains(r) for a list of refs, with the equality of same_ref.
-inline bool contains_ref(const fnd::Actor& self, const std::vector<fnd::Ref>& xs, const fnd::Ref& r) {
+inline bool contains_ref(const fnd::Actor& self, const List<fnd::Ref>& xs, const fnd::Ref& r) {
   for (const auto& x : xs)
     if (same_ref(self, x, r)) return true;
   return false;
@@ -80,9 +80,9 @@ void forget_monitor(Actor& self, const fnd::Down& d);
 std::string reason_text(const fnd::ExitReason& r);
 
 // neighbors(): this member's neighbours in its society's topology (empty outside societies).
-std::vector<fnd::Ref> neighbors(const Actor& self);
+List<fnd::Ref> neighbors(const Actor& self);
 // A role's members as seen from this actor's society (empty if it has no such role).
-std::vector<fnd::Ref> role_members(const Actor& self, std::string_view role);
+List<fnd::Ref> role_members(const Actor& self, std::string_view role);
 
 // broadcast role Msg{..}: to every current member of the role, in member order.
 template <class M>

@@ -20,7 +20,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <fnd/binary.hpp>
 #include <fnd/ref.hpp>
@@ -67,7 +66,7 @@ class Writer {
   void put(const fnd::Binary& v) { put(v.view()); }
   void put(const fnd::Ref& v);
   template <class T>
-  void put(const std::vector<T>& v) {
+  void put(const List<T>& v) {
     put_varint(v.size());
     for (const auto& x : v) put(x);
   }
@@ -130,16 +129,17 @@ class Reader {
   }
   void get(fnd::Ref& v);
   template <class T>
-  void get(std::vector<T>& v) {
+  void get(List<T>& v) {
     const std::uint64_t n = get_varint();
     if (n > remaining()) throw DecodeError("list count exceeds the input");  // each element >= 1 byte
-    v.clear();
-    v.reserve(n);
+    List<T> out;
+    out.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) {
       T x{};
       get(x);
-      v.push_back(std::move(x));
+      out.push_back(std::move(x));
     }
+    v = std::move(out);
   }
   template <class K, class V>
   void get(std::map<K, V>& m) {

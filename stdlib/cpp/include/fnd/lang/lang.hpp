@@ -11,4 +11,5 @@
 #include "fnd/lang/value.hpp"
 
 // Bumped when the support library's interface to generated code changes; generated code asserts it.
-#define FND_LANG_ABI_VERSION 1
+// 2: list<T> is fnd::lang::List<T> (copy on write) instead of std::vector<T>.
+#define FND_LANG_ABI_VERSION 2

@@ -20,6 +20,8 @@
 #include <fnd/ref.hpp>
 #include <fnd/supervisor.hpp>
 
+#include "fnd/lang/list.hpp"
+
 namespace fnd::lang {
 
 enum class Topology { mesh, tree, ring, star, pub_sub };
@@ -69,7 +71,7 @@ struct Membership {
 // supervisor with society_child).
 fnd::SupervisorSpec society_supervisor(const SocietySpec& spec);
 // The refs of a role's members, from outside the members (e.g. in member arguments).
-std::vector<fnd::Ref> role_refs(std::string_view society, std::string_view role, std::int64_t count);
+List<fnd::Ref> role_refs(std::string_view society, std::string_view role, std::int64_t count);
 // A society as a child of a supervisor whose registered name is `parent`.
 fnd::ChildSpec society_child(const std::string& parent, std::string id, SocietySpec spec);
 

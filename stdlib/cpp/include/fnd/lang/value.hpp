@@ -3,7 +3,8 @@
 //
 //   int -> std::int64_t (wrapping: generated code is compiled with -fwrapv)   float -> double
 //   bool -> bool   string -> std::string   bytes -> fnd::Binary   duration -> fnd::lang::Duration
-//   list<T> -> std::vector<T>   map<K, V> -> std::map<K, V> (ascending keys)   ref -> fnd::Ref
+//   list<T> -> fnd::lang::List<T> (copy on write)   map<K, V> -> std::map<K, V> (ascending keys)
+//   ref -> fnd::Ref
 //   a message -> a generated struct with value fields
 #pragma once
 
@@ -16,10 +17,11 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include <fnd/binary.hpp>
 #include <fnd/ref.hpp>
+
+#include "fnd/lang/list.hpp"
 
 namespace fnd::lang {
 
@@ -121,7 +123,7 @@ inline fnd::Binary to_bytes(const fnd::Binary& v) { return v; }
 
 // ---- containers ----
 template <class T>
-std::int64_t len(const std::vector<T>& v) { return static_cast<std::int64_t>(v.size()); }
+std::int64_t len(const List<T>& v) { return static_cast<std::int64_t>(v.size()); }
 template <class K, class V>
 std::int64_t len(const std::map<K, V>& m) { return static_cast<std::int64_t>(m.size()); }
 inline std::int64_t len(const std::string& s) { return static_cast<std::int64_t>(s.size()); }
@@ -131,24 +133,29 @@ inline std::int64_t len(const fnd::Binary& b) { return static_cast<std::int64_t>
 [[noreturn]] void key_not_found(const std::string& key);
 [[noreturn]] void pop_empty();
 
-// xs[i]: crashes when i is not in [0, len).
+// xs[i] read: crashes when i is not in [0, len). Reads never copy a shared list.
 template <class T>
-T& at(std::vector<T>& v, std::int64_t i) {
+const T& at(const List<T>& v, std::int64_t i) {
   if (i < 0 || static_cast<std::uint64_t>(i) >= v.size()) index_out_of_range(i, v.size());
   return v[static_cast<std::size_t>(i)];
 }
+// xs[i] as a place (`xs[i] = v`, `xs[i].push(x)`): checked, and the list's storage made exclusive
+// to this value first (copy on write).
 template <class T>
-const T& at(const std::vector<T>& v, std::int64_t i) {
+T& at_mut(List<T>& v, std::int64_t i) {
   if (i < 0 || static_cast<std::uint64_t>(i) >= v.size()) index_out_of_range(i, v.size());
-  return v[static_cast<std::size_t>(i)];
+  return v.mut(static_cast<std::size_t>(i));
 }
-// m[k] read: crashes when k is absent (writes `m[k] = v` insert instead).
+// m[k] as a place whose part is written (`m[k].f = v`; `m[k] = v` itself inserts): crashes when
+// k is absent. The key is taken by value: it may be read from a list that the place's path
+// unshares.
 template <class K, class V>
-V& at(std::map<K, V>& m, const std::type_identity_t<K>& k) {
+V& at_mut(std::map<K, V>& m, std::type_identity_t<K> k) {
   auto it = m.find(k);
   if (it == m.end()) key_not_found(fmt(k));
   return it->second;
 }
+// m[k] read: crashes when k is absent.
 template <class K, class V>
 const V& at(const std::map<K, V>& m, const std::type_identity_t<K>& k) {
   auto it = m.find(k);
@@ -166,14 +173,12 @@ inline std::int64_t at(const fnd::Binary& b, std::int64_t i) {
 }
 
 template <class T>
-T pop(std::vector<T>& v) {
+T pop(List<T>& v) {
   if (v.empty()) pop_empty();
-  T x = std::move(v.back());
-  v.pop_back();
-  return x;
+  return v.take_back();
 }
 template <class T, class U>
-bool contains(const std::vector<T>& v, const U& x) {
+bool contains(const List<T>& v, const U& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 template <class K, class V, class U>
@@ -187,25 +192,25 @@ V get_or(const std::map<K, V>& m, const U& k, D&& dflt) {
   return it == m.end() ? V(std::forward<D>(dflt)) : it->second;
 }
 template <class K, class V>
-std::vector<K> keys(const std::map<K, V>& m) {
-  std::vector<K> out;
+List<K> keys(const std::map<K, V>& m) {
+  List<K> out;
   out.reserve(m.size());
   for (const auto& kv : m) out.push_back(kv.first);
   return out;
 }
 template <class K, class V>
-std::vector<V> values(const std::map<K, V>& m) {
-  std::vector<V> out;
+List<V> values(const std::map<K, V>& m) {
+  List<V> out;
   out.reserve(m.size());
   for (const auto& kv : m) out.push_back(kv.second);
   return out;
 }
 // "a,b,,c".split(",") -> ["a", "b", "", "c"]; an empty separator splits into single bytes.
-std::vector<std::string> split(const std::string& s, const std::string& sep);
+List<std::string> split(const std::string& s, const std::string& sep);
 // list + list
 template <class T>
-std::vector<T> concat(std::vector<T> a, const std::vector<T>& b) {
-  a.insert(a.end(), b.begin(), b.end());
+List<T> concat(List<T> a, const List<T>& b) {
+  a.append(b);
   return a;
 }
 // bytes + bytes
