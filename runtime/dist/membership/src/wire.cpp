@@ -74,6 +74,10 @@ class Reader {
         fail(DecodeError::bad_varint);
         return 0;
       }
+      if (i > 0 && b == 0) {  // overlong (non-canonical) encoding: one value, one encoding
+        fail(DecodeError::bad_varint);
+        return 0;
+      }
       v |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
       if (!(b & 0x80)) return v;
     }
