@@ -36,6 +36,7 @@ topDecl
   | KW_SUPERVISOR name LBRACE (supervisorItem | sep)* RBRACE                   # supervisorDecl
   | KW_SOCIETY name LBRACE (societyItem | sep)* RBRACE                         # societyDecl
   | KW_MAIN name namedArgs?                                                  # mainDecl
+  | KW_CLUSTER name LBRACE (clusterItem | sep)* RBRACE                         # clusterDecl
   ;
 
 // Field names may be keywords (`from: ref`, `state: string`): they only appear after `{`, `,`
@@ -77,6 +78,18 @@ societyItem
 // `gateway: Ingester x 5`; the word must be `x` (checked by the AST builder).
 memberDecl
   : name COLON name namedArgs? (name INT)?
+  ;
+
+// Items of `cluster NAME { ... }` (docs/language.md section 16). `node` and `place` are not reserved:
+// the AST builder checks the leading word (E0008 otherwise).
+//   node a: "tcp://127.0.0.1:7001"     node b
+//   place app.ponger on b              place app.swarm across [a, b]
+//   security: none
+clusterItem
+  : name name (COLON STRING)?                                    # clusterNodeItem
+  | name dottedName KW_ON name                                   # placeOnItem
+  | name dottedName name LBRACK (name (COMMA name)*)? RBRACK     # placeAcrossItem
+  | setting                                                      # clusterSettingItem
   ;
 
 // `name: value` settings of actors (mailbox, trap_exit), supervisors (strategy, intensity) and
@@ -222,7 +235,7 @@ dottedName
 anyWord
   : name
   | KW_MODULE | KW_IMPORT | KW_MESSAGE | KW_ACTOR | KW_EXTERN | KW_FROM | KW_SUPERVISOR
-  | KW_SOCIETY | KW_MAIN | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
+  | KW_SOCIETY | KW_MAIN | KW_CLUSTER | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
   | KW_IF | KW_ELSE | KW_WHILE | KW_FOR | KW_IN | KW_SEND | KW_REPLY | KW_BROADCAST | KW_PUBLISH
   | KW_SUBSCRIBE | KW_EMIT | KW_LOG | KW_STOP | KW_RETURN | KW_BREAK | KW_CONTINUE | KW_SPAWN
   | KW_SELF | KW_SENDER | KW_AND | KW_OR | KW_NOT | KW_TRUE | KW_FALSE | KW_INT | KW_FLOAT
@@ -253,6 +266,7 @@ KW_FROM       : 'from';
 KW_SUPERVISOR : 'supervisor';
 KW_SOCIETY    : 'society';
 KW_MAIN       : 'main';
+KW_CLUSTER    : 'cluster';
 KW_PARAM      : 'param';
 KW_STATE      : 'state';
 KW_ON         : 'on';
