@@ -39,6 +39,7 @@ bool Lowering::run() {
   }
   for (const auto& m : program_.modules) {
     if (!m->societies.empty()) report({m->societies.front()->name.range, "society " + m->societies.front()->name.name});
+    if (!m->clusters.empty()) report({m->clusters.front()->name.range, "cluster " + m->clusters.front()->name.name});
     for (const auto& a : m->actors) {
       try {
         if (a->isExtern) actorInfo(a.get());  // its args layout and factory (GluePlan order)
