@@ -32,7 +32,7 @@ inline void setInt(void* s, int opt, int v) {
 // A PAIR connected to zmq_socket_monitor of a socket.
 class Monitor {
  public:
-  Monitor(void* ctx, void* socket, int events) {
+  Monitor(void* ctx, void* socket, int events) : socket_(socket) {
     static std::atomic<int> n{0};
     std::string ep = "inproc://test-monitor-" + std::to_string(n++);
     if (zmq_socket_monitor(socket, ep.c_str(), events) != 0) throw std::runtime_error("zmq_socket_monitor");
@@ -41,7 +41,12 @@ class Monitor {
     setInt(pair_, ZMQ_RCVTIMEO, kHangGuardMs);
     if (zmq_connect(pair_, ep.c_str()) != 0) throw std::runtime_error("monitor connect");
   }
-  ~Monitor() { zmq_close(pair_); }
+  // Stops the monitor first: libzmq's IO thread blocks on sending an event to a monitor whose
+  // reader is gone, which would stall every socket of the context.
+  ~Monitor() {
+    zmq_socket_monitor(socket_, nullptr, 0);
+    zmq_close(pair_);
+  }
   // The next event, or nullopt if none came within the hang guard.
   std::optional<MonitorEvent> next() {
     zmq_msg_t m;
@@ -64,18 +69,20 @@ class Monitor {
     }
     return e;
   }
-  // The first handshake outcome (succeeded or failed), skipping connection events.
-  std::optional<MonitorEvent> handshakeOutcome() {
+  // The first handshake outcome (succeeded or failed), skipping connection events. Throws if
+  // none comes (a hang guard, not a timing condition).
+  MonitorEvent handshakeOutcome() {
     for (;;) {
       auto e = next();
-      if (!e) return e;
+      if (!e) throw std::runtime_error("no handshake outcome from the socket monitor");
       if (e->event & (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH))
-        return e;
+        return *e;
     }
   }
 
  private:
+  void* socket_;
   void* pair_;
 };
 

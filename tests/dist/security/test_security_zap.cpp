@@ -62,8 +62,7 @@ TEST_CASE("a client with the cluster keys is admitted and exchanges messages") {
     REQUIRE(exchange(c.ctx, server, client, &userId));
     CHECK(userId == "cluster");
     auto outcome = server.monitor().handshakeOutcome();
-    REQUIRE(outcome);
-    CHECK(outcome->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
   }
   zap.stop();
   SecurityStats s = zap.metrics().snapshot();
@@ -82,10 +81,9 @@ TEST_CASE("a client without keys (NULL mechanism) is refused") {
     client.connect(c.ctx, server.endpoint());
     sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
     auto outcome = server.monitor().handshakeOutcome();
-    REQUIRE(outcome);
-    CHECK(outcome->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
-    CHECK(outcome->value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
-    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome->event);
+        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+    CHECK(outcome.value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
+    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);
     CHECK_FALSE(server.hasMessage());
   }
   zap.stop();
@@ -109,16 +107,14 @@ TEST_CASE("a client with keys that are not the cluster's is refused by ZAP") {
     client.connect(c.ctx, server.endpoint());
     sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
     auto outcome = server.monitor().handshakeOutcome();
-    REQUIRE(outcome);
-    CHECK(outcome->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
-    CHECK(outcome->value == 400);
+        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(outcome.value == 400);
     // The client learns it was refused (ZAP status 400), which it counts as refusedByPeer.
     auto seen = client.monitor().handshakeOutcome();
-    REQUIRE(seen);
-    CHECK(seen->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
-    CHECK(seen->value == 400);
-    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome->event);  // counted by ZAP already
-    zap.metrics().noteMonitorEvent(SocketSide::Client, seen->event);
+        CHECK(seen.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(seen.value == 400);
+    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);  // counted by ZAP already
+    zap.metrics().noteMonitorEvent(SocketSide::Client, seen.event);
     CHECK_FALSE(server.hasMessage());
   }
   zap.stop();
@@ -142,9 +138,8 @@ TEST_CASE("a client that expects another server key fails the handshake") {
     client.connect(c.ctx, server.endpoint());
     sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
     auto outcome = server.monitor().handshakeOutcome();
-    REQUIRE(outcome);
-    CHECK(outcome->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
-    CHECK(outcome->value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC);
+        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+    CHECK(outcome.value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC);
     CHECK_FALSE(server.hasMessage());
   }
   zap.stop();
@@ -163,8 +158,7 @@ TEST_CASE("without a running ZAP handler nobody is admitted (fails closed)") {
   client.connect(c.ctx, server.endpoint());
   sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
   auto outcome = server.monitor().handshakeOutcome();
-  REQUIRE(outcome);
-  CHECK(outcome->event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    CHECK(outcome.event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
   CHECK_FALSE(server.hasMessage());
 }
 
@@ -184,13 +178,13 @@ TEST_CASE("allow-listed node keys are admitted under their name; replacing the p
     std::string userId;
     REQUIRE(exchange(c.ctx, server, client, &userId));
     CHECK(userId == "n2");
-    REQUIRE(server.monitor().handshakeOutcome()->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    REQUIRE(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
   }
   {
     Client client(c.ctx);  // the cluster key itself is not admitted under this policy
     configureCurveClient(client.socket(), cluster.publicKey, cluster);
     client.connect(c.ctx, server.endpoint());
-    CHECK(server.monitor().handshakeOutcome()->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   }
   policy.allowed.clear();
   policy.admitClusterKey = true;
@@ -199,7 +193,7 @@ TEST_CASE("allow-listed node keys are admitted under their name; replacing the p
     Client client(c.ctx);
     configureCurveClient(client.socket(), cluster.publicKey, n2);
     client.connect(c.ctx, server.endpoint());
-    CHECK(server.monitor().handshakeOutcome()->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   }
   zap.stop();
   SecurityStats s = zap.metrics().snapshot();

@@ -109,6 +109,9 @@ void ZapHandler::run(void* zapSocket, void* controlSocket) {
     if (items[1].revents & ZMQ_POLLIN) break;
     if ((items[0].revents & ZMQ_POLLIN) && !serveOne(zapSocket)) break;
   }
+  // Unbinding is immediate for inproc, closing is not (the reaper thread finishes it): without
+  // it, a handler started right after stop() could find the endpoint still taken.
+  zmq_unbind(zapSocket, kZapEndpoint);
   closeNow(zapSocket);
   closeNow(controlSocket);
 }
