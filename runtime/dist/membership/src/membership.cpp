@@ -1,6 +1,7 @@
 // Construction, lifecycle and the SWIM state transitions of members.
 #include "fnd/dist/membership/membership.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace fnd::dist::membership {
@@ -148,7 +149,12 @@ void Membership::set_status(Entry& e, MemberStatus s, std::uint64_t version, Tim
 }
 
 void Membership::member_gone(const NodeId& id) {
-  std::erase(probe_order_, id.name);
+  // Keep the walk where it was: removing an entry before it must not skip the next target.
+  auto it = std::find(probe_order_.begin(), probe_order_.end(), id.name);
+  if (it != probe_order_.end()) {
+    if (static_cast<std::size_t>(it - probe_order_.begin()) < probe_pos_) --probe_pos_;
+    probe_order_.erase(it);
+  }
   if (probe_pos_ > probe_order_.size()) probe_pos_ = 0;
   if (probe_ && probe_->target.name == id.name) probe_.reset();
   owner_gone(id);
