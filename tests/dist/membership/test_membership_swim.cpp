@@ -215,3 +215,27 @@ TEST_CASE("a deterministic run: same seed, same events", "[membership]") {
   CHECK(run(42) == run(42));
   CHECK(run(42) != run(43));
 }
+
+TEST_CASE("full-state requests from one address are answered at most once per window", "[membership]") {
+  Membership node(NodeId{"me", "tcp://me:1", 1}, Config{}, 3);
+  node.start({}, Time{});
+  node.take_outgoing();
+  wire::Message req;
+  req.type = wire::MessageType::sync;
+  req.sender = NodeId{"other", "tcp://other:1", 1};
+  req.sync_flags = wire::kSyncWantReply;
+  req.updates.push_back(wire::MemberUpdate{Member{req.sender, MemberStatus::alive, 0}});
+  wire::Bytes bytes = wire::encode(req);
+  std::size_t replies = 0;
+  for (int i = 0; i < 10; ++i) {
+    node.on_datagram(bytes, Time{std::chrono::milliseconds(10 * i)});  // 10 requests within 100 ms
+    for (auto& out : node.take_outgoing()) replies += out.to_address == "tcp://other:1";
+  }
+  CHECK(replies == 1);
+  CHECK(node.stats().sync_replies_suppressed == 9);
+  node.on_datagram(bytes, Time{std::chrono::milliseconds(400)});  // after join_retry_interval / 2
+  for (auto& out : node.take_outgoing()) replies += out.to_address == "tcp://other:1";
+  CHECK(replies == 2);
+  // The requester itself was learned from its full state.
+  CHECK(node.member("other").has_value());
+}

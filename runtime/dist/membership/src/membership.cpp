@@ -121,6 +121,7 @@ void Membership::set_status(Entry& e, MemberStatus s, std::uint64_t version, Tim
         auto pos = rand(probe_order_.size() + 1);
         probe_order_.insert(probe_order_.begin() + static_cast<std::ptrdiff_t>(pos), e.m.id.name);
         if (pos < probe_pos_) ++probe_pos_;
+        joined_ = true;
         emit(EventKind::up, e.m);
       } else if (prev == MemberStatus::suspect) {
         emit(EventKind::alive, e.m);

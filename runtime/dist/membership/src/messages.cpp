@@ -102,7 +102,17 @@ void Membership::handle(wire::Message& m, Time now) {
     }
     case wire::MessageType::gossip: break;
     case wire::MessageType::sync:
-      if (m.sync_flags & wire::kSyncWantReply) send_sync(m.sender.address, 0);
+      if (m.sync_flags & wire::kSyncWantReply) {
+        // A full state can be many datagrams: answer each sender at most once per half join retry
+        // interval (enough for joins and anti-entropy), so repeated requests cannot amplify.
+        auto [it, fresh] = sync_replies_.try_emplace(m.sender.address, now);
+        if (fresh || now - it->second >= config_.join_retry_interval / 2) {
+          it->second = now;
+          send_sync(m.sender.address, 0);
+        } else {
+          ++stats_.sync_replies_suppressed;
+        }
+      }
       break;
   }
 }

@@ -138,6 +138,8 @@ void Membership::expire(Time now) {
     it = old ? members_.erase(it) : std::next(it);
   }
   names_.expire(now - config_.down_retention);
+  for (auto it = sync_replies_.begin(); it != sync_replies_.end();)
+    it = now - it->second >= config_.join_retry_interval ? sync_replies_.erase(it) : std::next(it);
 }
 
 std::vector<const Membership::Entry*> Membership::random_live(std::size_t k, const std::string& exclude) {

@@ -40,6 +40,7 @@ struct Stats {
   std::uint64_t indirect_probes = 0;
   std::uint64_t suspicions_raised = 0;  // by our own failed probes
   std::uint64_t refutations = 0;        // suspicions of ourselves refuted
+  std::uint64_t sync_replies_suppressed = 0;  // full-state requests answered too recently
 };
 
 enum class RegisterError { none, invalid_name, already_registered, not_running };
@@ -157,6 +158,7 @@ class Membership {
   std::size_t probe_pos_ = 0;
   std::optional<Probe> probe_;
   std::map<std::uint64_t, Relay> relays_;
+  std::map<std::string, Time> sync_replies_;  // sender address -> last full-state reply
   std::uint64_t next_seq_ = 1;
 
   std::vector<std::string> seeds_;
