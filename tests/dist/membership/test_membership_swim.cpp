@@ -239,3 +239,22 @@ TEST_CASE("full-state requests from one address are answered at most once per wi
   // The requester itself was learned from its full state.
   CHECK(node.member("other").has_value());
 }
+
+TEST_CASE("a seed that starts late is found; a node left alone re-contacts its seeds", "[membership]") {
+  SimNetwork net(31);
+  net.add("n1", {"n0"});  // n0 is not running yet: datagrams to it are lost
+  net.add("n2", {"n0", "n1"});
+  REQUIRE(net.run_until([&] { return net.node("n1").member("n2").has_value(); }, 5s));  // via the live seed
+  net.run_for(3s);
+  CHECK_FALSE(net.node("n1").member("n0"));
+  net.add("n0", {});  // the seed appears, knowing nobody
+  REQUIRE(net.run_until([&] { return net.converged(); }, 5s));
+
+  // The whole rest of the cluster dies; the survivor keeps knocking on its seeds.
+  net.kill("n0");
+  net.kill("n2");
+  REQUIRE(net.run_until([&] { return net.node("n1").live_count() == 1; }, 5s));
+  net.add("n0", {}, 2);  // a restart of the seed with no seeds of its own
+  REQUIRE(net.run_until([&] { return net.converged(); }, 2 * Config{}.sync_interval + 1s));
+  CHECK(net.node("n0").member("n1")->status == MemberStatus::alive);
+}

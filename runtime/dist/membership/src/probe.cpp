@@ -127,8 +127,15 @@ void Membership::anti_entropy(Time now) {
   for (const auto& [name, e] : members_)
     if (e.m.status == MemberStatus::down) down.push_back(&e);
   if (!down.empty()) send_sync(down[rand(down.size())]->m.id.address, wire::kSyncWantReply);
-  // Alone (everyone else down or never joined): knock on the seeds again.
-  if (live.empty() && !seeds_.empty()) send_sync(seeds_[rand(seeds_.size())], wire::kSyncWantReply | wire::kSyncJoin);
+  // A seed that is not a live member (it started late, alone, or restarted) is asked to join us:
+  // one seed per interval, so a cluster finds its seeds whatever the start order.
+  std::vector<const std::string*> absent;
+  for (const auto& seed : seeds_) {
+    bool known = std::any_of(members_.begin(), members_.end(),
+                             [&](const auto& kv) { return is_live(kv.second) && kv.second.m.id.address == seed; });
+    if (!known) absent.push_back(&seed);
+  }
+  if (!absent.empty()) send_sync(*absent[rand(absent.size())], wire::kSyncWantReply | wire::kSyncJoin);
 }
 
 void Membership::expire(Time now) {
