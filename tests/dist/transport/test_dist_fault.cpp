@@ -177,10 +177,10 @@ TEST_CASE("a partition shorter than down_after loses nothing") {
 }
 
 TEST_CASE("a long partition: monitors get Down and trapped links Exit with noconnection; heal reconnects") {
+  std::vector<NodeEvent> events;  // outlives p: its nodes report "down" to the subscriber when they stop
+  std::mutex ev_mu;
   Pair p({}, 400ms);
   REQUIRE(p.up());
-  std::vector<NodeEvent> events;
-  std::mutex ev_mu;
   p.a->subscribe([&](const NodeEvent& e) {
     std::lock_guard<std::mutex> l(ev_mu);
     events.push_back(e);

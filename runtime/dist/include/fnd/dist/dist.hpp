@@ -13,6 +13,8 @@
 // down (link-level: silent for `down_after`, or declare_down() from a membership service), monitors of its
 // processes get Down and links get an exit signal with reason error(noconnection); queued messages to it
 // are dropped. A peer that restarts has a new incarnation: it is a new node.
+//
+// Declare the DistNode after its Node (destroy it first): its network thread delivers into the Node.
 #pragma once
 
 #include <chrono>
