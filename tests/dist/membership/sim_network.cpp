@@ -56,6 +56,7 @@ void SimNetwork::partition(const std::vector<std::set<std::string>>& groups) {
 }
 
 bool SimNetwork::blocked(const std::string& from, const std::string& to) const {
+  if (cut_.count({from, to})) return true;
   if (group_of_.empty()) return false;
   auto a = group_of_.find(from), b = group_of_.find(to);
   if (a == group_of_.end() || b == group_of_.end()) return true;

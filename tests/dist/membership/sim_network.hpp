@@ -56,7 +56,12 @@ class SimNetwork {
   Duration min_delay = 1ms;
   Duration max_delay = 5ms;
   void partition(const std::vector<std::set<std::string>>& groups);  // nodes in no group: isolated
-  void heal() { group_of_.clear(); }
+  void heal() {
+    group_of_.clear();
+    cut_.clear();
+  }
+  // Cuts one direction between two nodes (everything else still flows).
+  void cut(const std::string& from, const std::string& to) { cut_.insert({from, to}); }
 
   // Every running node sees every other running node alive or suspect (same incarnation), and
   // nothing else as live.
@@ -94,6 +99,7 @@ class SimNetwork {
   std::map<std::string, SimNode> nodes_;
   std::map<std::string, std::string> name_of_address_;
   std::map<std::string, int> group_of_;
+  std::set<std::pair<std::string, std::string>> cut_;
   std::priority_queue<Flight, std::vector<Flight>, std::greater<Flight>> flights_;
 };
 

@@ -258,3 +258,17 @@ TEST_CASE("a seed that starts late is found; a node left alone re-contacts its s
   REQUIRE(net.run_until([&] { return net.converged(); }, 2 * Config{}.sync_interval + 1s));
   CHECK(net.node("n0").member("n1")->status == MemberStatus::alive);
 }
+
+TEST_CASE("indirect probes: a broken path between two nodes raises no suspicion", "[membership]") {
+  SimNetwork net(32);
+  start_cluster(net, 5);
+  REQUIRE(net.run_until([&] { return net.converged(); }, 10s));
+  net.cut("n0", "n1");  // n0's datagrams to n1 are lost (one direction)
+  net.cut("n2", "n3");  // and n2's to n3; without indirect probes both pairs would suspect
+  net.run_for(30s);
+  std::uint64_t indirect = 0;
+  for (const auto& n : names(5)) indirect += net.node(n).stats().indirect_probes;
+  CHECK(indirect > 0);
+  for (const auto& e : net.events) CHECK(e.event.kind == EventKind::up);
+  CHECK(net.converged());
+}
