@@ -98,4 +98,16 @@ const RoleDecl* SocietyDecl::findRole(const std::string& n) const {
   return nullptr;
 }
 
+const ClusterNode* ClusterDecl::findNode(const std::string& n) const {
+  for (const auto& nd : nodes)
+    if (nd.name.name == n) return &nd;
+  return nullptr;
+}
+
+std::string Placement::dotted() const {
+  std::string s;
+  for (const auto& p : path) s += (s.empty() ? "" : ".") + p.name;
+  return s;
+}
+
 }  // namespace fnd::ast

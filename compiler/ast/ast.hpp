@@ -668,6 +668,42 @@ struct MainDecl {
   StartArgs start;
 };
 
+// cluster NAME { node a: "tcp://..."  place app.w on a  place app.swarm across [a, b]  security: none }
+// (docs/language.md section 16). Placement targets are paths of child names from main's root.
+struct ClusterNode {
+  Ident name;
+  std::string address;  // "" when given only at start (--addr / FND_CLUSTER_ADDRS)
+  SourceRange addressRange;
+  SourceRange range;
+};
+
+enum class PlacementTargetKind { Unresolved, Actor, Supervisor, Society, Role, Pool };
+
+struct Placement {
+  std::vector<Ident> path;    // app.swarm.workers
+  SourceRange pathRange;
+  bool across = false;        // `across [..]` (else `on NODE`)
+  std::vector<Ident> nodes;   // one for `on`
+  SourceRange range;
+  // sema
+  PlacementTargetKind targetKind = PlacementTargetKind::Unresolved;
+  std::string registeredName;  // the runtime name prefix: "app.swarm.workers"
+  std::string dotted() const;
+};
+
+enum class ClusterSecurity { None, Curve };
+
+struct ClusterDecl {
+  Ident name;
+  SourceRange range;
+  std::vector<ClusterNode> nodes;
+  std::vector<Placement> placements;
+  ClusterSecurity security = ClusterSecurity::None;
+  SourceRange securityRange;
+  const Module* module = nullptr;
+  const ClusterNode* findNode(const std::string& n) const;
+};
+
 struct ImportDecl {
   std::string name;  // "std.infra"
   SourceRange range;
@@ -687,6 +723,7 @@ struct Module {
   std::vector<std::unique_ptr<SupervisorDecl>> supervisors;
   std::vector<std::unique_ptr<SocietyDecl>> societies;
   std::vector<std::unique_ptr<MainDecl>> mains;  // sema: at most one in the whole program
+  std::vector<std::unique_ptr<ClusterDecl>> clusters;  // sema: at most one, in a root file
 };
 
 // The whole program: the files named on the command line plus everything they import.
@@ -699,6 +736,7 @@ struct Program {
   std::map<std::string, const SupervisorDecl*> supervisors;
   std::map<std::string, const SocietyDecl*> societies;
   const MainDecl* main = nullptr;
+  const ClusterDecl* cluster = nullptr;  // sema: the program's cluster, if any
 };
 
 }  // namespace fnd::ast

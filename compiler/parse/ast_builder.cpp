@@ -1017,6 +1017,8 @@ std::unique_ptr<Module> AstBuilder::buildModule(P::ProgramContext* ctx) {
       buildSupervisor(s, *m);
     } else if (auto* so = dynamic_cast<P::SocietyDeclContext*>(d)) {
       buildSociety(so, *m);
+    } else if (auto* cl = dynamic_cast<P::ClusterDeclContext*>(d)) {
+      buildCluster(cl, *m);
     } else if (auto* mn = dynamic_cast<P::MainDeclContext*>(d)) {
       auto main = std::make_unique<MainDecl>();
       main->range = range(mn);

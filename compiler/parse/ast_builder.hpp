@@ -40,6 +40,7 @@ class AstBuilder {
   void buildHandler(P::HandlerItemContext* ctx, ast::ActorDecl& actor);
   void buildSupervisor(P::SupervisorDeclContext* ctx, ast::Module& m);
   void buildSociety(P::SocietyDeclContext* ctx, ast::Module& m);
+  void buildCluster(P::ClusterDeclContext* ctx, ast::Module& m);  // ast_builder_cluster.cpp
   void buildStartArgs(P::NameContext* target, P::NamedArgsContext* args, ast::StartArgs& out);
 
   std::unique_ptr<ast::TypeNode> buildType(P::TypeExprContext* ctx);

@@ -20,6 +20,7 @@ constexpr PassEntry kPipeline[] = {
     {"check-supervision", checkSupervision},        // strategies, intensities, cycles, pools
     {"check-societies", checkSocieties},            // roles, counts, pub/sub consistency
     {"check-reachability", checkReachability},      // unreachable code and handlers (warnings)
+    {"check-cluster", checkCluster},                // nodes, addresses, placements, security
 };
 
 }  // namespace

@@ -1,0 +1,185 @@
+// Pass 7: the cluster declaration (docs/language.md section 16). Checks: E0707 (at most one cluster,
+// in a file named on the command line, with nodes, for a `main` that is a supervisor or society),
+// E0701 (unknown node), E0702 (duplicate node), E0703 (address), E0704 (placement path), E0705
+// (a path placed twice), E0706 (what may be placed how), E0708 (security not available yet).
+// Resolves each placement's target kind and runtime name (the path: children register as
+// "<supervisor>.<child>", society members as "<society>.<role>.<i>").
+#include <charconv>
+#include <set>
+
+#include "sema/context.hpp"
+
+namespace fnd::sema {
+
+using namespace fnd::ast;
+using diag::Code;
+
+namespace {
+
+// "tcp://HOST:PORT" with a non-empty host and a port in 1..65535 (what DistNode binds and connects to).
+bool validAddress(const std::string& a) {
+  const std::string scheme = "tcp://";
+  if (a.rfind(scheme, 0) != 0) return false;
+  const auto colon = a.rfind(':');
+  if (colon == std::string::npos || colon <= scheme.size()) return false;
+  const std::string host = a.substr(scheme.size(), colon - scheme.size());
+  if (host.find_first_of(" \t/") != std::string::npos) return false;
+  const std::string port = a.substr(colon + 1);
+  unsigned n = 0;
+  auto r = std::from_chars(port.data(), port.data() + port.size(), n);
+  return r.ec == std::errc() && r.ptr == port.data() + port.size() && n >= 1 && n <= 65535;
+}
+
+const char* kindWord(PlacementTargetKind k) {
+  switch (k) {
+    case PlacementTargetKind::Actor: return "an actor";
+    case PlacementTargetKind::Supervisor: return "a supervisor";
+    case PlacementTargetKind::Society: return "a society";
+    case PlacementTargetKind::Role: return "a society role";
+    case PlacementTargetKind::Pool: return "a simple_one_for_one pool";
+    case PlacementTargetKind::Unresolved: break;
+  }
+  return "nothing";
+}
+
+// Walks `p.path` from main's root; reports E0704/E0706 and returns false when it names nothing placeable.
+bool resolvePath(Context& cx, const StartArgs& root, Placement& p) {
+  const Ident& first = p.path.front();
+  if (first.name != root.target.name) {
+    cx.error(Code::E0704, first.range, "placement path must start at the root '" + root.target.name + "', not '" +
+                                           first.name + "'")
+        .note({}, "paths name children from main's root: '" + root.target.name + ".child'");
+    return false;
+  }
+  const SupervisorDecl* sup = root.supervisor;
+  const SocietyDecl* soc = root.society;
+  PlacementTargetKind kind = sup ? PlacementTargetKind::Supervisor : PlacementTargetKind::Society;
+  if (sup && sup->strategy == Strategy::SimpleOneForOne) kind = PlacementTargetKind::Pool;
+  for (size_t i = 1; i < p.path.size(); ++i) {
+    const Ident& step = p.path[i];
+    const std::string here = p.path[i - 1].name;
+    if (kind == PlacementTargetKind::Pool) {
+      cx.error(Code::E0706, step.range, "cannot place the children of pool '" + here + "'")
+          .note({}, "a pool's children run on the node of the actor that spawns them");
+      return false;
+    }
+    if (kind == PlacementTargetKind::Supervisor) {
+      const ChildSpec* ch = sup->findChild(step.name);
+      if (!ch) {
+        cx.error(Code::E0704, step.range, "supervisor '" + sup->name.name + "' has no child '" + step.name + "'");
+        return false;
+      }
+      const StartArgs& st = ch->start;
+      sup = st.supervisor;
+      soc = st.society;
+      if (st.targetKind == TargetKind::Actor) kind = PlacementTargetKind::Actor;
+      else if (st.targetKind == TargetKind::Supervisor)
+        kind = sup->strategy == Strategy::SimpleOneForOne ? PlacementTargetKind::Pool : PlacementTargetKind::Supervisor;
+      else if (st.targetKind == TargetKind::Society) kind = PlacementTargetKind::Society;
+      else return false;  // unresolved child target: reported by check-start-sites
+      continue;
+    }
+    if (kind == PlacementTargetKind::Society) {
+      if (!soc->findRole(step.name)) {
+        cx.error(Code::E0704, step.range, "society '" + soc->name.name + "' has no role '" + step.name + "'");
+        return false;
+      }
+      kind = PlacementTargetKind::Role;
+      continue;
+    }
+    cx.error(Code::E0704, step.range, std::string("'") + here + "' is " + kindWord(kind) + ": it has no part '" +
+                                          step.name + "' to place");
+    return false;
+  }
+  p.targetKind = kind;
+  p.registeredName = p.dotted();
+  if (kind == PlacementTargetKind::Pool) {
+    cx.error(Code::E0706, p.pathRange, "cannot place pool '" + p.registeredName + "'")
+        .note({}, "a pool's children run on the node of the actor that spawns them");
+    return false;
+  }
+  if (p.across && kind != PlacementTargetKind::Society && kind != PlacementTargetKind::Role) {
+    cx.error(Code::E0706, p.pathRange, "'across' spreads society members, but '" + p.registeredName + "' is " +
+                                           kindWord(kind))
+        .note({}, "place it on one node: 'place " + p.registeredName + " on NODE'");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void checkCluster(Context& cx) {
+  auto& prog = cx.program;
+  for (auto& m : prog.modules) {
+    for (auto& c : m->clusters) {
+      if (!m->isRoot) {
+        cx.error(Code::E0707, c->name.range, "cluster '" + c->name.name + "' in imported module '" + m->name + "'")
+            .note({}, "only files named on the command line may declare a cluster");
+        continue;
+      }
+      if (prog.cluster) {
+        cx.error(Code::E0707, c->name.range, "a program has at most one cluster")
+            .note(prog.cluster->name.range, "first declared here");
+        continue;
+      }
+      prog.cluster = c.get();
+    }
+  }
+  auto* c = const_cast<ClusterDecl*>(prog.cluster);
+  if (!c) return;
+
+  std::map<std::string, const ClusterNode*> nodes;
+  for (const ClusterNode& n : c->nodes) {
+    auto [it, fresh] = nodes.emplace(n.name.name, &n);
+    if (!fresh)
+      cx.error(Code::E0702, n.name.range, "duplicate node '" + n.name.name + "'").note(it->second->name.range, "first declared here");
+    if (n.addressRange.valid() && !validAddress(n.address))
+      cx.error(Code::E0703, n.addressRange, "invalid node address '" + n.address + "'")
+          .note({}, "write \"tcp://HOST:PORT\" with a port from 1 to 65535, or leave the address out and give it at start");
+  }
+  if (c->nodes.empty())
+    cx.error(Code::E0707, c->name.range, "cluster '" + c->name.name + "' has no nodes")
+        .note({}, "declare its nodes: 'node a: \"tcp://127.0.0.1:7001\"'");
+  if (c->security == ClusterSecurity::Curve)
+    cx.error(Code::E0708, c->securityRange, "'security: curve' is not available yet")
+        .note({}, "CurveZMQ for clusters (runtime/dist/security) is not wired to generated programs; use 'security: none' on trusted networks");
+
+  const MainDecl* main = prog.main;
+  const bool rootOk = main && (main->start.targetKind == TargetKind::Supervisor || main->start.targetKind == TargetKind::Society);
+  if (!main && !c->placements.empty()) {
+    cx.error(Code::E0707, c->name.range, "cluster '" + c->name.name + "' places processes but the program has no 'main'");
+    return;
+  }
+  if (main && !rootOk && main->start.targetKind != TargetKind::Unresolved) {
+    cx.error(Code::E0707, main->range, "a program with a cluster must start a supervisor or society in 'main'")
+        .note(c->name.range, "cluster declared here");
+    return;
+  }
+  std::map<std::string, const Placement*> placed;
+  for (Placement& p : c->placements) {
+    bool nodesOk = true;
+    std::set<std::string> inList;
+    for (const Ident& n : p.nodes) {
+      if (!nodes.count(n.name)) {
+        auto d = cx.error(Code::E0701, n.range, "unknown node '" + n.name + "'");
+        d.note(c->name.range, "cluster '" + c->name.name + "' declares its nodes with 'node NAME'");
+        nodesOk = false;
+      } else if (!inList.insert(n.name).second) {
+        cx.error(Code::E0706, n.range, "node '" + n.name + "' is listed twice");
+        nodesOk = false;
+      }
+    }
+    if (p.across && p.nodes.empty()) {
+      cx.error(Code::E0706, p.range, "'across' needs at least one node");
+      nodesOk = false;
+    }
+    if (!rootOk || p.path.empty()) continue;
+    if (!resolvePath(cx, main->start, p) || !nodesOk) continue;
+    auto [it, fresh] = placed.emplace(p.registeredName, &p);
+    if (!fresh)
+      cx.error(Code::E0705, p.pathRange, "'" + p.registeredName + "' is placed twice").note(it->second->range, "first placed here");
+  }
+}
+
+}  // namespace fnd::sema
