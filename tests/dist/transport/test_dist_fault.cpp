@@ -285,3 +285,67 @@ TEST_CASE("unregistered message types are refused at the sender, unknown names a
   CHECK(err == errc::badreply);
   REQUIRE(eventually([&] { return p.b->stats().no_receiver >= 1; }));
 }
+
+namespace {
+struct PidMsg {  // a message with a pid inside its payload
+  Ref who;
+  std::string tag;
+};
+struct Relay : Actor {
+  Pid back;
+  void on_message(Message& m) override {
+    if (m.is<PidMsg>()) {
+      auto& p = m.get<PidMsg>();
+      if (p.tag == "ping") {  // answer the pid in the payload; tell whether it is the sender's proxy
+        send(p.who.pid(), int64_t{p.who.pid() == sender() ? 142 : 42});
+      } else {  // a third node's pid: talk to it, then report back
+        back = sender();
+        send(p.who.pid(), int64_t{7});
+      }
+    } else if (m.is<int64_t>()) {
+      send(back, m.get<int64_t>() + 1000);
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("pids inside payloads are translated: our own, and a third node's") {
+  REQUIRE(register_message<PidMsg>(
+      "test.PidMsg",
+      [](const PidMsg& m, lang::Writer& w) {
+        w.put(m.who);
+        w.put(m.tag);
+      },
+      [](lang::Reader& r) {
+        PidMsg m;
+        r.get(m.who);
+        r.get(m.tag);
+        return m;
+      }));
+  FaultNet net(7);
+  Node na{{.threads = 2, .name = "a"}}, nb{{.threads = 2, .name = "b"}}, nc{{.threads = 2, .name = "c"}};
+  DistNode a(na, opts("a"), net.make_transport());
+  DistNode b(nb, opts("b"), net.make_transport());
+  DistNode c(nc, opts("c"), net.make_transport());
+  (void)nb.register_name("relay", nb.spawn<Relay>());
+  (void)nc.register_name("echo", nc.spawn<Echo>());
+  a.connect("b", b.address());
+  a.connect("c", c.address());
+  b.connect("c", c.address());
+  REQUIRE(eventually([&] { return a.is_up("b") && a.is_up("c") && b.is_up("c") && b.is_up("a"); }));
+  std::promise<std::pair<int64_t, int64_t>> done;
+  auto f = done.get_future();
+  na.spawn_fiber([&](Process& p) {
+    a.send("b", "relay", PidMsg{Ref(p.self()), "ping"});
+    auto own = p.receive_for<int64_t>(5s);
+    a.send("c", "echo", std::string("hi"));
+    (void)p.receive_for<std::string>(5s);
+    Pid c_echo = p.sender();
+    a.send("b", "relay", PidMsg{Ref(c_echo), "fwd"});
+    auto third = p.receive_for<int64_t>(5s);
+    done.set_value({own.value_or(-1), third.value_or(-1)});
+  });
+  auto [own, third] = f.get();
+  CHECK(own == 142);     // b decoded our pid as the same proxy as the frame's sender
+  CHECK(third == 1007);  // b reached c's echo through a pid that a put in the payload
+}
