@@ -51,7 +51,9 @@ TEST_CASE("wire: the encoder respects the size limit", "[membership][wire]") {
   Update u = MemberUpdate{Member{NodeId{std::string(200, 'n'), std::string(200, 'a'), 1}, MemberStatus::alive, 1}};
   while (e.append_update(u, 1400)) {
   }
+  const std::size_t bound = e.size();
   Bytes b = std::move(e).finish();
+  CHECK(b.size() <= bound);
   CHECK(b.size() <= 1400);
   CHECK(b.size() > 1400 - encoded_size(u) - 2);
   Message back;

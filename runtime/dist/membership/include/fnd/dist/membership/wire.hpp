@@ -82,7 +82,8 @@ using Bytes = std::vector<std::uint8_t>;
 class Encoder {
  public:
   explicit Encoder(const Message& head);
-  std::size_t size() const { return buf_.size() + count_bytes_reserve_; }
+  // Upper bound of the finished datagram's size so far.
+  std::size_t size() const { return buf_.size() + count_bytes_reserve_ + updates_.size(); }
   // Appends one update if the result stays within `limit` bytes; false (and nothing appended) if not.
   bool append_update(const Update& u, std::size_t limit);
   std::size_t update_count() const { return count_; }
