@@ -150,12 +150,19 @@ class CppBackend final : public Backend {
     for (const auto& d : options.includeDirs) cmd.push_back("-I" + d);
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
+    if (program.cluster) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_DIST_INCLUDE)));
     cmd.push_back((dir / "fnd_program.cpp").string());
     for (const auto& s : options.extraSources) cmd.push_back(s);
     cmd.push_back("-o");
     cmd.push_back(options.outputBinary);
+    if (program.cluster) {  // fnd/lang/cluster.hpp: the distribution layer and ZeroMQ
+      const char* home = std::getenv("FND_HOME");
+      cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_lang_cluster.a" : std::string(FND_CPP_CLUSTER_LIB));
+      cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_dist.a" : std::string(FND_CPP_DIST_LIB));
+    }
     cmd.push_back(stdLib);
     cmd.push_back(runtimeLib);
+    if (program.cluster) cmd.push_back("-lzmq");
     cmd.push_back(FND_CPP_BOOST_CONTEXT_LIB);
 
     if (options.verbose || std::getenv("FND_VERBOSE")) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "backends/cpp/gen.hpp"
+#include "backends/cpp/gen_cluster.hpp"
 
 #ifndef FND_VERSION
 #define FND_VERSION "0.0.0"
@@ -123,6 +124,7 @@ std::string Gen::source() {
   const std::string ns = moduleNamespace(module_);
   c.line(banner(module_));
   c.line("#include \"" + moduleStem(module_) + ".fnd.hpp\"");
+  if (program_.cluster) c.line("#include <fnd/lang/cluster.hpp>  // fnd::lang::placed (gen_cluster.cpp)");
   // Extern actors (the module's own and imported ones, which its supervisors may start); their
   // headers come after this module's header, so they can use its messages.
   std::set<std::string> externs;
@@ -170,7 +172,9 @@ std::string Gen::mainSource(const MainDecl& main) {
   for (const auto& m : program_.modules)
     for (const auto& a : m->actors)
       if (a->isExtern && seen.insert(a->externHeader).second) c.line("#include \"" + a->externHeader + "\"");
+  if (program_.cluster) c.line("#include <fnd/lang/cluster.hpp>");
   c.line();
+  if (program_.cluster) clusterDefinitions(c, program_);
   const StartArgs& st = main.start;
   std::string what = "main " + st.target.name;
   std::string start;
@@ -194,7 +198,12 @@ std::string Gen::mainSource(const MainDecl& main) {
   c.line(from(main.range));
   c.open("int main(int argc, char** argv)");
   c.line("const fnd::lang::ProgramInfo info{" + quote(moduleStem(module_)) + ", " + quote(what) + "};");
-  c.open("return fnd::lang::run_program(argc, argv, info, [](fnd::Node& node) -> fnd::Result<fnd::Pid>");
+  if (program_.cluster) {
+    c.line("fnd_wire_messages();");
+    c.open("return fnd::lang::run_cluster_program(argc, argv, info, fnd_cluster_spec(), [](fnd::Node& node) -> fnd::Result<fnd::Pid>");
+  } else {
+    c.open("return fnd::lang::run_program(argc, argv, info, [](fnd::Node& node) -> fnd::Result<fnd::Pid>");
+  }
   c.line("using namespace " + moduleNamespace(module_) + ";");
   c.line(start);
   c.close("});");

@@ -1,6 +1,7 @@
 // Supervisors and societies: a function per declaration that builds the runtime's spec for an
 // instance registered under `name` (children are then "<name>.<child>", reachable by child_ref).
 #include "backends/cpp/gen.hpp"
+#include "backends/cpp/gen_cluster.hpp"
 
 namespace fnd::backend::cpp {
 
@@ -63,7 +64,7 @@ void Gen::supervisorDef(Code& c, const SupervisorDecl& s) {
         c.line("fnd::ChildSpec c;");
         c.line("c.id = " + id + ";");
         c.line(std::string("c.restart = ") + restartName(ch->restart) + ";");
-        c.line("c.start = [name](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return " + spawnCall(st, "ctx.") + "; };");
+        c.line("c.start = " + placedStart(program_, "[name](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return " + spawnCall(st, "ctx.") + "; }") + ";");
         c.line("spec.children.push_back(std::move(c));");
         c.close();
         break;
@@ -101,8 +102,8 @@ void Gen::societyDef(Code& c, const SocietyDecl& s) {
   c.line("spec.period = std::chrono::milliseconds(" + std::to_string(s.intensity.periodMs) + ");");
   for (const auto& r : s.roles) {
     c.line(from(r->range).substr(0, 3) + r->name.name + ": " + r->start.target.name + " x " + std::to_string(r->count));
-    c.line("spec.roles.push_back({" + quote(r->name.name) + ", " + std::to_string(r->count) +
-           ", [name](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return " + spawnCall(r->start, "ctx.") + "; }});");
+    c.line("spec.roles.push_back({" + quote(r->name.name) + ", " + std::to_string(r->count) + ", " +
+           placedStart(program_, "[name](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> { return " + spawnCall(r->start, "ctx.") + "; }") + "});");
   }
   c.line("return spec;");
   c.close();
