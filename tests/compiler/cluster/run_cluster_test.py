@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Multi-process loopback test of `cluster` (docs/language.md section 16) with the C++ back end.
+
+    run_cluster_test.py FNDC WORKDIR
+
+Builds examples/cluster_pingpong and checks, with exact expected output:
+  1. alone (no --node): one process, everything local, the example's expected_output.txt;
+  2. as two node processes (--node a / --node b, free loopback ports given with --addr): node a is
+     started first, so its first messages to b are dropped until b is up; each node prints its part;
+  3. the same with FND_NODE / FND_CLUSTER_ADDRS instead of flags, b started first;
+  4. usage errors: an unknown node and a malformed address (status 2), a node without an address.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+EXAMPLE = os.path.join(ROOT, "examples", "cluster_pingpong")
+TIMEOUT = 30
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what)
+
+
+def free_ports(n):
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def run_pair(binary, first, second, args_of, env_of):
+    """Starts node `first`, then `second` 300 ms later; returns {node: (status, stdout, stderr)}."""
+    procs = {}
+    for i, node in enumerate((first, second)):
+        if i:
+            time.sleep(0.3)
+        env = dict(os.environ)
+        env.update(env_of(node))
+        procs[node] = subprocess.Popen([binary] + args_of(node), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, env=env)
+    out = {}
+    for node, p in procs.items():
+        try:
+            o, e = p.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for q in procs.values():
+                q.kill()
+            o, e = p.communicate()
+            o += "\n<timed out>"
+        out[node] = (p.returncode, o, e)
+    return out
+
+
+def main():
+    fndc, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    binary = os.path.join(work, "cluster_pingpong")
+    b = subprocess.run([fndc, "build", os.path.join(EXAMPLE, "cluster_pingpong.fnd"), "-o", binary],
+                       capture_output=True, text=True)
+    if b.returncode != 0:
+        print(b.stdout + b.stderr)
+        print("FAIL: fndc build")
+        return 1
+    with open(os.path.join(EXAMPLE, "expected_output.txt")) as f:
+        alone_expected = f.read()
+    lines = alone_expected.splitlines(keepends=True)
+    expected = {"a": "".join(l for l in lines if l.startswith("pinger:")),
+                "b": "".join(l for l in lines if l.startswith("ponger:"))}
+
+    # 1. alone
+    r = subprocess.run([binary], capture_output=True, text=True, timeout=TIMEOUT)
+    check(r.returncode == 0 and r.stdout == alone_expected,
+          "alone: status %d, output %r" % (r.returncode, r.stdout))
+
+    # 2. flags, a first
+    pa, pb = free_ports(2)
+    addrs = ["--addr", "a=tcp://127.0.0.1:%d" % pa, "--addr", "b=tcp://127.0.0.1:%d" % pb]
+    res = run_pair(binary, "a", "b", lambda n: ["--node", n] + addrs, lambda n: {})
+    for n in ("a", "b"):
+        st, o, e = res[n]
+        check(st == 0 and o == expected[n], "flags: node %s: status %d, stdout %r, stderr %r" % (n, st, o, e[-400:]))
+
+    # 3. environment, b first
+    pa, pb = free_ports(2)
+    env_addrs = "a=tcp://127.0.0.1:%d,b=tcp://127.0.0.1:%d" % (pa, pb)
+    res = run_pair(binary, "b", "a", lambda n: [], lambda n: {"FND_NODE": n, "FND_CLUSTER_ADDRS": env_addrs})
+    for n in ("a", "b"):
+        st, o, e = res[n]
+        check(st == 0 and o == expected[n], "env: node %s: status %d, stdout %r, stderr %r" % (n, st, o, e[-400:]))
+
+    # 4. usage errors
+    r = subprocess.run([binary, "--node", "c"], capture_output=True, text=True, timeout=TIMEOUT)
+    check(r.returncode == 2 and "no node 'c' in cluster duo" in r.stderr, "unknown node: %d %r" % (r.returncode, r.stderr))
+    r = subprocess.run([binary, "--node", "a", "--addr", "a=127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
+    check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT" in r.stderr, "bad address: %d %r" % (r.returncode, r.stderr))
+    r = subprocess.run([binary, "--node", "a", "--addr", "z=tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
+    check(r.returncode == 2 and "no node 'z'" in r.stderr, "address of an unknown node: %d %r" % (r.returncode, r.stderr))
+
+    print("cluster test: %d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
