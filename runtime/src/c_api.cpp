@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "fnd/fnd.hpp"
+#include "c_values_internal.hpp"
 #include "internal.hpp"
 
 using namespace fnd;
@@ -20,9 +21,6 @@ struct fnd_node {
   Node node;
 };
 
-struct fnd_sup_spec {
-  SupervisorSpec spec;
-};
 
 namespace {
 thread_local std::string t_err_code, t_err_msg;
@@ -284,6 +282,10 @@ Actor* make_native(fnd_native_make_fn make, const void* arg) {
 ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
 }  // namespace
 
+namespace fnd::detail {
+Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const void* arg);
+}
+
 extern "C" {
 
 uint32_t fnd_abi_version(void) { return FND_ABI_VERSION; }
@@ -475,42 +477,37 @@ fnd_sup_spec* fnd_sup_spec_new(const char* name, fnd_strategy strategy, uint32_t
 }
 void fnd_sup_spec_free(fnd_sup_spec* spec) { delete spec; }
 
-fnd_status fnd_sup_spec_add_child(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls, const void* arg,
-                                  fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
-  if (!spec || !cls) return status_of(Error(errc::badarg, "spec and class are required"));
+fnd_status fnd_sup_spec_add_child_opts(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls,
+                                       fnd_native_make_fn make, const void* arg, fnd_restart restart,
+                                       fnd_shutdown_kind shutdown, uint32_t shutdown_ms, const fnd_spawn_opts* opts) {
+  if (!spec || (!cls && !make)) return status_of(Error(errc::badarg, "spec and class or factory are required"));
+  if (cls && !cls->message) return status_of(Error(errc::badarg, "actor class without a message callback"));
   ChildSpec c;
   c.id = id ? id : "";
   c.restart = static_cast<Restart>(restart);
   c.shutdown = shutdown_of(shutdown, shutdown_ms);
-  c.start = [cls, arg](ChildContext& ctx) -> Result<Pid> {
+  SpawnOptions o = to_opts(opts);
+  o.name.clear();  // the supervisor registers its children
+  c.start = [cls, make, arg, o](ChildContext& ctx) -> Result<Pid> {
     const void* a = arg;
     if (ctx.args().has_value()) a = std::any_cast<const void*>(ctx.args());
-    CActor* act = CActor::create(cls, a);
-    if (!act) return Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed");
+    Actor* act = fnd::detail::c_new_actor(cls, make, a);
+    if (!act) return Error(errc::start_failed, std::string(cls && cls->name ? cls->name : "actor") + ": init failed");
     Process& sup = ctx.supervisor_process();
-    return spawn_core(sup.node_, &sup, act, {}, true);
+    return spawn_core(sup.node_, &sup, act, o, true);
   };
   spec->spec.children.push_back(std::move(c));
   return FND_OK;
 }
-
+fnd_status fnd_sup_spec_add_child(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls, const void* arg,
+                                  fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
+  if (!cls) return status_of(Error(errc::badarg, "spec and class are required"));
+  return fnd_sup_spec_add_child_opts(spec, id, cls, nullptr, arg, restart, shutdown, shutdown_ms, nullptr);
+}
 fnd_status fnd_sup_spec_add_native_child(fnd_sup_spec* spec, const char* id, fnd_native_make_fn make, const void* arg,
                                          fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
-  if (!spec || !make) return status_of(Error(errc::badarg, "spec and factory are required"));
-  ChildSpec c;
-  c.id = id ? id : "";
-  c.restart = static_cast<Restart>(restart);
-  c.shutdown = shutdown_of(shutdown, shutdown_ms);
-  c.start = [make, arg](ChildContext& ctx) -> Result<Pid> {
-    const void* a = arg;
-    if (ctx.args().has_value()) a = std::any_cast<const void*>(ctx.args());
-    Actor* act = make_native(make, a);
-    if (!act) return Error(errc::start_failed, "extern actor: construction failed");
-    Process& sup = ctx.supervisor_process();
-    return spawn_core(sup.node_, &sup, act, {}, true);
-  };
-  spec->spec.children.push_back(std::move(c));
-  return FND_OK;
+  if (!make) return status_of(Error(errc::badarg, "spec and factory are required"));
+  return fnd_sup_spec_add_child_opts(spec, id, nullptr, make, arg, restart, shutdown, shutdown_ms, nullptr);
 }
 
 fnd_status fnd_sup_spec_add_supervisor(fnd_sup_spec* spec, const char* id, const fnd_sup_spec* child,
@@ -564,6 +561,14 @@ fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]) {
 // and fnd_send to a Pid the caller holds (fnd_ref_send: no handle, no reference counting).
 namespace fnd::detail {
 Actor* c_ctx_actor(fnd_ctx* ctx) { return actor(ctx); }
+// A new actor of a C class or from a native factory (NULL, error set, when it cannot be made).
+Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const void* arg) {
+  if (!cls) return make_native(make, arg);
+  Actor* a = CActor::create(cls, arg);
+  if (!a) set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
+  return a;
+}
+SpawnOptions c_spawn_options(const fnd_spawn_opts* o) { return to_opts(o); }
 void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value) {
   post(sender_of(ctx), to, make_c_message(type, value));
 }

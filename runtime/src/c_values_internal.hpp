@@ -5,8 +5,13 @@
 #include <cstdint>
 
 #include "fnd/ref.hpp"
+#include "fnd/supervisor.hpp"
 
 struct fnd_ref {
   std::atomic<uint32_t> rc;
   fnd::Ref ref;
+};
+
+struct fnd_sup_spec {
+  fnd::SupervisorSpec spec;
 };

@@ -1,5 +1,7 @@
 // Start sites: `spawn` (an unsupervised actor), supervisors (a spec table built at start-up through
 // fnd_sup_spec_*), and `main` (the C `main` that hands a start function to fnd_program_main).
+#include <llvm/IR/MDBuilder.h>
+
 #include "backends/llvm/lowering.hpp"
 
 namespace fnd::backend::llvmgen {
@@ -7,7 +9,8 @@ namespace fnd::backend::llvmgen {
 // The start arguments of an actor as its args record: on the stack for spawn, on the heap for
 // supervisor children (the runtime passes them to init at every restart: they live as long as the
 // program). Sibling names become refs to `<supName>.<child>`.
-llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap, const std::string& supName) {
+llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap, const std::string& supName,
+                                  const StartArgs* poolTemplate) {
   (void)ctxOrNull;
   ActorInfo& info = actorInfo(st.actor);
   const RecordLayout& r = info.args;
@@ -31,6 +34,8 @@ llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bo
   for (size_t i = 0; i < st.actor->params.size(); ++i) {
     const ParamDecl& p = *st.actor->params[i];
     const Expr* e = i < st.byParam.size() ? st.byParam[i] : nullptr;
+    // A pool spawn: what the site does not give, the pool's template does, else the default.
+    if (!e && poolTemplate && i < poolTemplate->byParam.size()) e = poolTemplate->byParam[i];
     if (!e) e = p.defaultValue.get();
     if (!e) throw Unsupported{st.target.range, "a start site without every argument (a pool template)"};
     Val v;
@@ -79,7 +84,8 @@ llvm::Value* Lowering::spawnOpts(const ActorDecl& a) {
 }
 
 Val Lowering::lowerSpawn(const SpawnExpr& s) {
-  if (s.poolTemplate || s.start.targetKind != TargetKind::Actor) throw Unsupported{s.range, "spawn of a pool"};
+  if (s.poolTemplate) return lowerPoolSpawn(s);
+  if (s.start.targetKind != TargetKind::Actor) throw Unsupported{s.range, "spawn of a " + s.start.target.name};
   ActorInfo& info = actorInfo(s.start.actor);
   const size_t mark = f_.temps.size();
   llvm::Value* args = buildArgs(s.start, f_.ctx, false, "");
@@ -94,26 +100,65 @@ Val Lowering::lowerSpawn(const SpawnExpr& s) {
   return v;
 }
 
+// `spawn pool(...)`: a child of the running instance of a simple_one_for_one supervisor
+// (fnd_pool_spawn). When it cannot start, the runtime has set the crash: the handler ends here.
+Val Lowering::lowerPoolSpawn(const SpawnExpr& s) {
+  if (!f_.exit) throw Unsupported{s.range, "spawn of a pool outside a handler"};
+  ActorInfo& info = actorInfo(s.start.actor);
+  const size_t mark = f_.temps.size();
+  llvm::Value* args = buildArgs(s.start, f_.ctx, false, "", &s.poolTemplate->start);
+  llvm::Value* null = llvm::ConstantPointerNull::get(i8p());
+  llvm::Value* pid = b_.CreateCall(
+      rt("fnd_pool_spawn"),
+      {f_.ctx, cstr(s.start.supervisor->name.name), info.cls ? b_.CreateBitCast(info.cls, i8p()) : null,
+       info.make ? b_.CreateBitCast(info.make, i8p()) : null, b_.CreateBitCast(info.args.desc, i8p()),
+       b_.CreateBitCast(args, i8p()), spawnOpts(*s.start.actor)});
+  // fnd_pool_spawn copied the arguments: release ours.
+  for (size_t i = 0; i < s.start.actor->params.size(); ++i)
+    release(s.start.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
+  releaseTemps(mark);
+  auto* failBB = llvm::BasicBlock::Create(ctx_, "pool.fail", f_.fn);
+  auto* okBB = llvm::BasicBlock::Create(ctx_, "pool.ok", f_.fn);
+  b_.CreateCondBr(b_.CreateIsNull(pid), failBB, okBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
+  b_.SetInsertPoint(failBB);
+  for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
+  b_.CreateBr(f_.exit);
+  b_.SetInsertPoint(okBB);
+  Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {pid}), s.type};
+  b_.CreateCall(rt("fnd_pid_release"), {pid});
+  addTemp(v);
+  return v;
+}
+
 // Builds the spec of supervisor `s` registered as `name` (its children as `name.child`).
 llvm::Value* Lowering::supervisorSpec(const SupervisorDecl& s, llvm::Value* nameStr, const std::string& name) {
-  if (s.strategy == Strategy::SimpleOneForOne) throw Unsupported{s.strategyRange, "simple_one_for_one supervisors (pools)"};
   llvm::Value* spec = b_.CreateCall(
       rt("fnd_sup_spec_new"), {nameStr, b_.getInt32(static_cast<uint32_t>(s.strategy)),
                                b_.getInt32(static_cast<uint32_t>(s.intensity.maxRestarts)),
                                b_.getInt32(static_cast<uint32_t>(s.intensity.periodMs))});
+  if (s.strategy == Strategy::SimpleOneForOne) {
+    // A pool: its one child is a template, started by `spawn <pool>(...)` (lowerPoolSpawn).
+    b_.CreateCall(rt("fnd_pool_register"), {cstr(s.name.name), nameStr});
+    for (const auto& c : s.children) {
+      if (c->start.targetKind != TargetKind::Actor) throw Unsupported{c->range, "a pool of supervisors or societies"};
+      actorInfo(c->start.actor);
+      b_.CreateCall(rt("fnd_sup_spec_add_pool_template"), {spec, b_.getInt32(static_cast<uint32_t>(c->restart))});
+    }
+    return spec;
+  }
   for (const auto& c : s.children) {
     const uint32_t restart = static_cast<uint32_t>(c->restart);
     switch (c->start.targetKind) {
       case TargetKind::Actor: {
         const ActorDecl& a = *c->start.actor;
-        if (a.mailbox.bounded) throw Unsupported{c->range, "a supervised child with a bounded mailbox"};
         ActorInfo& info = actorInfo(&a);
         llvm::Value* args = buildArgs(c->start, nullptr, true, name);
         // Shutdown: a 5 s timeout, as the C++ runtime's default child spec.
-        llvm::Value* factory = b_.CreateBitCast(info.make ? (llvm::Value*)info.make : info.cls, i8p());
-        b_.CreateCall(rt(info.make ? "fnd_sup_spec_add_native_child" : "fnd_sup_spec_add_child"),
-                      {spec, cstr(c->name.name), factory, b_.CreateBitCast(args, i8p()),
-                       b_.getInt32(restart), b_.getInt32(1), b_.getInt32(5000)});
+        llvm::Value* null = llvm::ConstantPointerNull::get(i8p());
+        b_.CreateCall(rt("fnd_sup_spec_add_child_opts"),
+                      {spec, cstr(c->name.name), info.cls ? b_.CreateBitCast(info.cls, i8p()) : null,
+                       info.make ? b_.CreateBitCast(info.make, i8p()) : null, b_.CreateBitCast(args, i8p()),
+                       b_.getInt32(restart), b_.getInt32(1), b_.getInt32(5000), spawnOpts(a)});
         break;
       }
       case TargetKind::Supervisor: {

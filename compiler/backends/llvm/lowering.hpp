@@ -156,7 +156,8 @@ class Lowering {
 
   // ---- spawning, supervisors, main (lower_main.cpp)
   llvm::Value* buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap,
-                         const std::string& supName);
+                         const std::string& supName, const StartArgs* poolTemplate = nullptr);
+  Val lowerPoolSpawn(const SpawnExpr& s);
   llvm::Value* spawnOpts(const ActorDecl& a);
   // fnd_spawn / fnd_node_spawn (ctx null), or fnd_spawn_native for an extern actor: an owned pid.
   llvm::Value* spawnActor(ActorInfo& info, llvm::Value* ctx, llvm::Value* node, llvm::Value* args);

@@ -221,11 +221,30 @@ fnd_pid fnd_spawn_native(fnd_ctx* ctx, fnd_node* node, fnd_native_make_fn make, 
 /* As fnd_sup_spec_add_child; `arg` must outlive the supervisor. */
 fnd_status fnd_sup_spec_add_native_child(fnd_sup_spec* spec, const char* id, fnd_native_make_fn make, const void* arg,
                                          fnd_restart restart, fnd_shutdown_kind shutdown, uint32_t shutdown_ms);
+/* Either kind of child (cls, or make when cls is NULL) with spawn options (mailbox, trap_exit;
+ * opts may be NULL; its name is ignored: the supervisor registers its children). */
+fnd_status fnd_sup_spec_add_child_opts(fnd_sup_spec* spec, const char* id, const fnd_actor_class* cls,
+                                       fnd_native_make_fn make, const void* arg, fnd_restart restart,
+                                       fnd_shutdown_kind shutdown, uint32_t shutdown_ms, const fnd_spawn_opts* opts);
 /* Messages of the C++ type `native_type` (its fnd::TypeInfo, fnd::type_of<T>()) that reach a C actor
  * are delivered as messages of `type`: `convert` builds the record in dst (uninitialized, type->size
  * bytes) from the C++ value. Register at start-up, before sending; registrations stay. */
 typedef void (*fnd_from_native_fn)(void* dst, const void* native_value);
 void fnd_bridge_native_type(const void* native_type, const fnd_type* type, fnd_from_native_fn convert);
+
+/* ---- pools: simple_one_for_one supervisors that `spawn pool(...)` adds children to ----
+ * A pool's spec (FND_SIMPLE_ONE_FOR_ONE) gets its template child with
+ * fnd_sup_spec_add_pool_template; fnd_pool_register records which registered name the running
+ * instance of pool declaration `decl` has (the last one started wins). fnd_pool_spawn starts a
+ * child of that instance from inside a process without blocking it: the child (a C class, or a
+ * native factory when cls is NULL) is spawned at once from `args` (a record, copied for restarts),
+ * linked to the pool, which adopts it. Returns an owned pid; NULL when the pool is not running or
+ * the child cannot start: then the calling actor crashes when its callback returns. */
+fnd_status fnd_sup_spec_add_pool_template(fnd_sup_spec* spec, fnd_restart restart);
+void fnd_pool_register(const char* decl, const char* instance);
+struct fnd_record;
+fnd_pid fnd_pool_spawn(fnd_ctx* ctx, const char* decl, const fnd_actor_class* cls, fnd_native_make_fn make,
+                       const struct fnd_record* args_rec, const void* args, const fnd_spawn_opts* opts);
 
 #ifdef __cplusplus
 }
