@@ -134,6 +134,13 @@ struct DistNode::Core {
   std::condition_variable room_cv;
   std::atomic<int> room_waiters{0};
 
+  // Network thread only: the last sender proxy and local receiver resolved (a stream between two
+  // processes resolves the same pair for every frame; both Pids stay valid while cached).
+  std::pair<Peer*, uint64_t> last_sender_key{nullptr, 0};
+  Pid last_sender;
+  uint64_t last_receiver_id = 0;
+  Pid last_receiver;
+
   std::thread io;
   std::atomic<bool> stop_io{false};
   SteadyClock::time_point last_sweep{};

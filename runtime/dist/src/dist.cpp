@@ -291,6 +291,8 @@ void DistNode::stop() {
     exports.swap(c.exports);
     c.subscribers.clear();
   }
+  c.last_sender = Pid();  // the network thread's cache (it has stopped): a proxy would keep c alive
+  c.last_receiver = Pid();
   proxies.clear();  // proxies still held by the program keep the Core's memory until released
   exports.clear();
   Core* p = core_;

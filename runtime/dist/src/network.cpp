@@ -458,8 +458,21 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  Pid sender = proxy(p, b.sender);
-  Pid to = b.to_name ? node.whereis(b.receiver_name) : local(b.receiver);
+  if (last_sender_key != std::make_pair(p, b.sender)) {
+    last_sender = proxy(p, b.sender);
+    last_sender_key = {p, b.sender};
+  }
+  Pid sender = last_sender;
+  Pid to;
+  if (b.to_name) {
+    to = node.whereis(b.receiver_name);
+  } else {
+    if (b.receiver != last_receiver_id || !last_receiver) {
+      last_receiver = local(b.receiver);
+      last_receiver_id = b.receiver;
+    }
+    to = last_receiver;
+  }
   const WireType* wt = find_type(b.type_id);
   auto refuse = [&](Error e) {  // a call gets an error reply at once rather than a timeout
     if ((b.flags & Message::kRequest) && sender) {

@@ -128,17 +128,30 @@ Result<void> register_type(WireType t) {
 }
 
 const WireType* find_type(const TypeInfo* info) noexcept {
+  // Entries are never removed, so a thread may remember its last answer (a stream sends one type).
+  thread_local const TypeInfo* last_info = nullptr;
+  thread_local const WireType* last_type = nullptr;
+  if (info == last_info && last_type) return last_type;
   Registry& reg = registry();
   std::shared_lock<std::shared_mutex> l(reg.mu);
   auto it = reg.by_info.find(info);
-  return it == reg.by_info.end() ? nullptr : it->second.get();  // entries are never removed
+  if (it == reg.by_info.end()) return nullptr;
+  last_info = info;
+  last_type = it->second.get();
+  return last_type;
 }
 
 const WireType* find_type(uint32_t id) noexcept {
+  thread_local uint32_t last_id = 0;
+  thread_local const WireType* last_type = nullptr;
+  if (id == last_id && last_type) return last_type;
   Registry& reg = registry();
   std::shared_lock<std::shared_mutex> l(reg.mu);
   auto it = reg.by_id.find(id);
-  return it == reg.by_id.end() ? nullptr : it->second.get();
+  if (it == reg.by_id.end()) return nullptr;
+  last_id = id;
+  last_type = it->second.get();
+  return last_type;
 }
 
 }  // namespace fnd::dist
