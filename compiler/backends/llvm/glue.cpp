@@ -94,7 +94,9 @@ std::string glueSource(const ast::Program& program, const diag::SourceManager& s
     d.open("namespace " + cpp::moduleNamespace(*actor.module));
     d.line("// " + base + " (" + actor.externHeader + "), taking the program's records as its C++ messages.");
     d.open("class " + wrapper + " final : public " + base);
-    d.line(" public:");
+    d.dedent();
+    d.line("public:");
+    d.indent();
     d.line("using " + base + "::" + base + ";");
     d.open("void on_message(fnd::Message& m) override");
     d.line("if (fnd::MessagePtr n = ::fnd_glue::native_of(m, &::fnd_glue::to_native_" + idx + ")) " + base +
