@@ -77,6 +77,17 @@ void false_positives(double loss, int runs) {
   std::printf("| %.0f%% | %d x 60 s | %d | %d |\n", loss * 100, runs, suspects, downs);
 }
 
+void traffic(int n) {
+  SimNetwork net(7);
+  start(net, n);
+  net.run_for(5s);
+  const auto d0 = net.delivered, b0 = net.delivered_bytes;
+  net.run_for(60s);
+  const double per_node_s = 60.0 * n;
+  std::printf("| %d | %.1f | %.0f |\n", n, static_cast<double>(net.delivered - d0) / per_node_s,
+              static_cast<double>(net.delivered_bytes - b0) / per_node_s);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,4 +98,6 @@ int main(int argc, char** argv) {
   for (int n : {8, 10}) detection(n, 0.05, runs);
   std::printf("\nFalse downs of live members, 8 nodes, 1-20 ms delays\n\n| loss | runs | suspect events | down events |\n|---|---|---|---|\n");
   for (double loss : {0.10, 0.20, 0.30}) false_positives(loss, std::max(1, runs / 2));
+  std::printf("\nSteady-state traffic received per node (no faults, 60 s)\n\n| n | datagrams/s | bytes/s |\n|---|---|---|\n");
+  for (int n : {3, 8, 20, 50}) traffic(n);
 }

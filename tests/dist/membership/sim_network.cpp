@@ -110,6 +110,7 @@ bool SimNetwork::step(Time end) {
       return true;
     }
     ++delivered;
+    delivered_bytes += f.bytes.size();
     n.machine->on_datagram(f.bytes, now_);
     flush(f.to);
     return true;

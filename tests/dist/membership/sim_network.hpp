@@ -70,6 +70,7 @@ class SimNetwork {
   std::vector<ObservedEvent> events;
   std::vector<ObservedRegistryEvent> registry_events;
   std::uint64_t delivered = 0;
+  std::uint64_t delivered_bytes = 0;
   std::uint64_t dropped = 0;
 
   // Injects raw bytes into a node as if received (fuzzing).
