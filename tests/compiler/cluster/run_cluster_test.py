@@ -8,7 +8,9 @@ Builds examples/cluster_pingpong and checks, with exact expected output:
   2. as two node processes (--node a / --node b, free loopback ports given with --addr): node a is
      started first, so its first messages to b are dropped until b is up; each node prints its part;
   3. the same with FND_NODE / FND_CLUSTER_ADDRS instead of flags, b started first;
-  4. usage errors: an unknown node and a malformed address (status 2), a node without an address.
+  4. usage errors: an unknown node and a malformed address (status 2), a node without an address;
+  5. tests/compiler/cluster/swarm.fnd: a society placed `across [a, b]` (nodes declared without
+     addresses): alone, and as two nodes where each prints the lines of the members it runs.
 """
 import os
 import socket
@@ -107,6 +109,27 @@ def main():
     check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT" in r.stderr, "bad address: %d %r" % (r.returncode, r.stderr))
     r = subprocess.run([binary, "--node", "a", "--addr", "z=tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
     check(r.returncode == 2 and "no node 'z'" in r.stderr, "address of an unknown node: %d %r" % (r.returncode, r.stderr))
+
+    # 5. a society across two nodes
+    swarm = os.path.join(work, "swarm")
+    b = subprocess.run([fndc, "build", os.path.join(os.path.dirname(os.path.abspath(__file__)), "swarm.fnd"), "-o", swarm],
+                       capture_output=True, text=True)
+    check(b.returncode == 0, "fndc build swarm.fnd: " + b.stdout + b.stderr)
+    if b.returncode == 0:
+        node_a = ["boss: 4 jobs done", "worker: job 0", "worker: job 2"]
+        node_b = ["worker: job 1", "worker: job 3"]
+        r = subprocess.run([swarm], capture_output=True, text=True, timeout=TIMEOUT)
+        check(r.returncode == 0 and sorted(r.stdout.splitlines()) == sorted(node_a + node_b),
+              "swarm alone: status %d, output %r" % (r.returncode, r.stdout))
+        r = subprocess.run([swarm, "--node", "a"], capture_output=True, text=True, timeout=TIMEOUT)
+        check(r.returncode == 2 and "node 'a' has no address" in r.stderr, "swarm without address: %d %r" % (r.returncode, r.stderr))
+        pa, pb = free_ports(2)
+        addrs = ["--addr", "a=tcp://127.0.0.1:%d,b=tcp://127.0.0.1:%d" % (pa, pb)]
+        res = run_pair(swarm, "a", "b", lambda n: ["--node", n] + addrs, lambda n: {})
+        for n, want in (("a", node_a), ("b", node_b)):
+            st, o, e = res[n]
+            check(st == 0 and sorted(o.splitlines()) == want,
+                  "swarm: node %s: status %d, stdout %r, stderr %r" % (n, st, o, e[-400:]))
 
     print("cluster test: %d failure(s)" % len(failures))
     return 1 if failures else 0
