@@ -74,6 +74,7 @@ void SimNetwork::flush(const std::string& name) {
     }
     auto span = (max_delay - min_delay).count();
     Duration delay = min_delay + Duration(span > 0 ? static_cast<std::int64_t>(rng_() % span) : 0);
+    if (auto slow = extra_delay_.find(it->second); slow != extra_delay_.end()) delay += slow->second;
     flights_.push(Flight{now_ + delay, order_++, name, it->second, std::move(out.bytes)});
   }
 }

@@ -60,6 +60,8 @@ class SimNetwork {
     group_of_.clear();
     cut_.clear();
   }
+  // Every datagram to `name` takes `extra` longer (a node that is slow to read its input).
+  void slow(const std::string& name, Duration extra) { extra_delay_[name] = extra; }
   // Cuts one direction between two nodes (everything else still flows).
   void cut(const std::string& from, const std::string& to) { cut_.insert({from, to}); }
 
@@ -101,6 +103,7 @@ class SimNetwork {
   std::map<std::string, std::string> name_of_address_;
   std::map<std::string, int> group_of_;
   std::set<std::pair<std::string, std::string>> cut_;
+  std::map<std::string, Duration> extra_delay_;
   std::priority_queue<Flight, std::vector<Flight>, std::greater<Flight>> flights_;
 };
 

@@ -272,3 +272,19 @@ TEST_CASE("indirect probes: a broken path between two nodes raises no suspicion"
   for (const auto& e : net.events) CHECK(e.event.kind == EventKind::up);
   CHECK(net.converged());
 }
+
+TEST_CASE("a slow node (input delayed by half the suspicion timeout) is suspected but never declared down", "[membership]") {
+  SimNetwork net(33);
+  start_cluster(net, 6);
+  REQUIRE(net.run_until([&] { return net.converged(); }, 10s));
+  const std::size_t from = net.events.size();
+  net.slow("n3", Config{}.suspicion_timeout(6) / 2);  // 400 ms: every probe of it fails
+  net.run_for(30s);
+  std::size_t suspects = 0;
+  for (std::size_t i = from; i < net.events.size(); ++i) {
+    CHECK(net.events[i].event.kind != EventKind::down);
+    suspects += net.events[i].event.kind == EventKind::suspect;
+  }
+  CHECK(suspects > 0);  // it is slower than a protocol period: suspicions must happen, and be refuted
+  CHECK(net.converged());
+}
