@@ -41,7 +41,6 @@ bool Lowering::run() {
     if (!m->societies.empty()) report({m->societies.front()->name.range, "society " + m->societies.front()->name.name});
     // A cluster's binary takes --node/--addr and places actors on other nodes: never silently one process.
     if (!m->clusters.empty()) report({m->clusters.front()->name.range, "cluster " + m->clusters.front()->name.name});
-    if (!m->clusters.empty()) report({m->clusters.front()->name.range, "cluster " + m->clusters.front()->name.name});
     for (const auto& a : m->actors) {
       try {
         if (a->isExtern) actorInfo(a.get());  // its args layout and factory (GluePlan order)
