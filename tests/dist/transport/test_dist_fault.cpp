@@ -166,9 +166,15 @@ TEST_CASE("a partition shorter than down_after loses nothing") {
   std::thread sender([&] {
     for (int64_t i = n / 2; i < n; ++i) p.a->send("b", "sink", i);  // blocks when the window is full
   });
-  std::this_thread::sleep_for(300ms);
+  size_t most = 0;  // the window bounds what waits for the peer (plus one per blocked sending thread)
+  for (auto until = std::chrono::steady_clock::now() + 300ms; std::chrono::steady_clock::now() < until;) {
+    for (auto& i : p.a->peers()) most = std::max(most, i.outstanding);
+    std::this_thread::sleep_for(2ms);
+  }
   p.net.heal();
   sender.join();
+  CHECK(most >= 200);
+  CHECK(most <= 256 + 1);
   REQUIRE(eventually([&] { return p.stream.size() >= static_cast<size_t>(n); }, 20s));
   std::this_thread::sleep_for(50ms);
   CHECK(p.stream.exact(0, n));
