@@ -88,7 +88,7 @@ memberDecl
 clusterItem
   : name name (COLON STRING)?                                    # clusterNodeItem
   | name dottedName KW_ON name                                   # placeOnItem
-  | name dottedName name LBRACK (name (COMMA name)*)? RBRACK     # placeAcrossItem
+  | name dottedName name LBRACK (name (COMMA name)* COMMA?)? RBRACK  # placeAcrossItem
   | setting                                                      # clusterSettingItem
   ;
 

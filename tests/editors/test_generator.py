@@ -60,22 +60,22 @@ for rel, text in outputs.items():
 first_lexer_rule = re.search(r"^[A-Z][A-Za-z0-9_]*\s*:", GRAMMAR, re.M)
 check(first_lexer_rule is not None, "test setup: no lexer rule in the grammar")
 i = first_lexer_rule.start()
-g = (GRAMMAR[:i] + "stmt : KW_YIELD expr # yieldStmt ;\ntopDecl : KW_CLUSTER name LBRACE RBRACE # clusterDecl ;\n"
-     + "KW_YIELD : 'yield';\nKW_CLUSTER : 'cluster';\n" + GRAMMAR[i:])
+g = (GRAMMAR[:i] + "stmt : KW_YIELD expr # yieldStmt ;\ntopDecl : KW_PROTOCOL name LBRACE RBRACE # protocolDecl ;\n"
+     + "KW_YIELD : 'yield';\nKW_PROTOCOL : 'protocol';\n" + GRAMMAR[i:])
 data, outputs, p = with_grammar(g)
 check(not isinstance(data, Exception), "modified grammar does not extract: %s" % data)
 if not isinstance(data, Exception):
     check("yield" in data["classes"]["control"], "`yield` (a stmt) is not a control keyword: %s" % data["classes"])
-    check("cluster" in data["classes"]["declaration"], "`cluster` (a topDecl) is not a declaration keyword")
+    check("protocol" in data["classes"]["declaration"], "`protocol` (a topDecl) is not a declaration keyword")
     tm = outputs["editors/vscode/syntaxes/fnd.tmLanguage.json"]
-    check(re.search(r'"match": "[^"]*\(\?:[^"]*\bcluster\b[^"]*\)[^"]*", "name": "keyword\.declaration\.fnd"', tm),
-          "TextMate grammar: `cluster` not in the declaration keywords")
+    check(re.search(r'"match": "[^"]*\(\?:[^"]*\bprotocol\b[^"]*\)[^"]*", "name": "keyword\.declaration\.fnd"', tm),
+          "TextMate grammar: `protocol` not in the declaration keywords")
     check(re.search(r"syn keyword fndControl .*\byield\b", outputs["editors/vim/syntax/fnd.vim"]),
           "Vim syntax: `yield` not in fndControl")
     check('"yield"' in outputs["editors/emacs/fnd-mode.el"], "Emacs mode: `yield` missing")
     lx = reflexer.Lexer(p)
-    toks = [t.type for t in lx.tokens("cluster yield yields") if t.type != "WS"]
-    check(toks == ["KW_CLUSTER", "KW_YIELD", "ID"], "reference lexer on new keywords: %s" % toks)
+    toks = [t.type for t in lx.tokens("protocol yield yields") if t.type != "WS"]
+    check(toks == ["KW_PROTOCOL", "KW_YIELD", "ID"], "reference lexer on new keywords: %s" % toks)
 os.unlink(p)
 
 # 3. A keyword the templates name (`actor`) renamed in the grammar: generation must refuse.

@@ -204,6 +204,7 @@ class AstPrinter {
     for (auto& d : m_.supervisors) decls[d->range.begin] = [&] { supervisor(*d); };
     for (auto& d : m_.societies) decls[d->range.begin] = [&] { society(*d); };
     for (auto& d : m_.mains) decls[d->range.begin] = [&] { mainDecl(*d); };
+    for (auto& d : m_.clusters) decls[d->range.begin] = [&] { cluster(*d); };
     while (p_.peekType() != kEof) {
       p_.startItem();
       const Token& t = p_.peek();
@@ -467,6 +468,45 @@ class AstPrinter {
           p_.take();
         }
       });
+    });
+  }
+
+  // cluster NAME { node a: "tcp://..."  place app.w on a  place app.s across [a, b]  security: none }
+  void cluster(const ast::ClusterDecl&) {
+    p_.take(FndLexer::KW_CLUSTER);
+    p_.space();
+    p_.take();
+    p_.space();
+    body([&] {
+      const auto& toks = p_.src().tokens();
+      std::size_t at = p_.cursor();
+      if (toks[at + 1].type == FndLexer::COLON) return setting();
+      const bool isNode = toks[at].text == "node";
+      p_.take();  // node | place
+      p_.space();
+      if (isNode) {
+        p_.take();
+        if (p_.peekRaw().type == FndLexer::COLON) {
+          p_.take(FndLexer::COLON);
+          p_.space();
+          p_.take();
+        }
+        return;
+      }
+      dotted();
+      p_.space();
+      if (p_.peekType() == FndLexer::KW_ON) {
+        p_.take(FndLexer::KW_ON);
+        p_.space();
+        p_.take();
+        return;
+      }
+      p_.take();  // across
+      p_.space();
+      std::size_t n = 0;
+      for (std::size_t i = p_.cursor() + 1, close = p_.src().match(p_.cursor()); i < close; ++i)
+        if (SourceTokens::isWord(toks[i].type)) ++n;
+      list(n, false, [&](std::size_t) { p_.take(); });
     });
   }
 

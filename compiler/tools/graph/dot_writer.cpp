@@ -56,19 +56,39 @@ std::string renderDot(const Topology& t) {
       << ". Render with: dot -Tsvg\n";
   out << "digraph " << quote(t.name.empty() ? "fnd" : t.name) << " {\n";
   out << "  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=11, labelloc=t, label="
-      << quote(t.name.empty() ? "fnd" : "module " + t.name) << "];\n";
+      << quote((t.name.empty() ? std::string("fnd") : "module " + t.name) +
+               (t.clusterName.empty() ? "" : "\ncluster " + t.clusterName))
+      << "];\n";
   out << "  node [fontname=\"Helvetica\", fontsize=10];\n";
   out << "  edge [fontname=\"Helvetica\", fontsize=9];\n";
-  // Nodes outside groups. (Cluster placement, issue #6, will draw one `cluster_host_*` box per
-  // Node::host here, around the nodes placed on it.)
+  // Nodes outside groups; with a cluster, the actors placed on one cluster node are drawn in a box
+  // for that node (`cluster_host_NAME`), and placement shows as a detail line in society boxes.
+  auto isHost = [&](const std::string& h) {
+    for (const Host& x : t.hosts)
+      if (x.name == h) return true;
+    return false;
+  };
   for (const Node& n : t.nodes)
-    if (n.group.empty()) writeNode(out, n, "  ");
+    if (n.group.empty() && !isHost(n.host)) writeNode(out, n, "  ");
+  for (const Host& h : t.hosts) {
+    out << "  subgraph " << quote("cluster_host_" + h.name) << " {\n";
+    out << "    label=" << quote("node " + h.name + (h.address.empty() ? "" : "\n" + h.address)) << ";\n";
+    out << "    style=\"bold\"; color=\"#6c8ebf\";\n";
+    out << "    " << quote("host:" + h.name) << " [shape=point, style=invis];\n";
+    for (const Node& n : t.nodes)
+      if (n.group.empty() && n.host == h.name) writeNode(out, n, "    ");
+    out << "  }\n";
+  }
   for (const Group& g : t.groups) {
     out << "  subgraph " << quote("cluster_" + g.id) << " {\n";
     out << "    label=" << quote(label(g.title, g.details)) << ";\n";
     out << "    style=\"rounded,dashed\"; color=\"#9673a6\";\n";
-    for (const Node& n : t.nodes)
-      if (n.group == g.id) writeNode(out, n, "    ");
+    for (const Node& n : t.nodes) {
+      if (n.group != g.id) continue;
+      Node shown = n;
+      if (!n.host.empty()) shown.details.push_back("on " + n.host);
+      writeNode(out, shown, "    ");
+    }
     out << "  }\n";
   }
   for (const Edge& e : t.edges) {

@@ -330,7 +330,9 @@ std::vector<RoleLinks> summariseLinks(ast::Topology topology, const std::vector<
 }
 
 Topology buildTopology(const ast::Program& program, const diag::SourceManager& sources) {
-  return Builder(program, sources).build();
+  Topology t = Builder(program, sources).build();
+  applyPlacement(program, t);
+  return t;
 }
 
 }  // namespace fnd::tools::graph

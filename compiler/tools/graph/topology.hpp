@@ -2,8 +2,8 @@
 // any output format: supervisors and their children, societies with their roles and a summary of
 // the links their topology makes, `main`, and which actors `spawn` which. dot_writer renders it as Graphviz DOT.
 //
-// Cluster placement (issue #6) is meant to add `Host` groups: each node gets the host it is
-// placed on (Node::host) and the writer draws one box per host around its nodes.
+// Cluster placement (placement.cpp): each actor child and role gets the cluster node(s) it runs on
+// (Node::host) and the writer draws one box per cluster node around the actors placed there.
 #pragma once
 
 #include <string>
@@ -22,7 +22,7 @@ struct Node {
   std::string title;   // first line: "supervisor app", "ponger: Ponger"
   std::vector<std::string> details;  // further lines: strategy, arguments, counts
   std::string group;   // id of the Group it is drawn in ("" = top level)
-  std::string host;    // cluster placement (issue #6); "" = unplaced
+  std::string host;    // cluster node(s) it runs on: "a", "a, b" (across); "" = everywhere / no cluster
 };
 
 enum class EdgeKind { Main, Supervises, Link, Spawns };
@@ -41,15 +41,25 @@ struct Group {
   std::vector<std::string> details;
 };
 
+// A node of the program's cluster.
+struct Host {
+  std::string name;
+  std::string address;  // "" when given at start
+};
+
 struct Topology {
   std::string name;  // the root module's name
+  std::string clusterName;  // "" without a cluster
+  std::vector<Host> hosts;
   std::vector<Group> groups;
   std::vector<Node> nodes;
   std::vector<Edge> edges;
 };
 
 // `program` must have passed sema. `sources` gives argument expressions their source text.
+// Cluster placement is applied by buildTopology (placement.cpp).
 Topology buildTopology(const ast::Program& program, const diag::SourceManager& sources);
+void applyPlacement(const ast::Program& program, Topology& t);
 
 // Role-level summary of a society's member links (member i's neighbours, section 11 of
 // docs/language.md): for every pair of roles (a, b) with a <= b, the number of undirected links

@@ -57,6 +57,53 @@ class Walker {
       }
     }
     for (auto& mn : m.mains) start(mn->start);
+    for (auto& c : m.clusters) cluster(*c);
+  }
+
+  // cluster NAME { node a: "..."  place app.w on a }: nodes, and each step of a placement path
+  // resolved from main's root (as sema/check_cluster.cpp) to its child, society or role.
+  void cluster(const ast::ClusterDecl& c) {
+    add(c.name.range, c.name.range, code("cluster " + c.name.name) + "\n\n" + std::to_string(c.nodes.size()) + " node(s); the first, `" +
+                                        (c.nodes.empty() ? std::string() : c.nodes.front().name.name) + "`, runs what is not placed");
+    for (const auto& n : c.nodes) add(n.name.range, n.name.range, nodeHover(n));
+    const ast::MainDecl* main = a_.program().main;
+    for (const auto& p : c.placements) {
+      for (const auto& id : p.nodes)
+        if (const ast::ClusterNode* n = c.findNode(id.name)) add(id.range, n->name.range, nodeHover(*n));
+      if (!main || p.path.empty() || p.path[0].name != main->start.target.name) continue;
+      const ast::SupervisorDecl* sup = main->start.supervisor;
+      const ast::SocietyDecl* soc = main->start.society;
+      if (sup) add(p.path[0].range, sup->name.range, supervisorHover(*sup));
+      else if (soc) add(p.path[0].range, soc->name.range, societyHover(*soc));
+      for (size_t i = 1; i < p.path.size(); ++i) {
+        const ast::Ident& step = p.path[i];
+        if (sup) {
+          const ast::ChildSpec* ch = sup->findChild(step.name);
+          if (!ch) break;
+          add(step.range, ch->name.range, childHover(*ch) + "\n\nplaced " + placementText(p));
+          sup = ch->start.supervisor;
+          soc = ch->start.society;
+        } else if (soc) {
+          const ast::RoleDecl* r = soc->findRole(step.name);
+          if (!r) break;
+          add(step.range, r->name.range, roleHover(*r) + "\n\nplaced " + placementText(p));
+          sup = nullptr;
+          soc = nullptr;
+        } else {
+          break;
+        }
+      }
+    }
+  }
+  std::string nodeHover(const ast::ClusterNode& n) const {
+    return code("node " + n.name.name + (n.address.empty() ? "" : ": \"" + n.address + "\"")) + "\n\n" +
+           (n.address.empty() ? "address given at start (`--addr " + n.name.name + "=tcp://HOST:PORT`)"
+                              : "start it with `--node " + n.name.name + "`");
+  }
+  static std::string placementText(const ast::Placement& p) {
+    std::string s = p.across ? "across [" : "on ";
+    for (size_t i = 0; i < p.nodes.size(); ++i) s += (i ? ", " : "") + p.nodes[i].name;
+    return "`" + s + (p.across ? "]" : "") + "`";
   }
 
   // ---- hover texts (also used by completion details)
@@ -554,6 +601,17 @@ std::vector<Symbol> Index::outline() const {
   }
   for (auto& mn : m.mains)
     mod.children.push_back(sym("main", mn->start.target.name, SymbolKind::Function, mn->range, mn->start.target.range));
+  for (auto& c : m.clusters) {
+    Symbol s = sym(c->name.name, "cluster", SymbolKind::Namespace, c->range, c->name.range);
+    for (auto& n : c->nodes)
+      s.children.push_back(sym(n.name.name, n.address.empty() ? "node" : n.address, SymbolKind::Object, n.range, n.name.range));
+    for (auto& p : c->placements) {
+      std::string where = p.across ? "across" : "on";
+      for (auto& n : p.nodes) where += " " + n.name;
+      s.children.push_back(sym(p.dotted(), where, SymbolKind::Property, p.range, p.pathRange));
+    }
+    mod.children.push_back(std::move(s));
+  }
   out.push_back(std::move(mod));
   return out;
 }
@@ -587,6 +645,13 @@ std::vector<Candidate> Index::namesAt(std::uint32_t offset) const {
     for (auto& s : a_.module->supervisors)
       if (contains(s->range, offset))
         for (auto& c : s->children) add(c->name.name, "child " + c->start.target.name, CompletionKind::Variable);
+    // Inside a cluster: its node names and the words of its items.
+    for (auto& c : a_.module->clusters) {
+      if (!contains(c->range, offset)) continue;
+      for (auto& n : c->nodes) add(n.name.name, n.address.empty() ? "node" : "node " + n.address, CompletionKind::Variable);
+      for (const char* w : {"node", "place", "on", "across", "security"}) add(w, "cluster item", CompletionKind::Keyword);
+      if (p.main) add(p.main->start.target.name, "root (placement paths start here)", CompletionKind::Module);
+    }
   }
   for (auto& m : p.modules) {
     for (auto& d : m->messages) add(d->name.name, "message", CompletionKind::Struct);

@@ -335,6 +335,28 @@ def main():
     sup = [s for s in r["result"][0]["children"] if s["name"] == "App"][0]
     check([s["name"] for s in sup["children"]] == ["dispatcher", "worker"], "documentSymbol: supervisor with its children")
 
+    # A cluster: hover on a node and on placement path steps, definition of a placed child, the
+    # cluster in the outline, node names and cluster words completed inside the cluster.
+    cp = os.path.join(root, "examples/cluster_pingpong/cluster_pingpong.fnd")
+    ctext = open_doc(c, cp)
+    check(c.diagnostics(uri(cp)) == [], "cluster_pingpong.fnd: no diagnostics")
+    h = hover(cp, ctext, "place app.ponger on b", 0, 20)
+    check('node b: "tcp://127.0.0.1:7102"' in h and "--node b" in h, "hover on a node in a placement: its address")
+    h = hover(cp, ctext, "place app.ponger on b", 0, 11)
+    check("child ponger: Ponger" in h and "placed `on b`" in h, "hover on a placement path step: the child and where")
+    d = definition(cp, ctext, "place app.ponger on b", 0, 11)
+    check(d and d["range"]["start"] == pos(ctext, "ponger: Ponger"), "definition of a placed child")
+    d = definition(cp, ctext, "place app.ponger on b", 0, 20)
+    check(d and d["range"]["start"] == pos(ctext, "b: \"tcp"), "definition of a node named in a placement")
+    r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(cp)}})
+    cl = [s for s in r["result"][0]["children"] if s["name"] == "duo"]
+    check(len(cl) == 1 and [s["name"] for s in cl[0]["children"]] == ["a", "b", "app.pinger", "app.ponger"],
+          "documentSymbol: the cluster with its nodes and placements")
+    r = c.request("textDocument/completion", {"textDocument": {"uri": uri(cp)}, "position": pos(ctext, "place app.pinger")})
+    labels = {i["label"] for i in r["result"]["items"]}
+    check({"a", "b", "place", "across", "node", "app", "cluster"} <= labels, "completion in a cluster: nodes, items, root, keywords")
+    close_doc(c, cp)
+
     # Hostile input (fixed seed): random methods, ids, parameter shapes and byte garbage. Every
     # request gets a response with a result or an error, and the server stays up.
     rnd = random.Random(7)
