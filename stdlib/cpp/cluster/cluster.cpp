@@ -130,6 +130,21 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     std::fprintf(stderr, "%s: %s\n", info.name.c_str(), err.c_str());
     return 2;
   }
+  for (size_t i = 1; i < rest.size(); ++i) {
+    const std::string_view a = rest[i];
+    if (a != "--help" && a != "-h") continue;
+    std::string nodes;
+    for (const auto& n : spec.nodes) nodes += " " + n.name + (n.address.empty() ? "" : "=" + n.address);
+    std::fputs(usage(info).c_str(), stdout);
+    std::printf(
+        "\ncluster %s (nodes:%s):\n"
+        "  --node NAME        run as node NAME of the cluster (also FND_NODE=NAME); without it the\n"
+        "                     program runs alone, everything in this process, no sockets\n"
+        "  --addr NODE=ADDR   set a node's address, tcp://HOST:PORT (repeatable, or a comma-separated\n"
+        "                     list; also FND_CLUSTER_ADDRS=a=tcp://h:1,b=tcp://h:2)\n",
+        spec.name.c_str(), nodes.c_str());
+    return 0;
+  }
   g_spec = &spec;
   if (node_name.empty()) return run_program(static_cast<int>(rest.size()), rest.data(), info, start_root);
 
