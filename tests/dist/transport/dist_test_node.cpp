@@ -2,7 +2,8 @@
 // peers, registers "echo" (replies what it gets) and "sink" (checks that int64 values arrive as
 // consecutive numbers; the string "report" gets "count=N first=F last=L errors=E" back). Prints
 // "ADDR <address> INC <incarnation>" once listening; exits when stdin closes.
-//   dist_test_node --name b --bind tcp://127.0.0.1:0 [--peer t=tcp://127.0.0.1:5000] [--down-after ms]
+//   dist_test_node --name b --bind tcp://127.0.0.1:0 [--advertise <address>] [--peer t=tcp://127.0.0.1:5000]
+//                  [--down-after ms]
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--name") o.name = v;
     else if (k == "--bind") o.bind = v;
+    else if (k == "--advertise") o.advertise = v;
     else if (k == "--down-after") o.down_after = std::chrono::milliseconds(std::stoi(v));
     else if (k == "--peer") {
       auto eq = v.find('=');
