@@ -260,3 +260,52 @@ TEST_CASE("TCP connections cut under a stream: ZeroMQ reconnects, the links rese
   CHECK(relay.cuts() >= 1);
   CHECK(t.dist->is_up("b"));
 }
+
+TEST_CASE("three nodes: killing one fires only its monitors; the other keeps answering") {
+  Here t;
+  Child b, c;
+  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
+  REQUIRE(c.start({"--name", "c", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address(), "--peer",
+                   "b=" + b.address}));
+  REQUIRE(t.up_with("b", b.inc));
+  REQUIRE(t.up_with("c", c.inc));
+  std::promise<void> monitoring;
+  auto monitoring_f = monitoring.get_future();
+  struct Out {
+    std::string down_b, down_c, c_after;
+  };
+  auto out = std::async(std::launch::async, [&] {
+    return t.in_fiber<Out>([&](Process& p) {
+      Out o;
+      auto echo_of = [&](const char* n) {
+        t.dist->send(n, "echo", std::string("hi"));
+        (void)p.receive_for<std::string>(5s);
+        return p.sender();
+      };
+      Pid eb = echo_of("b"), ec = echo_of("c");
+      auto rb = p.monitor(eb);
+      auto rc = p.monitor(ec);
+      (void)p.call<int64_t>(eb, int64_t{0}, 5s);
+      (void)p.call<int64_t>(ec, int64_t{0}, 5s);
+      monitoring.set_value();
+      p.receive_select_for(15s, on<Down>([&](Down& d) {
+                             if (d.ref == rb) o.down_b = d.reason.to_string();
+                             if (d.ref == rc) o.down_c = d.reason.to_string();
+                           }));
+      auto v = p.call<int64_t>(ec, int64_t{3}, 5s);
+      o.c_after = v ? std::to_string(*v) : v.error().to_string();
+      // Nothing else arrives for c's monitor.
+      p.receive_select_for(300ms, on<Down>([&](Down& d) {
+                             if (d.ref == rc) o.down_c = d.reason.to_string();
+                           }));
+      return o;
+    });
+  });
+  monitoring_f.wait();
+  b.kill9();
+  Out o = out.get();
+  CHECK(o.down_b.find("noconnection") != std::string::npos);
+  CHECK(o.down_c.empty());
+  CHECK(o.c_after == "3");
+  CHECK(t.report("c") == "count=0 first=0 last=0 errors=0");
+}
