@@ -114,6 +114,7 @@ struct DistNode::Core {
   uint64_t inc = 0;
   std::optional<Error> error;
   std::atomic<bool> closed{false};
+  bool stopped = false;  // DistNode::stop() ran (owner's thread)
   AtomicStats stats;
 
   mutable std::mutex mu;  // the tables below

@@ -104,7 +104,10 @@ Pid DistNode::Core::local(uint64_t id) {
     if (it != exports.end()) return it->second;
   }
   Pid p = detail::find_local_pid(node, id);  // a pid that travelled inside a payload
-  if (p) export_pid(p);
+  if (p) {
+    std::lock_guard<std::mutex> l(mu);
+    exports.emplace(id, p);  // (its exported flag may come from an earlier DistNode of this Node)
+  }
   return p;
 }
 
@@ -269,11 +272,15 @@ DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> t
   c.io = std::thread([&c] { c.run(); });
 }
 
-DistNode::~DistNode() { stop(); }
+DistNode::~DistNode() {
+  stop();
+  core_->unref();  // proxies still held by the program keep the Core's memory until released
+}
 
 void DistNode::stop() {
-  if (!core_) return;
   Core& c = *core_;
+  if (c.stopped) return;
+  c.stopped = true;
   c.closed.store(true, std::memory_order_seq_cst);
   c.stop_io.store(true, std::memory_order_seq_cst);
   c.transport->wake();
@@ -293,11 +300,8 @@ void DistNode::stop() {
   }
   c.last_sender = Pid();  // the network thread's cache (it has stopped): a proxy would keep c alive
   c.last_receiver = Pid();
-  proxies.clear();  // proxies still held by the program keep the Core's memory until released
+  proxies.clear();
   exports.clear();
-  Core* p = core_;
-  core_ = nullptr;
-  p->unref();
 }
 
 const std::string& DistNode::address() const noexcept { return core_->address; }
@@ -306,13 +310,13 @@ uint64_t DistNode::incarnation() const noexcept { return core_->inc; }
 const Error* DistNode::error() const noexcept { return core_->error ? &*core_->error : nullptr; }
 
 void DistNode::connect(const std::string& node, const std::string& address) {
-  if (!core_ || core_->error || node == core_->name) return;
+  if (core_->stopped || core_->error || node == core_->name) return;
   Core* c = core_;
   c->post_command([c, node, address] { c->connect_io(node, address); });
 }
 
 void DistNode::declare_down(const std::string& node, const std::string& reason) {
-  if (!core_ || core_->error) return;
+  if (core_->stopped || core_->error) return;
   Core* c = core_;
   c->post_command([c, node, reason] {
     Peer* p = nullptr;
@@ -332,7 +336,7 @@ void DistNode::subscribe(std::function<void(const NodeEvent&)> fn) {
 
 bool DistNode::send_named(std::string_view node, std::string_view reg_name, Message* m) {
   MessagePtr own(m);
-  if (!core_ || core_->error) return false;
+  if (core_->stopped || core_->error) return false;
   Core& c = *core_;
   Peer* p = nullptr;
   {
