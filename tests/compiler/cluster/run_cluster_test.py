@@ -10,7 +10,8 @@ Builds examples/cluster_pingpong and checks, with exact expected output:
   3. the same with FND_NODE / FND_CLUSTER_ADDRS instead of flags, b started first;
   4. usage errors: an unknown node and a malformed address (status 2), a node without an address;
   5. tests/compiler/cluster/swarm.fnd: a society placed `across [a, b]` (nodes declared without
-     addresses): alone, and as two nodes where each prints the lines of the members it runs.
+     addresses): alone, and as two nodes where each prints the lines of the members it runs;
+  6. the same where node a knows only its own address (a seed) and b joins through it.
 """
 import os
 import socket
@@ -130,6 +131,16 @@ def main():
             st, o, e = res[n]
             check(st == 0 and sorted(o.splitlines()) == want,
                   "swarm: node %s: status %d, stdout %r, stderr %r" % (n, st, o, e[-400:]))
+        # 6. a seed: node a knows only its own address; b knows a's and joins (a learns b from it)
+        pa, pb = free_ports(2)
+        seed = "a=tcp://127.0.0.1:%d" % pa
+        args = {"a": ["--node", "a", "--addr", seed],
+                "b": ["--node", "b", "--addr", seed + ",b=tcp://127.0.0.1:%d" % pb]}
+        res = run_pair(swarm, "a", "b", lambda n: args[n], lambda n: {})
+        for n, want in (("a", node_a), ("b", node_b)):
+            st, o, e = res[n]
+            check(st == 0 and sorted(o.splitlines()) == want,
+                  "seed: node %s: status %d, stdout %r, stderr %r" % (n, st, o, e[-400:]))
 
     print("cluster test: %d failure(s)" % len(failures))
     return 1 if failures else 0
