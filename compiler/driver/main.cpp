@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "driver/commands.hpp"
+#include "tools/keygen/keygen_command.hpp"
 
 namespace {
 
@@ -26,6 +27,8 @@ const char* kUsage =
     "                                the supervision trees, societies and main as Graphviz DOT,\n"
     "                                or SVG (runs Graphviz 'dot')\n"
     "  lsp                           a language server on standard input/output (LSP, JSON-RPC)\n"
+    "  keygen NAME [--force]         a cluster key pair: NAME.key_secret (mode 0600) and NAME.key\n"
+    "                                (public); --force overwrites existing files\n"
     "\n"
     "options (all commands):\n"
     "  -I DIR                        also search DIR for imported modules\n"
@@ -58,7 +61,7 @@ int realMain(int argc, char** argv) {
     return kOk;
   }
   if (cmd != "check" && cmd != "build" && cmd != "run" && cmd != "emit" && cmd != "fmt" &&
-      cmd != "graph" && cmd != "lsp")
+      cmd != "graph" && cmd != "lsp" && cmd != "keygen")
     return usageError(cmd[0] == '-' ? "expected a command before '" + cmd + "'" : "unknown command '" + cmd + "'");
 
   // -Werror is not a cxxopts-style option (it would read as -W -e -r ...): take it out first;
@@ -95,6 +98,7 @@ int realMain(int argc, char** argv) {
   if (cmd == "build" || cmd == "emit" || cmd == "graph")
     options.add_options()("o,output", "output", cxxopts::value<std::string>());
   if (cmd == "fmt") options.add_options()("check", "check only")("i,write", "rewrite the files");
+  if (cmd == "keygen") options.add_options()("force", "overwrite existing key files");
   if (cmd == "graph") options.add_options()("format", "dot or svg", cxxopts::value<std::string>()->default_value("dot"));
   if (cmd == "build" || cmd == "run" || cmd == "emit") options.add_options()("target", "back end", cxxopts::value<std::string>()->default_value("cpp"));
   if (cmd == "emit") options.add_options()("emit", "output kind (llvm: ll, bc, obj)", cxxopts::value<std::string>());
@@ -113,6 +117,10 @@ int realMain(int argc, char** argv) {
   std::string fmt = result["diagnostics"].as<std::string>();
   if (fmt == "json") common.format = fnd::diag::OutputFormat::Json;
   else if (fmt != "text") return usageError("--diagnostics must be 'text' or 'json', not '" + fmt + "'");
+  if (cmd == "keygen") {
+    if (common.files.size() != 1) return usageError("'keygen' takes one NAME (writes NAME.key_secret and NAME.key)");
+    return fnd::tools::keygen::runKeygen(common.files[0], result.count("force") > 0, std::cout, std::cerr);
+  }
   if (cmd == "lsp") {
     if (!common.files.empty()) return usageError("'lsp' takes no files (it talks LSP on standard input/output)");
     return runLsp(common);

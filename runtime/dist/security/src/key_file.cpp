@@ -42,11 +42,14 @@ KeyFileContents parseKeyFile(std::string_view text, const std::string& file) {
   for (const detail::Line& line : detail::splitLines(text)) {
     std::size_t start = detail::firstNonBlank(line.text);
     if (start == line.text.size() || line.text[start] == '#') continue;
-    std::size_t eq = line.text.find('=');
-    if (eq == std::string_view::npos)
+    // The name ends at a blank or '='; then '=' must follow (a key may itself contain '=').
+    std::size_t nameEnd = line.text.find_first_of(" \t=", start);
+    if (nameEnd == std::string_view::npos) nameEnd = line.text.size();
+    std::size_t eq = nameEnd + detail::firstNonBlank(line.text.substr(nameEnd));
+    if (eq >= line.text.size() || line.text[eq] != '=')
       throw KeyFileError(file, line.number, static_cast<int>(start) + 1,
                          "expected 'public-key = KEY' or 'secret-key = KEY'");
-    std::string_view name = detail::trim(line.text.substr(0, eq));
+    std::string_view name = line.text.substr(start, nameEnd - start);
     std::string_view rest = line.text.substr(eq + 1);
     std::size_t valueStart = eq + 1 + detail::firstNonBlank(rest);
     std::string_view value = detail::trim(rest);

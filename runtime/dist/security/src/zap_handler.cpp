@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -137,8 +138,14 @@ bool ZapHandler::serveOne(void* zapSocket) {
     zmq_msg_close(&msg);
     if (!more) break;
   }
-  ZapDecision d = oversized ? ZapDecision{ZapVerdict::Malformed, "500", "oversized ZAP request", ""}
-                            : decideZapRequest(*currentPolicy(), frames);
+  ZapDecision d{ZapVerdict::Malformed, "500", "oversized ZAP request", ""};
+  if (!oversized) {
+    try {
+      d = decideZapRequest(*currentPolicy(), frames);
+    } catch (const std::exception&) {  // out of memory: refuse, and keep the thread serving
+      d = {ZapVerdict::Malformed, "500", "internal error", ""};
+    }
+  }
   metrics_.count(d.verdict);
   const std::string requestId = frames.size() >= 2 ? frames[1] : std::string();
   const std::string version = "1.0", noMetadata;
