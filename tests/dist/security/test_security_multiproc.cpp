@@ -68,7 +68,9 @@ TEST_CASE("a peer process with the cluster's key files is admitted; others are r
     CHECK(exitStatus(spawnPeer({server.endpoint(), cluster.publicFile, stranger.secretFile})) == 3);
     CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
     CHECK(exitStatus(spawnPeer({server.endpoint(), "none"})) == 5);
-    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+    // PROTOCOL (mechanism mismatch) or NO_DETAIL if the peer hung up first: refused either way.
+    auto nullOutcome = server.monitor().handshakeOutcome().event;
+    CHECK((nullOutcome == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || nullOutcome == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL));
     CHECK_FALSE(server.hasMessage());
     zap.stop();
     SecurityStats s = zap.metrics().snapshot();
