@@ -52,14 +52,15 @@ Update gen_update() {
 
 Message gen_message() {
   Message m;
-  m.type = static_cast<MessageType>(*rc::gen::inRange(1, 6));
+  m.type = static_cast<MessageType>(*rc::gen::inRange(1, 7));
   m.sender = gen_node(true);
   switch (m.type) {
     case MessageType::ping:
       m.seq = *rc::gen::arbitrary<std::uint64_t>();
       m.target = NodeId{gen_string(true), {}, *rc::gen::arbitrary<std::uint64_t>()};
       break;
-    case MessageType::ack: m.seq = *rc::gen::arbitrary<std::uint64_t>(); break;
+    case MessageType::ack:
+    case MessageType::nack: m.seq = *rc::gen::arbitrary<std::uint64_t>(); break;
     case MessageType::ping_req:
       m.seq = *rc::gen::arbitrary<std::uint64_t>();
       m.target = gen_node(true);
@@ -105,7 +106,7 @@ TEST_CASE("properties: wire codec", "[membership][wire][property]") {
     auto bytes = *rc::gen::container<std::vector<std::uint8_t>>(rc::gen::arbitrary<std::uint8_t>());
     if (*rc::gen::arbitrary<bool>() && bytes.size() >= 4) {  // make it get past the header often
       bytes[0] = kMagic0, bytes[1] = kMagic1, bytes[2] = kVersion;
-      bytes[3] = static_cast<std::uint8_t>(*rc::gen::inRange(1, 6));
+      bytes[3] = static_cast<std::uint8_t>(*rc::gen::inRange(1, 7));
     }
     Message m;
     if (decode(bytes, m) == DecodeError::ok) RC_ASSERT(encode(m) == bytes);

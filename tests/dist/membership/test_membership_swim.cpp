@@ -274,17 +274,62 @@ TEST_CASE("indirect probes: a broken path between two nodes raises no suspicion"
 }
 
 TEST_CASE("a slow node (input delayed by half the suspicion timeout) is suspected but never declared down", "[membership]") {
-  SimNetwork net(33);
-  start_cluster(net, 6);
-  REQUIRE(net.run_until([&] { return net.converged(); }, 10s));
-  const std::size_t from = net.events.size();
-  net.slow("n3", Config{}.suspicion_timeout(6) / 2);  // 400 ms: every probe of it fails
-  net.run_for(30s);
-  std::size_t suspects = 0;
-  for (std::size_t i = from; i < net.events.size(); ++i) {
-    CHECK(net.events[i].event.kind != EventKind::down);
-    suspects += net.events[i].event.kind == EventKind::suspect;
-  }
-  CHECK(suspects > 0);  // it is slower than a protocol period: suspicions must happen, and be refuted
-  CHECK(net.converged());
+  // Returns the suspicions the slow node raised against others.
+  auto run = [](Config config) {
+    SimNetwork net(33, config);
+    start_cluster(net, 6);
+    REQUIRE(net.run_until([&] { return net.converged(); }, 10s));
+    const std::size_t from = net.events.size();
+    net.slow("n3", config.suspicion_timeout(6) / 2);  // 400 ms: every probe of it fails
+    net.run_for(30s);
+    std::size_t suspects = 0;
+    for (std::size_t i = from; i < net.events.size(); ++i) {
+      CHECK(net.events[i].event.kind != EventKind::down);
+      suspects += net.events[i].event.kind == EventKind::suspect;
+    }
+    CHECK(suspects > 0);  // it is slower than a protocol period: suspicions must happen, and be refuted
+    CHECK(net.converged());
+    return net.node("n3").stats().suspicions_raised;
+  };
+  Config no_health;
+  no_health.awareness_max = 1;
+  const auto without = run(no_health);
+  const auto with = run(Config{});
+  INFO("suspicions raised by the slow node: " << without << " without local health, " << with << " with");
+  // Lifeguard's local health: the slow node notices (no nacks, refutations) and probes less eagerly.
+  CHECK(with * 2 < without);
+}
+
+TEST_CASE("a helper of an indirect probe nacks when the target stays silent", "[membership]") {
+  Membership helper(NodeId{"h", "tcp://h:1", 1}, Config{}, 4);
+  helper.start({}, Time{});
+  helper.take_outgoing();
+  wire::Message req;
+  req.type = wire::MessageType::ping_req;
+  req.sender = NodeId{"r", "tcp://r:1", 1};
+  req.seq = 41;
+  req.target = NodeId{"t", "tcp://t:1", 7};
+  helper.on_datagram(wire::encode(req), Time{});
+  auto out = helper.take_outgoing();
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].to_address == "tcp://t:1");  // the relayed ping, for incarnation 7
+  wire::Message ping;
+  REQUIRE(wire::decode(out[0].bytes, ping) == wire::DecodeError::ok);
+  CHECK(ping.type == wire::MessageType::ping);
+  CHECK(ping.target.incarnation == 7);
+
+  const Time nack_at{Config{}.probe_timeout * 4 / 5};
+  CHECK(helper.next_deadline() == nack_at);
+  helper.tick(nack_at - 1ms);
+  CHECK(helper.take_outgoing().empty());
+  helper.tick(nack_at);
+  out = helper.take_outgoing();
+  REQUIRE(out.size() == 1);
+  wire::Message nack;
+  REQUIRE(wire::decode(out[0].bytes, nack) == wire::DecodeError::ok);
+  CHECK(out[0].to_address == "tcp://r:1");
+  CHECK(nack.type == wire::MessageType::nack);
+  CHECK(nack.seq == 41);
+  helper.tick(nack_at + 10ms);  // only once
+  CHECK(helper.take_outgoing().empty());
 }

@@ -14,6 +14,7 @@ std::optional<std::string> Config::validate() const {
   if (retransmit_mult < 1) return "retransmit_mult must be at least 1";
   if (gossip_interval <= Duration::zero()) return "gossip_interval must be positive";
   if (gossip_fanout < 1) return "gossip_fanout must be at least 1";
+  if (awareness_max < 1 || awareness_max > 64) return "awareness_max must be between 1 and 64";
   if (sync_interval <= Duration::zero()) return "sync_interval must be positive";
   if (join_retry_interval <= Duration::zero()) return "join_retry_interval must be positive";
   if (down_retention <= Duration::zero()) return "down_retention must be positive";

@@ -179,6 +179,7 @@ void Membership::apply_about_self(const wire::MemberUpdate& u, const NodeId& sen
   bool was_down = m.status != MemberStatus::suspect;
   version_ = m.version + 1;
   ++stats_.refutations;
+  adjust_awareness(1);  // being suspected is a hint that we are the slow one
   broadcasts_.push(self_update());
   if (was_down) requeue_own_claims();  // others dropped our names with us
   // Every member that heard the suspicion runs its own timer: reach them directly, not only by

@@ -96,10 +96,16 @@ void Membership::handle(wire::Message& m, Time now) {
       auto ping = head(wire::MessageType::ping);
       ping.seq = next_seq_++;
       ping.target = NodeId{m.target.name, {}, m.target.incarnation};
-      relays_[ping.seq] = Relay{m.sender.address, m.seq, now + config_.probe_interval};
+      // Nack at 80% of the probe timeout (as memberlist), early enough to reach the requester
+      // within its period.
+      relays_[ping.seq] = Relay{m.sender.address, m.seq, now + config_.probe_timeout * 4 / 5,
+                                now + config_.probe_interval};
       send(m.target.address, std::move(ping));
       break;
     }
+    case wire::MessageType::nack:
+      if (probe_ && probe_->seq == m.seq) ++probe_->nacks;
+      break;
     case wire::MessageType::gossip: break;
     case wire::MessageType::sync:
       if (m.sync_flags & wire::kSyncWantReply) {

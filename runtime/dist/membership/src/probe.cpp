@@ -23,7 +23,16 @@ void Membership::tick(Time now) {
     anti_entropy(now);
     next_sync_at_ = now + config_.sync_interval;
   }
-  for (auto it = relays_.begin(); it != relays_.end();) it = it->second.expires <= now ? relays_.erase(it) : std::next(it);
+  for (auto it = relays_.begin(); it != relays_.end();) {
+    Relay& r = it->second;
+    if (!r.nacked && now >= r.nack_at) {
+      r.nacked = true;
+      auto nack = head(wire::MessageType::nack);
+      nack.seq = r.requester_seq;
+      send(r.requester_address, std::move(nack));
+    }
+    it = r.expires <= now ? relays_.erase(it) : std::next(it);
+  }
   if (now >= next_expire_at_) {
     expire(now);
     next_expire_at_ = now + config_.down_retention / 4;
@@ -35,9 +44,11 @@ Time Membership::next_deadline() const {
   Time t = std::min({next_probe_at_, next_gossip_at_, next_sync_at_, next_expire_at_});
   if (!joined_) t = std::min(t, next_join_at_);
   if (probe_) {
-    if (!probe_->acked && !probe_->indirect_sent) t = std::min(t, probe_->started + config_.probe_timeout);
-    t = std::min(t, probe_->started + config_.probe_interval);
+    if (!probe_->acked && !probe_->indirect_sent) t = std::min(t, probe_->started + probe_->timeout);
+    t = std::min(t, probe_->started + probe_->period);
   }
+  for (const auto& [seq, r] : relays_)
+    if (!r.nacked) t = std::min(t, r.nack_at);
   for (const auto& [name, e] : members_)
     if (e.m.status == MemberStatus::suspect) t = std::min({t, e.suspect_deadline, e.next_check});
   return t;
@@ -45,7 +56,7 @@ Time Membership::next_deadline() const {
 
 void Membership::run_probe(Time now) {
   if (probe_) {
-    if (!probe_->acked && !probe_->indirect_sent && now >= probe_->started + config_.probe_timeout) {
+    if (!probe_->acked && !probe_->indirect_sent && now >= probe_->started + probe_->timeout) {
       probe_->indirect_sent = true;
       for (const Entry* helper : random_live(config_.indirect_probes, probe_->target.name)) {
         auto m = head(wire::MessageType::ping_req);
@@ -53,18 +64,27 @@ void Membership::run_probe(Time now) {
         m.target = probe_->target;
         send(helper->m.id.address, std::move(m));
         ++stats_.indirect_probes;
+        ++probe_->nacks_expected;
       }
     }
     // Checked before a new probe starts: the period of this probe ends where the next one begins.
-    if (now >= probe_->started + config_.probe_interval) {
-      if (!probe_->acked) probe_failed(now);
+    if (now >= probe_->started + probe_->period) {
+      if (probe_->acked) {
+        adjust_awareness(-1);
+      } else {
+        // Helpers that did not even nack suggest that we are the one who is slow or cut off.
+        const auto& p = *probe_;
+        adjust_awareness(p.nacks_expected ? static_cast<int>(p.nacks_expected - std::min(p.nacks, p.nacks_expected)) : 1);
+        probe_failed(now);
+      }
       probe_.reset();
     }
   }
   if (now >= next_probe_at_) {
+    const Duration period = config_.probe_interval * (awareness_ + 1);
     start_probe(now);
-    next_probe_at_ += config_.probe_interval;
-    if (next_probe_at_ <= now) next_probe_at_ = now + config_.probe_interval;
+    next_probe_at_ += period;
+    if (next_probe_at_ <= now) next_probe_at_ = now + period;
   }
 }
 
@@ -75,7 +95,8 @@ void Membership::start_probe(Time now) {
   auto it = members_.find(name);
   if (it == members_.end() || !is_live(it->second)) return;
   const Entry& e = it->second;
-  probe_ = Probe{next_seq_++, e.m.id, now};
+  probe_ = Probe{next_seq_++, e.m.id, now, config_.probe_timeout * (awareness_ + 1),
+                 config_.probe_interval * (awareness_ + 1)};
   auto m = head(wire::MessageType::ping);
   m.seq = probe_->seq;
   m.target = NodeId{e.m.id.name, {}, e.m.id.incarnation};
@@ -84,6 +105,11 @@ void Membership::start_probe(Time now) {
   if (e.m.status == MemberStatus::suspect) first.push_back(wire::MemberUpdate{e.m});
   send(e.m.id.address, std::move(m), first);
   ++stats_.probes;
+}
+
+void Membership::adjust_awareness(int delta) {
+  const int top = static_cast<int>(config_.awareness_max) - 1;
+  awareness_ = static_cast<std::uint32_t>(std::clamp(static_cast<int>(awareness_) + delta, 0, top));
 }
 
 void Membership::probe_failed(Time now) {

@@ -167,7 +167,8 @@ Encoder::Encoder(const Message& m) {
       put_string(buf_, m.target.name);
       put_varint(buf_, m.target.incarnation);
       break;
-    case MessageType::ack: put_varint(buf_, m.seq); break;
+    case MessageType::ack:
+    case MessageType::nack: put_varint(buf_, m.seq); break;
     case MessageType::ping_req:
       put_varint(buf_, m.seq);
       put_node(buf_, m.target);
@@ -218,7 +219,7 @@ DecodeError decode(std::span<const std::uint8_t> data, Message& out) {
   if (version != kVersion) return DecodeError::unsupported_version;
   std::uint8_t type = r.byte();
   if (!r.ok()) return r.error();
-  if (type < 1 || type > static_cast<std::uint8_t>(MessageType::sync)) return DecodeError::unknown_type;
+  if (type < 1 || type > static_cast<std::uint8_t>(MessageType::nack)) return DecodeError::unknown_type;
 
   Message m;
   m.type = static_cast<MessageType>(type);
@@ -229,7 +230,8 @@ DecodeError decode(std::span<const std::uint8_t> data, Message& out) {
       m.target.name = r.string(true);
       m.target.incarnation = r.varint();
       break;
-    case MessageType::ack: m.seq = r.varint(); break;
+    case MessageType::ack:
+    case MessageType::nack: m.seq = r.varint(); break;
     case MessageType::ping_req:
       m.seq = r.varint();
       m.target = r.node(true);

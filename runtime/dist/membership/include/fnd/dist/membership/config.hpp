@@ -33,6 +33,10 @@ struct Config {
   // Updates that probes have not carried yet go out every gossip_interval to gossip_fanout members.
   Duration gossip_interval = 100ms;
   std::uint32_t gossip_fanout = 3;
+  // Lifeguard's local health: a node whose own probes fail without the helpers' nacks (or that has to
+  // refute suspicions of itself) is probably the slow one; it stretches its probe interval and
+  // timeout by (h + 1), with its health score h in [0, awareness_max - 1]. 1 disables it.
+  std::uint32_t awareness_max = 8;
   // A node refuting a suspicion of itself sends its new version directly to this many random live
   // members (all of them in clusters up to this size), besides gossiping it.
   std::uint32_t refute_fanout = 32;

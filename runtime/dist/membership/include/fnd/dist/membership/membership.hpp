@@ -79,6 +79,8 @@ class Membership {
 
   const NodeId& self() const { return self_; }
   std::uint64_t version() const { return version_; }
+  // Lifeguard's local health score (0 = healthy): probes run at (score + 1) times their period.
+  std::uint32_t health_score() const { return awareness_; }
   bool joined() const { return joined_; }
   bool running() const { return running_; }
   // Other nodes as we see them (down and left ones until down_retention expires).
@@ -99,13 +101,17 @@ class Membership {
     std::uint64_t seq;
     NodeId target;
     Time started;
+    Duration timeout, period;  // scaled by our local health when the probe started
     bool indirect_sent = false;
     bool acked = false;
+    std::uint32_t nacks_expected = 0, nacks = 0;
   };
   struct Relay {  // a ping we send on behalf of `requester` (indirect probe)
     std::string requester_address;
     std::uint64_t requester_seq;
+    Time nack_at;  // no ack from the target by then: tell the requester (once)
     Time expires;
+    bool nacked = false;
   };
 
   // Membership state transitions (membership.cpp).
@@ -147,6 +153,8 @@ class Membership {
   NodeId self_;
   Config config_;
   std::mt19937_64 rng_;
+  std::uint32_t awareness_ = 0;
+  void adjust_awareness(int delta);
   Time now_{};  // time of the call being handled (for tombstone stamps deep in the call tree)
   std::uint64_t version_ = 0;
   bool running_ = false;

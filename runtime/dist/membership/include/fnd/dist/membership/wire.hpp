@@ -26,6 +26,8 @@ enum class MessageType : std::uint8_t {
   ping_req = 3,  // "probe `target` for me" (indirect probe)
   gossip = 4,    // updates only
   sync = 5,      // full state (push-pull, join)
+  nack = 6,      // a helper of ping_req `seq` got no ack in time (Lifeguard: tells the requester that
+                 // the helper, at least, is responsive)
 };
 
 // Update of one member's state (SWIM's alive/suspect/confirm plus leave).
@@ -53,7 +55,7 @@ inline constexpr std::uint8_t kSyncJoin = 2;
 struct Message {
   MessageType type = MessageType::gossip;
   NodeId sender;
-  std::uint64_t seq = 0;        // ping, ack, ping_req
+  std::uint64_t seq = 0;        // ping, ack, ping_req, nack
   NodeId target;                // ping (name, incarnation; address empty), ping_req (full)
   std::uint8_t sync_flags = 0;  // sync
   std::vector<Update> updates;  // every type may carry them
