@@ -1,6 +1,7 @@
 // A generated program as one node of its cluster (fnd/lang/cluster.hpp, docs/language.md section 16).
 #include "fnd/lang/cluster.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -21,7 +22,7 @@ namespace {
 // Set once before the root starts, read by placed() in supervisors' start functions.
 const ClusterSpec* g_spec = nullptr;
 std::string g_local;                      // this node's name; "" = alone, everything local
-fnd::dist::DistNode* g_dist = nullptr;
+std::atomic<fnd::dist::DistNode*> g_dist{nullptr};  // stand-ins read it on worker threads
 
 bool is_prefix_path(const std::string& path, const std::string& name) {
   return name == path || (name.size() > path.size() && name.compare(0, path.size(), path) == 0 && name[path.size()] == '.');
@@ -56,7 +57,7 @@ std::string parse_addrs(std::string_view list, std::map<std::string, std::string
 void forward_loop(fnd::Process& p, std::string node, std::string name) {
   for (;;) {
     fnd::MessagePtr m = p.receive();
-    if (g_dist) (void)g_dist->send_named(node, name, m.release());
+    if (auto* d = g_dist.load(std::memory_order_acquire)) (void)d->send_named(node, name, m.release());
   }
 }
 
@@ -169,7 +170,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
       return 1;
     }
     g_local = node_name;
-    g_dist = dist.get();
+    g_dist.store(dist.get(), std::memory_order_release);
     for (const auto& [n, a] : addrs)
       if (n != node_name) dist->connect(n, a);
     fnd::Result<fnd::Pid> root = start_root(node);
@@ -190,7 +191,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
       if (outstanding == 0 || std::chrono::steady_clock::now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    g_dist = nullptr;
+    g_dist.store(nullptr, std::memory_order_release);
     dist->stop();
   }
   std::fflush(stdout);
