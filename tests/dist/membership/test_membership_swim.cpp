@@ -61,6 +61,10 @@ TEST_CASE("config: defaults are valid, bad values are named, bound formula", "[m
   bad = c;
   bad.max_datagram_bytes = 100;
   CHECK(bad.validate());
+  bad = c;
+  bad.awareness_max = 0;
+  REQUIRE(bad.validate());
+  CHECK(bad.validate()->find("awareness_max") != std::string::npos);
 }
 
 TEST_CASE("joins through seeds converge to the full membership", "[membership]") {
