@@ -121,6 +121,9 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   uint64_t dst = p->inc.load();
   if (dst == 0 || p->st() != PeerState::up) return;
   uint64_t ack = p->in.cumulative_ack();
+  // The resend timer runs from the oldest transmission still unacknowledged: after an idle spell it
+  // starts now, not at the last ack (which would resend a fresh frame at once).
+  bool nothing_in_flight = p->out.unacked() == p->out.untransmitted();
   size_t n = p->out.transmit([&](uint64_t seq, zmq::message_t& frame, bool first) {
     zmq::message_t copy;
     if (first) {
@@ -135,6 +138,7 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   });
   if (n) {
     stats.frames_out.fetch_add(n, std::memory_order_relaxed);
+    if (nothing_in_flight) p->last_progress = now;
     p->last_tx = now;
     p->unacked_in = 0;
   }
