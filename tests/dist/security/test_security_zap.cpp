@@ -244,6 +244,11 @@ TEST_CASE("ZAP requests for NULL, PLAIN, another domain or malformed ones are re
   CHECK(r.at(2) == "500");
   r = ask({"1.0"});
   CHECK(r.at(2) == "500");
+  r = ask({"1.0", "13", kDefaultZapDomain, "127.0.0.1", "", "CURVE", std::string(2000, 'k')});  // oversized frame
+  CHECK(r.at(2) == "500");
+  CHECK(r.at(1) == "13");
+  r = ask(std::vector<std::string>(20, "1.0"));  // too many frames
+  CHECK(r.at(2) == "500");
   r = ask({"1.0", "12", kDefaultZapDomain, "127.0.0.1", "", "CURVE", key});  // still serving
   CHECK(r.at(2) == "200");
   CHECK(r.at(4) == "cluster");
@@ -252,7 +257,7 @@ TEST_CASE("ZAP requests for NULL, PLAIN, another domain or malformed ones are re
   SecurityStats s = zap.metrics().snapshot();
   CHECK(s.refusedMechanism == 2);
   CHECK(s.refusedDomain == 1);
-  CHECK(s.malformedRequests == 3);
+  CHECK(s.malformedRequests == 5);
   CHECK(s.admitted == 1);
 }
 
