@@ -303,7 +303,8 @@ keep their indentation."
   `(("Messages" ,(concat "^[ \t]*message[ \t]+\\(" fnd-name-re "\\)") 1)
     ("Actors" ,(concat "^[ \t]*\\(?:extern[ \t]+\\)?actor[ \t]+\\(" fnd-name-re "\\)") 1)
     ("Supervisors" ,(concat "^[ \t]*supervisor[ \t]+\\(" fnd-name-re "\\)") 1)
-    ("Societies" ,(concat "^[ \t]*society[ \t]+\\(" fnd-name-re "\\)") 1))
+    ("Societies" ,(concat "^[ \t]*society[ \t]+\\(" fnd-name-re "\\)") 1)
+    ("Clusters" ,(concat "^[ \t]*cluster[ \t]+\\(" fnd-name-re "\\)") 1))
   "Index of the declarations of a .fnd file for `imenu'.")
 
 ;;;###autoload

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks Emacs's imenu index: for each file, exactly the names declared by `message`, `actor`,
-`supervisor` and `society` at the start of a line (by the reference lexer), in any order.
+`supervisor`, `society` and `cluster` at the start of a line (by the reference lexer), in any order.
 
     check_imenu.py --dump DUMP.json FILE..."""
 import argparse
@@ -29,7 +29,7 @@ def main():
             continue
         toks = [t for t in lexer.tokens(text) if t.type not in ("WS", "NL", "LINE_COMMENT", "BLOCK_COMMENT")]
         want = sorted(b.text for a, b in zip(toks, toks[1:])
-                      if a.type in ("KW_MESSAGE", "KW_ACTOR", "KW_SUPERVISOR", "KW_SOCIETY")
+                      if a.type in ("KW_MESSAGE", "KW_ACTOR", "KW_SUPERVISOR", "KW_SOCIETY", "KW_CLUSTER")
                       and b.type in ("ID", "TYPE_NAME")
                       and text[text.rfind("\n", 0, a.start) + 1:a.start].strip() in ("", "extern"))
         got = sorted(dump.get(path, []))

@@ -303,7 +303,8 @@ keep their indentation."
   `(("Messages" ,(concat "^[ \t]*@@kw:message@@[ \t]+\\(" fnd-name-re "\\)") 1)
     ("Actors" ,(concat "^[ \t]*\\(?:@@kw:extern@@[ \t]+\\)?@@kw:actor@@[ \t]+\\(" fnd-name-re "\\)") 1)
     ("Supervisors" ,(concat "^[ \t]*@@kw:supervisor@@[ \t]+\\(" fnd-name-re "\\)") 1)
-    ("Societies" ,(concat "^[ \t]*@@kw:society@@[ \t]+\\(" fnd-name-re "\\)") 1))
+    ("Societies" ,(concat "^[ \t]*@@kw:society@@[ \t]+\\(" fnd-name-re "\\)") 1)
+    ("Clusters" ,(concat "^[ \t]*@@kw:cluster@@[ \t]+\\(" fnd-name-re "\\)") 1))
   "Index of the declarations of a .fnd file for `imenu'.")
 
 ;;;###autoload
