@@ -86,6 +86,7 @@ RunResult Actor::run_turn(Worker& w) {
     if (exact_depth) on_dequeued(this);
     else ++handled;
     current_ = m;
+    if (m->ctx_ || ctx_) [[unlikely]] adopt_context(this, m->ctx_);
     try {
       on_message(*m);
     } catch (...) {
@@ -93,6 +94,7 @@ RunResult Actor::run_turn(Worker& w) {
       die = true;
     }
     current_ = nullptr;
+    if (ctx_) [[unlikely]] adopt_context(this, nullptr);  // timers and later sends are not part of it
     retire_message(m);
     if (die) break;
     if (flags_ & kStopRequested) {

@@ -231,6 +231,7 @@ void Process::on_taken(Message* m) noexcept {
   last_sender_ = m->sender_;
   last_corr_ = (m->flags_ & Message::kRequest) ? m->corr_ : 0;
   last_msg_corr_ = m->corr_;
+  if (m->ctx_ || ctx_) adopt_context(this, m->ctx_);
   if (Worker* w = current_worker()) w->handled.store(w->handled.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (fs_->armed) {
     timer_cancel(node_, this, fs_->timer);

@@ -251,6 +251,12 @@ Message* pop_queue(ProcessCore* p) noexcept;
 // Destroys a handled message; its sender reference is released later, in a batch with the following
 // messages from the same sender, by flush_releases() (the worker calls it after every turn).
 void retire_message(Message* m) noexcept;
+// Makes `c` (borrowed; may be null) the process's request context in effect.
+inline void adopt_context(ProcessCore* p, ContextData* c) noexcept {
+  retain_context(c);
+  release_context(p->ctx_);
+  p->ctx_ = c;
+}
 void flush_releases() noexcept;
 // Non-blocking post (timers, runtime-internal signals).
 void post_nowait(ProcessCore* from, const Pid& to, Message* m);

@@ -55,6 +55,16 @@ inline void set_sender(ProcessCore* from, Message* m) {
   m->sender_ = Pid::adopt(cb);
 }
 
+// A data message takes the request context in effect (docs/runtime.md "Request context"): the sending
+// process's, or for sends from outside processes the thread's ContextScope. One branch when none is set.
+inline void attach_context(ProcessCore* from, Message* m) noexcept {
+  ContextData* c = from ? from->ctx_ : ambient_context();
+  if (c && !m->ctx_ && m->sys_ == Sys::none) [[unlikely]] {
+    retain_context(c);
+    m->ctx_ = c;
+  }
+}
+
 // Delivers without any bounded-mailbox policy (signals, bounces). Returns false if `to` is dead.
 bool deliver(const Pid& to, Message* m) {
   ControlBlock* cb = to.control_block();
@@ -94,6 +104,7 @@ Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mo
     return Error(errc::noproc, "send to the null pid");
   }
   set_sender(from, m);
+  attach_context(from, m);
   ControlBlock* cb = to.control_block();
   BoundedState* b = cb->bounded;
   if (b && m->sys_ == Sys::none) {
@@ -181,6 +192,7 @@ void post(ProcessCore* from, const Pid& to, Message* m) {
       set_sender(from, m);
       spill_check();
     }
+    attach_context(from, m);
     (void)deliver(to, m);
     return;
   }
@@ -489,6 +501,7 @@ void terminate(ProcessCore* p, const ExitReason& reason) {
 
 ProcessCore::~ProcessCore() {
   delete ext_;
+  release_context(ctx_);
   // Messages left (a process destroyed without terminate(), e.g. spawn failure) are freed.
   while (Message* m = q_head_) {
     q_head_ = m->next_;

@@ -119,6 +119,12 @@ void TimerService::loop() {
 }
 
 TimerRef timer_once(NodeImpl* node, ProcessCore* owner, const Pid& to, Duration delay, Message* m) {
+  // A delayed send is a send: it carries the context in effect now (periodic timers carry none).
+  ContextData* c = owner ? owner->ctx_ : ambient_context();
+  if (c && m && !m->ctx_) {
+    retain_context(c);
+    m->ctx_ = c;
+  }
   return node->timers.start(owner, to, delay, Duration::zero(), m, {});
 }
 

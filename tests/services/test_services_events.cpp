@@ -173,6 +173,20 @@ struct Stage : fnd::Actor {
   }
 };
 
+// The same with a plain send: the request context carries the id.
+struct PlainStage : fnd::Actor {
+  ev::EventStore* store;
+  fnd::Pid next;
+  std::string name;
+  PlainStage(ev::EventStore* s, fnd::Pid n, std::string nm) : store(s), next(std::move(n)), name(std::move(nm)) {}
+  void on_message(fnd::Message& m) override {
+    if (auto* f = m.try_get<Forward>()) {
+      (void)ev::emit(*store, name, std::to_string(f->n));
+      if (next) send(next, Forward{f->n + 1});
+    }
+  }
+};
+
 std::vector<ev::Event> wait_for_events(ev::EventStore& s, size_t n) {
   for (int i = 0; i < 5000; ++i) {  // waits for work to finish; not a timing assertion
     auto r = s.query({});
@@ -224,4 +238,25 @@ TEST_CASE("an event emitted while handling a message carries that message's corr
   CHECK(all[3].type == "fiber");
   CHECK(all[3].correlation_id == fiber_corr.load());
   CHECK(fnd::services::current_correlation() == 0);  // the scope ended
+}
+
+TEST_CASE("a plain send from a correlated handler keeps the correlation id") {
+  auto store = ev::EventStore::in_memory();
+  fnd::Node node({.threads = 2, .name = "evnode"});
+  fnd::Pid third = node.spawn<PlainStage>(store.get(), fnd::Pid(), std::string("third"));
+  fnd::Pid second = node.spawn<PlainStage>(store.get(), third, std::string("second"));
+  fnd::Pid first = node.spawn<PlainStage>(store.get(), second, std::string("first"));
+  uint64_t corr = fnd::services::new_correlation_id();
+  {
+    fnd::services::CorrelationScope scope(corr);
+    fnd::services::send_correlated(first, Forward{1});
+  }
+  auto evs = wait_for_events(*store, 3);
+  REQUIRE(evs.size() == 3);
+  for (auto& e : evs) CHECK(e.correlation_id == corr);
+  // Without a correlated start, nothing is correlated.
+  node.send(first, Forward{1});
+  auto more = wait_for_events(*store, 6);
+  REQUIRE(more.size() == 6);
+  for (size_t i = 3; i < 6; ++i) CHECK(more[i].correlation_id == 0);
 }

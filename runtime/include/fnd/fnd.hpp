@@ -13,6 +13,7 @@
 #include "fnd/process.hpp"
 #include "fnd/ref.hpp"
 #include "fnd/registry.hpp"
+#include "fnd/request_context.hpp"
 #include "fnd/spawn.hpp"
 #include "fnd/supervisor.hpp"
 #include "fnd/telemetry.hpp"

@@ -13,6 +13,7 @@
 
 #include "fnd/error.hpp"
 #include "fnd/pid.hpp"
+#include "fnd/request_context.hpp"
 
 struct fnd_type;  // C ABI message type descriptor (fnd/runtime.h)
 
@@ -76,17 +77,23 @@ class Message {
   static constexpr uint8_t kReply = 2;    // corr_ is the request id being answered
   static constexpr uint8_t kPeriodic = 4;
 
-  // A 32-byte header: request ids (corr_) are 48 bits, which a node does not exhaust (2.8e14 calls).
+  // The request context the message carries (fnd/request_context.hpp), or null.
+  RequestContext context() const noexcept { return RequestContext::share(ctx_); }
+
+  // A 40-byte header: request ids (corr_) are 48 bits, which a node does not exhaust (2.8e14 calls).
   Message* next_ = nullptr;
   Pid sender_;
   const TypeInfo* type_ = nullptr;
   uint64_t corr_ : 48 = 0;
   detail::Sys sys_ : 8 = detail::Sys::none;
   uint8_t flags_ : 8 = 0;
+  detail::ContextData* ctx_ = nullptr;  // one reference, released with the message
 
  protected:
   Message() = default;
-  ~Message() = default;
+  ~Message() {
+    if (ctx_) [[unlikely]] detail::release_context(ctx_);
+  }
 };
 
 namespace detail {
@@ -94,7 +101,7 @@ template <class T>
 struct TypedMessage final : Message {
   template <class... A>
   explicit TypedMessage(A&&... a) : value(std::forward<A>(a)...) {}
-  [[no_unique_address]] T value;  // an empty message type adds nothing to the 32-byte header
+  [[no_unique_address]] T value;  // an empty message type adds nothing to the header
 
   static void* operator new(size_t n) {
     if constexpr (alignof(TypedMessage) > 16) return ::operator new(n, std::align_val_t(alignof(TypedMessage)));

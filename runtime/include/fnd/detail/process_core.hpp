@@ -10,6 +10,7 @@
 #include "fnd/error.hpp"
 #include "fnd/message.hpp"
 #include "fnd/pid.hpp"
+#include "fnd/request_context.hpp"
 #include "fnd/spawn.hpp"
 #include "fnd/timer.hpp"
 
@@ -57,6 +58,7 @@ class ProcessCore {
   ProcessCore* live_next_ = nullptr;
   uint32_t flags_ = 0;
   uint32_t credits_ = 0;         // extra references to cb_ held for the sender field of outgoing messages
+  ContextData* ctx_ = nullptr;   // request context in effect for sends (one reference), or null
 };
 
 // ---- runtime entry points used by the header templates ----

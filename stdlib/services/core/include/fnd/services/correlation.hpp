@@ -1,6 +1,8 @@
-// Correlation ids: a message's correlation id (the runtime's Message::corr_: the request id of a
-// call(), or an id given by send_correlated) is "current" while a process handles that message, so an
-// event emitted from the handler carries it (fnd/services/events.hpp) without being passed around.
+// Correlation ids: the correlation id of the request context in effect (fnd/request_context.hpp: it
+// travels with every message sent while handling a message that carried one, across processes and
+// nodes), else the message's own id (the runtime's Message::corr_: the request id of a call()), is
+// "current" while a process handles that message, so an event emitted from the handler carries it
+// (fnd/services/events.hpp) without being passed around.
 //
 //   fnd::services::send_correlated(worker, Job{...}, fnd::services::new_correlation_id());
 //   // in the worker's handler: current_correlation() == that id; events stored there carry it;
@@ -38,11 +40,17 @@ class CorrelationScope {
   uint64_t prev_;
 };
 
-// Sends `msg` carrying correlation id `corr` (by default the current one, so a flow keeps its id).
+// The current request context with correlation id `corr` (a new context and trace if none is in effect).
+RequestContext context_for_correlation(uint64_t corr);
+
+// Sends `msg` carrying correlation id `corr` (by default the current one, so a flow keeps its id). The
+// message carries a request context with that id, so everything sent downstream carries it too; a
+// plain send from a handler of a correlated message keeps the id as well.
 template <class T>
 void send_correlated(const Pid& to, T&& msg, uint64_t corr = current_correlation()) {
   Message* m = detail::make_message<std::decay_t<T>>(std::forward<T>(msg));
   m->corr_ = corr;
+  if (corr) m->ctx_ = context_for_correlation(corr).detach();
   detail::post(detail::current_process(), to, m);
 }
 
