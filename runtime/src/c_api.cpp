@@ -226,7 +226,11 @@ class CActor final : public Actor {
   std::optional<Error> pending_crash;
 
  private:
-  CActor(const fnd_actor_class* c, void* s) : cls_(c), state_(s) {}
+  CActor(const fnd_actor_class* c, void* s) : cls_(c), state_(s) {
+    CMembership m = c_take_pending_membership();
+    if (m.society) membership_ = std::make_unique<CMembership>(std::move(m));
+  }
+  friend const CMembership& fnd::detail::c_membership(fnd_ctx* ctx) noexcept;
   void check_crash() {
     if (pending_crash) {
       Error e = std::move(*pending_crash);
@@ -236,6 +240,7 @@ class CActor final : public Actor {
   }
   const fnd_actor_class* cls_;
   void* state_;
+  std::unique_ptr<CMembership> membership_;  // society members only
 };
 
 inline CActor* actor(fnd_ctx* c) { return reinterpret_cast<CActor*>(c); }
@@ -562,6 +567,12 @@ fnd_status fnd_sup_count_children(fnd_node* node, fnd_pid sup, size_t out[4]) {
 namespace fnd::detail {
 Actor* c_ctx_actor(fnd_ctx* ctx) { return actor(ctx); }
 // A new actor of a C class or from a native factory (NULL, error set, when it cannot be made).
+const CMembership& c_membership(fnd_ctx* ctx) noexcept {
+  static const CMembership none;
+  CActor* a = actor(ctx);
+  return a->membership_ ? *a->membership_ : none;
+}
+
 Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const void* arg) {
   if (!cls) return make_native(make, arg);
   Actor* a = CActor::create(cls, arg);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "fnd/message.hpp"
 #include "fnd/ref.hpp"
@@ -21,6 +22,22 @@ struct fnd_ref {
   }
 };
 
+struct fnd_ctx;
+
+namespace fnd::detail {
+struct CSociety;  // c_society.cpp: one running society's members, topology and subscriptions
+// A C actor's place in a society: announced by the member's start function just before it
+// constructs the actor (same thread), adopted by the actor (c_api.cpp).
+struct CMembership {
+  std::shared_ptr<CSociety> society;  // null: not a member
+  std::size_t index = 0;
+};
+void c_set_pending_membership(CMembership m) noexcept;
+CMembership c_take_pending_membership() noexcept;
+const CMembership& c_membership(::fnd_ctx* ctx) noexcept;
+}  // namespace fnd::detail
+
 struct fnd_sup_spec {
   fnd::SupervisorSpec spec;
+  std::shared_ptr<fnd::detail::CSociety> society;  // a society's spec (fnd_society_spec_new)
 };

@@ -399,6 +399,12 @@ Val Lowering::lowerCall(const CallExpr& c) {
                     {f_.ctx, monitorsSlot(), r.v});
       return {nullptr, vt};
     }
+    case Builtin::Neighbors: {
+      if (!f_.ctx) throw Unsupported{c.callee.range, "neighbors() outside a handler"};
+      Val v{b_.CreateCall(rt("fnd_neighbors"), {f_.ctx}), c.type};
+      addTemp(v);
+      return v;
+    }
     default: throw Unsupported{c.callee.range, c.callee.name + "(...)"};
   }
 }
@@ -415,6 +421,7 @@ Val Lowering::lowerExpr(const Expr& e) {
       checkSupportedType(e.type, e.range);
       if (n.ref == NameRef::Local) return {load(e.type, f_.locals.at(n.local)), e.type};
       if (n.ref == NameRef::Param || n.ref == NameRef::State) return {load(e.type, placeAddr(e)), e.type};
+      if (n.ref == NameRef::Role) return lowerRoleName(n);
       throw Unsupported{e.range, n.name.name};
     }
     case ExprKind::Self: {

@@ -168,7 +168,14 @@ llvm::Value* Lowering::supervisorSpec(const SupervisorDecl& s, llvm::Value* name
         b_.CreateCall(rt("fnd_sup_spec_free"), {child});
         break;
       }
-      default: throw Unsupported{c->range, "a society as a supervisor child"};
+      case TargetKind::Society: {
+        const std::string childName = name + "." + c->name.name;
+        llvm::Value* child = societySpec(*c->start.society, cstr(childName), childName);
+        b_.CreateCall(rt("fnd_sup_spec_add_supervisor"), {spec, cstr(c->name.name), child, b_.getInt32(restart)});
+        b_.CreateCall(rt("fnd_sup_spec_free"), {child});
+        break;
+      }
+      default: throw Unsupported{c->range, "a child of unresolved kind"};
     }
   }
   return spec;
@@ -207,7 +214,15 @@ void Lowering::lowerMain(const MainDecl& m) {
       b_.CreateCall(rt("fnd_sup_spec_free"), {spec});
       break;
     }
-    default: throw Unsupported{st.target.range, "main of a society"};
+    case TargetKind::Society: {
+      // The root society's supervisor is registered under the society's name (its members as
+      // `<name>.<role>.<i>`).
+      llvm::Value* spec = societySpec(*st.society, cstr(st.target.name), st.target.name);
+      pid = b_.CreateCall(rt("fnd_start_supervisor"), {node, spec});
+      b_.CreateCall(rt("fnd_sup_spec_free"), {spec});
+      break;
+    }
+    default: throw Unsupported{st.target.range, "main of an unresolved target"};
   }
   releaseTemps(0);
   b_.CreateRet(pid);

@@ -161,6 +161,9 @@ void Lowering::lowerStmt(const Stmt& s) {
       b_.CreateBr(s.kind == StmtKind::Break ? f_.loops.back().second : f_.loops.back().first);
       b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "dead", f_.fn));
       break;
+    case StmtKind::Broadcast:
+    case StmtKind::Publish:
+    case StmtKind::Subscribe: lowerSocietyStmt(s); break;
     default: throw Unsupported{s.range, stmtName(s.kind)};
   }
   releaseTemps(mark);

@@ -38,7 +38,6 @@ bool Lowering::run() {
     }
   }
   for (const auto& m : program_.modules) {
-    if (!m->societies.empty()) report({m->societies.front()->name.range, "society " + m->societies.front()->name.name});
     // A cluster's binary takes --node/--addr and places actors on other nodes: never silently one process.
     if (!m->clusters.empty()) report({m->clusters.front()->name.range, "cluster " + m->clusters.front()->name.name});
     for (const auto& a : m->actors) {

@@ -163,6 +163,11 @@ class Lowering {
   llvm::Value* spawnActor(ActorInfo& info, llvm::Value* ctx, llvm::Value* node, llvm::Value* args);
   std::vector<uint64_t> offsets(const RecordLayout& r);
   llvm::Value* supervisorSpec(const SupervisorDecl& s, llvm::Value* nameStr, const std::string& name);
+
+  // ---- societies (lower_society.cpp)
+  llvm::Value* societySpec(const SocietyDecl& s, llvm::Value* nameStr, const std::string& name);
+  Val lowerRoleName(const NameExpr& n);  // a role's members: list<ref<A>>
+  void lowerSocietyStmt(const Stmt& s);   // broadcast, publish, subscribe
   void lowerMain(const MainDecl& m);
 
   // ---- debug_info.cpp
@@ -186,6 +191,10 @@ class Lowering {
   // Start arguments of supervisor children (heap, needed by every restart): freed when main ends.
   std::vector<std::pair<llvm::GlobalVariable*, const RecordLayout*>> heapArgs_;
   std::map<std::string, llvm::Constant*> strings_;
+  // While a society's spec is built: the society and its registered name (role names in member
+  // arguments are the members' name refs).
+  const SocietyDecl* societyScope_ = nullptr;
+  std::string societyName_;
   llvm::StructType* fieldTy_ = nullptr;
   llvm::StructType* recordTy_ = nullptr;
   llvm::StructType* typeTy_ = nullptr;

@@ -246,6 +246,35 @@ struct fnd_record;
 fnd_pid fnd_pool_spawn(fnd_ctx* ctx, const char* decl, const fnd_actor_class* cls, fnd_native_make_fn make,
                        const struct fnd_record* args_rec, const void* args, const fnd_spawn_opts* opts);
 
+/* ---- societies (docs/language.md section 11) ----
+ * A society is a one_for_one supervisor (fnd_society_spec_new; start it with fnd_start_supervisor
+ * or nest it with fnd_sup_spec_add_supervisor under the id whose registered name is `name`) whose
+ * children are its members: fnd_society_spec_add_role adds `count` members "<role>.<i>", registered
+ * as "<name>.<role>.<i>" (permanent when self_healing, else temporary; `arg` must outlive the
+ * supervisor). Member order: roles in the order added, each member 0..count-1. The functions taking
+ * a ctx act for the calling member and do nothing (or return an empty list) outside a society. */
+typedef enum fnd_topology {
+  FND_TOPOLOGY_MESH = 0,
+  FND_TOPOLOGY_TREE = 1,
+  FND_TOPOLOGY_RING = 2,
+  FND_TOPOLOGY_STAR = 3,
+  FND_TOPOLOGY_PUB_SUB = 4
+} fnd_topology;
+fnd_sup_spec* fnd_society_spec_new(const char* name, fnd_topology topology, int self_healing, uint32_t intensity,
+                                   uint32_t period_ms);
+fnd_status fnd_society_spec_add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
+                                     const void* arg, const fnd_spawn_opts* opts);
+struct fnd_list;
+/* Owned lists of refs (fnd_ref*, name refs reaching each member's current incarnation). */
+struct fnd_list* fnd_role_refs(const char* society, const char* role, int64_t count); /* from outside */
+struct fnd_list* fnd_role_members(fnd_ctx* ctx, const char* role);
+struct fnd_list* fnd_neighbors(fnd_ctx* ctx);
+/* subscribe: this incarnation of the member receives what is published on `topic` until it exits. */
+void fnd_subscribe(fnd_ctx* ctx, const char* topic);
+/* A copy of `value` (borrowed) to every member of the role / subscriber of the topic, in member order. */
+void fnd_broadcast(fnd_ctx* ctx, const char* role, const fnd_type* type, const void* value);
+void fnd_publish(fnd_ctx* ctx, const char* topic, const fnd_type* type, const void* value);
+
 #ifdef __cplusplus
 }
 #endif

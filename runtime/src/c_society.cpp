@@ -1,0 +1,214 @@
+// Societies through the C ABI (fnd/runtime.h, "societies"): the same model as the C++ back end's
+// stdlib/cpp/src/society.cpp and actor.cpp (member names "<society>.<role>.<i>", member order,
+// topologies, subscriptions per incarnation), for C actors: membership is announced to the actor
+// being constructed by its start function (c_set_pending_membership) and kept in the CActor.
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fnd/runtime.h"
+#include "c_values_internal.hpp"
+
+namespace fnd::detail {
+
+struct CSociety {
+  std::string name;
+  fnd_topology topology = FND_TOPOLOGY_MESH;
+  bool self_healing = true;
+  struct Role {
+    std::string name;
+    std::size_t first = 0, count = 0;
+  };
+  std::vector<Role> roles;
+  std::vector<Ref> members;  // name refs, in member order
+
+  std::mutex mu;
+  // topic -> member index -> the incarnation that subscribed (a restarted member is a new process
+  // and subscribes again in its `on start`; the old pid only reaches a dead process)
+  std::map<std::string, std::map<std::size_t, Pid>, std::less<>> subscribers;
+
+  const Role* find_role(std::string_view role) const {
+    for (const auto& r : roles)
+      if (r.name == role) return &r;
+    return nullptr;
+  }
+
+  // Same rules as fnd::lang::SocietyState::neighbors (docs/language.md section 11).
+  std::vector<Ref> neighbors(std::size_t i) const {
+    const std::size_t n = members.size();
+    std::vector<Ref> out;
+    switch (topology) {
+      case FND_TOPOLOGY_MESH:
+      case FND_TOPOLOGY_PUB_SUB:
+        for (std::size_t j = 0; j < n; ++j)
+          if (j != i) out.push_back(members[j]);
+        break;
+      case FND_TOPOLOGY_RING:
+        if (n > 1) {
+          out.push_back(members[(i + n - 1) % n]);
+          if (n > 2) out.push_back(members[(i + 1) % n]);
+        }
+        break;
+      case FND_TOPOLOGY_STAR:  // member 0 is the hub
+        if (i == 0) {
+          for (std::size_t j = 1; j < n; ++j) out.push_back(members[j]);
+        } else if (n > 0) {
+          out.push_back(members[0]);
+        }
+        break;
+      case FND_TOPOLOGY_TREE:  // binary tree in member order: parent first, then children
+        if (i > 0) out.push_back(members[(i - 1) / 2]);
+        if (2 * i + 1 < n) out.push_back(members[2 * i + 1]);
+        if (2 * i + 2 < n) out.push_back(members[2 * i + 2]);
+        break;
+    }
+    return out;
+  }
+};
+
+namespace {
+thread_local CMembership pending;
+
+const fnd_elem ref_elem{FND_KIND_REF, sizeof(fnd_ref*), nullptr};
+
+template <class It>
+fnd_list* ref_list(It begin, It end) {
+  fnd_list* l = fnd_list_new(&ref_elem);
+  for (It it = begin; it != end; ++it) {
+    fnd_ref* r = new fnd_ref{{1}, *it};
+    fnd_list_push(&l, &ref_elem, &r);  // the list retains
+    fnd_ref_release(r);
+  }
+  return l;
+}
+
+// A copy of `value` to `to` (fnd_ref_send moves the copy into the runtime).
+void send_copy(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, const void* value) {
+  const std::size_t align = type->align ? type->align : alignof(std::max_align_t);
+  void* buf = ::operator new(type->size ? type->size : 1, std::align_val_t(align));
+  if (type->copy) type->copy(buf, value);
+  else std::memcpy(buf, value, type->size);
+  fnd_ref_send(ctx, to, type, buf);
+  ::operator delete(buf, std::align_val_t(align));
+}
+}  // namespace
+
+void c_set_pending_membership(CMembership m) noexcept { pending = std::move(m); }
+CMembership c_take_pending_membership() noexcept {
+  if (!pending.society) return {};
+  CMembership m = std::move(pending);
+  pending = CMembership{};
+  return m;
+}
+
+}  // namespace fnd::detail
+
+using namespace fnd;
+using namespace fnd::detail;
+
+extern "C" {
+
+fnd_sup_spec* fnd_society_spec_new(const char* name, fnd_topology topology, int self_healing, uint32_t intensity,
+                                   uint32_t period_ms) {
+  fnd_sup_spec* spec = fnd_sup_spec_new(name, FND_ONE_FOR_ONE, intensity, period_ms);
+  spec->society = std::make_shared<CSociety>();
+  spec->society->name = name ? name : "";
+  spec->society->topology = topology;
+  spec->society->self_healing = self_healing != 0;
+  return spec;
+}
+
+fnd_status fnd_society_spec_add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
+                                     const void* arg, const fnd_spawn_opts* opts) {
+  if (!spec || !spec->society || !role || !cls || count < 0) {
+    // Reported (status and last error) by the common path: a child spec without spec or class.
+    return fnd_sup_spec_add_child_opts(nullptr, nullptr, nullptr, nullptr, nullptr, FND_PERMANENT,
+                                       FND_SHUTDOWN_TIMEOUT, 0, nullptr);
+  }
+  CSociety& soc = *spec->society;
+  const std::size_t first = soc.members.size();
+  for (int64_t i = 0; i < count; ++i) {
+    const std::string id = std::string(role) + "." + std::to_string(i);
+    // A 5 s shutdown, as fnd::ChildSpec's default (the C++ back end's members).
+    fnd_status st = fnd_sup_spec_add_child_opts(spec, id.c_str(), cls, nullptr, arg,
+                                                soc.self_healing ? FND_PERMANENT : FND_TEMPORARY,
+                                                FND_SHUTDOWN_TIMEOUT, 5000, opts);
+    if (st != FND_OK) return st;
+    ChildSpec& c = spec->spec.children.back();
+    c.start = [society = spec->society, index = first + static_cast<std::size_t>(i),
+               start = std::move(c.start)](ChildContext& ctx) -> Result<Pid> {
+      c_set_pending_membership(CMembership{society, index});
+      auto r = start(ctx);
+      c_set_pending_membership(CMembership{});  // in case the start failed before constructing
+      return r;
+    };
+    soc.members.push_back(child_ref(soc.name, id));
+  }
+  soc.roles.push_back({role, first, static_cast<std::size_t>(count)});
+  return FND_OK;
+}
+
+fnd_list* fnd_role_refs(const char* society, const char* role, int64_t count) {
+  std::vector<Ref> refs;
+  for (int64_t i = 0; i < count; ++i)
+    refs.push_back(child_ref(society ? society : "", std::string(role ? role : "") + "." + std::to_string(i)));
+  return ref_list(refs.begin(), refs.end());
+}
+
+fnd_list* fnd_role_members(fnd_ctx* ctx, const char* role) {
+  const CMembership& m = c_membership(ctx);
+  const CSociety::Role* r = m.society ? m.society->find_role(role ? role : "") : nullptr;
+  if (!r) return fnd_list_new(&ref_elem);
+  auto begin = m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first);
+  return ref_list(begin, begin + static_cast<std::ptrdiff_t>(r->count));
+}
+
+fnd_list* fnd_neighbors(fnd_ctx* ctx) {
+  const CMembership& m = c_membership(ctx);
+  if (!m.society) return fnd_list_new(&ref_elem);
+  std::vector<Ref> n = m.society->neighbors(m.index);
+  return ref_list(n.begin(), n.end());
+}
+
+void fnd_subscribe(fnd_ctx* ctx, const char* topic) {
+  const CMembership& m = c_membership(ctx);
+  if (!m.society) return;
+  fnd_ref* self = fnd_ref_from_pid(fnd_self(ctx));
+  {
+    std::lock_guard<std::mutex> lock(m.society->mu);
+    m.society->subscribers[topic ? topic : ""].insert_or_assign(m.index, self->ref.pid());
+  }
+  fnd_ref_release(self);
+}
+
+void fnd_broadcast(fnd_ctx* ctx, const char* role, const fnd_type* type, const void* value) {
+  const CMembership& m = c_membership(ctx);
+  const CSociety::Role* r = m.society ? m.society->find_role(role ? role : "") : nullptr;
+  if (!r) return;
+  for (std::size_t i = r->first; i < r->first + r->count; ++i) {
+    fnd_ref to{{1}, m.society->members[i]};
+    send_copy(ctx, &to, type, value);
+  }
+}
+
+void fnd_publish(fnd_ctx* ctx, const char* topic, const fnd_type* type, const void* value) {
+  const CMembership& m = c_membership(ctx);
+  if (!m.society) return;
+  std::vector<Ref> to;
+  {
+    std::lock_guard<std::mutex> lock(m.society->mu);
+    auto it = m.society->subscribers.find(std::string_view(topic ? topic : ""));
+    if (it == m.society->subscribers.end()) return;
+    for (const auto& [index, pid] : it->second)
+      if (pid.alive()) to.push_back(Ref(pid));
+  }
+  for (const Ref& r : to) {
+    fnd_ref ref{{1}, r};
+    send_copy(ctx, &ref, type, value);
+  }
+}
+
+}  // extern "C"
