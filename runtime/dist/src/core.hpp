@@ -66,7 +66,8 @@ struct Outgoing {
 
 struct AtomicStats {
   std::atomic<uint64_t> frames_out{0}, frames_in{0}, resent{0}, duplicates{0}, malformed{0}, oversized{0},
-      stale{0}, unknown_type{0}, unserializable{0}, no_receiver{0}, dropped_down{0}, backpressure_waits{0};
+      stale{0}, unknown_type{0}, unserializable{0}, no_receiver{0}, dropped_down{0}, backpressure_waits{0},
+      bad_context{0};
 };
 
 struct DistNode::Core {

@@ -144,6 +144,7 @@ bool DistNode::Core::route(RemoteBlock* to, Message* m) {
     b.flags = m->flags_ & (Message::kRequest | Message::kReply);
     b.corr = m->corr_;
     b.type_id = wt->id;
+    b.context = m->ctx_;
     frame = make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes());
   }
   return submit(p, std::move(frame), is_sig ? &sig : nullptr, m->sender_, to->id, m);
@@ -351,6 +352,7 @@ bool DistNode::send_named(std::string_view node, std::string_view reg_name, Mess
     return false;
   }
   if (!m->sender_) m->sender_ = fnd::self();
+  if (!m->ctx_) m->ctx_ = current_request_context().detach();  // as a local send would (process.cpp)
   lang::Writer w;
   wt->encode(*m, w);
   wire::DataBody b;
@@ -358,6 +360,7 @@ bool DistNode::send_named(std::string_view node, std::string_view reg_name, Mess
   b.to_name = true;
   b.receiver_name = std::string(reg_name);
   b.type_id = wt->id;
+  b.context = m->ctx_;
   return c.submit(p, c.make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes()), nullptr, m->sender_, 0,
                   m);
 }
@@ -397,6 +400,7 @@ DistStats DistNode::stats() const {
   d.no_receiver = s.no_receiver;
   d.dropped_down = s.dropped_down;
   d.backpressure_waits = s.backpressure_waits;
+  d.bad_context = s.bad_context;
   return d;
 }
 

@@ -519,6 +519,11 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
   m->sender_ = std::move(sender);
   m->flags_ = b.flags;
   m->corr_ = b.corr;
+  if (b.has_context) {  // the sender's request context continues here (a bad one is dropped, counted)
+    RequestContext ctx;
+    if (wire::decode_context(b.context_version, b.context_bytes, ctx, why)) m->ctx_ = ctx.detach();
+    else stats.bad_context.fetch_add(1, std::memory_order_relaxed);
+  }
   detail::deliver_from_remote(to, m);  // a dead `to` answers calls with noproc itself (bounce)
 }
 

@@ -1,5 +1,6 @@
 #include "fnd/dist/wire.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "fnd/lang/codec.hpp"
@@ -119,14 +120,72 @@ std::optional<Header> read_header(std::string_view f, const char** why) noexcept
   return h;
 }
 
+std::string encode_context(const fnd::detail::ContextData& c) {
+  lang::Writer w;
+  w.put_varint(c.correlation_id);
+  w.put(c.traceparent);
+  size_t n = std::min(c.baggage.size(), kMaxBaggage);
+  w.put_varint(n);
+  for (size_t i = 0; i < n; ++i) {
+    w.put(c.baggage[i].first);
+    w.put(c.baggage[i].second);
+  }
+  std::string s = std::move(w).bytes();
+  if (s.size() > kMaxContextBytes) return {};
+  return s;
+}
+
+bool decode_context(uint8_t version, std::string_view bytes, RequestContext& out, std::string& why) {
+  if (version != kContextVersion) {
+    why = "unsupported context version " + std::to_string(version);
+    return false;
+  }
+  if (bytes.empty() || bytes.size() > kMaxContextBytes) {
+    why = "context section empty or over " + std::to_string(kMaxContextBytes) + " bytes";
+    return false;
+  }
+  try {
+    lang::Reader r(bytes);
+    uint64_t corr = r.get_varint();
+    std::string tp;
+    r.get(tp);
+    if (!tp.empty() && !RequestContext::valid_traceparent(tp)) throw lang::DecodeError("invalid traceparent");
+    uint64_t n = r.get_varint();
+    if (n > kMaxBaggage) throw lang::DecodeError("too many baggage entries");
+    RequestContext::Baggage bag;
+    bag.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      std::string k, v;
+      r.get(k);
+      r.get(v);
+      if (k.empty() || k.size() > kMaxBaggageKey) throw lang::DecodeError("baggage key empty or too long");
+      for (auto& e : bag)
+        if (e.first == k) throw lang::DecodeError("duplicate baggage key");
+      bag.emplace_back(std::move(k), std::move(v));
+    }
+    if (!r.at_end()) throw lang::DecodeError("trailing bytes after a context");
+    out = RequestContext::from_parts(corr, std::move(tp), std::move(bag));
+    return true;
+  } catch (const lang::DecodeError& e) {
+    why = e.what();
+    return false;
+  }
+}
+
 std::string encode_data_body(const DataBody& b) {
+  std::string ctx;
+  if (b.context) ctx = encode_context(*b.context);
   lang::Writer w;
   w.put_varint(b.sender);
   put_byte(w, b.to_name ? 1 : 0);
   if (b.to_name) w.put(b.receiver_name);
   else w.put_varint(b.receiver);
-  put_byte(w, b.flags);
+  put_byte(w, static_cast<uint8_t>((b.flags & 3) | (ctx.empty() ? 0 : kFlagContext)));
   w.put_varint(b.corr);
+  if (!ctx.empty()) {
+    put_byte(w, kContextVersion);
+    w.put(ctx);  // varint length + bytes
+  }
   std::string s = std::move(w).bytes();
   char t[4];
   put_u32(t, b.type_id);
@@ -141,9 +200,23 @@ bool decode_data_body(std::string_view body, DataBody& out, std::string& why) {
     out.to_name = get_small(r, 1, "receiver tag") == 1;
     if (out.to_name) r.get(out.receiver_name);
     else out.receiver = r.get_varint();
-    out.flags = get_small(r, 3, "flags");
+    uint8_t flags = get_small(r, 7, "flags");
+    out.flags = flags & 3;
     out.corr = r.get_varint();
     if (out.corr >= (uint64_t{1} << 48)) throw lang::DecodeError("correlation id wider than 48 bits");
+    out.has_context = (flags & kFlagContext) != 0;
+    out.context_bytes = {};
+    if (out.has_context) {
+      // Only the length is checked here (a section we cannot delimit makes the frame malformed); version,
+      // size and content are checked by decode_context, so a bad context costs the context only.
+      out.context_version = get_small(r, 127, "context version");
+      uint64_t len = r.get_varint();
+      if (len > r.remaining()) throw lang::DecodeError("context section exceeds the frame");
+      size_t start = body.size() - r.remaining();
+      out.context_bytes = body.substr(start, len);
+      r = lang::Reader(body.substr(start + len));
+      body = body.substr(start + len);  // the type id follows the section
+    }
     size_t used = body.size() - r.remaining();
     if (r.remaining() < 4) throw lang::DecodeError("missing type id");
     out.type_id = get_u32(body.data() + used);

@@ -1,7 +1,7 @@
 // A node process for the multi-process tests (test_dist_multiproc). Listens, connects to the given
 // peers, registers "echo" (replies what it gets) and "sink" (checks that int64 values arrive as
 // consecutive numbers; the string "report" gets "count=N first=F last=L errors=E" back). Prints
-// "ADDR <address> INC <incarnation>" once listening; exits when stdin closes.
+// "ADDR <address> INC <incarnation>" once listening; "ctx" forwards request-context hops (below); exits when stdin closes.
 //   dist_test_node --name b --bind tcp://127.0.0.1:0 [--advertise <address>] [--peer t=tcp://127.0.0.1:5000]
 //                  [--down-after ms]
 #include <cstdio>
@@ -36,6 +36,28 @@ struct SeqSink : Actor {
     }
   }
 };
+// Request context hops: "fwd N1 N2 ... Nk" is passed on (a plain send, the context is not passed by
+// hand) as "fwd N2 ... Nk" to "ctx" on node N1; the last node Nk gets, at its "ctxseen", what this
+// process saw: "corr=<id> tp=<traceparent> tenant=<baggage value>".
+struct ContextHop : Actor {
+  explicit ContextHop(dist::DistNode* d) : d(d) {}
+  dist::DistNode* d;
+  void on_message(Message& m) override {
+    if (!m.is<std::string>()) return;
+    const std::string& s = m.get<std::string>();
+    if (s.rfind("fwd ", 0) != 0) return;
+    std::string rest = s.substr(4);
+    auto sp = rest.find(' ');
+    if (sp != std::string::npos) {
+      (void)d->send(rest.substr(0, sp), "ctx", "fwd " + rest.substr(sp + 1));
+      return;
+    }
+    auto c = current_request_context();
+    (void)d->send(rest, "ctxseen",
+                  "corr=" + std::to_string(c.correlation_id()) + " tp=" + std::string(c.traceparent()) +
+                      " tenant=" + std::string(c.get("tenant").value_or("")));
+  }
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,6 +88,7 @@ int main(int argc, char** argv) {
   }
   (void)node.register_name("echo", node.spawn<Echo>());
   (void)node.register_name("sink", node.spawn<SeqSink>());
+  (void)node.register_name("ctx", node.spawn<ContextHop>(&d));
   for (auto& [n, a] : peers) d.connect(n, a);
   std::printf("ADDR %s INC %llu\n", d.address().c_str(), static_cast<unsigned long long>(d.incarnation()));
   std::fflush(stdout);

@@ -355,3 +355,65 @@ TEST_CASE("pids inside payloads are translated: our own, and a third node's") {
   CHECK(own == 142);     // b decoded our pid as the same proxy as the frame's sender
   CHECK(third == 1007);  // b reached c's echo through a pid that a put in the payload
 }
+
+namespace {
+// What the last hop saw of the request context.
+struct SeenContext {
+  std::mutex mu;
+  bool got = false;
+  uint64_t corr = 0;
+  std::string traceparent, tenant;
+};
+struct ContextProbe : Actor {
+  explicit ContextProbe(SeenContext* s) : s(s) {}
+  SeenContext* s;
+  void on_message(Message&) override {
+    auto c = current_request_context();
+    std::lock_guard<std::mutex> l(s->mu);
+    s->got = true;
+    s->corr = c.correlation_id();
+    s->traceparent = std::string(c.traceparent());
+    s->tenant = std::string(c.get("tenant").value_or(""));
+  }
+};
+// On node b: passes what it gets on to c's probe, by a plain send (no context passed by hand).
+struct Forwarder : Actor {
+  explicit Forwarder(DistNode* d) : d(d) {}
+  DistNode* d;
+  void on_message(Message& m) override {
+    if (m.is<int64_t>()) d->send("c", "probe", m.get<int64_t>() + 1);
+  }
+};
+}  // namespace
+
+TEST_CASE("a request context crosses two hops (a -> b -> c) under drops and duplicates") {
+  FaultRules rules;
+  rules.drop = 0.1;
+  rules.duplicate = 0.1;
+  FaultNet net(13);
+  net.set_rules(rules);
+  Node na{{.threads = 2, .name = "a"}}, nb{{.threads = 2, .name = "b"}}, nc{{.threads = 2, .name = "c"}};
+  DistNode a(na, opts("a"), net.make_transport());
+  DistNode b(nb, opts("b"), net.make_transport());
+  DistNode c(nc, opts("c"), net.make_transport());
+  SeenContext seen;
+  (void)nb.register_name("fwd", nb.spawn<Forwarder>(&b));
+  (void)nc.register_name("probe", nc.spawn<ContextProbe>(&seen));
+  a.connect("b", b.address());
+  b.connect("c", c.address());
+  REQUIRE(eventually([&] { return a.is_up("b") && b.is_up("c"); }));
+  auto ctx = RequestContext::start(RequestContext::new_correlation_id()).with("tenant", "acme");
+  {
+    ContextScope scope(ctx);
+    REQUIRE(a.send("b", "fwd", int64_t{1}));
+  }
+  REQUIRE(eventually([&] {
+    std::lock_guard<std::mutex> l(seen.mu);
+    return seen.got;
+  }));
+  std::lock_guard<std::mutex> l(seen.mu);
+  CHECK(seen.corr == ctx.correlation_id());
+  CHECK(seen.traceparent == ctx.traceparent());
+  CHECK(seen.tenant == "acme");
+  CHECK(a.stats().bad_context + b.stats().bad_context + c.stats().bad_context == 0);
+}

@@ -309,3 +309,33 @@ TEST_CASE("three nodes: killing one fires only its monitors; the other keeps ans
   CHECK(o.c_after == "3");
   CHECK(t.report("c") == "count=0 first=0 last=0 errors=0");
 }
+
+TEST_CASE("a request context crosses two hops between node processes (t -> b -> c, and back to t)") {
+  Here t;
+  Child b, c;
+  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
+  REQUIRE(c.start({"--name", "c", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address(), "--peer",
+                   "b=" + b.address}));
+  REQUIRE(t.up_with("b", b.inc));
+  REQUIRE(t.up_with("c", c.inc));
+  auto ctx = RequestContext::start(RequestContext::new_correlation_id()).with("tenant", "acme");
+  struct Out {
+    std::string seen_at_c;
+    uint64_t corr_here = 0;  // the context of c's report, as this node received it (a third hop)
+  };
+  Out o = t.in_fiber<Out>([&](Process& p) {
+    (void)t.node.register_name("ctxseen", p.self());
+    set_request_context(ctx);
+    t.dist->send("b", "ctx", std::string("fwd c t"));
+    set_request_context(RequestContext());
+    Out r;
+    auto s = p.receive_for<std::string>(5s);
+    r.seen_at_c = s ? *s : "nothing";
+    r.corr_here = current_request_context().correlation_id();
+    return r;
+  });
+  CHECK(o.seen_at_c == "corr=" + std::to_string(ctx.correlation_id()) + " tp=" + std::string(ctx.traceparent()) +
+                           " tenant=acme");
+  CHECK(o.corr_here == ctx.correlation_id());
+  CHECK(t.dist->stats().bad_context == 0);
+}

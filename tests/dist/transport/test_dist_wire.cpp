@@ -6,6 +6,8 @@
 
 #include "fnd/dist/types.hpp"
 #include "fnd/dist/wire.hpp"
+#include "fnd/lang/codec.hpp"
+#include "fnd/request_context.hpp"
 
 using namespace fnd;
 using namespace fnd::dist;
@@ -158,4 +160,103 @@ TEST_CASE("type registry: builtins, custom codecs, conflicts") {
   MessagePtr back(t->decode(r));
   REQUIRE(back->is<Point>());
   CHECK((back->get<Point>().x == 3 && back->get<Point>().y == -4));
+}
+
+TEST_CASE("a request context travels in the data body; bad contexts are refused with a reason") {
+  auto ctx = RequestContext::start(77).with("tenant", "acme").with("user", "u1");
+  wire::DataBody d;
+  d.receiver = 3;
+  d.flags = 1;
+  d.corr = 9;
+  d.type_id = 0x01020304;
+  d.context = ctx.data();
+  std::string b = wire::encode_data_body(d) + "payload";
+  wire::DataBody o;
+  std::string why;
+  REQUIRE(wire::decode_data_body(b, o, why));
+  CHECK((o.flags == 1 && o.corr == 9 && o.type_id == 0x01020304 && o.payload == "payload"));
+  REQUIRE(o.has_context);
+  RequestContext got;
+  REQUIRE(wire::decode_context(o.context_version, o.context_bytes, got, why));
+  CHECK(got.correlation_id() == 77);
+  CHECK(got.traceparent() == ctx.traceparent());
+  CHECK(got.baggage() == ctx.baggage());
+
+  // Without a context: no flag, no section (the frame is as before).
+  d.context = nullptr;
+  REQUIRE(wire::decode_data_body(wire::encode_data_body(d) + "p", o, why));
+  CHECK(!o.has_context);
+
+  // A context that would exceed the limit is left off at the sender (the message still travels).
+  auto big = RequestContext::start(1).with("k", std::string(wire::kMaxContextBytes, 'x'));
+  d.context = big.data();
+  REQUIRE(wire::decode_data_body(wire::encode_data_body(d) + "p", o, why));
+  CHECK(!o.has_context);
+
+  RequestContext out;
+  CHECK(!wire::decode_context(2, wire::encode_context(*ctx.data()), out, why));
+  CHECK(why.find("version") != std::string::npos);
+  CHECK(!wire::decode_context(1, "", out, why));
+  CHECK(!wire::decode_context(1, std::string(wire::kMaxContextBytes + 1, '\0'), out, why));
+  {  // invalid traceparent
+    lang::Writer w;
+    w.put_varint(1);
+    w.put(std::string_view("00-zz"));
+    w.put_varint(0);
+    CHECK(!wire::decode_context(1, std::move(w).bytes(), out, why));
+    CHECK(why.find("invalid traceparent") != std::string::npos);
+  }
+  {  // duplicate and empty keys, too many entries, trailing bytes
+    lang::Writer w;
+    w.put_varint(1);
+    w.put(std::string_view(""));
+    w.put_varint(2);
+    w.put(std::string_view("k"));
+    w.put(std::string_view("v"));
+    w.put(std::string_view("k"));
+    w.put(std::string_view("v"));
+    CHECK(!wire::decode_context(1, std::move(w).bytes(), out, why));
+    CHECK(why.find("duplicate baggage key") != std::string::npos);
+    lang::Writer e;
+    e.put_varint(1);
+    e.put(std::string_view(""));
+    e.put_varint(1);
+    e.put(std::string_view(""));
+    e.put(std::string_view("v"));
+    CHECK(!wire::decode_context(1, std::move(e).bytes(), out, why));
+    lang::Writer m;
+    m.put_varint(1);
+    m.put(std::string_view(""));
+    m.put_varint(wire::kMaxBaggage + 1);
+    CHECK(!wire::decode_context(1, std::move(m).bytes(), out, why));
+    lang::Writer t;
+    t.put_varint(1);
+    t.put(std::string_view(""));
+    t.put_varint(0);
+    std::string tb = std::move(t).bytes() + "x";
+    CHECK(!wire::decode_context(1, tb, out, why));
+  }
+  CHECK(out.empty());  // never set by a failed decode
+
+  // A section longer than the rest of the body makes the frame malformed; every truncation and random
+  // corruption of a frame with a context is refused or decoded, never read out of bounds (ASan).
+  d.context = ctx.data();
+  std::string full = wire::encode_data_body(d);
+  for (size_t n = 0; n < full.size(); ++n) {
+    wire::DataBody t;
+    if (wire::decode_data_body(full.substr(0, n), t, why) && t.has_context) {
+      RequestContext c;
+      (void)wire::decode_context(t.context_version, t.context_bytes, c, why);
+    }
+  }
+  std::mt19937 rng(11);
+  for (int i = 0; i < 5000; ++i) {
+    std::string f = full;
+    f[rng() % f.size()] = static_cast<char>(rng());
+    wire::DataBody t;
+    if (wire::decode_data_body(f, t, why) && t.has_context) {
+      RequestContext c;
+      (void)wire::decode_context(t.context_version, t.context_bytes, c, why);
+    }
+  }
 }

@@ -76,6 +76,8 @@ struct DistStats {
   uint64_t no_receiver = 0;    // receiver id or name not found here
   uint64_t dropped_down = 0;   // messages to a node that is down (dropped)
   uint64_t backpressure_waits = 0;
+  uint64_t bad_context = 0;    // request context section of another version, oversized or malformed
+                               // (the message was delivered without it)
 };
 
 class DistNode {

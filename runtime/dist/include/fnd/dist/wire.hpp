@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "fnd/detail/remote.hpp"
+#include "fnd/request_context.hpp"
 
 namespace fnd::dist::wire {
 
@@ -53,17 +54,40 @@ std::optional<Header> read_header(std::string_view frame, const char** why) noex
 
 // ---- bodies ----
 // data: varint sender id (0 = none); u8 receiver tag (0 = pid id, 1 = registered name) + varint id |
-// string name; u8 flags (1 request, 2 reply); varint correlation id; u32 type id; payload (rest).
+// string name; u8 flags (1 request, 2 reply, 4 context follows); varint correlation id; [context
+// section]; u32 type id; payload (rest).
+inline constexpr uint8_t kFlagContext = 4;
 struct DataBody {
   uint64_t sender = 0;
   bool to_name = false;
   uint64_t receiver = 0;
   std::string receiver_name;
-  uint8_t flags = 0;
+  uint8_t flags = 0;  // request/reply bits only (kFlagContext is derived from `context`)
   uint64_t corr = 0;
   uint32_t type_id = 0;
   std::string_view payload;  // points into the frame
+  // Encoding: the sender's request context (borrowed), or null for none.
+  const fnd::detail::ContextData* context = nullptr;
+  // Decoding: the context section's content (after its length; points into the frame), empty if none.
+  // Decoded separately (decode_context) so that a bad context costs the context, not the message.
+  std::string_view context_bytes;
+  uint8_t context_version = 0;
+  bool has_context = false;
 };
+
+// Context section: u8 context version (1), varint length L (1..kMaxContextBytes), then L bytes:
+// varint correlation id, string traceparent ("" or a valid W3C traceparent), varint n
+// (<= kMaxBaggage), n x (string key (1..kMaxBaggageKey bytes, unique), string value).
+inline constexpr uint8_t kContextVersion = 1;
+inline constexpr size_t kMaxContextBytes = 4096;
+inline constexpr size_t kMaxBaggage = 64;
+inline constexpr size_t kMaxBaggageKey = 256;
+// The section body (without version and length) for `c`; "" if it would exceed kMaxContextBytes
+// (the message then travels without its context).
+std::string encode_context(const fnd::detail::ContextData& c);
+// False (with `why`) for another version, an empty or oversized section or a malformed one; `out` is
+// set only on success.
+bool decode_context(uint8_t version, std::string_view bytes, RequestContext& out, std::string& why);
 // signal: varint sender id; varint receiver id; u8 kind (link 1, unlink 2, monitor 3, demonitor 4,
 // exit 5, down 6); varint ref; u8 linked; exit reason (u8 kind; for error: code, category, u8 severity,
 // message, varint n + n key/value string pairs).
