@@ -247,8 +247,16 @@ void DistNode::Core::post_command(std::function<void()> fn) {
 
 // ---- DistNode ----
 
+namespace {
+ZmqOptions zmq_options_of(const DistOptions& o) {
+  ZmqOptions z = o.zmq;
+  if (!z.security && o.security) z.security = o.security;
+  return z;
+}
+}  // namespace
+
 DistNode::DistNode(Node& node, DistOptions options)
-    : DistNode(node, options, make_zmq_transport(options.zmq)) {}
+    : DistNode(node, options, make_zmq_transport(zmq_options_of(options))) {}
 
 DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> transport)
     : core_(new Core(node, std::move(options), std::move(transport))) {
@@ -383,6 +391,10 @@ bool DistNode::is_up(std::string_view node) const {
   std::lock_guard<std::mutex> l(core_->mu);
   auto it = core_->current.find(std::string(node));
   return it != core_->current.end() && it->second->st() == PeerState::up;
+}
+
+std::optional<security::SecurityStats> DistNode::security_stats() const {
+  return core_->transport ? core_->transport->security_stats() : std::nullopt;
 }
 
 DistStats DistNode::stats() const {

@@ -3,7 +3,7 @@
 // consecutive numbers; the string "report" gets "count=N first=F last=L errors=E" back). Prints
 // "ADDR <address> INC <incarnation>" once listening; "ctx" forwards request-context hops (below); exits when stdin closes.
 //   dist_test_node --name b --bind tcp://127.0.0.1:0 [--advertise <address>] [--peer t=tcp://127.0.0.1:5000]
-//                  [--down-after ms]
+//                  [--down-after ms] [--cluster-key cluster.key_secret]
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -70,7 +70,14 @@ int main(int argc, char** argv) {
     if (k == "--name") o.name = v;
     else if (k == "--bind") o.bind = v;
     else if (k == "--advertise") o.advertise = v;
-    else if (k == "--down-after") o.down_after = std::chrono::milliseconds(std::stoi(v));
+    else if (k == "--cluster-key") {
+      try {
+        o.security = dist::security::ClusterSecurity::load({.clusterKeyFile = v});
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "dist_test_node: %s\n", e.what());
+        return 1;
+      }
+    } else if (k == "--down-after") o.down_after = std::chrono::milliseconds(std::stoi(v));
     else if (k == "--peer") {
       auto eq = v.find('=');
       if (eq == std::string::npos) return 2;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <future>
 #include <random>
 #include <thread>
@@ -17,6 +18,7 @@
 #include <zmq.hpp>
 
 #include "fnd/dist/dist.hpp"
+#include "fnd/dist/security/keygen.hpp"
 #include "fnd/dist/wire.hpp"
 #include "fnd/fnd.hpp"
 #include "tcp_cutter.hpp"
@@ -338,4 +340,48 @@ TEST_CASE("a request context crosses two hops between node processes (t -> b -> 
                            " tenant=acme");
   CHECK(o.corr_here == ctx.correlation_id());
   CHECK(t.dist->stats().bad_context == 0);
+}
+
+TEST_CASE("a secured cluster: a member with the cluster keys works, a node without keys is refused") {
+  char dir_tmpl[] = "/tmp/fnd-dist-keys-XXXXXX";
+  REQUIRE(mkdtemp(dir_tmpl));
+  std::string dir = dir_tmpl;
+  auto keys = security::writeNewKeyPairFiles(dir + "/cluster", false);
+  struct Cleanup {
+    std::string d;
+    ~Cleanup() { std::filesystem::remove_all(d); }
+  } cleanup{dir};
+
+  Node node{{.threads = 2, .name = "t", .log_level = log::Level::error}};
+  DistOptions o;
+  o.name = "t";
+  o.heartbeat = 50ms;
+  o.down_after = 1000ms;
+  o.security = security::ClusterSecurity::load({.clusterKeyFile = keys.secretFile});
+  DistNode t(node, o);
+  REQUIRE(!t.error());
+  REQUIRE(t.security_stats().has_value());
+
+  Child member, stranger;
+  REQUIRE(member.start({"--name", "m", "--bind", "tcp://127.0.0.1:0", "--cluster-key", keys.secretFile, "--peer",
+                        "t=" + t.address()}));
+  REQUIRE(stranger.start({"--name", "s", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.address()}));
+  REQUIRE(eventually([&] { return t.is_up("m"); }));
+  std::promise<std::string> done;
+  auto f = done.get_future();
+  node.spawn_fiber([&](Process& p) {
+    t.send("m", "echo", std::string("over curve"));
+    auto r = p.receive_for<std::string>(5s);
+    done.set_value(r ? *r : "no reply");
+  });
+  CHECK(f.get() == "over curve");
+  // The stranger's connection attempts are refused at the handshake and counted; it never comes up.
+  REQUIRE(eventually([&] { return t.security_stats()->refusals() > 0; }));
+  std::this_thread::sleep_for(300ms);
+  CHECK(!t.is_up("s"));
+  for (auto& p : t.peers()) CHECK(p.name != "s");
+  auto st = t.security_stats();
+  INFO("admitted " << st->admitted << " inbound handshake failures " << st->inboundHandshakeFailures);
+  CHECK(st->admitted >= 1);
+  CHECK(t.stats().malformed == 0);
 }

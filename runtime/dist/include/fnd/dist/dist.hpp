@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ struct DistOptions {
   std::chrono::milliseconds resend_after{200};  // no ack progress for this long: resend what is unacked
   std::chrono::milliseconds down_after{3000};   // link-level detector; 0 = only declare_down() decides
   ZmqOptions zmq;                          // socket options and the security hook (default transport)
+  // CurveZMQ for the default transport (same as zmq.security, which wins if both are set): peers
+  // without the cluster keys are refused (docs/distribution.md "Security").
+  std::optional<security::ClusterSecurity> security;
 };
 
 enum class NodeEventKind { up, down };
@@ -113,6 +117,9 @@ class DistNode {
   std::vector<PeerInfo> peers() const;
   bool is_up(std::string_view node) const;
   DistStats stats() const;
+  // Admissions and refusals of a secured transport (ZAP verdicts and handshake failures); nullopt when
+  // the node is not secured.
+  std::optional<security::SecurityStats> security_stats() const;
   // Leaves the cluster: the network thread stops, remote pids held by the program become unreachable.
   void stop();
 

@@ -9,11 +9,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <zmq.hpp>
 
+#include "fnd/dist/security/cluster_security.hpp"
+#include "fnd/dist/security/metrics.hpp"
 #include "fnd/error.hpp"
 
 namespace fnd::dist {
@@ -34,6 +37,8 @@ class Transport {
   // Thread-safe: makes a poll() in progress (or the next one) return.
   virtual void wake() = 0;
   virtual void close() = 0;
+  // Admissions and refusals of a secured transport (thread-safe); nullopt when it is not secured.
+  virtual std::optional<security::SecurityStats> security_stats() const { return std::nullopt; }
 };
 
 struct ZmqOptions {
@@ -43,6 +48,11 @@ struct ZmqOptions {
   // Called for every socket before bind/connect: where CurveZMQ keys and the ZAP domain are set
   // (runtime/dist/security). `listening` is true for the ROUTER.
   std::function<void(zmq::socket_t& socket, bool listening)> configure;
+  // CurveZMQ for the whole cluster (docs/distribution.md "Security"): the transport runs a ZAP handler
+  // in its own ZeroMQ context, makes its ROUTER a CURVE server and its DEALERs CURVE clients, and
+  // forwards its sockets' handshake failures to the refusal counters. A peer without the cluster keys
+  // is refused (fails closed). Applied before `configure`.
+  std::optional<security::ClusterSecurity> security;
 };
 
 std::unique_ptr<Transport> make_zmq_transport(ZmqOptions options = {});
