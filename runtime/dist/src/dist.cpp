@@ -1,7 +1,8 @@
 // DistNode: the sending side (any thread), the public API and the runtime hooks. The network thread's
 // side is in network.cpp.
 #include <cstring>
-#include <random>
+#include <algorithm>
+#include <atomic>
 
 #include "core.hpp"
 #include "fnd/log.hpp"
@@ -25,11 +26,19 @@ void destroy_hook(detail::ControlBlock* cb) noexcept {
 }
 const detail::RemoteHooks kHooks{&route_hook, &destroy_hook};
 
+// The start time in ns since the Unix epoch: a restarted node (same name) always gets a higher
+// incarnation than its predecessor (membership and the links rely on that; random bits would not
+// guarantee it), and nodes started in one process get strictly increasing ones.
 uint64_t fresh_incarnation() {
-  std::random_device rd;
-  uint64_t t = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
-  uint64_t v = t ^ (static_cast<uint64_t>(rd()) << 20) ^ rd();
-  return v ? v : 1;
+  static std::atomic<uint64_t> last{0};
+  uint64_t now = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  uint64_t prev = last.load(std::memory_order_relaxed);
+  uint64_t v;
+  do {
+    v = std::max(now, prev + 1);
+  } while (!last.compare_exchange_weak(prev, v, std::memory_order_relaxed));
+  return v;
 }
 
 void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {

@@ -417,3 +417,14 @@ TEST_CASE("a request context crosses two hops (a -> b -> c) under drops and dupl
   CHECK(seen.tenant == "acme");
   CHECK(a.stats().bad_context + b.stats().bad_context + c.stats().bad_context == 0);
 }
+
+TEST_CASE("incarnations grow across restarts of a node (membership relies on it)") {
+  FaultNet net(3);
+  Node n{{.threads = 1, .name = "r"}};
+  uint64_t prev = 0;
+  for (int i = 0; i < 5; ++i) {
+    DistNode d(n, opts("r"), net.make_transport());
+    CHECK(d.incarnation() > prev);
+    prev = d.incarnation();
+  }
+}

@@ -40,7 +40,7 @@ struct DistOptions {
   std::string name;                        // unique in the cluster (<= 255 bytes, not starting with NUL)
   std::string bind = "tcp://127.0.0.1:0";  // where to listen; port 0 picks a free port
   std::string advertise;                   // address peers use to reach us (default: the bound one)
-  uint64_t incarnation = 0;                // 0: a fresh one (clock + randomness) per start
+  uint64_t incarnation = 0;                // 0: the start time in ns (grows across restarts)
   size_t window = 8192;                    // per peer: messages queued + unacknowledged (backpressure)
   size_t max_frame = 8u << 20;             // larger frames are rejected and counted
   std::chrono::milliseconds heartbeat{100};
