@@ -18,6 +18,7 @@
 #include "fnd/detail/remote.hpp"
 #include "fnd/dist/dist.hpp"
 #include "fnd/dist/link.hpp"
+#include "fnd/dist/membership/membership.hpp"
 #include "fnd/dist/wire.hpp"
 
 namespace fnd::dist {
@@ -67,7 +68,7 @@ struct Outgoing {
 struct AtomicStats {
   std::atomic<uint64_t> frames_out{0}, frames_in{0}, resent{0}, duplicates{0}, malformed{0}, oversized{0},
       stale{0}, unknown_type{0}, unserializable{0}, no_receiver{0}, dropped_down{0}, backpressure_waits{0},
-      bad_context{0};
+      bad_context{0}, membership_unroutable{0};
 };
 
 struct DistNode::Core {
@@ -106,6 +107,13 @@ struct DistNode::Core {
   void emit(NodeEvent ev);
   void connect_io(const std::string& name, const std::string& address);
   Pid resolve_payload_pid(Peer* from, uint32_t their_index, uint64_t id);
+  // Membership (membership_driver.cpp), network thread only.
+  void membership_start();
+  void membership_datagram(std::string_view from, std::string_view body);
+  void membership_timers(SteadyClock::time_point now);
+  std::chrono::milliseconds membership_wait(SteadyClock::time_point now) const;
+  void membership_flush();
+  void on_membership_event(const membership::MembershipEvent& e);
 
   std::atomic<int> refs{1};
   Node& node;
@@ -142,6 +150,12 @@ struct DistNode::Core {
   Pid last_sender;
   uint64_t last_receiver_id = 0;
   Pid last_receiver;
+
+  // SWIM (DistOptions::membership), network thread only. SWIM names peers by address, the transport
+  // by node name: name_of_address maps one to the other (from seeds, connect(), heartbeats and
+  // membership events); a datagram for an address with no known name is dropped (counted).
+  std::unique_ptr<membership::Membership> swim;
+  std::unordered_map<std::string, std::string> name_of_address;
 
   std::thread io;
   std::atomic<bool> stop_io{false};

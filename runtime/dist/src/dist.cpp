@@ -422,6 +422,7 @@ DistStats DistNode::stats() const {
   d.dropped_down = s.dropped_down;
   d.backpressure_waits = s.backpressure_waits;
   d.bad_context = s.bad_context;
+  d.membership_unroutable = s.membership_unroutable;
   return d;
 }
 

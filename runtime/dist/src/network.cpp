@@ -52,16 +52,19 @@ void DistNode::Core::run() {
   set_io_thread(this);
   auto now = SteadyClock::now();
   last_sweep = now;
+  membership_start();
   while (!stop_io.load(std::memory_order_acquire)) {
     drain_queue();
     now = SteadyClock::now();
     timers(now);
+    membership_timers(now);
     bool busy = false;
     {
       std::lock_guard<std::mutex> l(mu);
       for (auto& p : peers) busy |= p->out.untransmitted() > 0 && p->inc.load() != 0 && p->st() == PeerState::up;
     }
     std::chrono::milliseconds timeout(busy ? 1 : std::max<int64_t>(1, opts.heartbeat.count() / 4));
+    timeout = std::min(timeout, membership_wait(now));
     {
       std::lock_guard<std::mutex> l(q_mu);
       if (!queue.empty() || !commands.empty()) timeout = std::chrono::milliseconds(0);
@@ -203,6 +206,7 @@ void DistNode::Core::connect_io(const std::string& n, const std::string& addr) {
     if (it != current.end()) p = it->second;
   }
   if (!p) p = create_peer(n, 0);
+  name_of_address[addr] = n;
   if (p->address != addr) {
     p->address = addr;
     transport->connect(n, addr);
@@ -376,6 +380,10 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  if (hdr->kind == wire::Kind::membership) {  // outside the links: no peer state is touched
+    membership_datagram(from, pkt.to_string_view().substr(wire::kHeaderSize));
+    return;
+  }
   std::string address_in;
   std::string bad;
   if (hdr->kind == wire::Kind::heartbeat &&
@@ -402,6 +410,7 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
        address_in.rfind("fault://", 0) == 0)) {
     p->address = address_in;
     transport->connect(p->name, address_in);
+    name_of_address[address_in] = p->name;
   }
   if (!for_me) {
     stats.stale.fetch_add(1, std::memory_order_relaxed);
@@ -451,7 +460,8 @@ void DistNode::Core::dispatch(Peer* p, const zmq::message_t& frame) {
       for (auto& e : t) p->their_nodes[e.index] = {e.name, e.incarnation};
       break;
     }
-    case wire::Kind::heartbeat: break;
+    case wire::Kind::heartbeat:
+    case wire::Kind::membership: break;  // never sequenced (read_header)
   }
 }
 

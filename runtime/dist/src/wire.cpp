@@ -106,7 +106,7 @@ std::optional<Header> read_header(std::string_view f, const char** why) noexcept
   if (static_cast<uint8_t>(f[0]) != kMagic0 || static_cast<uint8_t>(f[1]) != kMagic1) return fail("bad magic");
   if (static_cast<uint8_t>(f[2]) != kVersion) return fail("unsupported wire version");
   uint8_t k = static_cast<uint8_t>(f[3]);
-  if (k < 1 || k > 4) return fail("unknown frame kind");
+  if (k < 1 || k > 5) return fail("unknown frame kind");
   Header h;
   h.kind = static_cast<Kind>(k);
   h.session = get_u32(f.data() + 4);
@@ -115,8 +115,9 @@ std::optional<Header> read_header(std::string_view f, const char** why) noexcept
   h.seq = get_u64(f.data() + 24);
   h.ack = get_u64(f.data() + 32);
   if (h.src_inc == 0) return fail("source incarnation 0");
-  if (h.kind == Kind::heartbeat && h.seq != 0) return fail("sequenced heartbeat");
-  if (h.kind != Kind::heartbeat && h.seq == 0) return fail("unsequenced data frame");
+  bool unsequenced = h.kind == Kind::heartbeat || h.kind == Kind::membership;
+  if (unsequenced && h.seq != 0) return fail("sequenced heartbeat or membership frame");
+  if (!unsequenced && h.seq == 0) return fail("unsequenced data frame");
   return h;
 }
 

@@ -4,6 +4,7 @@
 // Catch2 assertions stay on the main thread (processes report through TestState).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -427,4 +428,51 @@ TEST_CASE("incarnations grow across restarts of a node (membership relies on it)
     CHECK(d.incarnation() > prev);
     prev = d.incarnation();
   }
+}
+
+namespace {
+std::string alive_names(const DistNode& d) {
+  std::vector<std::string> v;
+  for (auto& m : d.members())
+    if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
+  std::sort(v.begin(), v.end());
+  std::string s;
+  for (auto& n : v) s += (s.empty() ? "" : ",") + n;
+  return s;
+}
+DistOptions swim_opts(const char* name, std::vector<std::pair<std::string, std::string>> seeds) {
+  DistOptions o = opts(name, 0ms);  // membership is the only failure detector here
+  o.membership = membership::Config{};
+  o.seeds = std::move(seeds);
+  return o;
+}
+}  // namespace
+
+TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a stopped node is declared down") {
+  FaultNet net(21);
+  Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}}, nc{{.threads = 1, .name = "c"}};
+  DistNode a(na, swim_opts("a", {}), net.make_transport());
+  DistNode b(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
+  auto c = std::make_unique<DistNode>(nc, swim_opts("c", {{"a", "fault://a"}}), net.make_transport());
+  std::mutex mu;
+  std::vector<NodeEvent> at_b;
+  b.subscribe([&](const NodeEvent& e) {
+    std::lock_guard<std::mutex> l(mu);
+    at_b.push_back(e);
+  });
+  // b and c never named each other: they learn of each other through the seed and connect.
+  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(*c) == "a,b"; }));
+  REQUIRE(eventually([&] { return b.is_up("c") && c->is_up("b"); }));
+  uint64_t c_inc = c->incarnation();
+  c.reset();  // stops answering (no leave: a crash as far as the others can tell)
+  REQUIRE(eventually([&] { return !b.is_up("c") && !a.is_up("c"); }));
+  std::lock_guard<std::mutex> l(mu);
+  bool down_seen = false;
+  for (auto& e : at_b)
+    if (e.kind == NodeEventKind::down && e.node == "c" && e.incarnation == c_inc) {
+      down_seen = true;
+      CHECK(e.reason.find("SWIM") != std::string::npos);
+    }
+  CHECK(down_seen);
+  CHECK(a.stats().membership_unroutable + b.stats().membership_unroutable < 50);
 }

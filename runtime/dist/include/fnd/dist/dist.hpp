@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fnd/dist/membership/config.hpp"
+#include "fnd/dist/membership/types.hpp"
 #include "fnd/dist/transport.hpp"
 #include "fnd/dist/types.hpp"
 #include "fnd/node.hpp"
@@ -50,6 +52,12 @@ struct DistOptions {
   // CurveZMQ for the default transport (same as zmq.security, which wins if both are set): peers
   // without the cluster keys are refused (docs/distribution.md "Security").
   std::optional<security::ClusterSecurity> security;
+  // SWIM membership and failure detection (docs/distribution.md "Membership in DistNode"): when set,
+  // the node joins through `seeds` (name, address), learns the others by gossip, connects to every
+  // member that comes up and declares down (noconnection) every member SWIM declares down. Unset: only
+  // connect() and the link-level detector (down_after).
+  std::optional<membership::Config> membership;
+  std::vector<std::pair<std::string, std::string>> seeds;  // (node name, address); with `membership`
 };
 
 enum class NodeEventKind { up, down };
@@ -80,6 +88,7 @@ struct DistStats {
   uint64_t no_receiver = 0;    // receiver id or name not found here
   uint64_t dropped_down = 0;   // messages to a node that is down (dropped)
   uint64_t backpressure_waits = 0;
+  uint64_t membership_unroutable = 0;  // membership datagrams for an address with no known node name
   uint64_t bad_context = 0;    // request context section of another version, oversized or malformed
                                // (the message was delivered without it)
 };
@@ -117,6 +126,8 @@ class DistNode {
   std::vector<PeerInfo> peers() const;
   bool is_up(std::string_view node) const;
   DistStats stats() const;
+  // The other members as SWIM sees them (empty without DistOptions::membership).
+  std::vector<membership::Member> members() const;
   // Admissions and refusals of a secured transport (ZAP verdicts and handshake failures); nullopt when
   // the node is not secured.
   std::optional<security::SecurityStats> security_stats() const;

@@ -5,7 +5,7 @@
 //   off size field
 //    0   2   magic "FN"
 //    2   1   version (1)
-//    3   1   kind (heartbeat 1, data 2, signal 3, nodes 4)
+//    3   1   kind (heartbeat 1, data 2, signal 3, nodes 4, membership 5)
 //    4   4   session: the link session between the two nodes (bumped when either side declares the
 //            other down, so both restart their sequence numbers together)
 //    8   8   source incarnation (never 0)
@@ -34,7 +34,8 @@ inline constexpr uint8_t kMagic1 = 'N';
 inline constexpr uint8_t kVersion = 1;
 inline constexpr size_t kHeaderSize = 40;
 
-enum class Kind : uint8_t { heartbeat = 1, data = 2, signal = 3, nodes = 4 };
+// membership (5): unsequenced, outside the links; the body is one fnd_membership datagram.
+enum class Kind : uint8_t { heartbeat = 1, data = 2, signal = 3, nodes = 4, membership = 5 };
 
 struct Header {
   Kind kind = Kind::heartbeat;
