@@ -3,7 +3,9 @@
 // consecutive numbers; the string "report" gets "count=N first=F last=L errors=E" back). Prints
 // "ADDR <address> INC <incarnation>" once listening; "ctx" forwards request-context hops (below); exits when stdin closes.
 //   dist_test_node --name b --bind tcp://127.0.0.1:0 [--advertise <address>] [--peer t=tcp://127.0.0.1:5000]
-//                  [--down-after ms] [--cluster-key cluster.key_secret]
+//                  [--down-after ms] [--cluster-key cluster.key_secret] [--membership on]
+//                  [--seed a=tcp://127.0.0.1:5000]   ("view" answers the alive members, "a,c")
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -58,6 +60,19 @@ struct ContextHop : Actor {
                       " tenant=" + std::string(c.get("tenant").value_or("")));
   }
 };
+struct View : Actor {
+  explicit View(dist::DistNode* d) : d(d) {}
+  dist::DistNode* d;
+  void on_message(Message&) override {
+    std::vector<std::string> v;
+    for (auto& m : d->members())
+      if (m.status == dist::membership::MemberStatus::alive) v.push_back(m.id.name);
+    std::sort(v.begin(), v.end());
+    std::string s;
+    for (auto& n : v) s += (s.empty() ? "" : ",") + n;
+    reply(s);
+  }
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,7 +85,12 @@ int main(int argc, char** argv) {
     if (k == "--name") o.name = v;
     else if (k == "--bind") o.bind = v;
     else if (k == "--advertise") o.advertise = v;
-    else if (k == "--cluster-key") {
+    else if (k == "--membership") o.membership = dist::membership::Config{};  // value ignored ("on")
+    else if (k == "--seed") {
+      auto eq = v.find('=');
+      if (eq == std::string::npos) return 2;
+      o.seeds.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if (k == "--cluster-key") {
       try {
         o.security = dist::security::ClusterSecurity::load({.clusterKeyFile = v});
       } catch (const std::exception& e) {
@@ -96,6 +116,7 @@ int main(int argc, char** argv) {
   (void)node.register_name("echo", node.spawn<Echo>());
   (void)node.register_name("sink", node.spawn<SeqSink>());
   (void)node.register_name("ctx", node.spawn<ContextHop>(&d));
+  (void)node.register_name("view", node.spawn<View>(&d));
   for (auto& [n, a] : peers) d.connect(n, a);
   std::printf("ADDR %s INC %llu\n", d.address().c_str(), static_cast<unsigned long long>(d.incarnation()));
   std::fflush(stdout);

@@ -10,7 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 #include <future>
 #include <random>
 #include <thread>
@@ -384,4 +387,68 @@ TEST_CASE("a secured cluster: a member with the cluster keys works, a node witho
   INFO("admitted " << st->admitted << " inbound handshake failures " << st->inboundHandshakeFailures);
   CHECK(st->admitted >= 1);
   CHECK(t.stats().malformed == 0);
+}
+
+TEST_CASE("membership across processes: three nodes join through one seed and converge; a killed one is detected") {
+  Node node{{.threads = 2, .name = "t", .log_level = log::Level::warning}};
+  DistOptions o;
+  o.name = "t";
+  o.heartbeat = 50ms;
+  o.down_after = 0ms;  // membership is the only failure detector here (its default parameters)
+  o.membership = membership::Config{};
+  DistNode t(node, o);
+  REQUIRE(!t.error());
+  std::mutex mu;
+  std::optional<std::chrono::steady_clock::time_point> c_down;
+  std::string c_down_reason;
+  t.subscribe([&](const NodeEvent& e) {
+    std::lock_guard<std::mutex> l(mu);
+    if (e.kind == NodeEventKind::down && e.node == "c" && !c_down) {
+      c_down = std::chrono::steady_clock::now();
+      c_down_reason = e.reason;
+    }
+  });
+  Child b, c;
+  auto args = [&](const char* n) {
+    return std::vector<std::string>{"--name", n, "--bind", "tcp://127.0.0.1:0", "--down-after", "0", "--membership",
+                                    "on", "--seed", "t=" + t.address()};
+  };
+  REQUIRE(b.start(args("b")));
+  REQUIRE(c.start(args("c")));
+  auto alive_here = [&] {
+    std::vector<std::string> v;
+    for (auto& m : t.members())
+      if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
+    std::sort(v.begin(), v.end());
+    std::string s;
+    for (auto& n : v) s += (s.empty() ? "" : ",") + n;
+    return s;
+  };
+  auto view_of = [&](const char* n) {
+    std::promise<std::string> done;
+    auto f = done.get_future();
+    node.spawn_fiber([&](Process& p) {
+      t.send(n, "view", std::string("?"));
+      auto r = p.receive_for<std::string>(2s);
+      done.set_value(r ? *r : "no reply");
+    });
+    return f.get();
+  };
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(eventually([&] { return alive_here() == "b,c" && view_of("b") == "c,t" && view_of("c") == "b,t"; }));
+  auto converged_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  auto killed = std::chrono::steady_clock::now();
+  c.kill9();
+  REQUIRE(eventually([&] {
+    std::lock_guard<std::mutex> l(mu);
+    return c_down.has_value();
+  }));
+  // b saw it too (its own timers), and still answers.
+  CHECK(eventually([&] { return view_of("b") == "t"; }, 5s));
+  std::lock_guard<std::mutex> l(mu);
+  auto detect_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*c_down - killed).count();
+  std::printf("membership (3 processes, default Config): converged in %lld ms; killed node detected in %lld ms\n",
+              static_cast<long long>(converged_ms), static_cast<long long>(detect_ms));
+  CHECK(c_down_reason.find("SWIM") != std::string::npos);
 }
