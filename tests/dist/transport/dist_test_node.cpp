@@ -4,7 +4,8 @@
 // "ADDR <address> INC <incarnation>" once listening; "ctx" forwards request-context hops (below); exits when stdin closes.
 //   dist_test_node --name b --bind tcp://127.0.0.1:0 [--advertise <address>] [--peer t=tcp://127.0.0.1:5000]
 //                  [--down-after ms] [--cluster-key cluster.key_secret] [--membership on]
-//                  [--seed a=tcp://127.0.0.1:5000]   ("view" answers the alive members, "a,c")
+//                  [--seed a=tcp://127.0.0.1:5000]   ("view" answers the alive members, "a,c";
+//                                                     with membership, echo is also global "<name>.echo")
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -117,6 +118,8 @@ int main(int argc, char** argv) {
   (void)node.register_name("sink", node.spawn<SeqSink>());
   (void)node.register_name("ctx", node.spawn<ContextHop>(&d));
   (void)node.register_name("view", node.spawn<View>(&d));
+  Pid echo = node.whereis("echo");
+  if (o.membership) (void)d.register_global(o.name + ".echo", echo);  // global name "<node>.echo"
   for (auto& [n, a] : peers) d.connect(n, a);
   std::printf("ADDR %s INC %llu\n", d.address().c_str(), static_cast<unsigned long long>(d.incarnation()));
   std::fflush(stdout);

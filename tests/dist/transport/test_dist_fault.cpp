@@ -476,3 +476,42 @@ TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a 
   CHECK(down_seen);
   CHECK(a.stats().membership_unroutable + b.stats().membership_unroutable < 50);
 }
+
+TEST_CASE("global names: registered on one node, looked up, called and sent to from the others") {
+  FaultNet net(22);
+  Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}}, nc{{.threads = 1, .name = "c"}};
+  DistNode a(na, swim_opts("a", {}), net.make_transport());
+  DistNode b(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
+  DistNode c(nc, swim_opts("c", {{"a", "fault://a"}}), net.make_transport());
+  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(c) == "a,b"; }));
+  Stream stream;
+  Pid echo = nc.spawn<Echo>();
+  Pid sink = nc.spawn<Sink>(&stream);
+  CHECK(c.register_global("svc.echo", echo) == membership::RegisterError::none);
+  CHECK(c.register_global("svc.sink", sink) == membership::RegisterError::none);
+  CHECK(c.register_global("svc.echo", sink) == membership::RegisterError::already_registered);
+  CHECK(a.register_global("x", Pid()) == membership::RegisterError::invalid_name);
+  // Every node resolves the names (gossip), c itself to the local pid.
+  REQUIRE(eventually([&] { return a.whereis_global("svc.echo") && b.whereis_global("svc.sink"); }));
+  CHECK(c.whereis_global("svc.echo") == echo);
+  Pid remote_echo = a.whereis_global("svc.echo");
+  CHECK(remote_echo.node() != na.id());
+  std::promise<int64_t> done;
+  auto f = done.get_future();
+  na.spawn_fiber([&](Process& p) {
+    auto v = p.call<int64_t>(a.whereis_global("svc.echo"), int64_t{7}, 5s);
+    done.set_value(v ? *v : -1);
+  });
+  CHECK(f.get() == 7);
+  for (int64_t i = 0; i < 10; ++i) CHECK(b.send_global("svc.sink", i));
+  CHECK(eventually([&] { return stream.exact(0, 10); }));
+  CHECK(!a.send_global("no.such.name", int64_t{1}));
+  // Withdrawn: gone everywhere.
+  CHECK(c.unregister_global("svc.echo"));
+  CHECK(eventually([&] { return !a.whereis_global("svc.echo") && !b.whereis_global("svc.echo"); }));
+  // Without membership there is no global registry.
+  Node nd{{.threads = 1, .name = "d"}};
+  DistNode d(nd, opts("d"), net.make_transport());
+  CHECK(d.register_global("x", nd.spawn<Echo>()) == membership::RegisterError::not_running);
+  CHECK(!d.whereis_global("svc.sink"));
+}

@@ -438,6 +438,17 @@ TEST_CASE("membership across processes: three nodes join through one seed and co
   REQUIRE(eventually([&] { return alive_here() == "b,c" && view_of("b") == "c,t" && view_of("c") == "b,t"; }));
   auto converged_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  // A global name registered in process c, found and called from here.
+  REQUIRE(eventually([&] { return bool(t.whereis_global("c.echo")); }));
+  {
+    std::promise<int64_t> done;
+    auto f = done.get_future();
+    node.spawn_fiber([&](Process& p) {
+      auto v = p.call<int64_t>(t.whereis_global("c.echo"), int64_t{5}, 5s);
+      done.set_value(v ? *v : -1);
+    });
+    CHECK(f.get() == 5);
+  }
   auto killed = std::chrono::steady_clock::now();
   c.kill9();
   REQUIRE(eventually([&] {
@@ -451,4 +462,6 @@ TEST_CASE("membership across processes: three nodes join through one seed and co
   std::printf("membership (3 processes, default Config): converged in %lld ms; killed node detected in %lld ms\n",
               static_cast<long long>(converged_ms), static_cast<long long>(detect_ms));
   CHECK(c_down_reason.find("SWIM") != std::string::npos);
+  // Its global name goes with it.
+  CHECK(eventually([&] { return !t.whereis_global("c.echo"); }, 5s));
 }

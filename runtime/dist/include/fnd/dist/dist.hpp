@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "fnd/dist/membership/config.hpp"
+#include "fnd/dist/membership/membership.hpp"
 #include "fnd/dist/membership/types.hpp"
 #include "fnd/dist/transport.hpp"
 #include "fnd/dist/types.hpp"
@@ -128,6 +129,24 @@ class DistNode {
   DistStats stats() const;
   // The other members as SWIM sees them (empty without DistOptions::membership).
   std::vector<membership::Member> members() const;
+
+  // Global names (with DistOptions::membership): registers a local process under `name` for the whole
+  // cluster; none on success, already_registered if the name resolves already in this node's view,
+  // not_running without membership, invalid_name for a bad name or a pid that is not local.
+  // These calls wait for the network thread: never call them from a subscribe() callback.
+  membership::RegisterError register_global(const std::string& name, const Pid& pid);
+  bool unregister_global(const std::string& name);
+  // The process registered as `name` anywhere in the cluster (a remote pid is a proxy that behaves
+  // as a local one), or a null Pid.
+  Pid whereis_global(const std::string& name) const;
+  // Sends to the process registered as `name` anywhere in the cluster; false if the name is unknown.
+  template <class T>
+  bool send_global(const std::string& name, T&& msg) {
+    Pid to = whereis_global(name);
+    if (!to) return false;
+    fnd::send(to, std::forward<T>(msg));
+    return true;
+  }
   // Admissions and refusals of a secured transport (ZAP verdicts and handshake failures); nullopt when
   // the node is not secured.
   std::optional<security::SecurityStats> security_stats() const;
