@@ -260,3 +260,21 @@ TEST_CASE("a request context travels in the data body; bad contexts are refused 
     }
   }
 }
+
+TEST_CASE("membership frames are unsequenced (kind 5)") {
+  char f[wire::kHeaderSize];
+  wire::Header h;
+  h.kind = wire::Kind::membership;
+  h.src_inc = 9;
+  wire::write_header(f, h);
+  const char* why = nullptr;
+  auto r = wire::read_header(std::string_view(f, sizeof f), &why);
+  REQUIRE(r);
+  CHECK(r->kind == wire::Kind::membership);
+  h.seq = 3;
+  wire::write_header(f, h);
+  CHECK(!wire::read_header(std::string_view(f, sizeof f), &why));
+  f[3] = 6;
+  CHECK(!wire::read_header(std::string_view(f, sizeof f), &why));
+  CHECK(std::string(why) == "unknown frame kind");
+}
