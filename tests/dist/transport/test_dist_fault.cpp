@@ -449,13 +449,13 @@ DistOptions swim_opts(const char* name, std::vector<std::pair<std::string, std::
 }  // namespace
 
 TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a stopped node is declared down") {
+  std::mutex mu;  // before the nodes: their subscribers run until they stop
+  std::vector<NodeEvent> at_b;
   FaultNet net(21);
   Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}}, nc{{.threads = 1, .name = "c"}};
   DistNode a(na, swim_opts("a", {}), net.make_transport());
   DistNode b(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
   auto c = std::make_unique<DistNode>(nc, swim_opts("c", {{"a", "fault://a"}}), net.make_transport());
-  std::mutex mu;
-  std::vector<NodeEvent> at_b;
   b.subscribe([&](const NodeEvent& e) {
     std::lock_guard<std::mutex> l(mu);
     at_b.push_back(e);

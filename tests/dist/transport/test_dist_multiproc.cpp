@@ -390,6 +390,9 @@ TEST_CASE("a secured cluster: a member with the cluster keys works, a node witho
 }
 
 TEST_CASE("membership across processes: three nodes join through one seed and converge; a killed one is detected") {
+  std::mutex mu;  // before the node: its subscriber runs until it stops
+  std::optional<std::chrono::steady_clock::time_point> c_down;
+  std::string c_down_reason;
   Node node{{.threads = 2, .name = "t", .log_level = log::Level::warning}};
   DistOptions o;
   o.name = "t";
@@ -398,9 +401,6 @@ TEST_CASE("membership across processes: three nodes join through one seed and co
   o.membership = membership::Config{};
   DistNode t(node, o);
   REQUIRE(!t.error());
-  std::mutex mu;
-  std::optional<std::chrono::steady_clock::time_point> c_down;
-  std::string c_down_reason;
   t.subscribe([&](const NodeEvent& e) {
     std::lock_guard<std::mutex> l(mu);
     if (e.kind == NodeEventKind::down && e.node == "c" && !c_down) {
