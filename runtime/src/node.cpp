@@ -71,8 +71,11 @@ std::vector<Pid> NodeImpl::live_pids() {
 
 void NodeImpl::watch(const Pid& pid, std::function<void(const ExitReason&)> fn) {
   watch_count.fetch_add(1, std::memory_order_seq_cst);
+  // Flag first, then look at liveness; the exiting process stores "dead" first, then reads the flag
+  // (both seq_cst): either we see it dead, or it sees the flag and fires (only flagged exits lock).
+  if (ControlBlock* cb = pid.control_block()) cb->flags.fetch_or(kCbWatched, std::memory_order_seq_cst);
   std::unique_lock<std::mutex> g(watch_mu);
-  if (!pid || !pid.alive()) {
+  if (!pid || pid.control_block()->proc.load(std::memory_order_seq_cst) == nullptr) {
     g.unlock();
     watch_count.fetch_sub(1, std::memory_order_seq_cst);
     fn(ExitReason::noproc());

@@ -493,7 +493,8 @@ void terminate(ProcessCore* p, const ExitReason& reason) {
   while (Message* m = pop_queue(p)) bounce(self, m);
   cb->depth.store(0, std::memory_order_relaxed);
   cb->proc.store(nullptr, std::memory_order_seq_cst);
-  if (node->watch_count.load(std::memory_order_seq_cst) > 0) node->fire_watchers(cb, link_reason);
+  // Only watched processes take the watchers' lock (an exit-heavy load would serialize on it).
+  if (cb->flags.load(std::memory_order_seq_cst) & kCbWatched) node->fire_watchers(cb, link_reason);
   delete p->ext_;
   p->ext_ = nullptr;
   node->remove_live(p);
