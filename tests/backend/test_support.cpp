@@ -111,6 +111,23 @@ TEST_CASE("malformed input is rejected, never read past its end") {
   CHECK_THROWS_AS(decode<fnd::Ref>("\x07"), DecodeError);                             // bad ref tag
 }
 
+namespace {
+struct NoFields {  // a message without fields encodes to no bytes
+  void encode(Writer&) const {}
+  static NoFields decode(Reader&) { return {}; }
+};
+}  // namespace
+
+TEST_CASE("lists of field-less messages round-trip; their counts are capped") {
+  List<NoFields> xs;
+  for (int i = 0; i < 3; ++i) xs.push_back(NoFields{});
+  const std::string bytes = encode(xs);
+  CHECK(bytes == "\x03");
+  CHECK(decode<List<NoFields>>(bytes).size() == 3);
+  CHECK(decode<List<NoFields>>(encode(List<NoFields>{})).size() == 0);
+  CHECK_THROWS_AS(decode<List<NoFields>>("\xff\xff\xff\xff\x0f"), DecodeError);  // over the cap
+}
+
 TEST_CASE("formatting") {
   CHECK(fmt(std::int64_t{-5}) == "-5");
   CHECK(fmt(2.0) == "2.0");

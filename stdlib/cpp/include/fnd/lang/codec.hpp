@@ -12,6 +12,7 @@
 // A Reader never reads past its input: truncated or malformed input throws fnd::lang::DecodeError.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -20,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <fnd/binary.hpp>
 #include <fnd/ref.hpp>
@@ -128,12 +130,19 @@ class Reader {
     v = fnd::Binary(s);
   }
   void get(fnd::Ref& v);
+  static constexpr std::uint64_t kMaxEmptyElements = std::uint64_t{1} << 20;
   template <class T>
   void get(List<T>& v) {
     const std::uint64_t n = get_varint();
-    if (n > remaining()) throw DecodeError("list count exceeds the input");  // each element >= 1 byte
+    // Each element takes >= 1 byte, except a message without fields (0 bytes): its count is capped
+    // instead, so a forged count cannot make the decoder loop or allocate without bound.
+    if constexpr (std::is_empty_v<T>) {
+      if (n > kMaxEmptyElements) throw DecodeError("list count exceeds the limit for field-less elements");
+    } else if (n > remaining()) {
+      throw DecodeError("list count exceeds the input");
+    }
     List<T> out;
-    out.reserve(n);
+    out.reserve(std::is_empty_v<T> ? std::min<std::uint64_t>(n, 4096) : n);
     for (std::uint64_t i = 0; i < n; ++i) {
       T x{};
       get(x);
