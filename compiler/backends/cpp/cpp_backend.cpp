@@ -159,6 +159,9 @@ class CppBackend final : public Backend {
       const char* home = std::getenv("FND_HOME");
       cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_lang_cluster.a" : std::string(FND_CPP_CLUSTER_LIB));
       cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_dist.a" : std::string(FND_CPP_DIST_LIB));
+      // fnd_dist's own dependencies: CurveZMQ admission and SWIM membership.
+      cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_security.a" : std::string(FND_CPP_SECURITY_LIB));
+      cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_membership.a" : std::string(FND_CPP_MEMBERSHIP_LIB));
     }
     cmd.push_back(stdLib);
     cmd.push_back(runtimeLib);
