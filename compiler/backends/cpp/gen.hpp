@@ -99,7 +99,7 @@ class Gen {
   std::string place(const ast::Expr& e);  // an lvalue to write: index steps through at_mut (checked, unshares)
   std::string formatted(const ast::Expr& e);  // the expression as a std::string (fmt/cat)
   // The C++ arguments that start actor `a` from a start site (one per param, defaults filled in).
-  std::vector<std::string> startArgs(const ast::StartArgs& s);
+  std::vector<std::string> startArgs(const ast::StartArgs& s, std::string* decls = nullptr);
   // The fnd::SpawnOptions of an actor, or "" when the defaults do.
   std::string spawnOptions(const ast::ActorDecl& a) const;
   // A spawn of `start` from `spawner` (`this->`, `ctx.` or `node.`).
@@ -125,13 +125,18 @@ class Gen {
   std::string local(const ast::LocalVar* v) const;
   std::string name(const ast::NameExpr& n);
   std::string binary(const ast::BinaryExpr& b);
+  std::string binaryCode(const ast::BinaryExpr& b, const std::string& l, const std::string& r);
   std::string method(const ast::MethodCallExpr& m);
+  std::string methodCode(const ast::MethodCallExpr& m, const std::string& base, const std::vector<std::string>& args);
   std::string call(const ast::CallExpr& c);
   std::string convert(const ast::ConvertExpr& c);
   std::string spawn(const ast::SpawnExpr& s);
   void forStmt(Code& c, const ast::ForStmt& f);
   void assign(Code& c, const ast::AssignStmt& a);
   std::string temp(std::string_view base);  // fnd_<base>_<n>
+  // Left-to-right evaluation (language.md 8): declarations of temporaries for the operands that
+  // C++ could otherwise evaluate out of order (their code is replaced by the temporary's name).
+  std::string hoist(const std::vector<const ast::Expr*>& ops, std::vector<std::string>& code);
 
   const ast::Program& program_;
   const diag::SourceManager& sources_;

@@ -1,5 +1,7 @@
 // Expressions. Every compound expression is parenthesized, so operands never need precedence
 // analysis; topExpr() drops the outermost pair at statement level.
+#include <algorithm>
+
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
@@ -30,7 +32,158 @@ std::string unparen(std::string s) {
   }
   return s.substr(1, s.size() - 2);
 }
+
+bool isConstant(const Expr* e) {
+  if (!e) return true;
+  switch (e->kind) {
+    case ExprKind::IntLit: case ExprKind::FloatLit: case ExprKind::BoolLit: case ExprKind::DurationLit: return true;
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts)
+        if (p.expr) return false;
+      return true;
+    default: return false;
+  }
+}
+
+// Whether evaluating `e` changes anything another operand could observe: mutating methods,
+// spawn, and the built-ins that act (print, link, ...).
+bool hasEffects(const Expr* e) {
+  if (!e) return false;
+  auto any = [](const auto& exprs) {
+    for (const auto& x : exprs)
+      if (hasEffects(&*x)) return true;
+    return false;
+  };
+  switch (e->kind) {
+    case ExprKind::MethodCall: {
+      const auto& m = e->as<MethodCallExpr>();
+      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
+          m.resolved == Method::Remove)
+        return true;
+      return hasEffects(m.base.get()) || any(m.args);
+    }
+    case ExprKind::Call: {
+      const auto& c = e->as<CallExpr>();
+      if (c.builtin != Builtin::Abs && c.builtin != Builtin::Min && c.builtin != Builtin::Max &&
+          c.builtin != Builtin::Neighbors)
+        return true;
+      return any(c.args);
+    }
+    case ExprKind::Spawn: return true;
+    case ExprKind::Binary: return hasEffects(e->as<BinaryExpr>().lhs.get()) || hasEffects(e->as<BinaryExpr>().rhs.get());
+    case ExprKind::Unary: return hasEffects(e->as<UnaryExpr>().operand.get());
+    case ExprKind::Field: return hasEffects(e->as<FieldExpr>().base.get());
+    case ExprKind::Index: return hasEffects(e->as<IndexExpr>().base.get()) || hasEffects(e->as<IndexExpr>().index.get());
+    case ExprKind::Convert: return hasEffects(e->as<ConvertExpr>().arg.get());
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts)
+        if (hasEffects(p.expr.get())) return true;
+      return false;
+    case ExprKind::MessageLit:
+      for (const auto* f : e->as<MessageLit>().byField)
+        if (hasEffects(f)) return true;
+      return false;
+    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
+    case ExprKind::MapLit:
+      for (const auto& kv : e->as<MapLit>().entries)
+        if (hasEffects(kv.key.get()) || hasEffects(kv.value.get())) return true;
+      return false;
+    default: return false;
+  }
+}
+
+// The variable a name or field chain reads (`x`, `x.f.g`), or nullptr for other expressions.
+const void* variableOf(const Expr* e) {
+  while (e && e->is<FieldExpr>()) e = e->as<FieldExpr>().base.get();
+  if (!e || !e->is<NameExpr>()) return nullptr;
+  const auto& n = e->as<NameExpr>();
+  if (n.ref == NameRef::Local) return n.local;
+  if (n.ref == NameRef::State) return n.state;
+  if (n.ref == NameRef::Param) return n.param;
+  return nullptr;
+}
+
+// Whether `e` calls a mutating method on a place rooted at variable `v`.
+bool mutatesVariable(const Expr* e, const void* v) {
+  if (!e) return false;
+  auto any = [&](const auto& exprs) {
+    for (const auto& x : exprs)
+      if (mutatesVariable(&*x, v)) return true;
+    return false;
+  };
+  switch (e->kind) {
+    case ExprKind::MethodCall: {
+      const auto& m = e->as<MethodCallExpr>();
+      bool mutating = m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
+                      m.resolved == Method::Remove;
+      if (mutating) {
+        const Expr* root = m.base.get();
+        while (root && (root->is<FieldExpr>() || root->is<IndexExpr>()))
+          root = root->is<FieldExpr>() ? root->as<FieldExpr>().base.get() : root->as<IndexExpr>().base.get();
+        if (variableOf(root) == v) return true;
+      }
+      return mutatesVariable(m.base.get(), v) || any(m.args);
+    }
+    case ExprKind::Call: return any(e->as<CallExpr>().args);
+    case ExprKind::Spawn:
+      for (const auto& a : e->as<SpawnExpr>().start.args)
+        if (mutatesVariable(a.value.get(), v)) return true;
+      return false;
+    case ExprKind::Binary: return mutatesVariable(e->as<BinaryExpr>().lhs.get(), v) || mutatesVariable(e->as<BinaryExpr>().rhs.get(), v);
+    case ExprKind::Unary: return mutatesVariable(e->as<UnaryExpr>().operand.get(), v);
+    case ExprKind::Field: return mutatesVariable(e->as<FieldExpr>().base.get(), v);
+    case ExprKind::Index: return mutatesVariable(e->as<IndexExpr>().base.get(), v) || mutatesVariable(e->as<IndexExpr>().index.get(), v);
+    case ExprKind::Convert: return mutatesVariable(e->as<ConvertExpr>().arg.get(), v);
+    case ExprKind::StringLit:
+      for (const auto& p : e->as<StringLit>().parts)
+        if (mutatesVariable(p.expr.get(), v)) return true;
+      return false;
+    case ExprKind::MessageLit:
+      for (const auto* f : e->as<MessageLit>().byField)
+        if (mutatesVariable(f, v)) return true;
+      return false;
+    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
+    case ExprKind::MapLit:
+      for (const auto& kv : e->as<MapLit>().entries)
+        if (mutatesVariable(kv.key.get(), v) || mutatesVariable(kv.value.get(), v)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+// `result`, evaluated after the hoisted temporaries' declarations (if any).
+std::string inOrder(const std::string& decls, const std::string& result) {
+  if (decls.empty()) return result;
+  return "[&] { " + decls + "return " + unparen(result) + "; }()";
+}
 }  // namespace
+
+// C++ leaves the order of function arguments and most operands unspecified (braced-init-lists are
+// the exception). Order can only be observed when an operand has effects and another operand is
+// not a constant; then every operand up to the last one with effects is evaluated into a
+// temporary, in source order. Side-effect-free expressions keep their direct code.
+std::string Gen::hoist(const std::vector<const Expr*>& ops, std::vector<std::string>& code) {
+  std::size_t last = ops.size(), nonConstant = 0;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (hasEffects(ops[i])) last = i;
+    if (!isConstant(ops[i])) ++nonConstant;
+  }
+  if (last == ops.size() || nonConstant < 2) return "";
+  std::string decls;
+  for (std::size_t i = 0; i <= last; ++i) {
+    if (isConstant(ops[i])) continue;
+    // A variable read that no later operand modifies keeps its place (no copy of a string or map).
+    if (const void* v = variableOf(ops[i])) {
+      bool modified = false;
+      for (std::size_t k = i + 1; k < ops.size() && !modified; ++k) modified = mutatesVariable(ops[k], v);
+      if (!modified) continue;
+    }
+    std::string t = temp("o");
+    decls += "auto " + t + " = " + unparen(code[i]) + "; ";
+    code[i] = t;
+  }
+  return decls;
+}
 
 std::string Gen::temp(std::string_view base) { return "fnd_" + std::string(base) + "_" + std::to_string(++temps_); }
 
@@ -81,8 +234,13 @@ std::string Gen::expr(const Expr& e) {
       if (s.parts.size() == 1 && !s.parts[0].expr) return "std::string(" + quote(s.parts[0].text) + ")";
       if (s.parts.empty()) return "std::string()";
       std::vector<std::string> parts;
-      for (const auto& p : s.parts) parts.push_back(p.expr ? topExpr(*p.expr) : quote(p.text));
-      return "fnd::lang::cat(" + join(parts) + ")";
+      std::vector<const Expr*> ops;
+      for (const auto& p : s.parts) {
+        parts.push_back(p.expr ? topExpr(*p.expr) : quote(p.text));
+        ops.push_back(p.expr.get());
+      }
+      std::string decls = hoist(ops, parts);
+      return inOrder(decls, "fnd::lang::cat(" + join(parts) + ")");
     }
     case ExprKind::Name: return name(e.as<NameExpr>());
     case ExprKind::Self: return "fnd::lang::self_ref(*this)";
@@ -93,7 +251,9 @@ std::string Gen::expr(const Expr& e) {
     }
     case ExprKind::Index: {
       const auto& i = e.as<IndexExpr>();
-      return "fnd::lang::at(" + topExpr(*i.base) + ", " + topExpr(*i.index) + ")";
+      std::vector<std::string> code{topExpr(*i.base), topExpr(*i.index)};
+      std::string decls = hoist({i.base.get(), i.index.get()}, code);
+      return inOrder(decls, "fnd::lang::at(" + code[0] + ", " + code[1] + ")");
     }
     case ExprKind::MethodCall: return method(e.as<MethodCallExpr>());
     case ExprKind::Call: return call(e.as<CallExpr>());
@@ -105,6 +265,7 @@ std::string Gen::expr(const Expr& e) {
     case ExprKind::Binary: return binary(e.as<BinaryExpr>());
     case ExprKind::MessageLit: {
       const auto& m = e.as<MessageLit>();
+      // Designated initializers are evaluated in order: the fields' declaration order.
       std::vector<std::string> inits;
       for (std::size_t i = 0; i < m.decl->fields.size() && i < m.byField.size(); ++i)
         if (m.byField[i]) inits.push_back("." + ident(m.decl->fields[i].name.name) + " = " + topExpr(*m.byField[i]));
@@ -130,7 +291,17 @@ std::string Gen::expr(const Expr& e) {
 std::string Gen::binary(const BinaryExpr& b) {
   const Type* lt = b.lhs->type;
   const Type* rt = b.rhs->type;
-  std::string l = expr(*b.lhs), r = expr(*b.rhs);
+  std::vector<std::string> code{expr(*b.lhs), expr(*b.rhs)};
+  // `and`/`or` short-circuit: C++'s && and || already evaluate the left operand first.
+  std::string decls =
+      b.op == BinaryOp::And || b.op == BinaryOp::Or ? std::string() : hoist({b.lhs.get(), b.rhs.get()}, code);
+  std::string result = binaryCode(b, code[0], code[1]);
+  return inOrder(decls, result);
+}
+
+std::string Gen::binaryCode(const BinaryExpr& b, const std::string& l, const std::string& r) {
+  const Type* lt = b.lhs->type;
+  const Type* rt = b.rhs->type;
   auto op = [&](const char* o) { return "(" + l + " " + o + " " + r + ")"; };
   switch (b.op) {
     case BinaryOp::Add:
@@ -183,9 +354,26 @@ std::string Gen::binary(const BinaryExpr& b) {
 }
 
 std::string Gen::method(const MethodCallExpr& m) {
-  std::string base = topExpr(*m.base);
-  std::vector<std::string> args;
-  for (const auto& a : m.args) args.push_back(topExpr(*a));
+  bool mutating = m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
+                  m.resolved == Method::Remove;
+  // A mutating method's base is a place (an lvalue), not a value: only its arguments are hoisted.
+  std::vector<std::string> code;
+  std::vector<const Expr*> ops;
+  if (!mutating) {
+    code.push_back(topExpr(*m.base));
+    ops.push_back(m.base.get());
+  }
+  for (const auto& a : m.args) {
+    code.push_back(topExpr(*a));
+    ops.push_back(a.get());
+  }
+  std::string decls = hoist(ops, code);
+  std::string base = mutating ? std::string() : code[0];
+  std::vector<std::string> args(code.begin() + (mutating ? 0 : 1), code.end());
+  return inOrder(decls, methodCode(m, base, args));
+}
+
+std::string Gen::methodCode(const MethodCallExpr& m, const std::string& base, const std::vector<std::string>& args) {
   auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("/* missing */"); };
   // Mutating methods need an lvalue base: place() gives one (list elements are checked).
   switch (m.resolved) {
@@ -212,7 +400,12 @@ std::string Gen::method(const MethodCallExpr& m) {
 
 std::string Gen::call(const CallExpr& c) {
   std::vector<std::string> args;
-  for (const auto& a : c.args) args.push_back(topExpr(*a));
+  std::vector<const Expr*> ops;
+  for (const auto& a : c.args) {
+    args.push_back(topExpr(*a));
+    ops.push_back(a.get());
+  }
+  std::string decls = hoist(ops, args);
   auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : std::string("/* missing */"); };
   switch (c.builtin) {
     case Builtin::Print: return "fnd::lang::print(" + (c.args.empty() ? std::string("\"\"") : formatted(*c.args[0])) + ")";
@@ -224,8 +417,8 @@ std::string Gen::call(const CallExpr& c) {
     case Builtin::Demonitor: return "fnd::lang::demonitor(*this, " + arg(0) + ")";
     case Builtin::Neighbors: return "fnd::lang::neighbors(*this)";
     case Builtin::Abs: return "fnd::lang::abs(" + arg(0) + ")";
-    case Builtin::Min: return "std::min<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")";
-    case Builtin::Max: return "std::max<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")";
+    case Builtin::Min: return inOrder(decls, "std::min<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")");
+    case Builtin::Max: return inOrder(decls, "std::max<" + type(c.type) + ">(" + arg(0) + ", " + arg(1) + ")");
     case Builtin::Unresolved: break;
   }
   return "/* unresolved call " + c.callee.name + " */";
@@ -257,14 +450,18 @@ std::string Gen::place(const Expr& e) {
   return topExpr(e);
 }
 
-std::vector<std::string> Gen::startArgs(const StartArgs& s) {
+std::vector<std::string> Gen::startArgs(const StartArgs& s, std::string* decls) {
   std::vector<std::string> out;
   if (!s.actor) return out;
+  std::vector<const Expr*> byParam;
   for (std::size_t i = 0; i < s.actor->params.size(); ++i) {
     const Expr* e = i < s.byParam.size() ? s.byParam[i] : nullptr;
     if (!e) e = s.actor->params[i]->defaultValue.get();
+    byParam.push_back(e);
     out.push_back(e ? topExpr(*e) : type(s.actor->params[i]->type) + "{}");
   }
+  std::string d = hoist(byParam, out);  // in the parameters' order (language.md 8)
+  if (decls) *decls = d;
   return out;
 }
 
@@ -281,23 +478,32 @@ std::string Gen::spawnOptions(const ActorDecl& a) const {
 
 std::string Gen::spawnCall(const StartArgs& start, std::string_view spawner) {
   const ActorDecl& a = *start.actor;
-  std::vector<std::string> args = startArgs(start);
+  std::string decls;
+  std::vector<std::string> args = startArgs(start, &decls);
   std::string opts = spawnOptions(a);
   if (!opts.empty()) args.insert(args.begin(), opts);
-  return std::string(spawner) + (opts.empty() ? "spawn<" : "spawn_opt<") + actorName(a) + ">(" + join(args) + ")";
+  return inOrder(decls, std::string(spawner) + (opts.empty() ? "spawn<" : "spawn_opt<") + actorName(a) + ">(" +
+                            join(args) + ")");
 }
 
 std::string Gen::spawn(const SpawnExpr& s) {
   if (s.poolTemplate && s.start.supervisor) {
     // A pool child: the spawn site's arguments, then the template's, then the defaults.
     const ActorDecl& a = *s.start.actor;
-    std::vector<std::string> captures, args;
+    std::vector<std::string> captures, args, values;
+    std::vector<const Expr*> byParam;
     for (std::size_t i = 0; i < a.params.size(); ++i) {
       const Expr* e = i < s.start.byParam.size() ? s.start.byParam[i] : nullptr;
       if (!e && i < s.poolTemplate->start.byParam.size()) e = s.poolTemplate->start.byParam[i];
       if (!e) e = a.params[i]->defaultValue.get();
+      byParam.push_back(e);
+      values.push_back(e ? topExpr(*e) : type(a.params[i]->type) + "{}");
+    }
+    // A lambda's captures are initialized in an unspecified order; the parameters' order is hoisted.
+    std::string decls = hoist(byParam, values);
+    for (std::size_t i = 0; i < a.params.size(); ++i) {
       std::string v = "fnd_a" + std::to_string(i);
-      captures.push_back(v + " = " + (e ? topExpr(*e) : type(a.params[i]->type) + "{}"));
+      captures.push_back(v + " = " + values[i]);
       args.push_back(v);
     }
     std::string setOpts;
@@ -306,9 +512,9 @@ std::string Gen::spawn(const SpawnExpr& s) {
                  (a.mailbox.overflow == Overflow::DropOldest ? "drop_oldest" : "drop_newest") + "}; ";
     if (a.trapExit) setOpts += "o.trap_exit = true; ";
     args.insert(args.begin(), "o");
-    return "fnd::lang::pool_spawn(*this, " + quote(s.start.supervisor->name.name) + ", [" + join(captures) +
-           "](fnd::Context& ctx, fnd::SpawnOptions o) { " + setOpts + "return ctx.spawn_opt<" + actorName(a) + ">(" +
-           join(args) + "); })";
+    return inOrder(decls, "fnd::lang::pool_spawn(*this, " + quote(s.start.supervisor->name.name) + ", [" +
+                              join(captures) + "](fnd::Context& ctx, fnd::SpawnOptions o) { " + setOpts +
+                              "return ctx.spawn_opt<" + actorName(a) + ">(" + join(args) + "); })");
   }
   return "fnd::Ref(" + spawnCall(s.start, "this->") + ")";
 }

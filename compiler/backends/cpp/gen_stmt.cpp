@@ -323,7 +323,10 @@ void Gen::stmt(Code& c, const Stmt& s) {
     case StmtKind::For: return forStmt(c, s.as<ForStmt>());
     case StmtKind::Send: {
       const auto& x = s.as<SendStmt>();
-      c.line("this->send(" + topExpr(*x.target) + ", " + topExpr(*x.message) + ");");
+      std::vector<std::string> code{topExpr(*x.target), topExpr(*x.message)};
+      std::string decls = hoist({x.target.get(), x.message.get()}, code);  // left to right
+      std::string call = "this->send(" + code[0] + ", " + code[1] + ");";
+      c.line(decls.empty() ? call : "{ " + decls + call + " }");
       return;
     }
     case StmtKind::Reply: c.line("this->reply(" + topExpr(*s.as<ReplyStmt>().message) + ");"); return;
