@@ -2,6 +2,7 @@
 // analysis; topExpr() drops the outermost pair at statement level.
 #include <algorithm>
 
+#include "backends/cpp/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
@@ -48,48 +49,12 @@ bool isConstant(const Expr* e) {
 // Whether evaluating `e` changes anything another operand could observe: mutating methods,
 // spawn, and the built-ins that act (print, link, ...).
 bool hasEffects(const Expr* e) {
-  if (!e) return false;
-  auto any = [](const auto& exprs) {
-    for (const auto& x : exprs)
-      if (hasEffects(&*x)) return true;
-    return false;
-  };
-  switch (e->kind) {
-    case ExprKind::MethodCall: {
-      const auto& m = e->as<MethodCallExpr>();
-      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
-          m.resolved == Method::Remove)
-        return true;
-      return hasEffects(m.base.get()) || any(m.args);
-    }
-    case ExprKind::Call: {
-      const auto& c = e->as<CallExpr>();
-      if (c.builtin != Builtin::Abs && c.builtin != Builtin::Min && c.builtin != Builtin::Max &&
-          c.builtin != Builtin::Neighbors)
-        return true;
-      return any(c.args);
-    }
-    case ExprKind::Spawn: return true;
-    case ExprKind::Binary: return hasEffects(e->as<BinaryExpr>().lhs.get()) || hasEffects(e->as<BinaryExpr>().rhs.get());
-    case ExprKind::Unary: return hasEffects(e->as<UnaryExpr>().operand.get());
-    case ExprKind::Field: return hasEffects(e->as<FieldExpr>().base.get());
-    case ExprKind::Index: return hasEffects(e->as<IndexExpr>().base.get()) || hasEffects(e->as<IndexExpr>().index.get());
-    case ExprKind::Convert: return hasEffects(e->as<ConvertExpr>().arg.get());
-    case ExprKind::StringLit:
-      for (const auto& p : e->as<StringLit>().parts)
-        if (hasEffects(p.expr.get())) return true;
-      return false;
-    case ExprKind::MessageLit:
-      for (const auto* f : e->as<MessageLit>().byField)
-        if (hasEffects(f)) return true;
-      return false;
-    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
-    case ExprKind::MapLit:
-      for (const auto& kv : e->as<MapLit>().entries)
-        if (hasEffects(kv.key.get()) || hasEffects(kv.value.get())) return true;
-      return false;
-    default: return false;
-  }
+  return anySubexpr(e, [](const Expr* x) {
+    if (isMutatingMethodCall(x) || x->kind == ExprKind::Spawn) return true;
+    if (x->kind != ExprKind::Call) return false;
+    const Builtin b = x->as<CallExpr>().builtin;
+    return b != Builtin::Abs && b != Builtin::Min && b != Builtin::Max && b != Builtin::Neighbors;
+  });
 }
 
 // The variable a name or field chain reads (`x`, `x.f.g`), or nullptr for other expressions.
@@ -289,8 +254,6 @@ std::string Gen::expr(const Expr& e) {
 }
 
 std::string Gen::binary(const BinaryExpr& b) {
-  const Type* lt = b.lhs->type;
-  const Type* rt = b.rhs->type;
   std::vector<std::string> code{expr(*b.lhs), expr(*b.rhs)};
   // `and`/`or` short-circuit: C++'s && and || already evaluate the left operand first.
   std::string decls =

@@ -1,6 +1,7 @@
 // Statements of handler bodies.
 #include <algorithm>
 
+#include "backends/cpp/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
@@ -72,46 +73,10 @@ void collectMutated(const Block& b, std::vector<const void*>& out) {
 }
 
 void collectMutatedExpr(const Expr* e, std::vector<const void*>& out) {
-  if (!e) return;
-  switch (e->kind) {
-    case ExprKind::MethodCall: {
-      const auto& m = e->as<MethodCallExpr>();
-      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
-          m.resolved == Method::Remove)
-        out.push_back(rootOf(m.base.get()));
-      collectMutatedExpr(m.base.get(), out);
-      for (const auto& a : m.args) collectMutatedExpr(a.get(), out);
-      return;
-    }
-    case ExprKind::Call:
-      for (const auto& a : e->as<CallExpr>().args) collectMutatedExpr(a.get(), out);
-      return;
-    case ExprKind::Binary:
-      collectMutatedExpr(e->as<BinaryExpr>().lhs.get(), out);
-      return collectMutatedExpr(e->as<BinaryExpr>().rhs.get(), out);
-    case ExprKind::Unary: return collectMutatedExpr(e->as<UnaryExpr>().operand.get(), out);
-    case ExprKind::Field: return collectMutatedExpr(e->as<FieldExpr>().base.get(), out);
-    case ExprKind::Index:
-      collectMutatedExpr(e->as<IndexExpr>().base.get(), out);
-      return collectMutatedExpr(e->as<IndexExpr>().index.get(), out);
-    case ExprKind::Convert: return collectMutatedExpr(e->as<ConvertExpr>().arg.get(), out);
-    case ExprKind::StringLit:
-      for (const auto& p : e->as<StringLit>().parts) collectMutatedExpr(p.expr.get(), out);
-      return;
-    case ExprKind::MessageLit:
-      for (const auto* f : e->as<MessageLit>().byField) collectMutatedExpr(f, out);
-      return;
-    case ExprKind::ListLit:
-      for (const auto& x : e->as<ListLit>().elems) collectMutatedExpr(x.get(), out);
-      return;
-    case ExprKind::MapLit:
-      for (const auto& kv : e->as<MapLit>().entries) {
-        collectMutatedExpr(kv.key.get(), out);
-        collectMutatedExpr(kv.value.get(), out);
-      }
-      return;
-    default: return;
-  }
+  anySubexpr(e, [&](const Expr* x) {
+    if (isMutatingMethodCall(x)) out.push_back(rootOf(x->as<MethodCallExpr>().base.get()));
+    return false;  // visit everything
+  });
 }
 
 bool exprMutates(const Expr* e);
@@ -151,84 +116,11 @@ bool blockMutates(const Block& b) {
 }
 
 // Mutating method calls (push, pop, clear, remove) anywhere in the expression.
-bool exprMutates(const Expr* e) {
-  if (!e) return false;
-  switch (e->kind) {
-    case ExprKind::MethodCall: {
-      const auto& m = e->as<MethodCallExpr>();
-      if (m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
-          m.resolved == Method::Remove)
-        return true;
-      if (exprMutates(m.base.get())) return true;
-      for (const auto& a : m.args)
-        if (exprMutates(a.get())) return true;
-      return false;
-    }
-    case ExprKind::Call:
-      for (const auto& a : e->as<CallExpr>().args)
-        if (exprMutates(a.get())) return true;
-      return false;
-    case ExprKind::Binary: return exprMutates(e->as<BinaryExpr>().lhs.get()) || exprMutates(e->as<BinaryExpr>().rhs.get());
-    case ExprKind::Unary: return exprMutates(e->as<UnaryExpr>().operand.get());
-    case ExprKind::Field: return exprMutates(e->as<FieldExpr>().base.get());
-    case ExprKind::Index: return exprMutates(e->as<IndexExpr>().base.get()) || exprMutates(e->as<IndexExpr>().index.get());
-    case ExprKind::Convert: return exprMutates(e->as<ConvertExpr>().arg.get());
-    case ExprKind::StringLit:
-      for (const auto& p : e->as<StringLit>().parts)
-        if (exprMutates(p.expr.get())) return true;
-      return false;
-    case ExprKind::MessageLit:
-      for (const auto* f : e->as<MessageLit>().byField)
-        if (exprMutates(f)) return true;
-      return false;
-    case ExprKind::ListLit:
-      for (const auto& x : e->as<ListLit>().elems)
-        if (exprMutates(x.get())) return true;
-      return false;
-    case ExprKind::MapLit:
-      for (const auto& kv : e->as<MapLit>().entries)
-        if (exprMutates(kv.key.get()) || exprMutates(kv.value.get())) return true;
-      return false;
-    default: return false;
-  }
-}
+bool exprMutates(const Expr* e) { return anySubexpr(e, isMutatingMethodCall); }
 
 // Whether `e` reads a variable rooted at `root`.
 bool mentions(const Expr* e, const void* root) {
-  if (!e) return false;
-  auto any = [&](const auto& exprs) {
-    for (const auto& x : exprs)
-      if (mentions(&*x, root)) return true;
-    return false;
-  };
-  switch (e->kind) {
-    case ExprKind::Name: return rootOf(e) == root;
-    case ExprKind::Field: return mentions(e->as<FieldExpr>().base.get(), root);
-    case ExprKind::Index: return mentions(e->as<IndexExpr>().base.get(), root) || mentions(e->as<IndexExpr>().index.get(), root);
-    case ExprKind::MethodCall: return mentions(e->as<MethodCallExpr>().base.get(), root) || any(e->as<MethodCallExpr>().args);
-    case ExprKind::Call: return any(e->as<CallExpr>().args);
-    case ExprKind::Convert: return mentions(e->as<ConvertExpr>().arg.get(), root);
-    case ExprKind::Unary: return mentions(e->as<UnaryExpr>().operand.get(), root);
-    case ExprKind::Binary: return mentions(e->as<BinaryExpr>().lhs.get(), root) || mentions(e->as<BinaryExpr>().rhs.get(), root);
-    case ExprKind::StringLit:
-      for (const auto& p : e->as<StringLit>().parts)
-        if (mentions(p.expr.get(), root)) return true;
-      return false;
-    case ExprKind::MessageLit:
-      for (const auto* f : e->as<MessageLit>().byField)
-        if (mentions(f, root)) return true;
-      return false;
-    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
-    case ExprKind::MapLit:
-      for (const auto& kv : e->as<MapLit>().entries)
-        if (mentions(kv.key.get(), root) || mentions(kv.value.get(), root)) return true;
-      return false;
-    case ExprKind::Spawn:
-      for (const auto* a : e->as<SpawnExpr>().start.byParam)
-        if (mentions(a, root)) return true;
-      return false;
-    default: return false;
-  }
+  return anySubexpr(e, [&](const Expr* x) { return x->kind == ExprKind::Name && rootOf(x) == root; });
 }
 
 // Whether writing the place `e` goes through a list element (at_mut, which may copy the list's
