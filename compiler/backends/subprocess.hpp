@@ -5,8 +5,12 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "ast/ast.hpp"
 
 extern char** environ;
 
@@ -38,6 +42,22 @@ inline std::vector<std::string> words(const std::string& s) {
   }
   if (!w.empty()) out.push_back(std::move(w));
   return out;
+}
+
+// The -I flags that find extern actors' headers: the directory of each module (once, in module
+// order: a header sits next to the .fnd file that names it), then the user's include directories.
+inline void appendExternIncludes(std::vector<std::string>& cmd, const ast::Program& program,
+                                 const std::vector<std::string>& includeDirs) {
+  std::vector<std::string> seen;
+  for (const auto& m : program.modules) {
+    std::string d = std::filesystem::path(m->path).parent_path().string();
+    if (d.empty()) d = ".";
+    if (std::find(seen.begin(), seen.end(), d) == seen.end()) {
+      seen.push_back(d);
+      cmd.push_back("-I" + d);
+    }
+  }
+  for (const auto& d : includeDirs) cmd.push_back("-I" + d);
 }
 
 }  // namespace fnd::backend

@@ -137,17 +137,7 @@ class CppBackend final : public Backend {
     for (const auto& w : words(FND_CPP_EXTRA_FLAGS)) cmd.push_back(w);
     for (const auto& w : words(envOr("FND_CXXFLAGS", ""))) cmd.push_back(w);
     cmd.push_back("-I" + dir.string());
-    // Extern actors' headers are found next to the .fnd file that names them, or through -I.
-    std::vector<std::string> seen;
-    for (const auto& m : program.modules) {
-      std::string d = fs::path(m->path).parent_path().string();
-      if (d.empty()) d = ".";
-      if (std::find(seen.begin(), seen.end(), d) == seen.end()) {
-        seen.push_back(d);
-        cmd.push_back("-I" + d);
-      }
-    }
-    for (const auto& d : options.includeDirs) cmd.push_back("-I" + d);
+    appendExternIncludes(cmd, program, options.includeDirs);
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
     if (program.cluster) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_DIST_INCLUDE)));

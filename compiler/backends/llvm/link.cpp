@@ -36,17 +36,7 @@ std::vector<std::string> linkCommand(const ast::Program& program, const Options&
     if (const char* f = std::getenv("FND_CXXFLAGS"); f && *f)
       for (const auto& w : words(f)) cmd.push_back(w);
     cmd.push_back("-I" + (dir / cxxDir).string());
-    // Extern actors' headers are found next to the .fnd file that names them, or through -I.
-    std::vector<std::string> seen;
-    for (const auto& m : program.modules) {
-      std::string d = fs::path(m->path).parent_path().string();
-      if (d.empty()) d = ".";
-      if (std::find(seen.begin(), seen.end(), d) == seen.end()) {
-        seen.push_back(d);
-        cmd.push_back("-I" + d);
-      }
-    }
-    for (const auto& d : options.includeDirs) cmd.push_back("-I" + d);
+    appendExternIncludes(cmd, program, options.includeDirs);
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
     if (!glue.empty()) cmd.push_back((dir / glue).string());
