@@ -18,6 +18,7 @@ PACKAGES=(
   vim emacs-nox nodejs                                 # editor support tests (editors/)
   graphviz                                             # fndc graph --format svg (dot)
   gdb                                                  # debug-info test of the LLVM back end
+  iptables                                             # partitions between network namespaces (tests/dist/netns)
 )
 
 missing=()
