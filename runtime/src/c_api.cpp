@@ -9,6 +9,7 @@
 #include <new>
 #include <unordered_map>
 
+#include "fnd/c_interop.hpp"
 #include "fnd/fnd.hpp"
 #include "c_values_internal.hpp"
 #include "internal.hpp"
@@ -20,6 +21,8 @@ struct fnd_node {
   explicit fnd_node(NodeOptions o) : node(std::move(o)) {}
   Node node;
 };
+
+Node& fnd::node_from_c(fnd_node* n) noexcept { return n->node; }
 
 
 namespace {
