@@ -1,7 +1,8 @@
 // Societies through the C ABI (fnd/runtime.h, "societies"): the same model as the C++ back end's
 // stdlib/cpp/src/society.cpp and actor.cpp (member names "<society>.<role>.<i>", member order,
-// topologies, subscriptions per incarnation), for C actors: membership is announced to the actor
-// being constructed by its start function (c_set_pending_membership) and kept in the CActor.
+// topologies by the shared rules of fnd/society_topology.hpp, subscriptions per incarnation), for C
+// actors: membership is announced to the actor being constructed by its start function
+// (c_set_pending_membership) and kept in the CActor.
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -11,6 +12,14 @@
 
 #include "fnd/runtime.h"
 #include "c_values_internal.hpp"
+#include "fnd/society_topology.hpp"
+
+// The C enum converts to the shared rules' enum by value.
+static_assert(static_cast<int>(fnd::SocietyTopology::mesh) == FND_TOPOLOGY_MESH &&
+              static_cast<int>(fnd::SocietyTopology::tree) == FND_TOPOLOGY_TREE &&
+              static_cast<int>(fnd::SocietyTopology::ring) == FND_TOPOLOGY_RING &&
+              static_cast<int>(fnd::SocietyTopology::star) == FND_TOPOLOGY_STAR &&
+              static_cast<int>(fnd::SocietyTopology::pub_sub) == FND_TOPOLOGY_PUB_SUB);
 
 namespace fnd::detail {
 
@@ -36,35 +45,10 @@ struct CSociety {
     return nullptr;
   }
 
-  // Same rules as fnd::lang::SocietyState::neighbors (docs/language.md section 11).
   std::vector<Ref> neighbors(std::size_t i) const {
-    const std::size_t n = members.size();
     std::vector<Ref> out;
-    switch (topology) {
-      case FND_TOPOLOGY_MESH:
-      case FND_TOPOLOGY_PUB_SUB:
-        for (std::size_t j = 0; j < n; ++j)
-          if (j != i) out.push_back(members[j]);
-        break;
-      case FND_TOPOLOGY_RING:
-        if (n > 1) {
-          out.push_back(members[(i + n - 1) % n]);
-          if (n > 2) out.push_back(members[(i + 1) % n]);
-        }
-        break;
-      case FND_TOPOLOGY_STAR:  // member 0 is the hub
-        if (i == 0) {
-          for (std::size_t j = 1; j < n; ++j) out.push_back(members[j]);
-        } else if (n > 0) {
-          out.push_back(members[0]);
-        }
-        break;
-      case FND_TOPOLOGY_TREE:  // binary tree in member order: parent first, then children
-        if (i > 0) out.push_back(members[(i - 1) / 2]);
-        if (2 * i + 1 < n) out.push_back(members[2 * i + 1]);
-        if (2 * i + 2 < n) out.push_back(members[2 * i + 2]);
-        break;
-    }
+    for (std::size_t j : society_neighbors(static_cast<SocietyTopology>(topology), i, members.size()))
+      out.push_back(members[j]);
     return out;
   }
 };
@@ -176,12 +160,9 @@ fnd_list* fnd_neighbors(fnd_ctx* ctx) {
 void fnd_subscribe(fnd_ctx* ctx, const char* topic) {
   const CMembership& m = c_membership(ctx);
   if (!m.society) return;
-  fnd_ref* self = fnd_ref_from_pid(fnd_self(ctx));
-  {
-    std::lock_guard<std::mutex> lock(m.society->mu);
-    m.society->subscribers[topic ? topic : ""].insert_or_assign(m.index, self->ref.pid());
-  }
-  fnd_ref_release(self);
+  Pid self = Pid::share(reinterpret_cast<ControlBlock*>(fnd_self(ctx)));
+  std::lock_guard<std::mutex> lock(m.society->mu);
+  m.society->subscribers[topic ? topic : ""].insert_or_assign(m.index, std::move(self));
 }
 
 void fnd_broadcast(fnd_ctx* ctx, const char* role, const fnd_type* type, const void* value) {

@@ -25,33 +25,8 @@ const SocietyState::Role* SocietyState::find_role(std::string_view role) const {
 }
 
 std::vector<fnd::Ref> SocietyState::neighbors(std::size_t i) const {
-  const std::size_t n = members.size();
   std::vector<fnd::Ref> out;
-  switch (topology) {
-    case Topology::mesh:
-    case Topology::pub_sub:
-      for (std::size_t j = 0; j < n; ++j)
-        if (j != i) out.push_back(members[j]);
-      break;
-    case Topology::ring:
-      if (n > 1) {
-        out.push_back(members[(i + n - 1) % n]);
-        if (n > 2) out.push_back(members[(i + 1) % n]);
-      }
-      break;
-    case Topology::star:  // member 0 is the hub
-      if (i == 0) {
-        for (std::size_t j = 1; j < n; ++j) out.push_back(members[j]);
-      } else {
-        out.push_back(members[0]);
-      }
-      break;
-    case Topology::tree:  // binary tree in member order: parent first, then children
-      if (i > 0) out.push_back(members[(i - 1) / 2]);
-      if (2 * i + 1 < n) out.push_back(members[2 * i + 1]);
-      if (2 * i + 2 < n) out.push_back(members[2 * i + 2]);
-      break;
-  }
+  for (std::size_t j : fnd::society_neighbors(topology, i, members.size())) out.push_back(members[j]);
   return out;
 }
 

@@ -18,13 +18,14 @@
 #include <vector>
 
 #include <fnd/ref.hpp>
+#include <fnd/society_topology.hpp>
 #include <fnd/supervisor.hpp>
 
 #include "fnd/lang/list.hpp"
 
 namespace fnd::lang {
 
-enum class Topology { mesh, tree, ring, star, pub_sub };
+using Topology = fnd::SocietyTopology;  // mesh, tree, ring, star, pub_sub
 
 struct RoleSpec {
   std::string name;
