@@ -3,6 +3,8 @@
 #include <cstring>
 #include <algorithm>
 #include <atomic>
+#include <future>
+#include <thread>
 
 #include "core.hpp"
 #include "fnd/log.hpp"
@@ -50,6 +52,17 @@ void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
 }  // namespace
 
 void set_io_thread(DistNode::Core* c) { t_io_core = c; }
+
+const char* to_string(NodeEventKind k) noexcept {
+  switch (k) {
+    case NodeEventKind::up: return "up";
+    case NodeEventKind::down: return "down";
+    case NodeEventKind::suspect: return "suspect";
+    case NodeEventKind::alive: return "alive";
+    case NodeEventKind::left: return "left";
+  }
+  return "?";
+}
 
 ExitReason noconnection_reason(std::string_view node, std::string_view why) {
   return ExitReason::error(Error(noconnection, "node " + std::string(node) + " is down: " + std::string(why))
@@ -295,9 +308,34 @@ DistNode::~DistNode() {
   core_->unref();  // proxies still held by the program keep the Core's memory until released
 }
 
+namespace {
+// With membership: tells the live members that this node leaves (they see `left` at once rather than
+// `down` after the suspicion timeout), on the network thread, and gives the datagrams a moment to
+// leave the process before the sockets close (they are closed with linger 0).
+void leave_gracefully(DistNode::Core& c) {
+  if (!c.opts.membership || c.error || !c.io.joinable()) return;
+  auto done = std::make_shared<std::promise<bool>>();
+  auto told = done->get_future();
+  DistNode::Core* cp = &c;
+  c.post_command([cp, done] {
+    bool any = false;
+    if (cp->swim && cp->swim->running()) {
+      for (const auto& m : cp->swim->members())
+        any |= m.status == membership::MemberStatus::alive || m.status == membership::MemberStatus::suspect;
+      cp->swim->leave(std::chrono::duration_cast<membership::Time>(SteadyClock::now().time_since_epoch()));
+      cp->membership_flush();
+    }
+    done->set_value(any);
+  });
+  if (told.wait_for(std::chrono::seconds(1)) == std::future_status::ready && told.get())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+}  // namespace
+
 void DistNode::stop() {
   Core& c = *core_;
   if (c.stopped) return;
+  leave_gracefully(c);
   c.stopped = true;
   c.closed.store(true, std::memory_order_seq_cst);
   c.stop_io.store(true, std::memory_order_seq_cst);

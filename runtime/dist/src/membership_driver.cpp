@@ -1,7 +1,8 @@
 // Drives fnd_membership's SWIM state machine from a DistNode's network thread: its datagrams travel as
 // unsequenced `membership` frames outside the reliable links (a retransmitted probe would hide the
 // failure it is meant to see), tick() runs from the network loop, and its events act on the links:
-// up -> connect, down/left -> declare the node down (monitors and links fire with noconnection).
+// up -> connect, down/left -> declare the node down (monitors and links fire with noconnection);
+// suspect/alive/left also go to DistNode subscribers. DistNode::stop() leaves gracefully (dist.cpp).
 //
 // Addressing: SWIM names peers by address, the transport by node name (its DEALERs are keyed by name,
 // and the ROUTER tells who sent a frame by name). Every membership member carries both, so the map
@@ -94,8 +95,17 @@ void DistNode::Core::on_membership_event(const membership::MembershipEvent& e) {
         connect_io(n.name, n.address);
       }
       break;
+    case membership::EventKind::suspect:
+      emit(NodeEvent{NodeEventKind::suspect, n.name, n.incarnation, "membership: a probe failed (SWIM)"});
+      break;
+    case membership::EventKind::alive:
+      emit(NodeEvent{NodeEventKind::alive, n.name, n.incarnation, "membership: refuted the suspicion"});
+      break;
     case membership::EventKind::down:
     case membership::EventKind::left: {
+      // A graceful leave is told as such first; the down that follows is the incarnation ending
+      // (monitors and links fire noconnection), as for a failure.
+      if (e.kind == membership::EventKind::left) emit(NodeEvent{NodeEventKind::left, n.name, n.incarnation, "left the cluster"});
       Peer* p = nullptr;
       {
         std::lock_guard<std::mutex> l(mu);
@@ -108,8 +118,6 @@ void DistNode::Core::on_membership_event(const membership::MembershipEvent& e) {
                         false);
       break;
     }
-    case membership::EventKind::suspect:
-    case membership::EventKind::alive: break;
   }
 }
 

@@ -464,7 +464,8 @@ TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a 
   REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(*c) == "a,b"; }));
   REQUIRE(eventually([&] { return b.is_up("c") && c->is_up("b"); }));
   uint64_t c_inc = c->incarnation();
-  c.reset();  // stops answering (no leave: a crash as far as the others can tell)
+  net.partition("c", "*");  // c's graceful leave cannot get out: a crash as far as the others can tell
+  c.reset();
   REQUIRE(eventually([&] { return !b.is_up("c") && !a.is_up("c"); }));
   // The peer is marked down before its subscribers are told (they run after its monitors and links
   // are signalled), so the event may follow is_up by a moment: wait for it rather than assume it.
@@ -477,6 +478,92 @@ TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a 
   REQUIRE(eventually([&] { return down_event().has_value(); }));
   CHECK(down_event()->reason.find("SWIM") != std::string::npos);
   CHECK(a.stats().membership_unroutable + b.stats().membership_unroutable < 50);
+  // SWIM suspected c before declaring it down, and subscribers heard it; no `left`.
+  std::lock_guard<std::mutex> l(mu);
+  auto at = [&](NodeEventKind k) {
+    for (size_t i = 0; i < at_b.size(); ++i)
+      if (at_b[i].kind == k && at_b[i].node == "c" && at_b[i].incarnation == c_inc) return static_cast<long>(i);
+    return -1L;
+  };
+  CHECK(at(NodeEventKind::suspect) >= 0);
+  CHECK(at(NodeEventKind::suspect) < at(NodeEventKind::down));
+  CHECK(at(NodeEventKind::left) == -1);
+}
+
+namespace {
+struct EventLog {  // a subscriber's events, declared before the nodes (their callbacks run until they stop)
+  std::mutex mu;
+  std::vector<NodeEvent> events;
+  void add(const NodeEvent& e) {
+    std::lock_guard<std::mutex> l(mu);
+    events.push_back(e);
+  }
+  // Index of the first event of this kind about node/incarnation, or -1.
+  long first(NodeEventKind k, const std::string& node, uint64_t inc) {
+    std::lock_guard<std::mutex> l(mu);
+    for (size_t i = 0; i < events.size(); ++i)
+      if (events[i].kind == k && events[i].node == node && events[i].incarnation == inc) return static_cast<long>(i);
+    return -1;
+  }
+  std::string reason(long i) {
+    std::lock_guard<std::mutex> l(mu);
+    return events.at(static_cast<size_t>(i)).reason;
+  }
+};
+}  // namespace
+
+TEST_CASE("membership in DistNode: a node that stops leaves gracefully: the others see left, then down, not a suspicion") {
+  EventLog at_a, at_b;
+  FaultNet net(23);
+  Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}}, nc{{.threads = 1, .name = "c"}};
+  // A long suspicion (S = 10 s) and no link-level detector: only the leave can make c down quickly.
+  auto slow = [](const char* name, std::vector<std::pair<std::string, std::string>> seeds) {
+    DistOptions o = swim_opts(name, std::move(seeds));
+    o.membership->suspicion_mult = 50;
+    return o;
+  };
+  DistNode a(na, slow("a", {}), net.make_transport());
+  DistNode b(nb, slow("b", {{"a", "fault://a"}}), net.make_transport());
+  auto c = std::make_unique<DistNode>(nc, slow("c", {{"a", "fault://a"}}), net.make_transport());
+  a.subscribe([&](const NodeEvent& e) { at_a.add(e); });
+  b.subscribe([&](const NodeEvent& e) { at_b.add(e); });
+  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(*c) == "a,b"; }));
+  REQUIRE(eventually([&] { return b.is_up("c") && a.is_up("c"); }));
+  // A process on a monitors one on c: the leave fires it with noconnection, as a failure would.
+  std::promise<std::string> down_reason;
+  auto dr = down_reason.get_future();
+  Pid echo = nc.spawn<Echo>();
+  REQUIRE(c->register_global("c.echo", echo) == membership::RegisterError::none);
+  REQUIRE(eventually([&] { return static_cast<bool>(a.whereis_global("c.echo")); }));
+  Pid remote = a.whereis_global("c.echo");
+  std::promise<void> watching;
+  na.spawn_fiber([&, remote](Process& p) {
+    p.monitor(remote);
+    (void)p.call<int64_t>(remote, int64_t{1}, 5s);  // the monitor has reached c
+    watching.set_value();
+    std::string r = "no Down";
+    p.receive_select_for(10s, on<Down>([&](Down& d) { r = d.reason.to_string(); }));
+    down_reason.set_value(r);
+  });
+  watching.get_future().wait();
+  const uint64_t c_inc = c->incarnation();
+  c->stop();
+  for (EventLog* log : {&at_a, &at_b}) {
+    REQUIRE(eventually([&] { return log->first(NodeEventKind::down, "c", c_inc) >= 0; }, 5s));
+    const long left = log->first(NodeEventKind::left, "c", c_inc);
+    const long down = log->first(NodeEventKind::down, "c", c_inc);
+    CHECK(left >= 0);
+    CHECK(left < down);
+    CHECK(log->reason(down) == "left the cluster");
+    CHECK(log->first(NodeEventKind::suspect, "c", c_inc) == -1);
+  }
+  REQUIRE(dr.wait_for(5s) == std::future_status::ready);
+  const std::string why = dr.get();
+  CHECK(why.find("noconnection") != std::string::npos);
+  CHECK(why.find("left the cluster") != std::string::npos);
+  for (auto& m : a.members())
+    if (m.id.name == "c") CHECK(m.status == membership::MemberStatus::left);
+  c.reset();
 }
 
 TEST_CASE("global names: registered on one node, looked up, called and sent to from the others") {

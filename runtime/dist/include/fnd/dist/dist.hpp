@@ -61,13 +61,17 @@ struct DistOptions {
   std::vector<std::pair<std::string, std::string>> seeds;  // (node name, address); with `membership`
 };
 
-enum class NodeEventKind { up, down };
+// up/down: the link to a node incarnation (down: its monitors and links fired noconnection).
+// With membership, also SWIM's view: suspect (a probe failed; it may refute), alive (it refuted) and
+// left (it stopped gracefully: DistNode::stop(); a down with reason "left the cluster" follows).
+enum class NodeEventKind { up, down, suspect, alive, left };
 struct NodeEvent {
   NodeEventKind kind;
   std::string node;
   uint64_t incarnation = 0;
   std::string reason;  // for down: "silent for 3000ms", "restarted", "declared: ...", "peer reset the link"
 };
+const char* to_string(NodeEventKind k) noexcept;
 
 struct PeerInfo {
   std::string name;
@@ -113,7 +117,7 @@ class DistNode {
   void connect(const std::string& node, const std::string& address);
   // The "node down" input of an outside failure detector (e.g. SWIM membership): fires noconnection.
   void declare_down(const std::string& node, const std::string& reason);
-  // Up/down events (called on the network thread: do not block in the callback).
+  // Node events (called on the network thread: do not block in the callback).
   void subscribe(std::function<void(const NodeEvent&)> fn);
 
   // Sends to the process registered as `name` on node `node` ({Name, Node} ! Msg). The sender is the
@@ -150,7 +154,9 @@ class DistNode {
   // Admissions and refusals of a secured transport (ZAP verdicts and handshake failures); nullopt when
   // the node is not secured.
   std::optional<security::SecurityStats> security_stats() const;
-  // Leaves the cluster: the network thread stops, remote pids held by the program become unreachable.
+  // Leaves the cluster: with membership, first tells the live members (they see `left`; waits up to
+  // ~50 ms for the datagrams to go out); then the network thread stops, remote pids held by the
+  // program become unreachable.
   void stop();
 
   struct Core;  // internal
