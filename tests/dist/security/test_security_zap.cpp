@@ -47,80 +47,85 @@ bool exchange(void* ctx, CurveServer& server, Client& client, std::string* userI
   return recvText(client.socket()) == std::optional<std::string>("pong");
 }
 
+
+// A context with a running ZAP handler that admits the cluster's keys. Destroyed in reverse order:
+// the handler stops before its context terminates.
+struct ClusterZap {
+  Context c;
+  KeyPair cluster = generateKeyPair();
+  ZapHandler zap{c.ctx, clusterPolicy(cluster)};
+  ClusterZap() { zap.start(); }
+  SecurityStats stop() {
+    zap.stop();
+    return zap.metrics().snapshot();
+  }
+};
+
+// The client connects and says something; the server's monitor tells how the handshake ended. The
+// send may find the pipe closed already (a refused client).
+MonitorEvent knock(void* ctx, CurveServer& server, Client& client) {
+  client.connect(ctx, server.endpoint());
+  sendText(client.socket(), "let me in", ZMQ_DONTWAIT);
+  return server.monitor().handshakeOutcome();
+}
+
 }  // namespace
 
 TEST_CASE("a client with the cluster keys is admitted and exchanges messages") {
-  Context c;
-  KeyPair cluster = generateKeyPair();
-  ZapHandler zap(c.ctx, clusterPolicy(cluster));
-  zap.start();
+  ClusterZap z;
   {
-    CurveServer server(c.ctx, cluster);
-    Client client(c.ctx);
-    configureCurveClient(client.socket(), cluster.publicKey, cluster);
+    CurveServer server(z.c.ctx, z.cluster);
+    Client client(z.c.ctx);
+    configureCurveClient(client.socket(), z.cluster.publicKey, z.cluster);
     std::string userId;
-    REQUIRE(exchange(c.ctx, server, client, &userId));
+    REQUIRE(exchange(z.c.ctx, server, client, &userId));
     CHECK(userId == "cluster");
-    auto outcome = server.monitor().handshakeOutcome();
-        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
   }
-  zap.stop();
-  SecurityStats s = zap.metrics().snapshot();
+  SecurityStats s = z.stop();
   CHECK(s.admitted == 1);
   CHECK(s.refusals() == 0);
 }
 
 TEST_CASE("a client without keys (NULL mechanism) is refused") {
-  Context c;
-  KeyPair cluster = generateKeyPair();
-  ZapHandler zap(c.ctx, clusterPolicy(cluster));
-  zap.start();
+  ClusterZap z;
   {
-    CurveServer server(c.ctx, cluster);
-    Client client(c.ctx);
-    client.connect(c.ctx, server.endpoint());
-    sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
-    auto outcome = server.monitor().handshakeOutcome();
-        // PROTOCOL (mechanism mismatch), or NO_DETAIL if the client hung up first: refused either way.
+    CurveServer server(z.c.ctx, z.cluster);
+    Client client(z.c.ctx);
+    auto outcome = knock(z.c.ctx, server, client);
+    // PROTOCOL (mechanism mismatch), or NO_DETAIL if the client hung up first: refused either way.
     CHECK((outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL));
     if (outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
       CHECK(outcome.value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH);
-    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);
+    z.zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);
     CHECK_FALSE(server.hasMessage());
   }
-  zap.stop();
-  SecurityStats s = zap.metrics().snapshot();
+  SecurityStats s = z.stop();
   CHECK(s.admitted == 0);
   CHECK(s.inboundHandshakeFailures == 1);
   CHECK(s.refusals() == 1);
 }
 
 TEST_CASE("a client with keys that are not the cluster's is refused by ZAP") {
-  Context c;
-  KeyPair cluster = generateKeyPair();
+  ClusterZap z;
   KeyPair stranger = generateKeyPair();
-  ZapHandler zap(c.ctx, clusterPolicy(cluster));
-  zap.start();
   {
-    CurveServer server(c.ctx, cluster);
-    Client client(c.ctx);
+    CurveServer server(z.c.ctx, z.cluster);
+    Client client(z.c.ctx);
     // It knows the cluster's public key (that is public), not its secret key.
-    configureCurveClient(client.socket(), cluster.publicKey, stranger);
-    client.connect(c.ctx, server.endpoint());
-    sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
-    auto outcome = server.monitor().handshakeOutcome();
-        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    configureCurveClient(client.socket(), z.cluster.publicKey, stranger);
+    auto outcome = knock(z.c.ctx, server, client);
+    CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
     CHECK(outcome.value == 400);
     // The client learns it was refused (ZAP status 400), which it counts as refusedByPeer.
     auto seen = client.monitor().handshakeOutcome();
-        CHECK(seen.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(seen.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
     CHECK(seen.value == 400);
-    zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);  // counted by ZAP already
-    zap.metrics().noteMonitorEvent(SocketSide::Client, seen.event);
+    z.zap.metrics().noteMonitorEvent(SocketSide::Server, outcome.event);  // counted by ZAP already
+    z.zap.metrics().noteMonitorEvent(SocketSide::Client, seen.event);
     CHECK_FALSE(server.hasMessage());
   }
-  zap.stop();
-  SecurityStats s = zap.metrics().snapshot();
+  SecurityStats s = z.stop();
   CHECK(s.admitted == 0);
   CHECK(s.refusedUnknownKey == 1);
   CHECK(s.refusedByPeer == 1);
@@ -128,39 +133,27 @@ TEST_CASE("a client with keys that are not the cluster's is refused by ZAP") {
 }
 
 TEST_CASE("a client that expects another server key fails the handshake") {
-  Context c;
-  KeyPair cluster = generateKeyPair();
+  ClusterZap z;
   KeyPair otherCluster = generateKeyPair();
-  ZapHandler zap(c.ctx, clusterPolicy(cluster));
-  zap.start();
   {
-    CurveServer server(c.ctx, cluster);
-    Client client(c.ctx);
+    CurveServer server(z.c.ctx, z.cluster);
+    Client client(z.c.ctx);
     configureCurveClient(client.socket(), otherCluster.publicKey, otherCluster);
-    client.connect(c.ctx, server.endpoint());
-    sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
-    auto outcome = server.monitor().handshakeOutcome();
-        CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
+    auto outcome = knock(z.c.ctx, server, client);
+    CHECK(outcome.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL);
     CHECK(outcome.value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC);
     CHECK_FALSE(server.hasMessage());
   }
-  zap.stop();
-  CHECK(zap.metrics().snapshot().admitted == 0);
+  CHECK(z.stop().admitted == 0);
 }
 
 TEST_CASE("without a running ZAP handler nobody is admitted (fails closed)") {
-  Context c;
-  KeyPair cluster = generateKeyPair();
-  ZapHandler zap(c.ctx, clusterPolicy(cluster));
-  zap.start();
-  zap.stop();  // e.g. during shutdown: the endpoint is gone
-  CurveServer server(c.ctx, cluster);
-  Client client(c.ctx);
-  configureCurveClient(client.socket(), cluster.publicKey, cluster);  // the right keys
-  client.connect(c.ctx, server.endpoint());
-  sendText(client.socket(), "let me in", ZMQ_DONTWAIT);  // may find the pipe closed already
-  auto outcome = server.monitor().handshakeOutcome();
-    CHECK(outcome.event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
+  ClusterZap z;
+  z.stop();  // e.g. during shutdown: the endpoint is gone
+  CurveServer server(z.c.ctx, z.cluster);
+  Client client(z.c.ctx);
+  configureCurveClient(client.socket(), z.cluster.publicKey, z.cluster);  // the right keys
+  CHECK(knock(z.c.ctx, server, client).event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
   CHECK_FALSE(server.hasMessage());
 }
 
@@ -185,8 +178,7 @@ TEST_CASE("allow-listed node keys are admitted under their name; replacing the p
   {
     Client client(c.ctx);  // the cluster key itself is not admitted under this policy
     configureCurveClient(client.socket(), cluster.publicKey, cluster);
-    client.connect(c.ctx, server.endpoint());
-    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(knock(c.ctx, server, client).event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   }
   policy.allowed.clear();
   policy.admitClusterKey = true;
@@ -194,8 +186,7 @@ TEST_CASE("allow-listed node keys are admitted under their name; replacing the p
   {
     Client client(c.ctx);
     configureCurveClient(client.socket(), cluster.publicKey, n2);
-    client.connect(c.ctx, server.endpoint());
-    CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+    CHECK(knock(c.ctx, server, client).event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   }
   zap.stop();
   SecurityStats s = zap.metrics().snapshot();

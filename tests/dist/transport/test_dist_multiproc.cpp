@@ -4,12 +4,6 @@
 // garbage frames from a raw ZeroMQ socket that must not hurt either node.
 #include <catch2/catch.hpp>
 
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
@@ -24,79 +18,21 @@
 #include "fnd/dist/security/keygen.hpp"
 #include "fnd/dist/wire.hpp"
 #include "fnd/fnd.hpp"
+#include "child_process.hpp"
+#include "eventually.hpp"
+#include "remote_ask.hpp"
 #include "tcp_cutter.hpp"
-
-extern char** environ;
 
 using namespace fnd;
 using namespace fnd::dist;
 using namespace std::chrono_literals;
 
 namespace {
-// A dist_test_node child process.
-struct Child {
-  pid_t pid = -1;
-  int out = -1, in = -1;
-  std::string address;
-  uint64_t inc = 0;
-
-  bool start(std::vector<std::string> args) {
-    int o[2], i[2];
-    if (pipe(o) || pipe(i)) return false;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, o[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, i[0], 0);
-    posix_spawn_file_actions_addclose(&fa, o[0]);
-    posix_spawn_file_actions_addclose(&fa, i[1]);
-    std::vector<char*> argv{const_cast<char*>(FND_DIST_TEST_NODE)};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc = posix_spawn(&pid, FND_DIST_TEST_NODE, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(o[1]);
-    close(i[0]);
-    out = o[0];
-    in = i[1];
-    if (rc != 0) return false;
-    std::string line;
-    pollfd p{out, POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      if (poll(&p, 1, 10000) <= 0) return false;
-      char buf[256];
-      ssize_t n = read(out, buf, sizeof buf);
-      if (n <= 0) return false;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    char addr[200];
-    unsigned long long inc_v = 0;
-    if (sscanf(line.c_str(), "ADDR %199s INC %llu", addr, &inc_v) != 2) return false;
-    address = addr;
-    inc = inc_v;
-    return true;
-  }
-  void kill9() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      pid = -1;
-    }
-    if (out >= 0) close(out);
-    if (in >= 0) close(in);
-    out = in = -1;
-  }
-  ~Child() { kill9(); }
+// A dist_test_node child process, on loopback.
+struct Child : fnd::dist::test::TestNodeProcess {
+  bool start(const std::vector<std::string>& args) { return TestNodeProcess::start(FND_DIST_TEST_NODE, args); }
 };
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return f();
-}
+using fnd::dist::test::eventually;
 
 struct Here {
   Node node{{.threads = 2, .name = "t", .log_level = log::Level::warning}};
@@ -116,22 +52,19 @@ struct Here {
       return false;
     });
   }
-  // Runs fn(process) in a fiber on this node and returns its result.
+  // Starts node process `name` on loopback, peering with this node (and the given extra arguments), and
+  // waits until this node sees it up.
+  bool start(Child& c, const std::string& name, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--name", name, "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + dist->address()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return c.start(args) && up_with(name, c.inc);
+  }
   template <class R, class F>
   R in_fiber(F fn) {
-    std::promise<R> done;
-    auto f = done.get_future();
-    node.spawn_fiber([&](Process& p) { done.set_value(fn(p)); });
-    return f.get();
+    return fnd::dist::test::in_fiber<R>(node, fn);
   }
   // The sink report of node n.
-  std::string report(const std::string& n) {
-    return in_fiber<std::string>([&](Process& p) {
-      dist->send(n, "sink", std::string("report"));
-      auto s = p.receive_for<std::string>(5s);
-      return s ? *s : std::string("no report");
-    });
-  }
+  std::string report(const std::string& n) { return fnd::dist::test::ask(node, *dist, n, "sink", "report"); }
 };
 }  // namespace
 
@@ -139,8 +72,7 @@ TEST_CASE("remote send and call, and a monitor that fires when the node process 
   Here t;
   REQUIRE(t.dist->error() == nullptr);
   Child b;
-  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
-  REQUIRE(t.up_with("b", b.inc));
+  REQUIRE(t.start(b, "b"));
   std::promise<void> monitoring;
   auto monitoring_f = monitoring.get_future();
   struct Out {
@@ -176,8 +108,7 @@ TEST_CASE("remote send and call, and a monitor that fires when the node process 
 TEST_CASE("kill and restart a node: exact streams before and after, no duplicates from the old link") {
   Here t;
   Child b;
-  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
-  REQUIRE(t.up_with("b", b.inc));
+  REQUIRE(t.start(b, "b"));
   const int64_t n = 20000;
   for (int64_t i = 1; i <= n; ++i) REQUIRE(t.dist->send("b", "sink", i));
   CHECK(t.report("b") == "count=20000 first=1 last=20000 errors=0");
@@ -195,8 +126,7 @@ TEST_CASE("kill and restart a node: exact streams before and after, no duplicate
 TEST_CASE("garbage frames from a raw ZeroMQ socket are counted and hurt nobody") {
   Here t;
   Child b;
-  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
-  REQUIRE(t.up_with("b", b.inc));
+  REQUIRE(t.start(b, "b"));
   zmq::context_t ctx;
   std::mt19937_64 rng(99);
   for (const std::string& target : {t.dist->address(), b.address}) {
@@ -208,13 +138,18 @@ TEST_CASE("garbage frames from a raw ZeroMQ socket are counted and hurt nobody")
       std::string f;
       if (i % 3 == 0) {  // random bytes
         f.resize(rng() % 100);
-      } else {  // a valid header with a random body and random fields
-        wire::Header h{static_cast<wire::Kind>(1 + rng() % 4), static_cast<uint32_t>(rng() % 3),
-                       1 + rng() % 5, (i % 2) ? 0 : rng(), rng() % 4, rng() % 4};
+      } else {  // a valid header (any kind, batches most often) with a random body and random fields
+        wire::Header h{static_cast<wire::Kind>(i % 2 ? 6 : 1 + rng() % 6), static_cast<uint32_t>(rng() % 3),
+                       1 + rng() % 5, (i % 4 == 1) ? 0 : rng(), rng() % 4, rng() % 4};
         f.resize(wire::kHeaderSize + rng() % 60);
         wire::write_header(f.data(), h);
       }
       for (size_t k = (i % 3 == 0 ? 0 : wire::kHeaderSize); k < f.size(); ++k) f[k] = static_cast<char>(rng());
+      if (i % 3 != 0 && f.size() > wire::kHeaderSize + 4 && rng() % 2) {  // a plausible batch start
+        f[wire::kHeaderSize] = static_cast<char>(1 + rng() % 3);            // count
+        f[wire::kHeaderSize + 1] = static_cast<char>(2 + rng() % 3);        // kind data/signal/nodes
+        f[wire::kHeaderSize + 2] = static_cast<char>(rng() % 64);           // length
+      }
       s.send(zmq::buffer(f), zmq::send_flags::none);
     }
     std::string big(100 * 1024, 'x');  // over t's max_frame (64 KiB)
@@ -269,11 +204,8 @@ TEST_CASE("TCP connections cut under a stream: ZeroMQ reconnects, the links rese
 TEST_CASE("three nodes: killing one fires only its monitors; the other keeps answering") {
   Here t;
   Child b, c;
-  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
-  REQUIRE(c.start({"--name", "c", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address(), "--peer",
-                   "b=" + b.address}));
-  REQUIRE(t.up_with("b", b.inc));
-  REQUIRE(t.up_with("c", c.inc));
+  REQUIRE(t.start(b, "b"));
+  REQUIRE(t.start(c, "c", {"--peer", "b=" + b.address}));
   std::promise<void> monitoring;
   auto monitoring_f = monitoring.get_future();
   struct Out {
@@ -318,11 +250,8 @@ TEST_CASE("three nodes: killing one fires only its monitors; the other keeps ans
 TEST_CASE("a request context crosses two hops between node processes (t -> b -> c, and back to t)") {
   Here t;
   Child b, c;
-  REQUIRE(b.start({"--name", "b", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address()}));
-  REQUIRE(c.start({"--name", "c", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.dist->address(), "--peer",
-                   "b=" + b.address}));
-  REQUIRE(t.up_with("b", b.inc));
-  REQUIRE(t.up_with("c", c.inc));
+  REQUIRE(t.start(b, "b"));
+  REQUIRE(t.start(c, "c", {"--peer", "b=" + b.address}));
   auto ctx = RequestContext::start(RequestContext::new_correlation_id()).with("tenant", "acme");
   struct Out {
     std::string seen_at_c;
@@ -370,14 +299,7 @@ TEST_CASE("a secured cluster: a member with the cluster keys works, a node witho
                         "t=" + t.address()}));
   REQUIRE(stranger.start({"--name", "s", "--bind", "tcp://127.0.0.1:0", "--peer", "t=" + t.address()}));
   REQUIRE(eventually([&] { return t.is_up("m"); }));
-  std::promise<std::string> done;
-  auto f = done.get_future();
-  node.spawn_fiber([&](Process& p) {
-    t.send("m", "echo", std::string("over curve"));
-    auto r = p.receive_for<std::string>(5s);
-    done.set_value(r ? *r : "no reply");
-  });
-  CHECK(f.get() == "over curve");
+  CHECK(fnd::dist::test::ask(node, t, "m", "echo", "over curve") == "over curve");
   // The stranger's connection attempts are refused at the handshake and counted; it never comes up.
   REQUIRE(eventually([&] { return t.security_stats()->refusals() > 0; }));
   std::this_thread::sleep_for(300ms);
@@ -424,31 +346,17 @@ TEST_CASE("membership across processes: three nodes join through one seed and co
     for (auto& n : v) s += (s.empty() ? "" : ",") + n;
     return s;
   };
-  auto view_of = [&](const char* n) {
-    std::promise<std::string> done;
-    auto f = done.get_future();
-    node.spawn_fiber([&](Process& p) {
-      t.send(n, "view", std::string("?"));
-      auto r = p.receive_for<std::string>(2s);
-      done.set_value(r ? *r : "no reply");
-    });
-    return f.get();
-  };
+  auto view_of = [&](const char* n) { return fnd::dist::test::ask(node, t, n, "view", "?", 2s); };
   auto start = std::chrono::steady_clock::now();
   REQUIRE(eventually([&] { return alive_here() == "b,c" && view_of("b") == "c,t" && view_of("c") == "b,t"; }));
   auto converged_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   // A global name registered in process c, found and called from here.
   REQUIRE(eventually([&] { return bool(t.whereis_global("c.echo")); }));
-  {
-    std::promise<int64_t> done;
-    auto f = done.get_future();
-    node.spawn_fiber([&](Process& p) {
-      auto v = p.call<int64_t>(t.whereis_global("c.echo"), int64_t{5}, 5s);
-      done.set_value(v ? *v : -1);
-    });
-    CHECK(f.get() == 5);
-  }
+  CHECK(fnd::dist::test::in_fiber<int64_t>(node, [&](Process& p) {
+          auto v = p.call<int64_t>(t.whereis_global("c.echo"), int64_t{5}, 5s);
+          return v ? *v : -1;
+        }) == 5);
   auto killed = std::chrono::steady_clock::now();
   c.kill9();
   REQUIRE(eventually([&] {
