@@ -4,7 +4,10 @@
 //   fnd_dist_bench zmq pingpong   N   the same patterns on raw ZeroMQ (DEALER -> ROUTER, the socket pair
 //   fnd_dist_bench zmq throughput N   fnd_dist uses), no acks, no resend buffer: the baseline
 // The parent process is the client; it starts the server as a child (`... serve-fnd|serve-zmq`).
-// Prints `RESULT dist_<pattern>_<impl> msgs_per_s=<r> p50_us=<a> p99_us=<b>` (latency for ping-pong).
+// Prints `RESULT dist_<pattern>_<impl> msgs_per_s=<r> [p50_us=<a> p99_us=<b>] cpu_us=<c>`: latency for
+// ping-pong; cpu_us is the CPU time both processes (all their threads) used per message or round trip
+// during the timed part, which a busy machine distorts much less than the rate.
+// fnd also prints `STATS ... frames_out=<f>`: the ZeroMQ frames the client sent (batches of messages).
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -14,6 +17,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <future>
 #include <iostream>
 #include <string>
@@ -143,13 +148,35 @@ struct Server {
   }
 };
 
-void report(const std::string& name, double secs, int64_t n, std::vector<double>* lat) {
+// User + system CPU seconds of a process so far (all threads), from /proc (10 ms resolution).
+double cpu_seconds(pid_t pid) {
+  std::ifstream f("/proc/" + (pid > 0 ? std::to_string(pid) : std::string("self")) + "/stat");
+  std::string line;
+  std::getline(f, line);
+  auto close = line.rfind(')');  // the command name may contain spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+// CPU of this process and the server, from start() to stop().
+struct CpuMeter {
+  pid_t server;
+  double at = 0, used = 0;
+  void start() { at = cpu_seconds(0) + cpu_seconds(server); }
+  void stop() { used = cpu_seconds(0) + cpu_seconds(server) - at; }
+};
+
+void report(const std::string& name, double secs, int64_t n, std::vector<double>* lat, const CpuMeter& cpu) {
   std::printf("RESULT %s msgs_per_s=%.0f", name.c_str(), static_cast<double>(n) / secs);
   if (lat && !lat->empty()) {
     std::sort(lat->begin(), lat->end());
     std::printf(" p50_us=%.1f p99_us=%.1f", (*lat)[lat->size() / 2], (*lat)[lat->size() * 99 / 100]);
   }
-  std::printf("\n");
+  std::printf(" cpu_us=%.2f\n", cpu.used * 1e6 / static_cast<double>(n));
   std::fflush(stdout);
 }
 
@@ -162,6 +189,7 @@ int client_fnd(const char* self, const std::string& pattern, int64_t n) {
   while (!d.is_up("srv")) std::this_thread::sleep_for(milliseconds(5));
   std::promise<std::pair<double, std::vector<double>>> done;
   auto f = done.get_future();
+  CpuMeter cpu{srv.pid};
   node.spawn_fiber([&](fnd::Process& p) {
     std::vector<double> lat;
     if (pattern == "pingpong") {
@@ -169,6 +197,7 @@ int client_fnd(const char* self, const std::string& pattern, int64_t n) {
       (void)p.receive<std::string>();
       fnd::Pid echo = p.sender();
       lat.reserve(static_cast<size_t>(n));
+      cpu.start();
       auto t0 = Clock::now();
       for (int64_t i = 0; i < n; ++i) {
         auto a = Clock::now();
@@ -176,23 +205,28 @@ int client_fnd(const char* self, const std::string& pattern, int64_t n) {
         (void)p.receive<std::string>();
         lat.push_back(duration<double, std::micro>(Clock::now() - a).count());
       }
-      done.set_value({duration<double>(Clock::now() - t0).count(), std::move(lat)});
+      double secs = duration<double>(Clock::now() - t0).count();
+      cpu.stop();
+      done.set_value({secs, std::move(lat)});
     } else {
       d.send("srv", "sink", "start:" + std::to_string(n));
       (void)p.receive<std::string>();  // ready
       fnd::Pid sink = p.sender();
+      cpu.start();
       auto t0 = Clock::now();
       for (int64_t i = 0; i < n; ++i) p.send(sink, kPayload);
       (void)p.receive<std::string>();  // done: every message arrived
-      done.set_value({duration<double>(Clock::now() - t0).count(), {}});
+      double secs = duration<double>(Clock::now() - t0).count();
+      cpu.stop();
+      done.set_value({secs, {}});
     }
   });
   auto [secs, lat] = f.get();
-  report("dist_" + pattern + "_fnd", secs, n, pattern == "pingpong" ? &lat : nullptr);
+  report("dist_" + pattern + "_fnd", secs, n, pattern == "pingpong" ? &lat : nullptr, cpu);
   auto s = d.stats();
-  std::printf("STATS resent=%llu duplicates=%llu backpressure_waits=%llu\n",
+  std::printf("STATS resent=%llu duplicates=%llu backpressure_waits=%llu frames_out=%llu\n",
               static_cast<unsigned long long>(s.resent), static_cast<unsigned long long>(s.duplicates),
-              static_cast<unsigned long long>(s.backpressure_waits));
+              static_cast<unsigned long long>(s.backpressure_waits), static_cast<unsigned long long>(s.frames_out));
   return 0;
 }
 
@@ -208,8 +242,10 @@ int client_zmq(const char* self, const std::string& pattern, int64_t n) {
   zmq::message_t in;
   std::string echo_payload = "echo" + kPayload.substr(4);
   double secs;
+  CpuMeter cpu{srv.pid};
   if (pattern == "pingpong") {
     lat.reserve(static_cast<size_t>(n));
+    cpu.start();
     auto t0 = Clock::now();
     for (int64_t i = 0; i < n; ++i) {
       auto a = Clock::now();
@@ -222,13 +258,15 @@ int client_zmq(const char* self, const std::string& pattern, int64_t n) {
     std::string start = "start:" + std::to_string(n);
     s.send(zmq::buffer(start), zmq::send_flags::none);
     (void)s.recv(in);
+    cpu.start();
     auto t0 = Clock::now();
     for (int64_t i = 0; i < n; ++i) s.send(zmq::buffer(kPayload), zmq::send_flags::none);
     (void)s.recv(in);
     secs = duration<double>(Clock::now() - t0).count();
   }
+  cpu.stop();
   s.send(zmq::str_buffer("quit"), zmq::send_flags::none);
-  report("dist_" + pattern + "_zmq", secs, n, pattern == "pingpong" ? &lat : nullptr);
+  report("dist_" + pattern + "_zmq", secs, n, pattern == "pingpong" ? &lat : nullptr, cpu);
   return 0;
 }
 }  // namespace

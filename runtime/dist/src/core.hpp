@@ -62,7 +62,7 @@ struct RemoteBlock : detail::ControlBlock {
 struct Outgoing {
   Peer* peer;
   uint32_t generation;
-  zmq::message_t frame;
+  OutRecord rec;
 };
 
 struct AtomicStats {
@@ -79,7 +79,7 @@ struct DistNode::Core {
 
   // ---- any thread ----
   bool route(RemoteBlock* to, Message* m);
-  bool submit(Peer* p, zmq::message_t frame, const detail::SignalFields* sig, const Pid& local, uint64_t remote,
+  bool submit(Peer* p, OutRecord rec, const detail::SignalFields* sig, const Pid& local, uint64_t remote,
               Message* m);
   void answer_unreachable(Peer* p, Message* m, uint64_t remote_id);
   uint64_t export_pid(const Pid& pid);
@@ -94,12 +94,13 @@ struct DistNode::Core {
   void on_packet(std::string_view from, zmq::message_t& pkt);
   Peer* establish(const std::string& name, uint64_t inc);
   Peer* create_peer(const std::string& name, uint64_t inc);
-  void dispatch(Peer* p, const zmq::message_t& frame);
+  void deliver_batch(Peer* p, uint64_t first_seq, SteadyClock::time_point now);
+  void dispatch(Peer* p, uint8_t kind, std::string_view body);
   void dispatch_data(Peer* p, std::string_view body);
   void dispatch_signal(Peer* p, std::string_view body);
   void mark_up(Peer* p);
   void declare_down_io(Peer* p, const std::string& reason, bool retire);
-  void send_sequenced(Peer* p, zmq::message_t frame);
+  void send_sequenced(Peer* p, wire::Kind kind, std::string body);
   void flush(Peer* p, SteadyClock::time_point now);
   void send_heartbeat(Peer* p, SteadyClock::time_point now);
   void timers(SteadyClock::time_point now);
@@ -137,6 +138,7 @@ struct DistNode::Core {
 
   std::mutex q_mu;
   std::vector<Outgoing> queue;
+  std::vector<Outgoing> draining;  // network thread: the queue taken (swapped back to keep capacity)
   std::vector<std::function<void()>> commands;
   std::atomic<bool> io_waiting{false};
 
@@ -150,6 +152,7 @@ struct DistNode::Core {
   Pid last_sender;
   uint64_t last_receiver_id = 0;
   Pid last_receiver;
+  std::vector<wire::BatchEntry> batch_entries;  // the received batch being delivered (split_batch)
 
   // SWIM (DistOptions::membership), network thread only. SWIM names peers by address, the transport
   // by node name: name_of_address maps one to the other (from seeds, connect(), heartbeats and

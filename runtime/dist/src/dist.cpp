@@ -140,9 +140,10 @@ bool DistNode::Core::route(RemoteBlock* to, Message* m) {
   bool is_sig = m->sys_ != Sys::none;
   if (is_sig && !detail::read_signal(m, sig)) return false;  // unmute, timeout: never cross nodes
   uint64_t sender = export_pid(m->sender_);
-  zmq::message_t frame;
+  OutRecord rec;
   if (is_sig) {
-    frame = make_frame(wire::Kind::signal, wire::encode_signal_body({sender, to->id, sig}));
+    rec.kind = static_cast<uint8_t>(wire::Kind::signal);
+    rec.head = wire::encode_signal_body({sender, to->id, sig});
   } else {
     const WireType* wt = find_type(m->type_);
     if (!wt) {
@@ -167,25 +168,34 @@ bool DistNode::Core::route(RemoteBlock* to, Message* m) {
     b.corr = m->corr_;
     b.type_id = wt->id;
     b.context = m->ctx_;
-    frame = make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes());
+    rec.kind = static_cast<uint8_t>(wire::Kind::data);
+    rec.head = wire::encode_data_body(b);
+    rec.tail = std::move(w).bytes();  // the payload, moved: the network thread copies it once, into a batch
   }
-  return submit(p, std::move(frame), is_sig ? &sig : nullptr, m->sender_, to->id, m);
+  return submit(p, std::move(rec), is_sig ? &sig : nullptr, m->sender_, to->id, m);
 }
 
-bool DistNode::Core::submit(Peer* p, zmq::message_t frame, const detail::SignalFields* sig, const Pid& local,
+bool DistNode::Core::submit(Peer* p, OutRecord rec, const detail::SignalFields* sig, const Pid& local,
                             uint64_t remote, Message* m) {
   uint32_t gen;
-  {
+  auto unreachable = [&] {
+    stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
+    answer_unreachable(p, m, remote);
+    return false;
+  };
+  if (!sig) {  // data: no table to update, so no lock (a peer going down meanwhile: drain_queue drops it)
+    PeerState s = p->st();
+    if (closed.load(std::memory_order_acquire) || s == PeerState::down || s == PeerState::retired)
+      return unreachable();
+    gen = p->generation.load(std::memory_order_acquire);
+  } else {
     std::lock_guard<std::mutex> l(p->mu);
     PeerState s = p->st();
-    if (closed.load(std::memory_order_acquire) || s == PeerState::down || s == PeerState::retired) {
-      stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
-      answer_unreachable(p, m, remote);
-      return false;
-    }
+    if (closed.load(std::memory_order_acquire) || s == PeerState::down || s == PeerState::retired)
+      return unreachable();
     gen = p->generation.load(std::memory_order_relaxed);
     // Remember remote monitors and links so that node down can fire them.
-    if (sig && local) {
+    if (local) {
       uint64_t lid = local.id();
       switch (static_cast<Sys>(sig->kind)) {
         case Sys::link: p->links[{lid, remote}] = local; break;
@@ -215,7 +225,7 @@ bool DistNode::Core::submit(Peer* p, zmq::message_t frame, const detail::SignalF
   {
     std::lock_guard<std::mutex> l(q_mu);
     wake = queue.empty() && commands.empty();
-    queue.push_back(Outgoing{p, gen, std::move(frame)});
+    queue.push_back(Outgoing{p, gen, std::move(rec)});
   }
   if (wake && io_waiting.load(std::memory_order_seq_cst) && t_io_core != this) transport->wake();
   return true;
@@ -416,8 +426,8 @@ bool DistNode::send_named(std::string_view node, std::string_view reg_name, Mess
   b.receiver_name = std::string(reg_name);
   b.type_id = wt->id;
   b.context = m->ctx_;
-  return c.submit(p, c.make_frame(wire::Kind::data, wire::encode_data_body(b), w.bytes()), nullptr, m->sender_, 0,
-                  m);
+  OutRecord rec{static_cast<uint8_t>(wire::Kind::data), wire::encode_data_body(b), std::move(w).bytes()};
+  return c.submit(p, std::move(rec), nullptr, m->sender_, 0, m);
 }
 
 std::vector<PeerInfo> DistNode::peers() const {

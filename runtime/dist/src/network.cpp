@@ -14,9 +14,12 @@ namespace {
 thread_local DistNode::Core* t_decode_core = nullptr;  // set while a payload is decoded
 thread_local Peer* t_decode_peer = nullptr;
 
-constexpr uint64_t kAckEvery = 128;                        // delivered frames per standalone ack
+constexpr uint64_t kAckEvery = 128;                        // delivered messages per standalone ack
 constexpr auto kAckDelay = std::chrono::milliseconds(2);   // or this long after the first unacked one
 constexpr auto kSweepEvery = std::chrono::seconds(1);
+// A batch frame carries at most this many bytes of messages (a single larger message goes alone): large
+// enough that a stream pays ZeroMQ's per-message cost rarely, small enough to keep a frame's latency low.
+constexpr size_t kBatchBytes = 64 * 1024;
 
 void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
   Message* s = detail::make_remote_signal(f);
@@ -89,15 +92,15 @@ void DistNode::Core::run() {
 }
 
 void DistNode::Core::drain_queue() {
-  std::vector<Outgoing> q;
   std::vector<std::function<void()>> cmds;
   {
     std::lock_guard<std::mutex> l(q_mu);
-    q.swap(queue);
-    cmds.swap(commands);
+    draining.swap(queue);  // both keep their capacity: no allocation per wake-up
+    if (!commands.empty()) cmds.swap(commands);
   }
   for (auto& c : cmds) c();
-  for (auto& o : q) {
+  bool any = !draining.empty();
+  for (auto& o : draining) {
     Peer* p = o.peer;
     PeerState s = p->st();
     if (o.generation != p->generation.load() || s == PeerState::down || s == PeerState::retired) {
@@ -105,14 +108,15 @@ void DistNode::Core::drain_queue() {
       stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    p->out.append(std::move(o.frame));
+    p->out.append(std::move(o.rec));
   }
-  if (!q.empty() && room_waiters.load(std::memory_order_seq_cst) > 0) {
+  draining.clear();
+  if (any && room_waiters.load(std::memory_order_seq_cst) > 0) {
     std::lock_guard<std::mutex> l(room_mu);
     room_cv.notify_all();
   }
   auto now = SteadyClock::now();
-  if (!q.empty()) {
+  if (any) {  // everything due goes out now, batched: nothing waits for a timer
     std::lock_guard<std::mutex> l(mu);
     for (auto& p : peers) flush(p.get(), now);
   }
@@ -127,20 +131,28 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   // The resend timer runs from the oldest transmission still unacknowledged: after an idle spell it
   // starts now, not at the last ack (which would resend a fresh frame at once).
   bool nothing_in_flight = p->out.unacked() == p->out.untransmitted();
-  size_t n = p->out.transmit([&](uint64_t seq, zmq::message_t& frame, bool first) {
-    zmq::message_t copy;
-    if (first) {
-      wire::patch_link_fields(static_cast<char*>(frame.data()), p->session, dst, seq, ack);
-      copy.copy(frame);  // shares the bytes: never written again
-    } else {
-      copy.rebuild(frame.data(), frame.size());
-      wire::patch_ack(static_cast<char*>(copy.data()), ack);
-      stats.resent.fetch_add(1, std::memory_order_relaxed);
+  size_t frames = 0, resent = 0;
+  // Each run of due messages becomes one batch frame, built afresh (a resend carries the current ack).
+  size_t n = p->out.transmit(wire::kMaxBatch, kBatchBytes, [&](const OutStream::Run& run) {
+    size_t body = wire::varint_size(run.size()), again = 0;
+    for (size_t i = 0; i < run.size(); ++i) body += wire::batch_entry_size(run[i].rec.size());
+    zmq::message_t frame(wire::kHeaderSize + body);
+    char* out = static_cast<char*>(frame.data());
+    wire::write_header(out, wire::Header{wire::Kind::batch, p->session, inc, dst, run.first_seq(), ack});
+    out = wire::put_varint(out + wire::kHeaderSize, run.size());
+    for (size_t i = 0; i < run.size(); ++i) {
+      const OutRecord& r = run[i].rec;
+      out = wire::put_batch_entry(out, static_cast<wire::Kind>(r.kind), r.head, r.tail);
+      again += run[i].sent ? 1 : 0;
     }
-    return transport->send(p->name, std::move(copy));
+    if (!transport->send(p->name, std::move(frame))) return false;
+    ++frames;
+    resent += again;
+    return true;
   });
   if (n) {
-    stats.frames_out.fetch_add(n, std::memory_order_relaxed);
+    stats.frames_out.fetch_add(frames, std::memory_order_relaxed);
+    if (resent) stats.resent.fetch_add(resent, std::memory_order_relaxed);
     if (nothing_in_flight) p->last_progress = now;
     p->last_tx = now;
     p->unacked_in = 0;
@@ -240,7 +252,7 @@ Peer* DistNode::Core::create_peer(const std::string& n, uint64_t i) {
       for (auto& q : peers)
         if (q.get() != p && q->st() == PeerState::up) ups.push_back(q.get());
     }
-    for (Peer* q : ups) send_sequenced(q, make_frame(wire::Kind::nodes, body));
+    for (Peer* q : ups) send_sequenced(q, wire::Kind::nodes, body);
   }
   return p;
 }
@@ -268,16 +280,16 @@ Peer* DistNode::Core::establish(const std::string& n, uint64_t i) {
       for (auto& q : peers)
         if (q.get() != cur && q->st() == PeerState::up) ups.push_back(q.get());
     }
-    for (Peer* q : ups) send_sequenced(q, make_frame(wire::Kind::nodes, body));
+    for (Peer* q : ups) send_sequenced(q, wire::Kind::nodes, body);
     return cur;
   }
   if (cur) declare_down_io(cur, "restarted", true);  // a new incarnation: the old node is gone for good
   return create_peer(n, i);
 }
 
-void DistNode::Core::send_sequenced(Peer* p, zmq::message_t frame) {
+void DistNode::Core::send_sequenced(Peer* p, wire::Kind kind, std::string body) {
   p->outstanding.fetch_add(1, std::memory_order_acq_rel);
-  p->out.append(std::move(frame));
+  p->out.append(OutRecord{static_cast<uint8_t>(kind), std::move(body), {}});
 }
 
 std::vector<wire::NodeEntry> DistNode::Core::node_table() {
@@ -294,16 +306,13 @@ void DistNode::Core::mark_up(Peer* p) {
   }
   p->last_progress = SteadyClock::now();
   // The node table goes first in the session, so pids inside later payloads can be translated.
-  zmq::message_t nodes = make_frame(wire::Kind::nodes, wire::encode_nodes_body(node_table()));
+  OutRecord nodes{static_cast<uint8_t>(wire::Kind::nodes), wire::encode_nodes_body(node_table()), {}};
   p->outstanding.fetch_add(1, std::memory_order_acq_rel);
-  // Frames queued while connecting were appended before: the table must precede them.
+  // Messages queued while connecting were appended before: the table must precede them.
   OutStream rest;
   std::swap(rest, p->out);
   p->out.append(std::move(nodes));
-  rest.transmit([&](uint64_t, zmq::message_t& f, bool) {
-    p->out.append(std::move(f));
-    return true;
-  });
+  rest.take_all([&](OutRecord&& r) { p->out.append(std::move(r)); });
   emit(NodeEvent{NodeEventKind::up, p->name, p->inc.load(), ""});
 }
 
@@ -380,12 +389,18 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  std::string bad;
+  // A batch is checked whole before anything of it (even its ack) is used: one bad part refuses it all.
+  if (hdr->kind == wire::Kind::batch &&
+      !wire::split_batch(pkt.to_string_view().substr(wire::kHeaderSize), hdr->seq, batch_entries, bad)) {
+    stats.malformed.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   if (hdr->kind == wire::Kind::membership) {  // outside the links: no peer state is touched
     membership_datagram(from, pkt.to_string_view().substr(wire::kHeaderSize));
     return;
   }
   std::string address_in;
-  std::string bad;
   if (hdr->kind == wire::Kind::heartbeat &&
       !wire::decode_heartbeat_body(pkt.to_string_view().substr(wire::kHeaderSize), address_in, bad)) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
@@ -438,15 +453,27 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
     }
   }
   if (hdr->seq == 0) return;
-  if (p->unacked_in++ == 0) p->ack_since = now;
-  auto r = p->in.accept(hdr->seq, std::move(pkt), [&](const zmq::message_t& f) { dispatch(p, f); });
-  if (r == InStream::Result::duplicate) stats.duplicates.fetch_add(1, std::memory_order_relaxed);
+  deliver_batch(p, hdr->seq, now);
 }
 
-void DistNode::Core::dispatch(Peer* p, const zmq::message_t& frame) {
-  std::string_view all = frame.to_string_view();
-  auto kind = static_cast<wire::Kind>(all[3]);
-  std::string_view body = all.substr(wire::kHeaderSize);
+// The messages of the batch just split (batch_entries, pointing into the frame), seq first_seq on.
+void DistNode::Core::deliver_batch(Peer* p, uint64_t first_seq, SteadyClock::time_point now) {
+  uint32_t gen = p->generation.load(std::memory_order_acquire);
+  uint64_t seq = first_seq, dups = 0;
+  for (const wire::BatchEntry& e : batch_entries) {
+    if (p->unacked_in++ == 0) p->ack_since = now;
+    auto r = p->in.accept(seq++, static_cast<uint8_t>(e.kind), e.body,
+                          [&](uint8_t kind, std::string_view body) { dispatch(p, kind, body); });
+    if (r == InStream::Result::duplicate) ++dups;
+    // A message that made us declare this peer down (a payload naming its newer incarnation) ends the
+    // batch: the rest belongs to a session that no longer exists.
+    if (p->generation.load(std::memory_order_acquire) != gen) break;
+  }
+  if (dups) stats.duplicates.fetch_add(dups, std::memory_order_relaxed);
+}
+
+void DistNode::Core::dispatch(Peer* p, uint8_t kind_byte, std::string_view body) {
+  auto kind = static_cast<wire::Kind>(kind_byte);
   switch (kind) {
     case wire::Kind::data: dispatch_data(p, body); break;
     case wire::Kind::signal: dispatch_signal(p, body); break;
@@ -461,7 +488,8 @@ void DistNode::Core::dispatch(Peer* p, const zmq::message_t& frame) {
       break;
     }
     case wire::Kind::heartbeat:
-    case wire::Kind::membership: break;  // never sequenced (read_header)
+    case wire::Kind::membership:
+    case wire::Kind::batch: break;  // never inside a batch (split_batch)
   }
 }
 
@@ -562,8 +590,7 @@ void DistNode::Core::dispatch_signal(Peer* p, std::string_view body) {
       return;
     }
     // From the dead process's id, so the remote side matches it with the proxy it linked / monitored.
-    std::string body = wire::encode_signal_body({b.receiver, b.sender, f});
-    send_sequenced(p, make_frame(wire::Kind::signal, body));
+    send_sequenced(p, wire::Kind::signal, wire::encode_signal_body({b.receiver, b.sender, f}));
     return;
   }
   if (from) {

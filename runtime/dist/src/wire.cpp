@@ -95,8 +95,6 @@ void patch_link_fields(char* f, uint32_t session, uint64_t dst_inc, uint64_t seq
   put_u64(f + 32, ack);
 }
 
-void patch_ack(char* f, uint64_t ack) noexcept { put_u64(f + 32, ack); }
-
 std::optional<Header> read_header(std::string_view f, const char** why) noexcept {
   auto fail = [&](const char* w) -> std::optional<Header> {
     if (why) *why = w;
@@ -106,9 +104,11 @@ std::optional<Header> read_header(std::string_view f, const char** why) noexcept
   if (static_cast<uint8_t>(f[0]) != kMagic0 || static_cast<uint8_t>(f[1]) != kMagic1) return fail("bad magic");
   if (static_cast<uint8_t>(f[2]) != kVersion) return fail("unsupported wire version");
   uint8_t k = static_cast<uint8_t>(f[3]);
-  if (k < 1 || k > 5) return fail("unknown frame kind");
+  if (k < 1 || k > 6) return fail("unknown frame kind");
   Header h;
   h.kind = static_cast<Kind>(k);
+  if (h.kind == Kind::data || h.kind == Kind::signal || h.kind == Kind::nodes)
+    return fail("a sequenced message outside a batch");
   h.session = get_u32(f.data() + 4);
   h.src_inc = get_u64(f.data() + 8);
   h.dst_inc = get_u64(f.data() + 16);
@@ -117,8 +117,79 @@ std::optional<Header> read_header(std::string_view f, const char** why) noexcept
   if (h.src_inc == 0) return fail("source incarnation 0");
   bool unsequenced = h.kind == Kind::heartbeat || h.kind == Kind::membership;
   if (unsequenced && h.seq != 0) return fail("sequenced heartbeat or membership frame");
-  if (!unsequenced && h.seq == 0) return fail("unsequenced data frame");
+  if (!unsequenced && h.seq == 0) return fail("unsequenced batch");
   return h;
+}
+
+size_t varint_size(uint64_t v) noexcept {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+char* put_varint(char* out, uint64_t v) noexcept {
+  while (v >= 0x80) {
+    *out++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *out++ = static_cast<char>(v);
+  return out;
+}
+
+char* put_batch_entry(char* out, Kind kind, std::string_view head, std::string_view tail) noexcept {
+  *out++ = static_cast<char>(kind);
+  out = put_varint(out, head.size() + tail.size());
+  if (!head.empty()) std::memcpy(out, head.data(), head.size());
+  out += head.size();
+  if (!tail.empty()) std::memcpy(out, tail.data(), tail.size());
+  return out + tail.size();
+}
+
+namespace {
+// A canonical LEB128 varint at in[pos]; false if truncated, over 10 bytes, above 2^64 or overlong.
+bool take_varint(std::string_view in, size_t& pos, uint64_t& v) noexcept {
+  v = 0;
+  for (int i = 0; i < 10; ++i) {
+    if (pos >= in.size()) return false;
+    uint8_t b = static_cast<uint8_t>(in[pos++]);
+    if (i == 9 && b > 1) return false;
+    v |= static_cast<uint64_t>(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) return i == 0 || b != 0;
+  }
+  return false;
+}
+}  // namespace
+
+bool split_batch(std::string_view body, uint64_t first_seq, std::vector<BatchEntry>& out, std::string& why) {
+  out.clear();
+  auto fail = [&](std::string w) {
+    why = std::move(w);
+    return false;
+  };
+  size_t pos = 0;
+  uint64_t n = 0;
+  if (!take_varint(body, pos, n)) return fail("bad batch count");
+  if (n == 0 || n > kMaxBatch) return fail("batch of " + std::to_string(n) + " messages");
+  if (first_seq == 0 || n - 1 > UINT64_MAX - first_seq) return fail("batch seqs wrap around");
+  if (n > (body.size() - pos) / 2) return fail("batch count exceeds the frame");  // >= 2 bytes each
+  out.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (pos >= body.size()) return fail("batch truncated");
+    uint8_t k = static_cast<uint8_t>(body[pos++]);
+    if (k != static_cast<uint8_t>(Kind::data) && k != static_cast<uint8_t>(Kind::signal) &&
+        k != static_cast<uint8_t>(Kind::nodes))
+      return fail("message kind " + std::to_string(k) + " in a batch");
+    uint64_t len = 0;
+    if (!take_varint(body, pos, len)) return fail("bad batch entry length");
+    if (len > body.size() - pos) return fail("batch entry longer than the frame");
+    out.push_back(BatchEntry{static_cast<Kind>(k), body.substr(pos, len)});
+    pos += len;
+  }
+  if (pos != body.size()) return fail("trailing bytes after a batch");
+  return true;
 }
 
 std::string encode_context(const fnd::detail::ContextData& c) {

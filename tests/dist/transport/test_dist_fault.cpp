@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -12,7 +13,10 @@
 
 #include "fnd/dist/dist.hpp"
 #include "fnd/dist/fault_transport.hpp"
+#include "fnd/dist/types.hpp"
+#include "fnd/dist/wire.hpp"
 #include "fnd/fnd.hpp"
+#include "fnd/lang/codec.hpp"
 
 using namespace fnd;
 using namespace fnd::dist;
@@ -157,6 +161,101 @@ TEST_CASE("a stream through drops, duplicates and reordering arrives exactly onc
   CHECK(c.duplicated > 0);
   CHECK(s.duplicates > 0);  // the receiver saw and discarded duplicates
   CHECK(p.a->stats().resent > 0);
+}
+
+namespace {
+// A batch frame forged in a's name for b's live link: `entries` are (kind byte, body) and `count` the
+// count written (it may lie); `tail` is appended after the entries.
+zmq::message_t forged_batch(Pair& p, uint64_t first_seq, uint64_t count,
+                            const std::vector<std::pair<uint8_t, std::string>>& entries, const std::string& tail) {
+  std::string body(10, '\0');
+  body.resize(wire::put_varint(body.data(), count) - body.data());
+  for (auto& [k, b] : entries) {
+    std::string e(wire::batch_entry_size(b.size()), '\0');
+    wire::put_batch_entry(e.data(), static_cast<wire::Kind>(k), b, {});
+    body += e;
+  }
+  body += tail;
+  zmq::message_t f(wire::kHeaderSize + body.size());
+  wire::write_header(static_cast<char*>(f.data()),
+                     wire::Header{wire::Kind::batch, 1, p.a->incarnation(), p.b->incarnation(), first_seq, 0});
+  std::memcpy(static_cast<char*>(f.data()) + wire::kHeaderSize, body.data(), body.size());
+  return f;
+}
+}  // namespace
+
+TEST_CASE("malformed batch frames on a live link are refused whole and counted; the stream stays exact") {
+  Pair p;
+  REQUIRE(p.up());
+  const int64_t n = 600;
+  for (int64_t i = 0; i < n / 2; ++i) REQUIRE(p.a->send("b", "sink", i));
+  REQUIRE(eventually([&] { return p.stream.size() >= static_cast<size_t>(n / 2); }));
+  // A well-formed data message to the sink carrying -1, which must never be delivered: each forged
+  // batch starts with it and is broken further on.
+  wire::DataBody d;
+  d.to_name = true;
+  d.receiver_name = "sink";
+  d.type_id = type_id_of("int");
+  lang::Writer w;
+  w.put(int64_t{-1});
+  std::string poison = wire::encode_data_body(d) + w.bytes();
+  uint8_t data = static_cast<uint8_t>(wire::Kind::data);
+  std::vector<zmq::message_t> forged;
+  uint64_t malformed_before = p.b->stats().malformed;
+  // Every seq around the link's next one (session 1, no other traffic: about n/2 + 2).
+  for (uint64_t seq = 1; seq <= 2 * n; ++seq) {
+    switch (seq % 6) {
+      case 0: forged.push_back(forged_batch(p, seq, 2, {{data, poison}, {1, "x"}}, "")); break;  // heartbeat inside
+      case 1: forged.push_back(forged_batch(p, seq, 2, {{data, poison}, {6, "x"}}, "")); break;  // batch inside
+      case 2: forged.push_back(forged_batch(p, seq, 3, {{data, poison}, {data, poison}}, "")); break;  // count lies
+      case 3: forged.push_back(forged_batch(p, seq, 1, {{data, poison}}, "junk")); break;          // trailing bytes
+      case 4: forged.push_back(forged_batch(p, seq, 2, {{data, poison}}, "\x02\x7f")); break;      // length past end
+      default: forged.push_back(forged_batch(p, seq, 0, {}, "")); break;                          // empty batch
+    }
+  }
+  size_t count = forged.size();
+  for (auto& f : forged) p.net.route("a", "b", p.b->address(), std::move(f));
+  REQUIRE(eventually([&] { return p.b->stats().malformed >= malformed_before + count; }));
+  for (int64_t i = n / 2; i < n; ++i) REQUIRE(p.a->send("b", "sink", i));
+  REQUIRE(eventually([&] { return p.stream.size() >= static_cast<size_t>(n); }));
+  std::this_thread::sleep_for(50ms);
+  CHECK(p.stream.exact(0, n));  // no -1, nothing lost or doubled
+  CHECK(p.b->stats().malformed == malformed_before + count);
+  CHECK(p.a->is_up("b"));
+  CHECK(p.b->is_up("a"));
+}
+
+TEST_CASE("batches through drops, duplicates and reordering: a stream from several threads arrives exact per sender") {
+  Pair p(FaultRules{.drop = 0.1, .duplicate = 0.1, .reorder = 0.2});
+  REQUIRE(p.up());
+  // Four threads send at once, so the network thread finds many messages per wake-up (large batches);
+  // each thread's values are a contiguous range, and per-sender order must hold.
+  const int64_t per = 2000;
+  std::vector<std::thread> senders;
+  for (int64_t t = 0; t < 4; ++t)
+    senders.emplace_back([&, t] {
+      for (int64_t i = 0; i < per; ++i) p.a->send("b", "sink", t * per + i);
+    });
+  for (auto& s : senders) s.join();
+  REQUIRE(eventually([&] { return p.stream.size() >= static_cast<size_t>(4 * per); }, 30s));
+  std::this_thread::sleep_for(100ms);
+  std::vector<int64_t> got;
+  {
+    std::lock_guard<std::mutex> l(p.stream.mu);
+    got = p.stream.got;
+  }
+  REQUIRE(got.size() == static_cast<size_t>(4 * per));
+  std::vector<int64_t> next{0, per, 2 * per, 3 * per};
+  for (int64_t v : got) {
+    int64_t t = v / per;
+    REQUIRE((t >= 0 && t < 4));
+    REQUIRE(v == next[t]);  // in order per sender, none missing or doubled
+    ++next[t];
+  }
+  auto s = p.a->stats();
+  INFO("frames out " << s.frames_out << " resent " << s.resent);
+  CHECK(s.resent > 0);
+  CHECK(p.b->stats().duplicates > 0);
 }
 
 TEST_CASE("a partition shorter than down_after loses nothing") {

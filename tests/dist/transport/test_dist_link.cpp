@@ -1,68 +1,91 @@
 // The reliable-link streams driven through a seeded lossy, duplicating, reordering channel in a single
-// thread: every frame is delivered exactly once and in order, and the buffers stay bounded.
+// thread, one message per frame and in batches of varying size: every message is delivered exactly once
+// and in order, and the buffers stay bounded.
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "fnd/dist/link.hpp"
 
 using namespace fnd::dist;
 
 namespace {
-zmq::message_t frame_of(uint64_t v) {
-  zmq::message_t f(sizeof v);
-  std::memcpy(f.data(), &v, sizeof v);
-  return f;
+OutRecord record_of(uint64_t v) {
+  OutRecord r;
+  r.kind = 2;
+  r.head.assign(reinterpret_cast<const char*>(&v), sizeof v);
+  return r;
 }
-uint64_t value_of(const zmq::message_t& f) {
+uint64_t value_of(std::string_view body) {
   uint64_t v;
-  std::memcpy(&v, f.data(), sizeof v);
+  REQUIRE(body.size() == sizeof v);
+  std::memcpy(&v, body.data(), sizeof v);
   return v;
 }
 
-struct Channel {  // frames in flight: (arrival tick, seq, frame)
+// A batch in flight: the first seq and the messages' bodies (copied, as a frame would carry them).
+struct Batch {
+  uint64_t first;
+  std::vector<std::string> bodies;
+};
+
+struct Channel {  // batches in flight: arrival tick -> batch
   std::mt19937_64 rng;
   double drop, dup, reorder;
-  std::multimap<uint64_t, std::pair<uint64_t, zmq::message_t>> flight;
-  void send(uint64_t now, uint64_t seq, const zmq::message_t& f) {
+  std::multimap<uint64_t, Batch> flight;
+  void send(uint64_t now, const Batch& b) {
     std::uniform_real_distribution<double> u(0, 1);
     if (u(rng) < drop) return;
     int copies = u(rng) < dup ? 2 : 1;
     for (int i = 0; i < copies; ++i) {
-      zmq::message_t c;
-      c.copy(const_cast<zmq::message_t&>(f));
       uint64_t at = now + 1 + (u(rng) < reorder ? rng() % 20 : 0);
-      flight.emplace(at, std::make_pair(seq, std::move(c)));
+      flight.emplace(at, b);
     }
   }
 };
 
-// Runs `n` frames through the channel with a window; returns the delivered values.
+// Runs `n` messages through the channel with a window, in batches of 1..max_batch messages (the size
+// limit of each transmit drawn at random); returns the delivered values.
 std::vector<uint64_t> run(uint64_t seed, double drop, double dup, double reorder, uint64_t n, size_t window,
-                          size_t early_cap, size_t* max_unacked, size_t* max_early) {
+                          size_t early_cap, size_t* max_unacked, size_t* max_early, size_t max_batch = 1) {
   Channel ch{std::mt19937_64(seed), drop, dup, reorder, {}};
   std::mt19937_64 ack_rng(seed + 1);
   OutStream out;
   InStream in(early_cap);
   std::vector<uint64_t> got;
-  uint64_t next = 0, last_progress = 0, acked = 0;
+  uint64_t next = 0, last_progress = 0;
   *max_unacked = *max_early = 0;
   for (uint64_t tick = 0; got.size() < n && tick < 2000000; ++tick) {
-    while (next < n && out.unacked() < window) out.append(frame_of(next++));  // backpressure: the window
-    out.transmit([&](uint64_t seq, zmq::message_t& f, bool) {
-      ch.send(tick, seq, f);
+    // Backpressure: the window; a random number of new messages per tick, so batches vary in size.
+    for (uint64_t k = ack_rng() % 8; next < n && out.unacked() < window && k > 0; --k) out.append(record_of(next++));
+    size_t limit = 1 + ack_rng() % max_batch;
+    out.transmit(limit, SIZE_MAX, [&](const OutStream::Run& r) {
+      REQUIRE(r.size() >= 1);
+      REQUIRE(r.size() <= limit);
+      Batch b{r.first_seq(), {}};
+      for (size_t i = 0; i < r.size(); ++i) {
+        REQUIRE(r[i].seq == r.first_seq() + i);  // a run is consecutive
+        b.bodies.push_back(r[i].rec.head + r[i].rec.tail);
+      }
+      ch.send(tick, b);
       return true;
     });
     auto end = ch.flight.upper_bound(tick);
     for (auto it = ch.flight.begin(); it != end; it = ch.flight.erase(it)) {
-      auto& [seq, f] = it->second;
-      in.accept(seq, std::move(f), [&](const zmq::message_t& d) { got.push_back(value_of(d)); });
+      const Batch& b = it->second;
+      for (size_t i = 0; i < b.bodies.size(); ++i)
+        in.accept(b.first + i, 2, b.bodies[i], [&](uint8_t kind, std::string_view body) {
+          REQUIRE(kind == 2);
+          got.push_back(value_of(body));
+        });
     }
     // Acks travel back over a lossy path too.
     if (std::uniform_real_distribution<double>(0, 1)(ack_rng) >= drop) {
       if (out.ack(in.cumulative_ack())) last_progress = tick;
-      acked = in.cumulative_ack();
     }
     if (out.unacked() > out.untransmitted() && tick - last_progress > 40) {  // the resend timeout
       out.rewind();
@@ -71,7 +94,6 @@ std::vector<uint64_t> run(uint64_t seed, double drop, double dup, double reorder
     *max_unacked = std::max(*max_unacked, out.unacked());
     *max_early = std::max(*max_early, in.early());
   }
-  (void)acked;
   return got;
 }
 }  // namespace
@@ -88,54 +110,100 @@ TEST_CASE("lossy, duplicating, reordering channels: exactly once, in order, boun
   struct Case {
     double drop, dup, reorder;
   };
-  for (Case c : {Case{0.2, 0, 0}, Case{0, 0.3, 0}, Case{0, 0, 0.3}, Case{0.1, 0.1, 0.2}, Case{0.4, 0.2, 0.4}}) {
-    for (uint64_t seed = 1; seed <= 8; ++seed) {
-      INFO("drop " << c.drop << " dup " << c.dup << " reorder " << c.reorder << " seed " << seed);
-      size_t mu, me;
-      auto got = run(seed, c.drop, c.dup, c.reorder, 3000, 64, 32, &mu, &me);
-      REQUIRE(got.size() == 3000);
-      for (uint64_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == i);
-      CHECK(mu <= 64);  // the resend buffer never exceeds the window
-      CHECK(me <= 32);  // nor the early-frame buffer its capacity
+  for (size_t max_batch : {size_t{1}, size_t{16}}) {
+    for (Case c : {Case{0.2, 0, 0}, Case{0, 0.3, 0}, Case{0, 0, 0.3}, Case{0.1, 0.1, 0.2}, Case{0.4, 0.2, 0.4}}) {
+      for (uint64_t seed = 1; seed <= 8; ++seed) {
+        INFO("drop " << c.drop << " dup " << c.dup << " reorder " << c.reorder << " seed " << seed << " batch "
+                     << max_batch);
+        size_t mu, me;
+        auto got = run(seed, c.drop, c.dup, c.reorder, 3000, 64, 32, &mu, &me, max_batch);
+        REQUIRE(got.size() == 3000);
+        for (uint64_t i = 0; i < got.size(); ++i) REQUIRE(got[i] == i);
+        CHECK(mu <= 64);  // the resend buffer never exceeds the window
+        CHECK(me <= 32);  // nor the early-message buffer its capacity
+      }
     }
   }
 }
 
 TEST_CASE("OutStream: acks release in order, rewind resends only the unacknowledged") {
   OutStream o;
-  for (uint64_t i = 0; i < 5; ++i) CHECK(o.append(frame_of(i)) == i + 1);
+  for (uint64_t i = 0; i < 5; ++i) CHECK(o.append(record_of(i)) == i + 1);
   std::vector<uint64_t> sent;
-  auto tx = [&](uint64_t seq, zmq::message_t&, bool first) {
-    sent.push_back(seq * 10 + (first ? 1 : 0));
+  auto tx = [&](const OutStream::Run& r) {
+    for (size_t i = 0; i < r.size(); ++i) sent.push_back(r[i].seq * 10 + (r[i].sent ? 0 : 1));
     return true;
   };
-  CHECK(o.transmit(tx) == 5);
+  CHECK(o.transmit(1, SIZE_MAX, tx) == 5);
   CHECK(o.ack(2) == 2);
   CHECK(o.ack(1) == 0);  // an old ack changes nothing
   o.rewind();
   sent.clear();
-  CHECK(o.transmit(tx) == 3);
-  CHECK(sent == std::vector<uint64_t>{30, 40, 50});
+  CHECK(o.transmit(8, SIZE_MAX, tx) == 3);
+  CHECK(sent == std::vector<uint64_t>{30, 40, 50});  // marked as sent before: resends
   CHECK(o.ack(99) == 3);
   CHECK(o.unacked() == 0);
   // A full socket stops transmission; the rest stays due.
-  o.append(frame_of(7));
-  o.append(frame_of(8));
+  o.append(record_of(7));
+  o.append(record_of(8));
   int budget = 1;
-  CHECK(o.transmit([&](uint64_t, zmq::message_t&, bool) { return budget-- > 0; }) == 1);
+  CHECK(o.transmit(1, SIZE_MAX, [&](const OutStream::Run&) { return budget-- > 0; }) == 1);
   CHECK(o.untransmitted() == 1);
 }
 
-TEST_CASE("InStream: duplicates and early frames") {
+TEST_CASE("OutStream: runs respect the count and byte limits; a larger message goes alone") {
+  OutStream o;
+  for (uint64_t i = 0; i < 10; ++i) o.append(record_of(i));  // 8 bytes each
+  OutRecord big;
+  big.kind = 2;
+  big.head = std::string(100, 'x');
+  o.append(std::move(big));
+  o.append(record_of(11));
+  std::vector<std::pair<uint64_t, size_t>> runs;  // (first seq, size)
+  CHECK(o.transmit(4, 24, [&](const OutStream::Run& r) {
+    runs.emplace_back(r.first_seq(), r.size());
+    return true;
+  }) == 12);
+  // 24 bytes = 3 messages of 8; the 100-byte one alone; the last one after it.
+  CHECK(runs == std::vector<std::pair<uint64_t, size_t>>{{1, 3}, {4, 3}, {7, 3}, {10, 1}, {11, 1}, {12, 1}});
+  runs.clear();
+  o.rewind();
+  CHECK(o.transmit(100, SIZE_MAX, [&](const OutStream::Run& r) {
+    runs.emplace_back(r.first_seq(), r.size());
+    return true;
+  }) == 12);
+  CHECK(runs == std::vector<std::pair<uint64_t, size_t>>{{1, 12}});
+}
+
+TEST_CASE("InStream: duplicates and early messages") {
   InStream in(2);
   std::vector<uint64_t> got;
-  auto d = [&](const zmq::message_t& f) { got.push_back(value_of(f)); };
-  CHECK(in.accept(2, frame_of(2), d) == InStream::Result::early);
-  CHECK(in.accept(2, frame_of(2), d) == InStream::Result::duplicate);
-  CHECK(in.accept(3, frame_of(3), d) == InStream::Result::early);
-  CHECK(in.accept(4, frame_of(4), d) == InStream::Result::dropped);  // capacity 2
-  CHECK(in.accept(1, frame_of(1), d) == InStream::Result::delivered);
+  auto d = [&](uint8_t, std::string_view b) { got.push_back(value_of(b)); };
+  auto body = [](uint64_t v) { return record_of(v).head; };
+  CHECK(in.accept(2, 2, body(2), d) == InStream::Result::early);
+  CHECK(in.accept(2, 2, body(2), d) == InStream::Result::duplicate);
+  CHECK(in.accept(3, 2, body(3), d) == InStream::Result::early);
+  CHECK(in.accept(4, 2, body(4), d) == InStream::Result::dropped);  // capacity 2
+  CHECK(in.accept(1, 2, body(1), d) == InStream::Result::delivered);
   CHECK(got == std::vector<uint64_t>{1, 2, 3});
   CHECK(in.cumulative_ack() == 3);
-  CHECK(in.accept(1, frame_of(1), d) == InStream::Result::duplicate);
+  CHECK(in.accept(1, 2, body(1), d) == InStream::Result::duplicate);
+}
+
+TEST_CASE("InStream: a delivery that clears the stream leaves it at 0 for the next session") {
+  InStream in(4);
+  std::vector<uint64_t> got;
+  auto body = [](uint64_t v) { return record_of(v).head; };
+  CHECK(in.accept(2, 2, body(2), [&](uint8_t, std::string_view) {}) == InStream::Result::early);
+  // Message 1 makes the receiver declare the peer down (clear()) while the early one is pending.
+  in.accept(1, 2, body(1), [&](uint8_t, std::string_view b) {
+    got.push_back(value_of(b));
+    in.clear();
+  });
+  CHECK(got == std::vector<uint64_t>{1});
+  CHECK(in.cumulative_ack() == 0);
+  CHECK(in.early() == 0);
+  CHECK(in.accept(1, 2, body(10), [&](uint8_t, std::string_view b) { got.push_back(value_of(b)); }) ==
+        InStream::Result::delivered);
+  CHECK(got == std::vector<uint64_t>{1, 10});
 }

@@ -13,13 +13,13 @@ using namespace fnd;
 using namespace fnd::dist;
 
 TEST_CASE("header round-trips and link fields patch in place") {
-  wire::Header h{wire::Kind::data, 7, 0x1122334455667788ull, 42, 9, 3};
+  wire::Header h{wire::Kind::batch, 7, 0x1122334455667788ull, 42, 9, 3};
   char buf[wire::kHeaderSize];
   wire::write_header(buf, h);
   const char* why = nullptr;
   auto r = wire::read_header(std::string_view(buf, sizeof buf), &why);
   REQUIRE(r);
-  CHECK(r->kind == wire::Kind::data);
+  CHECK(r->kind == wire::Kind::batch);
   CHECK(r->session == 7);
   CHECK(r->src_inc == 0x1122334455667788ull);
   CHECK(r->dst_inc == 42);
@@ -32,7 +32,7 @@ TEST_CASE("header round-trips and link fields patch in place") {
 }
 
 TEST_CASE("bad headers are refused with a reason") {
-  wire::Header h{wire::Kind::data, 1, 5, 6, 1, 0};
+  wire::Header h{wire::Kind::batch, 1, 5, 6, 1, 0};
   char buf[wire::kHeaderSize];
   const char* why = nullptr;
   wire::write_header(buf, h);
@@ -48,8 +48,18 @@ TEST_CASE("bad headers are refused with a reason") {
   wire::write_header(buf, h);
   buf[3] = 77;
   CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));
-  wire::write_header(buf, wire::Header{wire::Kind::data, 1, 5, 6, 0, 0});
-  CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));  // data without seq
+  wire::write_header(buf, wire::Header{wire::Kind::batch, 1, 5, 6, 0, 0});
+  CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));  // batch without seq
+  CHECK(std::string(why) == "unsequenced batch");
+  for (auto k : {wire::Kind::data, wire::Kind::signal, wire::Kind::nodes}) {  // version 1's frames
+    wire::write_header(buf, wire::Header{k, 1, 5, 6, 1, 0});
+    CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));
+    CHECK(std::string(why) == "a sequenced message outside a batch");
+  }
+  wire::write_header(buf, h);
+  buf[2] = 1;  // a version 1 frame
+  CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));
+  CHECK(std::string(why) == "unsupported wire version");
   wire::write_header(buf, wire::Header{wire::Kind::heartbeat, 1, 0, 6, 0, 0});
   CHECK_FALSE(wire::read_header(std::string_view(buf, sizeof buf), &why));  // incarnation 0
 }
@@ -274,7 +284,124 @@ TEST_CASE("membership frames are unsequenced (kind 5)") {
   h.seq = 3;
   wire::write_header(f, h);
   CHECK(!wire::read_header(std::string_view(f, sizeof f), &why));
-  f[3] = 6;
+  f[3] = 7;
   CHECK(!wire::read_header(std::string_view(f, sizeof f), &why));
   CHECK(std::string(why) == "unknown frame kind");
+}
+
+namespace {
+// A batch body of the given (kind, body) messages, as the network thread writes it.
+std::string batch_of(const std::vector<std::pair<wire::Kind, std::string>>& msgs) {
+  size_t size = wire::varint_size(msgs.size());
+  for (auto& [k, b] : msgs) size += wire::batch_entry_size(b.size());
+  std::string out(size, '\0');
+  char* w = wire::put_varint(out.data(), msgs.size());
+  for (auto& [k, b] : msgs) w = wire::put_batch_entry(w, k, b.substr(0, b.size() / 2), b.substr(b.size() / 2));
+  REQUIRE(w == out.data() + out.size());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("batch frames: messages round-trip in order; the entry size is exact") {
+  wire::DataBody d;
+  d.sender = 5;
+  d.receiver = 6;
+  d.type_id = 77;
+  std::string data = wire::encode_data_body(d) + std::string(300, 'p');  // a 2-byte length
+  std::string sig = wire::encode_signal_body(wire::SignalBody{1, 2, {}});
+  std::string nodes = wire::encode_nodes_body({{1, "node-b", 77}});
+  std::string b = batch_of({{wire::Kind::data, data}, {wire::Kind::signal, sig}, {wire::Kind::nodes, nodes}, {wire::Kind::data, ""}});
+  CHECK(wire::batch_entry_size(300) == 1 + 2 + 300);
+  std::vector<wire::BatchEntry> e;
+  std::string why;
+  REQUIRE(wire::split_batch(b, 41, e, why));
+  REQUIRE(e.size() == 4);
+  CHECK((e[0].kind == wire::Kind::data && e[0].body == data));
+  CHECK((e[1].kind == wire::Kind::signal && e[1].body == sig));
+  CHECK((e[2].kind == wire::Kind::nodes && e[2].body == nodes));
+  CHECK((e[3].kind == wire::Kind::data && e[3].body.empty()));
+  wire::DataBody o;
+  REQUIRE(wire::decode_data_body(e[0].body, o, why));
+  CHECK(o.payload == std::string(300, 'p'));
+  // The last seq of a batch may be the largest seq; one more wraps.
+  CHECK(wire::split_batch(batch_of({{wire::Kind::data, "x"}}), UINT64_MAX, e, why));
+  CHECK_FALSE(wire::split_batch(batch_of({{wire::Kind::data, "x"}, {wire::Kind::data, "y"}}), UINT64_MAX, e, why));
+  CHECK(why == "batch seqs wrap around");
+}
+
+TEST_CASE("malformed batches are refused whole, with a reason") {
+  using namespace std::string_view_literals;  // bodies with NUL bytes
+  std::vector<wire::BatchEntry> e;
+  std::string why;
+  auto refused = [&](std::string_view body, const std::string& reason) {
+    why.clear();
+    bool ok = wire::split_batch(body, 1, e, why);
+    INFO("body of " << body.size() << " bytes, reason " << why);
+    CHECK_FALSE(ok);
+    CHECK(why.find(reason) != std::string::npos);
+  };
+  refused("", "bad batch count");
+  refused(std::string("\x00", 1), "batch of 0 messages");
+  std::string over(10, '\0');
+  over.resize(wire::put_varint(over.data(), wire::kMaxBatch + 1) - over.data());
+  refused(over + std::string(300000, '\0'), "batch of 65537 messages");
+  refused("\x80\x80\x04"sv, "batch count exceeds the frame");  // 65536: the limit, but no room for them
+  refused("\x80\x00"sv, "bad batch count");                        // overlong varint (0 in two bytes)
+  refused("\x03\x02\x00"sv, "batch count exceeds the frame");     // 3 messages cannot fit in 2 bytes
+  refused("\x01\x01\x00"sv, "message kind 1 in a batch");         // heartbeat
+  refused("\x01\x05\x00"sv, "message kind 5 in a batch");         // membership
+  refused("\x01\x06\x00"sv, "message kind 6 in a batch");         // a batch in a batch
+  refused("\x01\x82\x00"sv, "message kind 130 in a batch");       // not a varint: one byte
+  refused("\x01\x02\x05xy"sv, "batch entry longer than the frame");
+  refused("\x01\x02\x01xy"sv, "trailing bytes after a batch");
+  refused("\x02\x02\x02xy"sv, "batch truncated");
+  refused("\x01\x02\x81\x00"sv, "bad batch entry length");        // overlong length
+  refused("\x01\x02\x80"sv, "bad batch entry length");
+  // Every truncation of a valid batch is refused.
+  std::string good = batch_of({{wire::Kind::data, "hello"}, {wire::Kind::signal, "world!"}, {wire::Kind::nodes, ""}});
+  REQUIRE(wire::split_batch(good, 1, e, why));
+  for (size_t n = 0; n < good.size(); ++n) {
+    INFO("truncated to " << n);
+    CHECK_FALSE(wire::split_batch(good.substr(0, n), 1, e, why));
+  }
+  CHECK_FALSE(wire::split_batch(good + "z", 1, e, why));
+  CHECK_FALSE(wire::split_batch(good, 0, e, why));  // seq 0 is never sequenced
+}
+
+TEST_CASE("fuzzed batches never crash the splitter; what it accepts lies inside the frame") {
+  std::mt19937_64 rng(11);
+  std::string good = batch_of({{wire::Kind::data, std::string(40, 'a')}, {wire::Kind::signal, "sig"},
+                               {wire::Kind::nodes, std::string(200, 'n')}, {wire::Kind::data, "d"}});
+  std::vector<wire::BatchEntry> e;
+  std::string why;
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string f;
+    switch (i % 4) {
+      case 0:  // bit flips
+        f = good;
+        for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) f[rng() % f.size()] ^= static_cast<char>(1 << (rng() % 8));
+        break;
+      case 1:  // overwritten bytes
+        f = good;
+        for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k) f[rng() % f.size()] = static_cast<char>(rng());
+        break;
+      case 2:  // truncated or extended
+        f = good.substr(0, rng() % (good.size() + 1)) + std::string(rng() % 3, static_cast<char>(rng()));
+        break;
+      default:  // random
+        f.resize(rng() % 80);
+        for (auto& c : f) c = static_cast<char>(rng());
+    }
+    if (!wire::split_batch(f, 1 + rng() % 100, e, why)) continue;
+    ++accepted;
+    REQUIRE(!e.empty());
+    for (auto& m : e) {
+      REQUIRE(m.body.data() >= f.data());
+      REQUIRE(m.body.data() + m.body.size() <= f.data() + f.size());
+      REQUIRE((m.kind == wire::Kind::data || m.kind == wire::Kind::signal || m.kind == wire::Kind::nodes));
+    }
+  }
+  CHECK(accepted > 0);  // some mutations (inside bodies) leave a well-formed batch
+  CHECK(accepted < 20000);
 }

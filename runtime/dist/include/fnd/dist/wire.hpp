@@ -1,17 +1,21 @@
-// The distribution wire format, version 1 (docs/wire.md is the reference). One ZeroMQ message = one
+// The distribution wire format, version 2 (docs/wire.md is the reference). One ZeroMQ message = one
 // frame: a fixed 40-byte little-endian header, then a kind-specific body whose variable-length parts use
 // the compiler's codec (fnd/lang/codec.hpp: LEB128 varints, length-prefixed strings).
 //
 //   off size field
 //    0   2   magic "FN"
-//    2   1   version (1)
-//    3   1   kind (heartbeat 1, data 2, signal 3, nodes 4, membership 5)
+//    2   1   version (2)
+//    3   1   kind (heartbeat 1, membership 5, batch 6)
 //    4   4   session: the link session between the two nodes (bumped when either side declares the
 //            other down, so both restart their sequence numbers together)
 //    8   8   source incarnation (never 0)
 //   16   8   destination incarnation (0: the sender does not know the receiver yet; heartbeats only)
-//   24   8   seq (1, 2, ... per link and session; 0 = unsequenced: heartbeats)
+//   24   8   seq: of the batch's first message (1, 2, ... per link and session); 0 = unsequenced
 //   32   8   ack: the highest seq received in order from the receiver (cumulative)
+//
+// Sequenced messages (data 2, signal 3, nodes 4) travel only inside batch frames: one frame carries
+// every message that was due when the network thread woke up, so a stream pays ZeroMQ's per-message
+// cost and the header once per batch rather than per message (version 1 sent one frame per message).
 //
 // Decoding never reads past its input; anything malformed is reported as an error value (never thrown
 // out of the network thread).
@@ -31,11 +35,12 @@ namespace fnd::dist::wire {
 
 inline constexpr uint8_t kMagic0 = 'F';
 inline constexpr uint8_t kMagic1 = 'N';
-inline constexpr uint8_t kVersion = 1;
+inline constexpr uint8_t kVersion = 2;
 inline constexpr size_t kHeaderSize = 40;
 
 // membership (5): unsequenced, outside the links; the body is one fnd_membership datagram.
-enum class Kind : uint8_t { heartbeat = 1, data = 2, signal = 3, nodes = 4, membership = 5 };
+// data, signal, nodes: the kinds of messages inside a batch (6), never frames of their own.
+enum class Kind : uint8_t { heartbeat = 1, data = 2, signal = 3, nodes = 4, membership = 5, batch = 6 };
 
 struct Header {
   Kind kind = Kind::heartbeat;
@@ -47,11 +52,29 @@ struct Header {
 };
 
 void write_header(char* out, const Header& h) noexcept;
-// The fields the link layer fills in at transmission time.
+// The link fields of a frame built before they were known (heartbeats).
 void patch_link_fields(char* frame, uint32_t session, uint64_t dst_inc, uint64_t seq, uint64_t ack) noexcept;
-void patch_ack(char* frame, uint64_t ack) noexcept;
 // nullopt for a frame that is too short, has a wrong magic, an unknown version or kind; `why` says which.
 std::optional<Header> read_header(std::string_view frame, const char** why) noexcept;
+
+// ---- batch (6) ----
+// Body: varint n (1..kMaxBatch), then n x (u8 kind: data 2, signal 3 or nodes 4; varint length L; L bytes:
+// that kind's body). The header's seq is the first message's; the others follow as seq+1, seq+2, ...
+inline constexpr uint64_t kMaxBatch = 65536;
+struct BatchEntry {
+  Kind kind;
+  std::string_view body;  // points into the frame
+};
+size_t varint_size(uint64_t v) noexcept;
+char* put_varint(char* out, uint64_t v) noexcept;  // returns the end of what it wrote
+// Bytes one message of `body_size` bytes takes inside a batch (kind, length, body).
+inline size_t batch_entry_size(size_t body_size) noexcept { return 1 + varint_size(body_size) + body_size; }
+// Writes one entry whose body is head followed by tail; returns the end of what it wrote.
+char* put_batch_entry(char* out, Kind kind, std::string_view head, std::string_view tail) noexcept;
+// Splits the body of a batch whose first seq is `first_seq` into its messages (views into `body`). The
+// whole batch is refused (false, with `why`, `out` unspecified) if any part of it is malformed: a count of
+// 0 or over kMaxBatch, another entry kind, a length past the end, trailing bytes, or seqs that would wrap.
+bool split_batch(std::string_view body, uint64_t first_seq, std::vector<BatchEntry>& out, std::string& why);
 
 // ---- bodies ----
 // data: varint sender id (0 = none); u8 receiver tag (0 = pid id, 1 = registered name) + varint id |
