@@ -1,10 +1,12 @@
 // Asking node processes from the test thread: a fiber on the test's node does the messaging (only a
-// process can receive), the test thread waits for its result.
+// process can receive), the test thread waits for its result. And this node's membership view.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <string>
+#include <vector>
 
 #include "fnd/dist/dist.hpp"
 #include "fnd/fnd.hpp"
@@ -29,6 +31,18 @@ inline std::string ask(Node& node, DistNode& dist, const std::string& to, const 
     auto s = p.receive_for<std::string>(limit);
     return s ? *s : std::string("no reply");
   });
+}
+
+// The names of the members SWIM holds alive at `dist`, sorted and comma-separated ("b,c"): the form
+// dist_test_node's "view" process answers in, so views of several nodes compare as strings.
+inline std::string alive_members(const DistNode& dist) {
+  std::vector<std::string> v;
+  for (auto& m : dist.members())
+    if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
+  std::sort(v.begin(), v.end());
+  std::string s;
+  for (auto& n : v) s += (s.empty() ? "" : ",") + n;
+  return s;
 }
 
 }  // namespace fnd::dist::test

@@ -61,16 +61,6 @@ bool cut_rules(const std::string& ns, const char* verb) {
   return run(ipt + verb + " INPUT -i eth0 -j DROP") && run(ipt + verb + " OUTPUT -o eth0 -j DROP");
 }
 
-std::string alive_members(const DistNode& d) {
-  std::vector<std::string> v;
-  for (auto& m : d.members())
-    if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
-  std::sort(v.begin(), v.end());
-  std::string s;
-  for (auto& n : v) s += (s.empty() ? "" : ",") + n;
-  return s;
-}
-
 long long ms_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
 }

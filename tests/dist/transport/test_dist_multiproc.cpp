@@ -337,15 +337,7 @@ TEST_CASE("membership across processes: three nodes join through one seed and co
   };
   REQUIRE(b.start(args("b")));
   REQUIRE(c.start(args("c")));
-  auto alive_here = [&] {
-    std::vector<std::string> v;
-    for (auto& m : t.members())
-      if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
-    std::sort(v.begin(), v.end());
-    std::string s;
-    for (auto& n : v) s += (s.empty() ? "" : ",") + n;
-    return s;
-  };
+  auto alive_here = [&] { return fnd::dist::test::alive_members(t); };
   auto view_of = [&](const char* n) { return fnd::dist::test::ask(node, t, n, "view", "?", 2s); };
   auto start = std::chrono::steady_clock::now();
   REQUIRE(eventually([&] { return alive_here() == "b,c" && view_of("b") == "c,t" && view_of("c") == "b,t"; }));
