@@ -37,6 +37,21 @@ topDecl
   | KW_SOCIETY name LBRACE (societyItem | sep)* RBRACE                         # societyDecl
   | KW_MAIN name namedArgs?                                                  # mainDecl
   | KW_CLUSTER name LBRACE (clusterItem | sep)* RBRACE                         # clusterDecl
+  | KW_CONFIG LBRACE (configItem | sep)* RBRACE                               # configDecl
+  ;
+
+// Settings of `config { ... }` (docs/language.md section 17):
+//   ai.planning.sampling_rate: float = 0.1 in 0.0..1.0 updatable
+//   server.mode: string = "fast" one of ["fast", "safe"]
+// The option words (`updatable`, `one of`) are checked by the AST builder (E0008).
+configItem
+  : dottedName COLON typeExpr ASSIGN expr configOption*
+  ;
+
+configOption
+  : KW_IN expr DOTDOT expr                                        # configRange
+  | name name LBRACK (expr (COMMA expr)* COMMA?)? RBRACK          # configOneOf
+  | name                                                          # configFlag
   ;
 
 // Field names may be keywords (`from: ref`, `state: string`): they only appear after `{`, `,`
@@ -196,6 +211,7 @@ primary
   | (KW_TRUE | KW_FALSE)                                            # boolLit
   | KW_SELF                                                         # selfExpr
   | KW_SENDER                                                       # senderExpr
+  | KW_CONFIG (DOT anyWord)+                                        # configExpr
   | TYPE_NAME LBRACE (fieldInit (COMMA fieldInit)* COMMA?)? RBRACE  # messageLit
   | (KW_LIST LT typeExpr GT)? LBRACK (expr (COMMA expr)* COMMA?)? RBRACK   # listLit
   | (KW_MAP LT typeExpr COMMA typeExpr GT)? LBRACE (mapEntry (COMMA mapEntry)* COMMA?)? RBRACE  # mapLit
@@ -235,7 +251,7 @@ dottedName
 anyWord
   : name
   | KW_MODULE | KW_IMPORT | KW_MESSAGE | KW_ACTOR | KW_EXTERN | KW_FROM | KW_SUPERVISOR
-  | KW_SOCIETY | KW_MAIN | KW_CLUSTER | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
+  | KW_SOCIETY | KW_MAIN | KW_CLUSTER | KW_CONFIG | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
   | KW_IF | KW_ELSE | KW_WHILE | KW_FOR | KW_IN | KW_SEND | KW_REPLY | KW_BROADCAST | KW_PUBLISH
   | KW_SUBSCRIBE | KW_EMIT | KW_LOG | KW_STOP | KW_RETURN | KW_BREAK | KW_CONTINUE | KW_SPAWN
   | KW_SELF | KW_SENDER | KW_AND | KW_OR | KW_NOT | KW_TRUE | KW_FALSE | KW_INT | KW_FLOAT
@@ -267,6 +283,7 @@ KW_SUPERVISOR : 'supervisor';
 KW_SOCIETY    : 'society';
 KW_MAIN       : 'main';
 KW_CLUSTER    : 'cluster';
+KW_CONFIG     : 'config';
 KW_PARAM      : 'param';
 KW_STATE      : 'state';
 KW_ON         : 'on';

@@ -91,6 +91,7 @@ enum class ExprKind {
   Field, Index, MethodCall, Call, Convert,
   Unary, Binary,
   MessageLit, ListLit, MapLit, Spawn,
+  Config,
 };
 
 struct Expr {
@@ -351,6 +352,18 @@ struct SpawnExpr : Expr {
   StartArgs start;
   // sema: for a pool spawn, the actor of the template child (also in start.actor) and the template
   const ChildSpec* poolTemplate = nullptr;
+};
+
+struct ConfigSetting;
+
+// `config.ai.planning.sampling_rate`: the current value of a declared setting (its type).
+struct ConfigExpr : Expr {
+  static constexpr ExprKind Kind = ExprKind::Config;
+  ConfigExpr() : Expr(Kind) {}
+  std::string path;       // "ai.planning.sampling_rate"
+  SourceRange pathRange;  // the path after `config.`
+  // sema
+  const ConfigSetting* setting = nullptr;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -704,6 +717,28 @@ struct ClusterDecl {
   const ClusterNode* findNode(const std::string& n) const;
 };
 
+// One setting of a `config { ... }` block (docs/language.md section 17):
+//   ai.planning.sampling_rate: float = 0.1 in 0.0..1.0 updatable
+struct ConfigSetting {
+  std::string path;  // dotted
+  SourceRange pathRange, range;
+  std::unique_ptr<TypeNode> type;
+  ExprPtr defaultValue;
+  ExprPtr min, max;               // `in MIN..MAX` (both or neither)
+  std::vector<ExprPtr> oneOf;     // `one of [...]` (empty: any value)
+  SourceRange oneOfRange;
+  bool updatable = false;
+  const Module* module = nullptr;
+  // sema: position in Program::config (the generated program's slot index), the setting's type
+  // (int, float, bool or string) and the constants as JSON text for the generated program.
+  std::size_t index = 0;
+  const Type* valueType = nullptr;
+  std::string defaultJson;   // "0.1", "8080", "true", "\"fast\""
+  std::string oneOfJson;     // "[\"fast\",\"safe\"]" or "" (any value)
+  bool hasRange = false;
+  double minValue = 0, maxValue = 0;
+};
+
 struct ImportDecl {
   std::string name;  // "std.infra"
   SourceRange range;
@@ -724,6 +759,7 @@ struct Module {
   std::vector<std::unique_ptr<SocietyDecl>> societies;
   std::vector<std::unique_ptr<MainDecl>> mains;  // sema: at most one in the whole program
   std::vector<std::unique_ptr<ClusterDecl>> clusters;  // sema: at most one, in a root file
+  std::vector<std::unique_ptr<ConfigSetting>> config;  // every `config { }` block's settings, in order
 };
 
 // The whole program: the files named on the command line plus everything they import.
@@ -737,6 +773,9 @@ struct Program {
   std::map<std::string, const SocietyDecl*> societies;
   const MainDecl* main = nullptr;
   const ClusterDecl* cluster = nullptr;  // sema: the program's cluster, if any
+  // sema: the settings of all `config` blocks (modules in Program::modules order, then source
+  // order); ConfigSetting::index is the position here. Only valid settings are listed.
+  std::vector<const ConfigSetting*> config;
 };
 
 }  // namespace fnd::ast

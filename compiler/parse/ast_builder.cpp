@@ -391,6 +391,7 @@ ExprPtr AstBuilder::buildPrimary(P::PrimaryContext* ctx) {
     e->range = r;
     return e;
   }
+  if (auto* c = dynamic_cast<P::ConfigExprContext*>(ctx)) return buildConfigExpr(c);
   if (auto* m = dynamic_cast<P::MessageLitContext*>(ctx)) {
     auto e = std::make_unique<MessageLit>();
     e->range = r;
@@ -1019,6 +1020,8 @@ std::unique_ptr<Module> AstBuilder::buildModule(P::ProgramContext* ctx) {
       buildSociety(so, *m);
     } else if (auto* cl = dynamic_cast<P::ClusterDeclContext*>(d)) {
       buildCluster(cl, *m);
+    } else if (auto* cf = dynamic_cast<P::ConfigDeclContext*>(d)) {
+      buildConfig(cf, *m);
     } else if (auto* mn = dynamic_cast<P::MainDeclContext*>(d)) {
       auto main = std::make_unique<MainDecl>();
       main->range = range(mn);

@@ -41,6 +41,8 @@ class AstBuilder {
   void buildSupervisor(P::SupervisorDeclContext* ctx, ast::Module& m);
   void buildSociety(P::SocietyDeclContext* ctx, ast::Module& m);
   void buildCluster(P::ClusterDeclContext* ctx, ast::Module& m);  // ast_builder_cluster.cpp
+  void buildConfig(P::ConfigDeclContext* ctx, ast::Module& m);    // ast_builder_config.cpp
+  ast::ExprPtr buildConfigExpr(P::ConfigExprContext* ctx);         // ast_builder_config.cpp
   void buildStartArgs(P::NameContext* target, P::NamedArgsContext* args, ast::StartArgs& out);
 
   std::unique_ptr<ast::TypeNode> buildType(P::TypeExprContext* ctx);

@@ -808,8 +808,31 @@ const Type* ExprChecker::inferImpl(Expr& e, const Type* hint) {
     case ExprKind::ListLit: return checkListLit(e.as<ListLit>(), hint);
     case ExprKind::MapLit: return checkMapLit(e.as<MapLit>(), hint);
     case ExprKind::Spawn: return checkSpawn(e.as<SpawnExpr>());
+    case ExprKind::Config: return checkConfigRead(e.as<ConfigExpr>());
   }
   return T.error();
+}
+
+// `config.a.b`: a declared setting (E0804 otherwise), read in handlers and state initializers.
+const Type* ExprChecker::checkConfigRead(ConfigExpr& e) {
+  for (const ConfigSetting* s : cx_.program.config)
+    if (s->path == e.path) {
+      e.setting = s;
+      if (env_.kind != EnvKind::Handler && env_.kind != EnvKind::StateInit)
+        constantViolation(e.range, "'config." + e.path + "'");
+      return s->valueType;
+    }
+  // A setting that failed its own checks is not listed: no second error for its uses.
+  for (auto& m : cx_.program.modules)
+    for (auto& s : m->config)
+      if (s->path == e.path) return cx_.types().error();
+  std::vector<std::string> paths;
+  for (const ConfigSetting* s : cx_.program.config) paths.push_back(s->path);
+  auto d = cx_.error(Code::E0804, e.pathRange.valid() ? e.pathRange : e.range,
+                     "unknown config setting '" + e.path + "'");
+  if (auto c = closestName(e.path, paths); !c.empty()) d.note({}, "did you mean '" + c + "'?");
+  else if (paths.empty()) d.note({}, "settings are declared in a 'config { ... }' block");
+  return cx_.types().error();
 }
 
 bool ExprChecker::requireMutablePlace(const Expr& e, const char* what) {

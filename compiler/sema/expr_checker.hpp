@@ -49,6 +49,7 @@ class ExprChecker {
   const ast::Type* checkMapLit(ast::MapLit& e, const ast::Type* hint);
   const ast::Type* checkSpawn(ast::SpawnExpr& e);
   const ast::Type* checkString(ast::StringLit& e);
+  const ast::Type* checkConfigRead(ast::ConfigExpr& e);
   bool requireHandler(diag::SourceRange r, const std::string& what);
   bool checkArity(diag::SourceRange r, const std::string& what, std::size_t got, std::size_t want);
   void constantViolation(diag::SourceRange r, const std::string& what);

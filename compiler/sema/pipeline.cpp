@@ -15,6 +15,7 @@ struct PassEntry {
 constexpr PassEntry kPipeline[] = {
     {"collect-declarations", collectDeclarations},  // program-wide names, duplicates, main
     {"resolve-types", resolveTypes},                // message fields, params, states
+    {"check-config", checkConfig},                  // config settings: paths, types, defaults, ranges
     {"check-start-sites", checkStartSites},         // children, roles, main: targets and arguments
     {"check-handlers", checkHandlers},              // handler bodies: names, types, reply/sender
     {"check-supervision", checkSupervision},        // strategies, intensities, cycles, pools

@@ -30,7 +30,7 @@
 
 ;; The word lists come from the lexer rules of grammar/Fnd.g4 (see editors/keywords/).
 (defconst fnd-keywords
-  '("actor" "and" "break" "broadcast" "child" "cluster" "continue" "else" "emit" "every" "extern" "for" "from" "if" "import" "in" "let" "log" "main" "message" "module" "not" "on" "or" "param" "publish" "reply" "return" "send" "society" "spawn" "state" "stop" "subscribe" "supervisor" "var" "while")
+  '("actor" "and" "break" "broadcast" "child" "cluster" "config" "continue" "else" "emit" "every" "extern" "for" "from" "if" "import" "in" "let" "log" "main" "message" "module" "not" "on" "or" "param" "publish" "reply" "return" "send" "society" "spawn" "state" "stop" "subscribe" "supervisor" "var" "while")
   "Keywords of the .fnd language (all but types, constants and self/sender).")
 
 (defconst fnd-types '("bool" "bytes" "duration" "float" "int" "list" "map" "ref" "string")
@@ -45,10 +45,10 @@
 (defconst fnd-builtins '("abs" "crash" "demonitor" "link" "max" "min" "monitor" "neighbors" "print" "shutdown" "unlink")
   "Built-in functions (from the compiler's table).")
 
-(defconst fnd-after-dot-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
+(defconst fnd-after-dot-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
   "Keywords that are plain words right after a `.' (`import std.log').")
 
-(defconst fnd-field-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
+(defconst fnd-field-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
   "Keywords that may name a message field (`message Mail { from: ref }').")
 
 (defconst fnd-duration-units '("ms" "h" "m" "s")

@@ -300,6 +300,10 @@ uint32_t fnd_abi_version(void) { return FND_ABI_VERSION; }
 const char* fnd_runtime_version(void) { return runtime_version_string(); }
 const char* fnd_last_error_code(void) { return t_err_code.c_str(); }
 const char* fnd_last_error_message(void) { return t_err_msg.c_str(); }
+void fnd_set_last_error(const char* code, const char* message) {
+  t_err_code = code ? code : "";
+  t_err_msg = message ? message : "";
+}
 
 fnd_node* fnd_node_new(const fnd_node_options* o) {
   NodeOptions n;

@@ -141,6 +141,8 @@ class CppBackend final : public Backend {
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
     if (program.cluster) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_DIST_INCLUDE)));
+    const bool services = !program.config.empty();  // fnd/services/lang.h (gen_services.cpp)
+    if (services) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_SERVICES_INCLUDE)));
     cmd.push_back((dir / "fnd_program.cpp").string());
     for (const auto& s : options.extraSources) cmd.push_back(s);
     cmd.push_back("-o");
@@ -153,6 +155,11 @@ class CppBackend final : public Backend {
       cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_security.a" : std::string(FND_CPP_SECURITY_LIB));
       cmd.push_back(home && *home ? std::string(home) + "/lib/libfnd_membership.a" : std::string(FND_CPP_MEMBERSHIP_LIB));
     }
+    if (services)
+      for (const auto& lib : words(FND_CPP_SERVICES_LIBS)) {
+        const char* home = std::getenv("FND_HOME");
+        cmd.push_back(home && *home ? std::string(home) + "/lib/" + std::filesystem::path(lib).filename().string() : lib);
+      }
     cmd.push_back(stdLib);
     cmd.push_back(runtimeLib);
     if (program.cluster) cmd.push_back("-lzmq");

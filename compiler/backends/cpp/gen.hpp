@@ -58,6 +58,9 @@ struct Scope {
   std::string instanceName = "name";
 };
 
+// `static const fnd_cfg_setting fnd_config_settings[] = {...};` (gen_services.cpp)
+void configTable(Code& c, const ast::Program& program);
+
 class Gen {
  public:
   Gen(const ast::Program& program, const diag::SourceManager& sources, const ast::Module& module)
@@ -131,6 +134,7 @@ class Gen {
   std::string call(const ast::CallExpr& c);
   std::string convert(const ast::ConvertExpr& c);
   std::string spawn(const ast::SpawnExpr& s);
+  std::string configRead(const ast::ConfigExpr& e);  // gen_services.cpp
   void forStmt(Code& c, const ast::ForStmt& f);
   void assign(Code& c, const ast::AssignStmt& a);
   std::string temp(std::string_view base);  // fnd_<base>_<n>

@@ -249,6 +249,7 @@ std::string Gen::expr(const Expr& e) {
       return type(e.type) + "{" + join(entries) + "}";
     }
     case ExprKind::Spawn: return spawn(e.as<SpawnExpr>());
+    case ExprKind::Config: return configRead(e.as<ConfigExpr>());
   }
   return "/* unknown expression */";
 }

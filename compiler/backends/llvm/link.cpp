@@ -46,6 +46,11 @@ std::vector<std::string> linkCommand(const ast::Program& program, const Options&
   cmd.push_back("-o");
   cmd.push_back(options.outputBinary);
   if (native) cmd.push_back(stdLib);
+  if (!program.config.empty())  // fnd/services/lang.h (lower_services.cpp)
+    for (const auto& lib : words(FND_LLVM_SERVICES_LIBS)) {
+      const char* home = std::getenv("FND_HOME");
+      cmd.push_back(home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
+    }
   cmd.push_back(runtimeLib);
   cmd.push_back(FND_LLVM_BOOST_CONTEXT_LIB);
   return cmd;

@@ -460,6 +460,7 @@ Val Lowering::lowerExpr(const Expr& e) {
     case ExprKind::MapLit: checkSupportedType(e.type, e.range); return lowerMap(e.as<MapLit>());
     case ExprKind::Call: return lowerCall(e.as<CallExpr>());
     case ExprKind::Spawn: return lowerSpawn(e.as<SpawnExpr>());
+    case ExprKind::Config: return lowerConfig(e.as<ConfigExpr>());
     case ExprKind::Convert: {
       const auto& cv = e.as<ConvertExpr>();
       if (cv.target == TypeKind::String) {

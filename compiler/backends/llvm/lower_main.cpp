@@ -196,6 +196,7 @@ void Lowering::lowerMain(const MainDecl& m) {
   debugFunction(start, m.range);
   debugLocation(m.range);
   llvm::Value* node = start->getArg(0);
+  lowerServicesStart(node);
   const StartArgs& st = m.start;
   llvm::Value* pid = nullptr;
   switch (st.targetKind) {
@@ -253,9 +254,11 @@ void Lowering::lowerMain(const MainDecl& m) {
     b_.CreateCall(rt("fnd_glue_init"), {table(types, "glue.types"), table(records, "glue.records"),
                                         b_.getInt64(glue_.messages.size())});
   }
+  llvm::Value* argc = lowerServicesInit(mainFn, progName);
   llvm::Value* status = b_.CreateCall(
-      rt("fnd_program_main"), {mainFn->getArg(0), b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
+      rt("fnd_program_main"), {argc, b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
                                cstr("main " + st.target.name), llvm::ConstantExpr::getBitCast(start, i8p())});
+  lowerServicesFinish();
   // The node is gone: release the supervisor children's start arguments.
   for (const auto& [keep, rec] : heapArgs_) {
     llvm::Value* p = b_.CreateLoad(i8p(), keep);

@@ -114,6 +114,11 @@ class Lowering {
 
   // ---- values (lower_expr.cpp)
   Val lowerExpr(const Expr& e);
+  // lower_services.cpp: config reads and the services' calls in main and the root's start.
+  Val lowerConfig(const ConfigExpr& e);
+  void lowerServicesStart(llvm::Value* node);
+  llvm::Value* lowerServicesInit(llvm::Function* mainFn, const std::string& progName);
+  void lowerServicesFinish();
   llvm::Value* lowerCond(const Expr& e);  // a full expression of type bool
   Val lowerBinary(const BinaryExpr& e);
   Val lowerString(const StringLit& s);

@@ -210,6 +210,8 @@ class AstPrinter {
       const Token& t = p_.peek();
       if (t.type == FndLexer::KW_MODULE || t.type == FndLexer::KW_IMPORT) {
         keywordDotted();
+      } else if (t.type == FndLexer::KW_CONFIG) {
+        configBlock();
       } else {
         auto it = decls.find(t.begin);
         if (it == decls.end()) p_.fail("no declaration starts with '" + t.text + "'", t);
@@ -510,6 +512,50 @@ class AstPrinter {
     });
   }
 
+  // config { a.b: float = 0.1 in 0.0..1.0 updatable  c: string = "x" one of ["x", "y"] }
+  void configBlock() {
+    p_.take(FndLexer::KW_CONFIG);
+    p_.space();
+    body([&] {
+      if (nextConfig_ >= m_.config.size()) p_.fail("unexpected config setting", p_.peek());
+      configSetting(*m_.config[nextConfig_++]);
+    });
+  }
+  void configSetting(const ast::ConfigSetting& s) {
+    dotted();
+    p_.take(FndLexer::COLON);
+    p_.space();
+    type(*s.type);
+    p_.space();
+    p_.take(FndLexer::ASSIGN);
+    p_.space();
+    expr(*s.defaultValue);
+    // The options in source order (each at most once).
+    for (;;) {
+      const Token& raw = p_.peekRaw();
+      if (raw.type == FndLexer::KW_IN && s.min) {
+        p_.space();
+        p_.take(FndLexer::KW_IN);
+        p_.space();
+        expr(*s.min);
+        p_.take(FndLexer::DOTDOT);
+        expr(*s.max);
+      } else if (raw.type == FndLexer::ID && raw.text == "one") {
+        p_.space();
+        p_.take();
+        p_.space();
+        p_.take();
+        p_.space();
+        list(s.oneOf.size(), false, [&](std::size_t i) { expr(*s.oneOf[i]); });
+      } else if (raw.type == FndLexer::ID && raw.text == "updatable") {
+        p_.space();
+        p_.take();
+      } else {
+        return;
+      }
+    }
+  }
+
   void mainDecl(const ast::MainDecl& d) {
     p_.take(FndLexer::KW_MAIN);
     p_.space();
@@ -807,6 +853,13 @@ class AstPrinter {
       case ast::ExprKind::Self: case ast::ExprKind::Sender:
         p_.take();
         return;
+      case ast::ExprKind::Config:  // config.a.b
+        p_.take(FndLexer::KW_CONFIG);
+        while (p_.peekRaw().type == FndLexer::DOT) {
+          p_.take();
+          p_.take();
+        }
+        return;
       case ast::ExprKind::Field: {
         auto& f = e.as<ast::FieldExpr>();
         expr(*f.base);
@@ -913,6 +966,7 @@ class AstPrinter {
   Printer& p_;
   const ast::Module& m_;
   int pendingClose_ = 0;
+  std::size_t nextConfig_ = 0;  // the next of m_.config to print
 };
 
 // The tokens that carry meaning: no separators, no trailing commas.

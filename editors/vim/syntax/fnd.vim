@@ -13,7 +13,7 @@ syn case match
 syn iskeyword a-z,A-Z,48-57,_
 
 " Keywords, one group per class (the lists come from the lexer rules of grammar/Fnd.g4).
-syn keyword fndDeclaration actor cluster extern from import main message module society supervisor
+syn keyword fndDeclaration actor cluster config extern from import main message module society supervisor
 syn keyword fndMember      child every on param state
 syn keyword fndBinding     let var
 syn keyword fndControl     break continue else for if in return stop while
@@ -35,7 +35,7 @@ syn keyword fndMember      child nextgroup=fndRole skipwhite
 syn keyword fndAction      spawn nextgroup=fndActorName skipwhite
 
 " The names themselves (never a keyword: in `actor state`, `state` stays a keyword).
-let s:kw = '\%(\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>\)\@!'
+let s:kw = '\%(\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>\)\@!'
 exe 'syn match fndNamespace      /\<' . s:kw . '\h\w*\%(\s*\.\s*\h\w*\)*/ contained'
 exe 'syn match fndMessageName    /\<' . s:kw . '\h\w*/ contained'
 exe 'syn match fndActorName      /\<' . s:kw . '\h\w*/ contained'
@@ -81,11 +81,11 @@ syn match fndOperator /\.\./
 " After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
 " starts at the `.`, so it wins over the keyword
 " (and, defined after fndDelimiter, over the `.`).
-syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
+syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
 
 " A message field may be named by a keyword (`message Mail { from: ref }`, `Mail { from: self }`).
 " The match starts at the `{` or `,` before the name, so it wins over the keyword.
-syn match fndKeywordField /[{,]\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\ze\s*:/ contains=fndDelimiter
+syn match fndKeywordField /[{,]\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\ze\s*:/ contains=fndDelimiter
 
 " Anything the lexer does not know is an error (BAD_CHAR).
 syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%&|^~"A-Za-z0-9_]\|!\ze[^=]\|!$#

@@ -50,6 +50,8 @@ typedef enum fnd_status {
 
 const char* fnd_last_error_code(void);    /* "" if none */
 const char* fnd_last_error_message(void); /* "" if none */
+/* Sets this thread's last error: for libraries behind the C ABI that fail a start callback. */
+void fnd_set_last_error(const char* code, const char* message);
 
 /* ---- message types ---- */
 typedef struct fnd_type {

@@ -71,8 +71,12 @@ Result<Value> check(const Setting& s, Value v) {
     double d = v.get<double>();
     if ((s.min && d < *s.min) || (s.max && d > *s.max)) {
       std::ostringstream r;
-      r << path << ": " << v.dump() << " is outside the range " << (s.min ? std::to_string(*s.min) : "-inf") << ".."
-        << (s.max ? std::to_string(*s.max) : "inf");
+      // Bounds as the setting's kind of number: `1..10` for integers, `0.0..1.0` for numbers.
+      auto bound = [&](const std::optional<double>& b, const char* none) {
+        if (!b) return std::string(none);
+        return s.type == Type::integer ? Value(static_cast<int64_t>(*b)).dump() : Value(*b).dump();
+      };
+      r << path << ": " << v.dump() << " is outside the range " << bound(s.min, "-inf") << ".." << bound(s.max, "inf");
       return errors::make(errors::code::range_error, r.str()).with("path", path).with("value", v.dump());
     }
   }

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Services of generated programs, end to end with both back ends (docs/language.md section 17).
+
+    run_lang_services.py FNDC WORKDIR [TARGET...]      (default targets: cpp llvm)
+
+Config: a program built from config_reload.fnd starts with --app-config (JSON, then TOML) and an
+FND_ environment variable; the test edits the file while it runs: the updatable setting takes the
+new value, the edit of a fixed one is refused (logged) and changes nothing. Also: --help lists the
+options; a file with an undeclared path stops the program (status 1) before it prints anything.
+"""
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def fail(msg):
+    sys.exit("FAIL: " + msg)
+
+
+def build(fndc, target, src, out):
+    r = subprocess.run([fndc, "build", "--target=" + target, src, "-o", out],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        fail(f"fndc build --target={target} {src}:\n{r.stdout}")
+
+
+def read_line(proc, deadline):
+    # stdout is line-buffered by the program's print (each line written whole).
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            return line.rstrip("\n")
+        if proc.poll() is not None:
+            return None
+    return None
+
+
+def reload_case(binary, work, fmt):
+    path = os.path.join(work, "app." + fmt)
+
+    def write(rate, mode):
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            if fmt == "json":
+                f.write('{"app": {"rate": %s, "mode": "%s"}}\n' % (rate, mode))
+            else:
+                f.write('[app]\nrate = %s\nmode = "%s"\n' % (rate, mode))
+        os.replace(tmp, path)  # as editors save: a rename into place
+
+    write("0.5", "safe")
+    env = dict(os.environ, FND_APP__LIMIT="4")
+    proc = subprocess.Popen([binary, "--threads", "2", "--app-config", path], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.time() + 30
+    first = read_line(proc, deadline)
+    if first != "rate 0.5 mode safe limit 4":
+        proc.kill()
+        fail(f"{fmt}: first line {first!r}, stderr: {proc.stderr.read()}")
+    write("0.75", "fast")  # rate is updatable; mode is not: refused, stays "safe"
+    second = read_line(proc, deadline)
+    if second != "rate 0.75 mode safe limit 4":
+        proc.kill()
+        fail(f"{fmt}: after the edit {second!r}, stderr: {proc.stderr.read()}")
+    try:
+        code = proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail(f"{fmt}: the program did not stop")
+    err = proc.stderr.read()
+    if code != 0:
+        fail(f"{fmt}: exit status {code}, stderr: {err}")
+    if "config_update_forbidden" not in err or "app.mode" not in err:
+        fail(f"{fmt}: the refused edit of app.mode is not logged; stderr: {err}")
+
+
+def refused_file_case(binary, work):
+    path = os.path.join(work, "bad.json")
+    with open(path, "w") as f:
+        f.write('{"app": {"rate": 0.5, "colour": "red"}}\n')
+    r = subprocess.run([binary, "--app-config", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=60)
+    if r.returncode != 1 or r.stdout != "" or "app.colour" not in r.stderr:
+        fail(f"undeclared path in the file: status {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+
+
+def help_case(binary):
+    r = subprocess.run([binary, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    if r.returncode != 0 or "--app-config FILE" not in r.stdout or "--set PATH=VALUE" not in r.stdout \
+            or "--threads N" not in r.stdout:
+        fail(f"--help: status {r.returncode}, stdout {r.stdout!r}")
+
+
+def main():
+    fndc, work = sys.argv[1:3]
+    targets = sys.argv[3:] or ["cpp", "llvm"]
+    os.makedirs(work, exist_ok=True)
+    for target in targets:
+        binary = os.path.join(work, "config_reload_" + target)
+        build(fndc, target, os.path.join(HERE, "config_reload.fnd"), binary)
+        for fmt in ("json", "toml"):
+            reload_case(binary, work, fmt)
+        refused_file_case(binary, work)
+        help_case(binary)
+        print(f"ok: {target}")
+
+
+if __name__ == "__main__":
+    main()
