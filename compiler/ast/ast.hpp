@@ -706,6 +706,14 @@ struct Placement {
 
 enum class ClusterSecurity { None, Curve };
 
+// A membership (SWIM) setting of the cluster: `probe_interval: 250ms`, `suspicion_mult: 5`.
+struct ClusterSetting {
+  std::string name;
+  std::string value;   // as the runtime reads it: "250ms", "5"
+  SourceRange range;   // of the name
+  std::int64_t number = 0;  // milliseconds for durations, else the count
+};
+
 struct ClusterDecl {
   Ident name;
   SourceRange range;
@@ -713,6 +721,7 @@ struct ClusterDecl {
   std::vector<Placement> placements;
   ClusterSecurity security = ClusterSecurity::None;
   SourceRange securityRange;
+  std::vector<ClusterSetting> membership;  // in source order, each name at most once
   const Module* module = nullptr;
   const ClusterNode* findNode(const std::string& n) const;
 };

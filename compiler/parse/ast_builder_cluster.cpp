@@ -23,7 +23,7 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
       if (kw.name != "node") {
         error(Code::E0008, kw.range, "unknown cluster item '" + kw.name + "'")
             .note({}, "a cluster has 'node NAME: \"tcp://HOST:PORT\"', 'place PATH on NODE', "
-                      "'place PATH across [NODES]' and 'security: none'");
+                      "'place PATH across [NODES]' and settings ('security: none', 'probe_interval: 200ms', ...)");
         continue;
       }
       ClusterNode n;
@@ -80,9 +80,14 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
     auto* st = si->setting();
     Ident key = ident(st->name());
     auto* v = st->settingValue();
-    if (key.name != "security") {
+    const bool isDuration = key.name == "probe_interval" || key.name == "probe_timeout" ||
+                            key.name == "gossip_interval" || key.name == "sync_interval" ||
+                            key.name == "down_retention";
+    const bool isCount = key.name == "indirect_probes" || key.name == "suspicion_mult";
+    if (key.name != "security" && !isDuration && !isCount) {
       error(Code::E0008, key.range, "unknown cluster setting '" + key.name + "'")
-          .note({}, "the only cluster setting is 'security: none | curve'");
+          .note({}, "cluster settings: 'security: none | curve' and the membership settings probe_interval, "
+                    "probe_timeout, indirect_probes, suspicion_mult, gossip_interval, sync_interval, down_retention");
       continue;
     }
     auto [it, fresh] = seenSettings.emplace(key.name, key.range);
@@ -91,6 +96,36 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
       continue;
     }
     const std::string written = v ? v->getText() : std::string();
+    if (isDuration || isCount) {
+      // One atom: a duration (200ms, 2s) or a whole number.
+      auto* atom = v && !v->name() ? v->settingAtom(0) : nullptr;
+      std::int64_t ms = 0;
+      if (isDuration && atom && atom->DURATION() && parseDuration(atom->DURATION(), ms)) {
+        if (ms <= 0) {
+          error(Code::E0009, range(v), "'" + key.name + "' must be a positive duration");
+          continue;
+        }
+        c->membership.push_back({key.name, std::to_string(ms) + "ms", key.range, ms});
+      } else if (isCount && atom && atom->INT()) {
+        const std::string& t = written;
+        long long n = -1;
+        try {
+          n = t.size() <= 6 ? std::stoll(t) : -1;
+        } catch (...) {
+        }
+        if (n < (key.name == "suspicion_mult" ? 1 : 0) || n > 1000) {
+          error(Code::E0009, range(v), "invalid '" + key.name + "': " + t)
+              .note({}, std::string("expected a whole number from ") + (key.name == "suspicion_mult" ? "1" : "0") +
+                            " to 1000");
+          continue;
+        }
+        c->membership.push_back({key.name, std::to_string(n), key.range, n});
+      } else {
+        error(Code::E0009, range(v), "invalid '" + key.name + "': " + written)
+            .note({}, isDuration ? "expected a duration such as 200ms or 2s" : "expected a whole number");
+      }
+      continue;
+    }
     c->securityRange = range(v);
     if (written == "none") c->security = ClusterSecurity::None;
     else if (written == "curve") c->security = ClusterSecurity::Curve;

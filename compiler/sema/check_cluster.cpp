@@ -1,7 +1,8 @@
 // Pass 7: the cluster declaration (docs/language.md section 16). Checks: E0707 (at most one cluster,
 // in a file named on the command line, with nodes, for a `main` that is a supervisor or society),
 // E0701 (unknown node), E0702 (duplicate node), E0703 (address), E0704 (placement path), E0705
-// (a path placed twice), E0706 (what may be placed how), E0708 (security not available yet).
+// (a path placed twice), E0706 (what may be placed how), E0708 (membership settings that
+// contradict each other).
 // Resolves each placement's target kind and runtime name (the path: children register as
 // "<supervisor>.<child>", society members as "<society>.<role>.<i>").
 #include <charconv>
@@ -107,6 +108,26 @@ bool resolvePath(Context& cx, const StartArgs& root, Placement& p) {
   return true;
 }
 
+// Each value's own range is checked by the parser (E0009); here the one relation the runtime's
+// membership::Config::validate() requires: probe_timeout < probe_interval (defaults 80ms, 200ms).
+void checkMembershipSettings(Context& cx, const ClusterDecl& c) {
+  const ClusterSetting* interval = nullptr;
+  const ClusterSetting* timeout = nullptr;
+  for (const ClusterSetting& s : c.membership) {
+    if (s.name == "probe_interval") interval = &s;
+    if (s.name == "probe_timeout") timeout = &s;
+  }
+  if (!interval && !timeout) return;
+  const std::int64_t periodMs = interval ? interval->number : 200;
+  const std::int64_t timeoutMs = timeout ? timeout->number : 80;
+  if (timeoutMs < periodMs) return;
+  auto d = cx.error(Code::E0708, (timeout ? timeout : interval)->range,
+                    "probe_timeout (" + std::to_string(timeoutMs) + "ms) must be shorter than probe_interval (" +
+                        std::to_string(periodMs) + "ms)");
+  d.note({}, std::string("the rest of each probe period is for the indirect probes") +
+                 (timeout && interval ? "" : timeout ? "; probe_interval is 200ms unless set" : "; probe_timeout is 80ms unless set"));
+}
+
 }  // namespace
 
 void checkCluster(Context& cx) {
@@ -141,9 +162,7 @@ void checkCluster(Context& cx) {
   if (c->nodes.empty())
     cx.error(Code::E0707, c->name.range, "cluster '" + c->name.name + "' has no nodes")
         .note({}, "declare its nodes: 'node a: \"tcp://127.0.0.1:7001\"'");
-  if (c->security == ClusterSecurity::Curve)
-    cx.error(Code::E0708, c->securityRange, "'security: curve' is not available yet")
-        .note({}, "CurveZMQ for clusters (runtime/dist/security) is not wired to generated programs; use 'security: none' on trusted networks");
+  checkMembershipSettings(cx, *c);
 
   const MainDecl* main = prog.main;
   const bool rootOk = main && (main->start.targetKind == TargetKind::Supervisor || main->start.targetKind == TargetKind::Society);

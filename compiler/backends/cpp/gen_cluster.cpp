@@ -24,6 +24,9 @@ void clusterDefinitions(Code& c, const Program& program) {
     c.line("s.placements.push_back({" + quote(p.registeredName.empty() ? p.dotted() : p.registeredName) + ", {" + nodes +
            "}, " + (p.across ? "true" : "false") + "});");
   }
+  if (cl.security == ClusterSecurity::Curve) c.line("s.curve = true;");
+  for (const ClusterSetting& st : cl.membership)
+    c.line("s.membership.push_back({" + quote(st.name) + ", " + quote(st.value) + "});");
   c.line("return s;");
   c.close("}();");
   c.line("return spec;");

@@ -1,6 +1,8 @@
 // A generated program as one node of its cluster (fnd/lang/cluster.hpp, docs/language.md section 16).
 #include "fnd/lang/cluster.hpp"
 
+#include "cluster_options.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -12,6 +14,8 @@
 #include <thread>
 
 #include <fnd/dist/dist.hpp>
+#include <fnd/dist/security/cluster_security.hpp>
+#include <fnd/dist/security/error.hpp>
 #include <fnd/log.hpp>
 #include <fnd/process.hpp>
 
@@ -35,21 +39,6 @@ long member_index(const std::string& name) {
   long i = 0;
   auto r = std::from_chars(name.data() + dot + 1, name.data() + name.size(), i);
   return r.ec == std::errc() && r.ptr == name.data() + name.size() ? i : -1;
-}
-
-// `a=tcp://h:1,b=tcp://h:2` into `out`; returns an error message or "".
-std::string parse_addrs(std::string_view list, std::map<std::string, std::string>& out) {
-  while (!list.empty()) {
-    const auto comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (item.empty()) continue;
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0 || !item.substr(eq + 1).starts_with("tcp://"))
-      return "expected NODE=tcp://HOST:PORT, got '" + std::string(item) + "'";
-    out[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
-  }
-  return {};
 }
 
 // Forwards everything it receives to `name` on `node`; the message keeps its original sender, so
@@ -85,69 +74,40 @@ ChildStart placed(ChildStart start) {
 
 int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const ClusterSpec& spec,
                         const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root) {
-  std::string node_name;
-  std::map<std::string, std::string> addrs;
-  for (const auto& n : spec.nodes)
-    if (!n.address.empty()) addrs[n.name] = n.address;
-  std::string err;
-  if (const char* e = std::getenv("FND_CLUSTER_ADDRS"); e && *e) {
-    err = parse_addrs(e, addrs);
-    if (!err.empty()) err = "FND_CLUSTER_ADDRS: " + err;
-  }
-  if (const char* e = std::getenv("FND_NODE"); e && *e) node_name = e;
-  // Take out --node/--addr; the rest is the usual command line.
-  std::vector<char*> rest{argv[0]};
-  for (int i = 1; i < argc && err.empty(); ++i) {
-    std::string_view a = argv[i];
-    std::string key, value;
-    if (a == "--node" || a == "--addr") {
-      if (i + 1 >= argc) {
-        err = std::string(a) + " needs a value";
-        break;
-      }
-      key = std::string(a.substr(2));
-      value = argv[++i];
-    } else if (a.starts_with("--node=") || a.starts_with("--addr=")) {
-      key = std::string(a.substr(2, 4));
-      value = std::string(a.substr(7));
-    } else {
-      rest.push_back(argv[i]);
-      continue;
-    }
-    if (key == "node") node_name = value;
-    else err = parse_addrs(value, addrs);
-  }
-  bool known = node_name.empty();
-  for (const auto& n : spec.nodes) known = known || n.name == node_name;
-  if (err.empty() && !known) err = "no node '" + node_name + "' in cluster " + spec.name;
-  for (const auto& [n, a] : addrs) {
-    bool declared = false;
-    for (const auto& sn : spec.nodes) declared = declared || sn.name == n;
-    if (err.empty() && !declared) err = "--addr: no node '" + n + "' in cluster " + spec.name;
-  }
-  if (err.empty() && !node_name.empty() && !addrs.count(node_name))
-    err = "node '" + node_name + "' has no address: give --addr " + node_name + "=tcp://HOST:PORT";
-  if (!err.empty()) {
-    std::fprintf(stderr, "%s: %s\n", info.name.c_str(), err.c_str());
+  cluster_detail::ClusterOptions co = cluster_detail::parse_cluster_options(argc, argv, spec);
+  if (!co.error.empty()) {
+    std::fprintf(stderr, "%s: %s\n", info.name.c_str(), co.error.c_str());
     return 2;
   }
-  for (size_t i = 1; i < rest.size(); ++i) {
-    const std::string_view a = rest[i];
-    if (a != "--help" && a != "-h") continue;
-    std::string nodes;
-    for (const auto& n : spec.nodes) nodes += " " + n.name + (n.address.empty() ? "" : "=" + n.address);
+  if (co.help) {
     std::fputs(usage(info).c_str(), stdout);
-    std::printf(
-        "\ncluster %s (nodes:%s):\n"
-        "  --node NAME        run as node NAME of the cluster (also FND_NODE=NAME); without it the\n"
-        "                     program runs alone, everything in this process, no sockets\n"
-        "  --addr NODE=ADDR   set a node's address, tcp://HOST:PORT (repeatable, or a comma-separated\n"
-        "                     list; also FND_CLUSTER_ADDRS=a=tcp://h:1,b=tcp://h:2)\n",
-        spec.name.c_str(), nodes.c_str());
+    std::fputs(cluster_detail::cluster_usage(spec).c_str(), stdout);
     return 0;
   }
+  std::vector<char*>& rest = co.rest;
+  const std::string& node_name = co.node;
+  auto& addrs = co.addrs;
   g_spec = &spec;
   if (node_name.empty()) return run_program(static_cast<int>(rest.size()), rest.data(), info, start_root);
+
+  fnd::dist::DistOptions dopts;
+  dopts.name = node_name;
+  dopts.bind = addrs[node_name];
+  if (spec.curve) {
+    try {
+      fnd::dist::security::SecuritySettings keys;
+      keys.clusterKeyFile = co.cluster_key;
+      keys.nodeKeyFile = co.node_key;
+      keys.allowListFile = co.allow_list;
+      dopts.security = fnd::dist::security::ClusterSecurity::load(keys);
+    } catch (const fnd::dist::security::SecurityError& e) {
+      std::fprintf(stderr, "%s: %s\n", info.name.c_str(), e.what());
+      return 2;
+    }
+  }
+  dopts.membership = co.membership;
+  for (const auto& [n, a] : addrs)
+    if (n != node_name) dopts.seeds.emplace_back(n, a);
 
   CommandLine cl = parse_command_line(static_cast<int>(rest.size()), rest.data());
   if (cl.help) {
@@ -162,7 +122,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
   int status = 0;
   {
     fnd::Node node(cl.node);
-    auto dist = std::make_unique<fnd::dist::DistNode>(node, fnd::dist::DistOptions{.name = node_name, .bind = addrs[node_name]});
+    auto dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
     if (const fnd::Error* e = dist->error()) {
       std::fprintf(stderr, "%s: node %s cannot listen on %s: %s\n", info.name.c_str(), node_name.c_str(),
                    addrs[node_name].c_str(), e->to_string().c_str());
@@ -171,8 +131,6 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     }
     g_local = node_name;
     g_dist.store(dist.get(), std::memory_order_release);
-    for (const auto& [n, a] : addrs)
-      if (n != node_name) dist->connect(n, a);
     fnd::Result<fnd::Pid> root = start_root(node);
     if (!root) {
       fnd::log::error("could not start " + info.description + ": " + root.error().to_string());

@@ -10,6 +10,9 @@ static const fnd::lang::ClusterSpec& fnd_cluster_spec() {
     s.nodes.push_back({"a", ""});
     s.nodes.push_back({"b", ""});
     s.placements.push_back({"app.s", {"a", "b"}, true});
+    s.curve = true;
+    s.membership.push_back({"probe_interval", "250ms"});
+    s.membership.push_back({"suspicion_mult", "5"});
     return s;
   }();
   return spec;
@@ -21,7 +24,7 @@ static void fnd_wire_messages() {
   fnd::lang::wire_message<cluster_swarm::Quit>("cluster_swarm.Quit");
   fnd::lang::wire_message<cluster_swarm::Bye>("cluster_swarm.Bye");
 }
-// from cluster.fnd:63
+// from cluster.fnd:66
 int main(int argc, char** argv) {
   const fnd::lang::ProgramInfo info{"cluster_swarm", "main app"};
   fnd_wire_messages();

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Multi-process loopback test of `security: curve` in a `cluster` (docs/language.md section 16).
+
+    run_secure_cluster_test.py FNDC WORKDIR
+
+Builds tests/compiler/cluster/secure.fnd (and the same program with `security: none`), makes keys
+with `fndc keygen`, and checks:
+  1. node b (ponger) starts with the cluster key pair; while it runs, node c (intruder) started
+     with another key pair, and then c built with `security: none` (no keys at all), never get an
+     answer: they print "intruder: no answer"; b logs that it refused a connection attempt;
+  2. node a (pinger) with the cluster key pair then talks to b: both print their lines and exit 0;
+  3. start-up errors, status 2 and a clear message: no --cluster-key, a missing key file, a malformed
+     one (file:line:col), one readable by others, a public key file, key options for a cluster without
+     `security: curve`, bad --membership / FND_MEMBERSHIP values; keys from the environment
+     (FND_CLUSTER_KEY) are read;
+  4. alone (no --node) the secured program needs no keys.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TIMEOUT = 30
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what)
+
+
+def free_ports(n):
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def build(fndc, src, out):
+    b = subprocess.run([fndc, "build", src, "-o", out], capture_output=True, text=True)
+    check(b.returncode == 0, "fndc build %s: %s" % (src, b.stdout + b.stderr))
+    return b.returncode == 0
+
+
+def run(args, env=None, timeout=TIMEOUT):
+    e = dict(os.environ)
+    for k in ("FND_NODE", "FND_CLUSTER_ADDRS", "FND_CLUSTER_KEY", "FND_NODE_KEY", "FND_ALLOW_LIST", "FND_MEMBERSHIP"):
+        e.pop(k, None)
+    e.update(env or {})
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=e)
+
+
+def main():
+    fndc, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    secure = os.path.join(work, "secure")
+    open_prog = os.path.join(work, "secure_none")
+    with open(os.path.join(HERE, "secure.fnd")) as f:
+        src = f.read()
+    none_src = os.path.join(work, "secure_none.fnd")
+    with open(none_src, "w") as f:
+        f.write(src.replace("security: curve", "security: none"))
+    if not (build(fndc, os.path.join(HERE, "secure.fnd"), secure) and build(fndc, none_src, open_prog)):
+        return 1
+    for name in ("cluster", "other"):
+        for ext in (".key_secret", ".key"):
+            p = os.path.join(work, name + ext)
+            if os.path.exists(p):
+                os.remove(p)
+        k = subprocess.run([fndc, "keygen", os.path.join(work, name)], capture_output=True, text=True)
+        check(k.returncode == 0, "fndc keygen %s: %s" % (name, k.stdout + k.stderr))
+    key = os.path.join(work, "cluster.key_secret")
+    other = os.path.join(work, "other.key_secret")
+
+    pa, pb, pc = free_ports(3)
+    addr = {n: "%s=tcp://127.0.0.1:%d" % (n, p) for n, p in (("a", pa), ("b", pb), ("c", pc))}
+    e = dict(os.environ)
+    for k in ("FND_NODE", "FND_CLUSTER_ADDRS", "FND_CLUSTER_KEY", "FND_MEMBERSHIP"):
+        e.pop(k, None)
+    # 1. b up with the cluster keys; intruders on c
+    b = subprocess.Popen([secure, "--node", "b", "--addr", addr["b"], "--cluster-key", key],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+    try:
+        time.sleep(0.3)
+        c_args = ["--node", "c", "--addr", addr["c"] + "," + addr["b"]]
+        r = run([secure] + c_args + ["--cluster-key", other])
+        check(r.returncode == 0 and r.stdout == "intruder: no answer\n",
+              "intruder with other keys: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+        r = run([open_prog] + c_args)
+        check(r.returncode == 0 and r.stdout == "intruder: no answer\n",
+              "intruder without keys: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+        # 2. a with the cluster keys (from the environment) completes the exchange with b
+        r = run([secure, "--node", "a", "--addr", addr["a"] + "," + addr["b"]], env={"FND_CLUSTER_KEY": key})
+        check(r.returncode == 0 and r.stdout == "pinger: ponger is up\npinger: pong 7\n",
+              "node a: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+        bo, be = b.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        b.kill()
+        bo, be = b.communicate()
+        bo += "<timed out>"
+    check(b.returncode == 0 and bo == "ponger: bye\n", "node b: status %s, stdout %r, stderr %r" % (b.returncode, bo, be[-400:]))
+    check("refused a connection attempt" in be, "node b did not log a refused connection: %r" % be[-400:])
+
+    # 3. start-up errors
+    def usage_error(args, want, env=None, what=None):
+        r = run(args, env=env)
+        check(r.returncode == 2 and want in r.stderr,
+              "%s: status %d, stderr %r (want %r)" % (what or " ".join(args[1:]), r.returncode, r.stderr, want))
+
+    node_a = [secure, "--node", "a", "--addr", addr["a"]]
+    usage_error(node_a, "uses 'security: curve': give the cluster key pair file with --cluster-key FILE")
+    missing = os.path.join(work, "nope.key_secret")
+    usage_error(node_a + ["--cluster-key", missing], missing + ": error: cannot open key file: No such file or directory")
+    bad = os.path.join(work, "bad.key_secret")
+    with open(bad, "w") as f:
+        f.write("public-key = abc\nsecret-key = def\n")
+    os.chmod(bad, 0o600)
+    usage_error(node_a + ["--cluster-key", bad], bad + ":1:14: error: public-key must be 40 Z85 characters")
+    usage_error(node_a, bad + ":1:14: error:", env={"FND_CLUSTER_KEY": bad}, what="FND_CLUSTER_KEY malformed")
+    loose = os.path.join(work, "loose.key_secret")
+    with open(key) as f, open(loose, "w") as g:
+        g.write(f.read())
+    os.chmod(loose, 0o644)
+    usage_error(node_a + ["--cluster-key", loose], "accessible by group or others")
+    usage_error(node_a + ["--cluster-key", os.path.join(work, "cluster.key")], "this is not a key pair file")
+    usage_error([open_prog, "--node", "a", "--addr", addr["a"], "--cluster-key", key], "declares no 'security: curve'")
+    usage_error(node_a + ["--cluster-key", key, "--membership", "probe_interval=fast"],
+                "--membership: membership probe_interval: expected a positive duration")
+    usage_error(node_a + ["--cluster-key", key, "--membership", "probe_timeout=300ms"],
+                "membership: probe_timeout must be positive and shorter than probe_interval")
+    usage_error(node_a + ["--cluster-key", key], "FND_MEMBERSHIP: unknown membership setting 'probes'",
+                env={"FND_MEMBERSHIP": "probes=3"}, what="FND_MEMBERSHIP unknown")
+
+    # 4. alone: no keys, no sockets; everything in one process, so the intruder is answered (status 1)
+    # unless the pinger's exchange ends the program first (status 0): either way it ran without keys
+    r = run([secure])
+    lines = r.stdout.splitlines()
+    check((r.returncode == 1 and "intruder: admitted" in lines) or (r.returncode == 0 and "ponger: bye" in lines),
+          "alone: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+
+    print("secure cluster test: %d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
