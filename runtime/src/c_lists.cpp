@@ -50,6 +50,11 @@ void copy_elem(const fnd_elem* e, void* dst, const void* src) {
       *static_cast<fnd_ref**>(dst) = fnd_ref_retain(r);
       return;
     }
+    case FND_KIND_BYTES: {
+      fnd_bytes* b = *static_cast<fnd_bytes* const*>(src);
+      *static_cast<fnd_bytes**>(dst) = fnd_bytes_retain(b);
+      return;
+    }
     case FND_KIND_LIST: {
       fnd_list* l = *static_cast<fnd_list* const*>(src);
       *static_cast<fnd_list**>(dst) = fnd_list_retain(l);
@@ -69,6 +74,7 @@ void destroy_elem(const fnd_elem* e, void* v) {
   switch (e->kind) {
     case FND_KIND_STRING: fnd_str_release(*static_cast<fnd_str**>(v)); return;
     case FND_KIND_REF: fnd_ref_release(*static_cast<fnd_ref**>(v)); return;
+    case FND_KIND_BYTES: fnd_bytes_release(*static_cast<fnd_bytes**>(v)); return;
     case FND_KIND_LIST: fnd_list_release(*static_cast<fnd_list**>(v)); return;
     case FND_KIND_MAP: fnd_map_release(*static_cast<fnd_map**>(v)); return;
     case FND_KIND_RECORD: fnd_record_destroy(e->record, v); return;
@@ -82,6 +88,7 @@ bool equal_elem(const fnd_elem* e, const void* a, const void* b) {
     case FND_KIND_BOOL: return (*static_cast<const uint8_t*>(a) != 0) == (*static_cast<const uint8_t*>(b) != 0);
     case FND_KIND_STRING: return fnd_str_equal(*static_cast<fnd_str* const*>(a), *static_cast<fnd_str* const*>(b));
     case FND_KIND_REF: return fnd_ref_equal(*static_cast<fnd_ref* const*>(a), *static_cast<fnd_ref* const*>(b));
+    case FND_KIND_BYTES: return fnd_bytes_equal(*static_cast<fnd_bytes* const*>(a), *static_cast<fnd_bytes* const*>(b));
     case FND_KIND_LIST: return fnd_list_equal(*static_cast<fnd_list* const*>(a), *static_cast<fnd_list* const*>(b));
     case FND_KIND_MAP: return fnd_map_equal(*static_cast<fnd_map* const*>(a), *static_cast<fnd_map* const*>(b));
     case FND_KIND_RECORD: return fnd_record_equal(e->record, a, b);

@@ -181,6 +181,7 @@ void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
     const fnd_field& f = rec->fields[i];
     switch (f.kind) {
       case FND_KIND_STRING: fnd_str_retain(*reinterpret_cast<fnd_str* const*>(s + f.offset)); break;
+      case FND_KIND_BYTES: fnd_bytes_retain(*reinterpret_cast<fnd_bytes* const*>(s + f.offset)); break;
       case FND_KIND_REF: fnd_ref_retain(*reinterpret_cast<fnd_ref* const*>(s + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_copy(f.record, d + f.offset, s + f.offset); break;
       case FND_KIND_LIST: fnd_list_retain(*reinterpret_cast<fnd_list* const*>(s + f.offset)); break;
@@ -197,6 +198,7 @@ void fnd_record_destroy(const fnd_record* rec, void* value) {
     const fnd_field& f = rec->fields[i];
     switch (f.kind) {
       case FND_KIND_STRING: fnd_str_release(*reinterpret_cast<fnd_str**>(v + f.offset)); break;
+      case FND_KIND_BYTES: fnd_bytes_release(*reinterpret_cast<fnd_bytes**>(v + f.offset)); break;
       case FND_KIND_REF: fnd_ref_release(*reinterpret_cast<fnd_ref**>(v + f.offset)); break;
       case FND_KIND_RECORD: fnd_record_destroy(f.record, v + f.offset); break;
       case FND_KIND_LIST: fnd_list_release(*reinterpret_cast<fnd_list**>(v + f.offset)); break;
@@ -224,6 +226,9 @@ int fnd_record_equal(const fnd_record* rec, const void* a, const void* b) {
         break;
       case FND_KIND_REF:
         eq = fnd_ref_equal(*reinterpret_cast<fnd_ref* const*>(p), *reinterpret_cast<fnd_ref* const*>(q));
+        break;
+      case FND_KIND_BYTES:
+        eq = fnd_bytes_equal(*reinterpret_cast<fnd_bytes* const*>(p), *reinterpret_cast<fnd_bytes* const*>(q));
         break;
       case FND_KIND_RECORD: eq = fnd_record_equal(f.record, p, q); break;
       case FND_KIND_LIST:

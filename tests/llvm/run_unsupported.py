@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
-EXPECTED = """{file}:8:3: error: 'bytes' is not yet supported by --target=llvm [E0601]
-  state raw: bytes
-  ^~~~~~~~~~~~~~~~
+EXPECTED = """{file}:18:9: error: 'cluster duo' is not yet supported by --target=llvm [E0601]
+cluster duo {{
+        ^~~
 1 error generated.
 """
 

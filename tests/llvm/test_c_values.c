@@ -1,5 +1,5 @@
 /* The C ABI for generated code (fnd/runtime_values.h) from C: strings, formatting, conversions,
- * refs, record descriptors (copy/destroy/equal with nested records), sending to refs, print. */
+ * bytes, refs, record descriptors (copy/destroy/equal with nested records), sending to refs, print. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,6 +110,49 @@ int main(void) {
   EXPECT(!fnd_str_to_float(bad, &d));
   fnd_str_release(s12);
   fnd_str_release(bad);
+
+  /* bytes: NULL is empty; concat, equality, conversions to and from strings; records and lists */
+  {
+    fnd_bytes* x = fnd_bytes_new("\x00\xff", 2);
+    fnd_bytes* y = fnd_bytes_new("ab", 2);
+    EXPECT(fnd_bytes_new("", 0) == NULL && fnd_bytes_len(NULL) == 0);
+    EXPECT(fnd_bytes_len(x) == 2 && fnd_bytes_data(x)[0] == 0 && fnd_bytes_data(x)[1] == 0xff);
+    fnd_bytes* xy = fnd_bytes_concat(x, y);
+    EXPECT(fnd_bytes_len(xy) == 4 && memcmp(fnd_bytes_data(xy), "\x00\xff" "ab", 4) == 0);
+    fnd_bytes* same = fnd_bytes_concat(NULL, y); /* shares y */
+    EXPECT(same == y && fnd_bytes_equal(same, y) && !fnd_bytes_equal(x, y) && fnd_bytes_equal(NULL, NULL));
+    EXPECT(fnd_bytes_concat(NULL, NULL) == NULL);
+    fnd_str* text = fnd_str_from_bytes(y);
+    EXPECT(strcmp(fnd_str_data(text), "ab") == 0);
+    fnd_bytes* back = fnd_bytes_from_str(text);
+    EXPECT(fnd_bytes_equal(back, y) && back != y);
+    EXPECT(fnd_str_from_bytes(NULL) == NULL && fnd_bytes_from_str(NULL) == NULL);
+    fnd_str_release(text);
+    /* a record { data: bytes } and a list of bytes copy/compare/release the octets */
+    static const fnd_field bf[] = {{"data", FND_KIND_BYTES, 0, NULL}};
+    static const fnd_record brec = {"B", sizeof(fnd_bytes*), _Alignof(fnd_bytes*), 1, bf};
+    fnd_bytes* r1 = xy;
+    fnd_bytes* r2 = NULL;
+    fnd_record_copy(&brec, &r2, &r1);
+    EXPECT(r2 == r1 && fnd_record_equal(&brec, &r1, &r2));
+    EXPECT(!fnd_record_equal(&brec, &r1, &back));
+    fnd_record_destroy(&brec, &r2);
+    static const fnd_elem belem = {FND_KIND_BYTES, sizeof(fnd_bytes*), NULL};
+    fnd_list* l = NULL;
+    fnd_list_push(&l, &belem, &x);
+    fnd_list_push(&l, &belem, &y);
+    EXPECT(fnd_list_len(l) == 2 && fnd_list_contains(l, &back) && !fnd_list_contains(l, &xy));
+    fnd_list* l2 = fnd_list_retain(l);
+    fnd_list_push(&l2, &belem, &xy); /* copy on write */
+    EXPECT(fnd_list_len(l) == 2 && fnd_list_len(l2) == 3 && !fnd_list_equal(l, l2));
+    fnd_list_release(l);
+    fnd_list_release(l2);
+    fnd_bytes_release(back);
+    fnd_bytes_release(same);
+    fnd_bytes_release(xy);
+    fnd_bytes_release(y);
+    fnd_bytes_release(x);
+  }
 
   /* refs */
   fnd_ref* n1 = fnd_ref_named("app.worker");

@@ -6,13 +6,14 @@
 namespace fnd::backend::llvmgen {
 
 bool Lowering::isCounted(const Type* t) const {
-  return t->kind == TypeKind::String || t->kind == TypeKind::Ref || t->kind == TypeKind::List || t->kind == TypeKind::Map;
+  return t->kind == TypeKind::String || t->kind == TypeKind::Ref || t->kind == TypeKind::List || t->kind == TypeKind::Map ||
+         t->kind == TypeKind::Bytes;
 }
 
 void Lowering::checkSupportedType(const Type* t, SourceRange where) {
   switch (t->kind) {
     case TypeKind::Int: case TypeKind::Float: case TypeKind::Bool: case TypeKind::Duration:
-    case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void:
+    case TypeKind::String: case TypeKind::Ref: case TypeKind::Message: case TypeKind::Void: case TypeKind::Bytes:
       return;
     case TypeKind::List: checkSupportedType(t->elem, where); return;
     case TypeKind::Map:
@@ -52,6 +53,7 @@ static uint32_t kindOf(const Type* t) {
     case TypeKind::Message: return 6;
     case TypeKind::List: return 7;
     case TypeKind::Map: return 8;
+    case TypeKind::Bytes: return 9;
     default: return 0;
   }
 }

@@ -45,6 +45,7 @@ void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
     }
     case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
     case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
+    case TypeKind::Bytes: b_.CreateStore(b_.CreateCall(rt("fnd_bytes_retain"), {v.v}), ptr); return;
     case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
     case TypeKind::List: b_.CreateStore(b_.CreateCall(rt("fnd_list_retain"), {v.v}), ptr); return;
     case TypeKind::Map: b_.CreateStore(b_.CreateCall(rt("fnd_map_retain"), {v.v}), ptr); return;
@@ -59,6 +60,9 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
       return;
     case TypeKind::Ref:
       b_.CreateCall(rt("fnd_ref_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
+    case TypeKind::Bytes:
+      b_.CreateCall(rt("fnd_bytes_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
     case TypeKind::List:
       b_.CreateCall(rt("fnd_list_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
@@ -220,6 +224,7 @@ llvm::Value* Lowering::equal(const Val& a, const Val& b) {
   switch (a.type->kind) {
     case TypeKind::Float: return b_.CreateFCmpOEQ(a.v, b.v);
     case TypeKind::String: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_str_equal"), {a.v, b.v}), b_.getInt32(0));
+    case TypeKind::Bytes: return b_.CreateICmpNE(b_.CreateCall(rt("fnd_bytes_equal"), {a.v, b.v}), b_.getInt32(0));
     case TypeKind::Ref:
       if (f_.ctx) return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_same"), {f_.ctx, a.v, b.v}), b_.getInt32(0));
       return b_.CreateICmpNE(b_.CreateCall(rt("fnd_ref_equal"), {a.v, b.v}), b_.getInt32(0));
@@ -279,6 +284,7 @@ Val Lowering::lowerBinary(const BinaryExpr& e) {
     case BinaryOp::Ge: return cmp(llvm::CmpInst::ICMP_SGE, llvm::CmpInst::FCMP_OGE);
     default: break;
   }
+  if (k == TypeKind::Bytes && e.op == BinaryOp::Add) return bytesConcat(a, c);
   if (k == TypeKind::String && e.op == BinaryOp::Add) {
     auto* arrTy = llvm::ArrayType::get(i8p(), 2);
     llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "cat");
@@ -463,6 +469,7 @@ Val Lowering::lowerExpr(const Expr& e) {
     case ExprKind::Config: return lowerConfig(e.as<ConfigExpr>());
     case ExprKind::Convert: {
       const auto& cv = e.as<ConvertExpr>();
+      if (cv.target == TypeKind::Bytes || cv.arg->type->kind == TypeKind::Bytes) return lowerBytesConvert(cv);
       if (cv.target == TypeKind::String) {
         Val v{format(lowerExpr(*cv.arg)), e.type};
         addTemp(v);
@@ -496,6 +503,7 @@ Val Lowering::lowerExpr(const Expr& e) {
       const auto& mc = e.as<MethodCallExpr>();
       if (mc.base->type->kind == TypeKind::List) return lowerListMethod(mc);
       if (mc.base->type->kind == TypeKind::Map) return lowerMapMethod(mc);
+      if (mc.base->type->kind == TypeKind::Bytes) return lowerBytesMethod(mc);
       if (mc.base->type->kind == TypeKind::String) {
         Val s = lowerExpr(*mc.base);
         switch (mc.resolved) {

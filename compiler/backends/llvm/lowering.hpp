@@ -105,6 +105,10 @@ class Lowering {
   Val lowerListMethod(const MethodCallExpr& mc);
   Val lowerMap(const MapLit& m);
   Val lowerMapMethod(const MethodCallExpr& mc);
+  // bytes (lower_bytes.cpp): `+`, bytes(x) and string(b), len() and is_empty()
+  Val bytesConcat(const Val& a, const Val& b);
+  Val lowerBytesConvert(const ConvertExpr& cv);
+  Val lowerBytesMethod(const MethodCallExpr& mc);
   void checkSupportedType(const Type* t, SourceRange where);
 
   // ---- runtime_api.cpp

@@ -45,6 +45,9 @@ const Sig kRuntime[] = {
     {"fnd_pool_spawn", "pppppppp"},  {"fnd_sup_spec_add_child_opts", "ipppppiiip"},     {"malloc", "pl"},
     {"fnd_society_spec_new", "ppiiii"}, {"fnd_society_spec_add_role", "ipplppp"}, {"fnd_role_refs", "pppl"},
     {"fnd_role_members", "ppp"},   {"fnd_neighbors", "pp"},         {"fnd_subscribe", "vpp"},
+    {"fnd_bytes_retain", "pp"},    {"fnd_bytes_release", "vp"},     {"fnd_bytes_len", "lp"},
+    {"fnd_bytes_equal", "ipp"},    {"fnd_bytes_concat", "ppp"},     {"fnd_bytes_from_str", "pp"},
+    {"fnd_str_from_bytes", "pp"},
     {"fnd_broadcast", "vpppp"},    {"fnd_publish", "vpppp"},               {"free", "vp"},
 };
 }  // namespace

@@ -51,6 +51,19 @@ fnd_str* fnd_fmt_duration(int64_t millis);
 int fnd_str_to_int(const fnd_str* s, int64_t* out);
 int fnd_str_to_float(const fnd_str* s, double* out);
 
+/* ---- bytes: immutable octets, shared by reference counting (a zero-copy fnd::Binary inside, so a
+ * payload crossing to C++ code or between processes is never copied); NULL is empty ---- */
+typedef struct fnd_bytes fnd_bytes;
+fnd_bytes* fnd_bytes_new(const void* data, size_t len); /* copies len octets once */
+fnd_bytes* fnd_bytes_retain(fnd_bytes* b);
+void fnd_bytes_release(fnd_bytes* b);
+size_t fnd_bytes_len(const fnd_bytes* b);
+const uint8_t* fnd_bytes_data(const fnd_bytes* b); /* valid while b is; not NUL-terminated */
+int fnd_bytes_equal(const fnd_bytes* a, const fnd_bytes* b);
+fnd_bytes* fnd_bytes_concat(const fnd_bytes* a, const fnd_bytes* b); /* `a + b` */
+fnd_bytes* fnd_bytes_from_str(const fnd_str* s);                     /* bytes(s): its UTF-8 octets */
+fnd_str* fnd_str_from_bytes(const fnd_bytes* b);                     /* string(b): the octets as text */
+
 /* ---- refs: a pid, or a registered name resolved at every send (a supervised child); NULL = null ---- */
 typedef struct fnd_ref fnd_ref;
 fnd_ref* fnd_ref_from_pid(fnd_pid pid); /* pid borrowed (the ref keeps its own); NULL pid -> NULL */
@@ -99,7 +112,8 @@ typedef enum fnd_kind {
   FND_KIND_REF = 5,      /* fnd_ref* */
   FND_KIND_RECORD = 6,   /* a nested record, inline (a message-typed field) */
   FND_KIND_LIST = 7,     /* fnd_list* */
-  FND_KIND_MAP = 8       /* fnd_map* */
+  FND_KIND_MAP = 8,      /* fnd_map* */
+  FND_KIND_BYTES = 9     /* fnd_bytes* */
 } fnd_kind;
 
 struct fnd_record;
@@ -199,9 +213,12 @@ int fnd_program_main(int argc, char** argv, const char* name, const char* descri
 /* For C++ code that converts between .fnd values of both back ends (fndc's extern-actor glue). */
 namespace fnd {
 class Ref;
+class Binary;
 }
 fnd_ref* fnd_ref_from_cxx(const fnd::Ref& r);  /* owned; NULL for the null ref */
 const fnd::Ref& fnd_ref_cxx(const fnd_ref* r); /* borrowed (valid while r is); the null ref for NULL */
+fnd_bytes* fnd_bytes_from_cxx(const fnd::Binary& b); /* owned, sharing b's octets; NULL when empty */
+const fnd::Binary& fnd_bytes_cxx(const fnd_bytes* b);  /* borrowed (valid while b is); empty for NULL */
 #endif
 
 #endif /* FND_RUNTIME_VALUES_H */
