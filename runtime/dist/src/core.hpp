@@ -59,10 +59,12 @@ struct RemoteBlock : detail::ControlBlock {
   Peer* peer = nullptr;
 };
 
-struct Outgoing {
+// A message handed to the network thread (Core::queue): this header, then `size` bytes of body.
+struct Queued {
   Peer* peer;
   uint32_t generation;
-  OutRecord rec;
+  uint32_t size;
+  uint8_t kind;
 };
 
 struct AtomicStats {
@@ -79,8 +81,8 @@ struct DistNode::Core {
 
   // ---- any thread ----
   bool route(RemoteBlock* to, Message* m);
-  bool submit(Peer* p, OutRecord rec, const detail::SignalFields* sig, const Pid& local, uint64_t remote,
-              Message* m);
+  bool submit(Peer* p, wire::Kind kind, std::string_view head, std::string_view tail, const detail::SignalFields* sig,
+              const Pid& local, uint64_t remote, Message* m);
   void answer_unreachable(Peer* p, Message* m, uint64_t remote_id);
   uint64_t export_pid(const Pid& pid);
   Pid proxy(Peer* p, uint64_t id);
@@ -100,7 +102,7 @@ struct DistNode::Core {
   void dispatch_signal(Peer* p, std::string_view body);
   void mark_up(Peer* p);
   void declare_down_io(Peer* p, const std::string& reason, bool retire);
-  void send_sequenced(Peer* p, wire::Kind kind, std::string body);
+  void send_sequenced(Peer* p, wire::Kind kind, std::string_view body);
   void flush(Peer* p, SteadyClock::time_point now);
   void send_heartbeat(Peer* p, SteadyClock::time_point now);
   void timers(SteadyClock::time_point now);
@@ -137,8 +139,8 @@ struct DistNode::Core {
   std::vector<std::function<void(const NodeEvent&)>> subscribers;
 
   std::mutex q_mu;
-  std::vector<Outgoing> queue;
-  std::vector<Outgoing> draining;  // network thread: the queue taken (swapped back to keep capacity)
+  std::string queue;     // Queued headers and bodies, back to back: one copy per message, no allocation
+  std::string draining;  // network thread: the queue taken (swapped back, so both keep their capacity)
   std::vector<std::function<void()>> commands;
   std::atomic<bool> io_waiting{false};
 

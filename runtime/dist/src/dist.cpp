@@ -140,43 +140,44 @@ bool DistNode::Core::route(RemoteBlock* to, Message* m) {
   bool is_sig = m->sys_ != Sys::none;
   if (is_sig && !detail::read_signal(m, sig)) return false;  // unmute, timeout: never cross nodes
   uint64_t sender = export_pid(m->sender_);
-  OutRecord rec;
-  if (is_sig) {
-    rec.kind = static_cast<uint8_t>(wire::Kind::signal);
-    rec.head = wire::encode_signal_body({sender, to->id, sig});
-  } else {
-    const WireType* wt = find_type(m->type_);
-    if (!wt) {
-      if (stats.unserializable.fetch_add(1, std::memory_order_relaxed) == 0)
-        log::warning(std::string("dist: cannot send a message of unregistered type ") + m->type_->name +
-                     " to another node (fnd::dist::register_message); dropped");
-      answer_unreachable(nullptr, m, to->id);
-      return false;
-    }
-    lang::Writer w;
-    try {
-      wt->encode(*m, w);
-    } catch (const std::exception& e) {
-      stats.unserializable.fetch_add(1, std::memory_order_relaxed);
-      log::warning(std::string("dist: encoding ") + wt->name + " failed: " + e.what());
-      return false;
-    }
-    wire::DataBody b;
-    b.sender = sender;
-    b.receiver = to->id;
-    b.flags = m->flags_ & (Message::kRequest | Message::kReply);
-    b.corr = m->corr_;
-    b.type_id = wt->id;
-    b.context = m->ctx_;
-    rec.kind = static_cast<uint8_t>(wire::Kind::data);
-    rec.head = wire::encode_data_body(b);
-    rec.tail = std::move(w).bytes();  // the payload, moved: the network thread copies it once, into a batch
+  if (is_sig)
+    return submit(p, wire::Kind::signal, wire::encode_signal_body({sender, to->id, sig}), {}, &sig, m->sender_,
+                  to->id, m);
+  const WireType* wt = find_type(m->type_);
+  if (!wt) {
+    if (stats.unserializable.fetch_add(1, std::memory_order_relaxed) == 0)
+      log::warning(std::string("dist: cannot send a message of unregistered type ") + m->type_->name +
+                   " to another node (fnd::dist::register_message); dropped");
+    answer_unreachable(nullptr, m, to->id);
+    return false;
   }
-  return submit(p, std::move(rec), is_sig ? &sig : nullptr, m->sender_, to->id, m);
+  lang::Writer w;
+  try {
+    wt->encode(*m, w);
+  } catch (const std::exception& e) {
+    stats.unserializable.fetch_add(1, std::memory_order_relaxed);
+    log::warning(std::string("dist: encoding ") + wt->name + " failed: " + e.what());
+    return false;
+  }
+  wire::DataBody b;
+  b.sender = sender;
+  b.receiver = to->id;
+  b.flags = m->flags_ & (Message::kRequest | Message::kReply);
+  b.corr = m->corr_;
+  b.type_id = wt->id;
+  b.context = m->ctx_;
+  return submit(p, wire::Kind::data, wire::encode_data_body(b), w.bytes(), nullptr, m->sender_, to->id, m);
 }
 
-bool DistNode::Core::submit(Peer* p, OutRecord rec, const detail::SignalFields* sig, const Pid& local,
-                            uint64_t remote, Message* m) {
+// Hands a message (its body: head, then tail) to the network thread: copied into the queue, so the
+// encoder's buffers are freed by the thread that made them.
+bool DistNode::Core::submit(Peer* p, wire::Kind kind, std::string_view head, std::string_view tail,
+                            const detail::SignalFields* sig, const Pid& local, uint64_t remote, Message* m) {
+  if (head.size() + tail.size() > UINT32_MAX) {  // the hand-off's size field; far over any max_frame anyway
+    stats.unserializable.fetch_add(1, std::memory_order_relaxed);
+    log::warning("dist: a message of " + std::to_string(head.size() + tail.size()) + " bytes cannot be sent");
+    return false;
+  }
   uint32_t gen;
   auto unreachable = [&] {
     stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
@@ -221,11 +222,12 @@ bool DistNode::Core::submit(Peer* p, OutRecord rec, const detail::SignalFields* 
       room_cv.wait_for(l, std::chrono::milliseconds(50));
     room_waiters.fetch_sub(1, std::memory_order_seq_cst);
   }
+  Queued q{p, gen, static_cast<uint32_t>(head.size() + tail.size()), static_cast<uint8_t>(kind)};
   bool wake;
   {
     std::lock_guard<std::mutex> l(q_mu);
     wake = queue.empty() && commands.empty();
-    queue.push_back(Outgoing{p, gen, std::move(rec)});
+    queue.append(reinterpret_cast<const char*>(&q), sizeof q).append(head).append(tail);
   }
   if (wake && io_waiting.load(std::memory_order_seq_cst) && t_io_core != this) transport->wake();
   return true;
@@ -426,8 +428,7 @@ bool DistNode::send_named(std::string_view node, std::string_view reg_name, Mess
   b.receiver_name = std::string(reg_name);
   b.type_id = wt->id;
   b.context = m->ctx_;
-  OutRecord rec{static_cast<uint8_t>(wire::Kind::data), wire::encode_data_body(b), std::move(w).bytes()};
-  return c.submit(p, std::move(rec), nullptr, m->sender_, 0, m);
+  return c.submit(p, wire::Kind::data, wire::encode_data_body(b), w.bytes(), nullptr, m->sender_, 0, m);
 }
 
 std::vector<PeerInfo> DistNode::peers() const {

@@ -5,6 +5,7 @@
 
 #include "core.hpp"
 #include "fnd/log.hpp"
+#include "frame_pool.hpp"
 
 namespace fnd::dist {
 
@@ -17,9 +18,12 @@ thread_local Peer* t_decode_peer = nullptr;
 constexpr uint64_t kAckEvery = 128;                        // delivered messages per standalone ack
 constexpr auto kAckDelay = std::chrono::milliseconds(2);   // or this long after the first unacked one
 constexpr auto kSweepEvery = std::chrono::seconds(1);
-// A batch frame carries at most this many bytes of messages (a single larger message goes alone): large
-// enough that a stream pays ZeroMQ's per-message cost rarely, small enough to keep a frame's latency low.
+// A batch frame carries at most this many bytes of messages (a single larger message goes alone) and this
+// many messages: large enough that a stream pays ZeroMQ's per-message cost rarely, small enough to keep
+// a frame's latency low; the whole frame then fits a FramePool buffer (40 + 2 + 4096 x 4 + 65536 bytes).
 constexpr size_t kBatchBytes = 64 * 1024;
+constexpr size_t kBatchCount = 4096;
+static_assert(wire::kHeaderSize + 2 + kBatchCount * 4 + kBatchBytes <= FramePool::kBufferSize);
 
 void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
   Message* s = detail::make_remote_signal(f);
@@ -83,10 +87,9 @@ void DistNode::Core::run() {
     for (auto& [n, p] : current) all.push_back(p);
   }
   for (Peer* p : all) declare_down_io(p, "local node left the cluster", false);
-  std::vector<Outgoing> rest;
   {
     std::lock_guard<std::mutex> l(q_mu);
-    rest.swap(queue);
+    queue.clear();  // queued for peers just declared down
   }
   set_io_thread(nullptr);
 }
@@ -100,15 +103,19 @@ void DistNode::Core::drain_queue() {
   }
   for (auto& c : cmds) c();
   bool any = !draining.empty();
-  for (auto& o : draining) {
-    Peer* p = o.peer;
+  for (size_t at = 0; at < draining.size();) {
+    Queued q;
+    std::memcpy(&q, draining.data() + at, sizeof q);
+    std::string_view body(draining.data() + at + sizeof q, q.size);
+    at += sizeof q + q.size;
+    Peer* p = q.peer;
     PeerState s = p->st();
-    if (o.generation != p->generation.load() || s == PeerState::down || s == PeerState::retired) {
+    if (q.generation != p->generation.load() || s == PeerState::down || s == PeerState::retired) {
       p->outstanding.fetch_sub(1, std::memory_order_acq_rel);  // queued before the peer went down
       stats.dropped_down.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    p->out.append(std::move(o.rec));
+    p->out.append(q.kind, body);
   }
   draining.clear();
   if (any && room_waiters.load(std::memory_order_seq_cst) > 0) {
@@ -133,16 +140,15 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   bool nothing_in_flight = p->out.unacked() == p->out.untransmitted();
   size_t frames = 0, resent = 0;
   // Each run of due messages becomes one batch frame, built afresh (a resend carries the current ack).
-  size_t n = p->out.transmit(wire::kMaxBatch, kBatchBytes, [&](const OutStream::Run& run) {
+  size_t n = p->out.transmit(kBatchCount, kBatchBytes, [&](const OutStream::Run& run) {
     size_t body = wire::varint_size(run.size()), again = 0;
-    for (size_t i = 0; i < run.size(); ++i) body += wire::batch_entry_size(run[i].rec.size());
-    zmq::message_t frame(wire::kHeaderSize + body);
+    for (size_t i = 0; i < run.size(); ++i) body += wire::batch_entry_size(run[i].size);
+    zmq::message_t frame = FramePool::make(wire::kHeaderSize + body);
     char* out = static_cast<char*>(frame.data());
     wire::write_header(out, wire::Header{wire::Kind::batch, p->session, inc, dst, run.first_seq(), ack});
     out = wire::put_varint(out + wire::kHeaderSize, run.size());
     for (size_t i = 0; i < run.size(); ++i) {
-      const OutRecord& r = run[i].rec;
-      out = wire::put_batch_entry(out, static_cast<wire::Kind>(r.kind), r.head, r.tail);
+      out = wire::put_batch_entry(out, static_cast<wire::Kind>(run[i].kind), run[i].body(), {});
       again += run[i].sent ? 1 : 0;
     }
     if (!transport->send(p->name, std::move(frame))) return false;
@@ -287,9 +293,9 @@ Peer* DistNode::Core::establish(const std::string& n, uint64_t i) {
   return create_peer(n, i);
 }
 
-void DistNode::Core::send_sequenced(Peer* p, wire::Kind kind, std::string body) {
+void DistNode::Core::send_sequenced(Peer* p, wire::Kind kind, std::string_view body) {
   p->outstanding.fetch_add(1, std::memory_order_acq_rel);
-  p->out.append(OutRecord{static_cast<uint8_t>(kind), std::move(body), {}});
+  p->out.append(static_cast<uint8_t>(kind), body);
 }
 
 std::vector<wire::NodeEntry> DistNode::Core::node_table() {
@@ -306,13 +312,12 @@ void DistNode::Core::mark_up(Peer* p) {
   }
   p->last_progress = SteadyClock::now();
   // The node table goes first in the session, so pids inside later payloads can be translated.
-  OutRecord nodes{static_cast<uint8_t>(wire::Kind::nodes), wire::encode_nodes_body(node_table()), {}};
   p->outstanding.fetch_add(1, std::memory_order_acq_rel);
   // Messages queued while connecting were appended before: the table must precede them.
   OutStream rest;
   std::swap(rest, p->out);
-  p->out.append(std::move(nodes));
-  rest.take_all([&](OutRecord&& r) { p->out.append(std::move(r)); });
+  p->out.append(static_cast<uint8_t>(wire::Kind::nodes), wire::encode_nodes_body(node_table()));
+  rest.take_all([&](uint8_t kind, std::string_view body) { p->out.append(kind, body); });
   emit(NodeEvent{NodeEventKind::up, p->name, p->inc.load(), ""});
 }
 
