@@ -289,7 +289,9 @@ TEST_CASE("a secured cluster: a member with the cluster keys works, a node witho
   o.name = "t";
   o.heartbeat = 50ms;
   o.down_after = 1000ms;
-  o.security = security::ClusterSecurity::load({.clusterKeyFile = keys.secretFile});
+  security::SecuritySettings settings;  // (a designated initializer warns of the fields left out)
+  settings.clusterKeyFile = keys.secretFile;
+  o.security = security::ClusterSecurity::load(settings);
   DistNode t(node, o);
   REQUIRE(!t.error());
   REQUIRE(t.security_stats().has_value());
