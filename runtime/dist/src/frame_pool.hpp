@@ -1,4 +1,4 @@
-// Buffers for outgoing batch frames, reused instead of allocated per frame. A batch frame is tens of KiB,
+// Buffers for outgoing batch frames, reused instead of allocated per frame. A full batch is tens of KiB,
 // written by the network thread and freed by ZeroMQ's I/O thread once sent: with plain malloc/free every
 // frame was a large cross-thread allocation, which cost the sending network thread more than building
 // the frame (glibc's large-chunk path and fresh pages). ZeroMQ hands a pooled buffer back through the
@@ -17,10 +17,11 @@ class FramePool {
  public:
   static constexpr size_t kBufferSize = 96 * 1024;  // a batch frame of the network thread fits (network.cpp)
   static constexpr size_t kKeep = 64;               // free buffers kept process-wide (6 MiB at most)
+  static constexpr size_t kSmall = 4096;            // smaller frames: malloc's thread cache is cheaper
 
   // A message of `size` bytes (contents unspecified): pooled if it fits, else plainly allocated.
   static zmq::message_t make(size_t size) {
-    if (size > kBufferSize) return zmq::message_t(size);
+    if (size <= kSmall || size > kBufferSize) return zmq::message_t(size);
     return zmq::message_t(instance().take(), size, &give_back, nullptr);
   }
 
