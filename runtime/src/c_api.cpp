@@ -66,8 +66,8 @@ size_t align_of(const fnd_type* t) { return t->align ? t->align : alignof(std::m
 
 // ---- C message envelopes ----
 struct CMessage : Message {};
-// Alignments are powers of two: masks, not divisions (this is on every send and receive).
-[[gnu::always_inline]] inline size_t header_size(const fnd_type* t) {
+// Alignments are powers of two: masks, not divisions.
+size_t header_size(const fnd_type* t) {
   const size_t a = align_of(t);
   return (sizeof(CMessage) + a - 1) & ~(a - 1);
 }
@@ -76,59 +76,68 @@ size_t c_class(const fnd_type* t, size_t total) {
   const size_t g = align_of(t) > 8 ? 16 : 8;
   return (((total < 16 ? 16 : total) + g - 1) & ~(g - 1)) / 8 - 1;
 }
-[[gnu::always_inline]] inline void* c_alloc(const fnd_type* t, size_t total) {
-  const size_t c = c_class(t, total);
-  return c < 32 ? alloc_block(c) : alloc_message(total);
+// A C type's TypeInfo with its envelope geometry worked out once (every send and receive needs it).
+struct CTypeInfo : TypeInfo {
+  size_t header;  // payload offset
+  size_t total;   // envelope bytes
+  size_t cls;     // pooled size class (>= 32: not pooled)
+};
+[[gnu::always_inline]] inline const CTypeInfo& c_info(const Message* m) {
+  return *static_cast<const CTypeInfo*>(m->type_);
 }
-void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + header_size(m->type_->c_type); }
+[[gnu::always_inline]] inline void* c_alloc(const CTypeInfo& ci) {
+  return ci.cls < 32 ? alloc_block(ci.cls) : alloc_message(ci.total);
+}
+void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + c_info(m).header; }
 void c_destroy(Message* m) noexcept {
-  const fnd_type* t = m->type_->c_type;
-  if (t->destroy) t->destroy(c_payload(m));
-  const size_t total = header_size(t) + t->size;
+  const CTypeInfo& ci = c_info(m);
+  if (ci.c_type->destroy) ci.c_type->destroy(reinterpret_cast<char*>(m) + ci.header);
   static_cast<CMessage*>(m)->~CMessage();
-  const size_t c = c_class(t, total);
-  if (c < 32) free_block(m, c);
-  else free_message(m, total);
+  if (ci.cls < 32) free_block(m, ci.cls);
+  else free_message(m, ci.total);
 }
 
-[[gnu::noinline]] const TypeInfo* info_for_slow(const fnd_type* t) {
+[[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
   static std::mutex mu;
-  static auto* map = new std::unordered_map<const fnd_type*, TypeInfo*>();
+  static auto* map = new std::unordered_map<const fnd_type*, CTypeInfo*>();
   std::lock_guard<std::mutex> g(mu);
   auto& slot = (*map)[t];
-  if (!slot) slot = new TypeInfo{t->name ? t->name : "c-type", &c_payload, &c_destroy, t};
+  if (!slot) {
+    const size_t header = header_size(t), total = header + t->size;
+    slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, &c_destroy, t}, header, total, c_class(t, total)};
+  }
   return slot;
 }
 // Every C send looks its type up: a per-thread direct-mapped cache keeps the shared table's mutex
 // off that path (entries are never removed, so a cached TypeInfo stays valid).
 struct TypeCacheEntry {
   const fnd_type* key;
-  const TypeInfo* info;
+  const CTypeInfo* info;
 };
 thread_local TypeCacheEntry t_type_cache[64] = {};
-[[gnu::always_inline]] inline const TypeInfo* info_for(const fnd_type* t) {
+[[gnu::always_inline]] inline const CTypeInfo& info_for(const fnd_type* t) {
   const auto h = reinterpret_cast<uintptr_t>(t);
   TypeCacheEntry& e = t_type_cache[((h >> 4) ^ (h >> 10)) & 63];
   if (e.key != t) [[unlikely]] e = {t, info_for_slow(t)};
-  return e.info;
+  return *e.info;
 }
 
 // Moves `value` into a new envelope.
 [[gnu::always_inline]] inline Message* make_c_message(const fnd_type* t, void* value) {
-  size_t total = header_size(t) + t->size;
-  void* mem = c_alloc(t, total);
+  const CTypeInfo& ci = info_for(t);
+  void* mem = c_alloc(ci);
   auto* m = new (mem) CMessage();
-  m->type_ = info_for(t);
-  void* dst = static_cast<char*>(mem) + header_size(t);
+  m->type_ = &ci;
+  void* dst = static_cast<char*>(mem) + ci.header;
   if (t->move) t->move(dst, value);
   else if (t->size) std::memcpy(dst, value, t->size);
   return m;
 }
 Message* copy_c_message(const fnd_type* t, const void* value) {
-  size_t total = header_size(t) + t->size;
-  void* mem = c_alloc(t, total);
+  const CTypeInfo& ci = info_for(t);
+  void* mem = c_alloc(ci);
   auto* m = new (mem) CMessage();
-  m->type_ = info_for(t);
+  m->type_ = &ci;
   if (t->copy) t->copy(c_payload(m), value);
   else if (t->size) std::memcpy(c_payload(m), value, t->size);
   return m;
@@ -171,10 +180,10 @@ const Bridge* bridge_for(const TypeInfo* native) {
 }
 // A new envelope holding the record of `m`'s payload, with m's sender and request id.
 Message* from_native(const Bridge* b, Message& m) {
-  const fnd_type* t = b->type;
-  void* mem = c_alloc(t, header_size(t) + t->size);
+  const CTypeInfo& ci = info_for(b->type);
+  void* mem = c_alloc(ci);
   auto* c = new (mem) CMessage();
-  c->type_ = info_for(t);
+  c->type_ = &ci;
   b->convert(c_payload(c), m.data());
   c->sender_ = m.sender_;
   c->corr_ = m.corr_;
@@ -412,7 +421,7 @@ fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
 void* fnd_msg_data(fnd_msg* msg) {
   auto* m = reinterpret_cast<Message*>(msg);
-  if (const fnd_type* t = m->type_->c_type) return reinterpret_cast<char*>(m) + header_size(t);  // no indirect call
+  if (m->type_->c_type) return reinterpret_cast<char*>(m) + c_info(m).header;  // no indirect call
   return m->data();
 }
 fnd_pid fnd_msg_sender(fnd_msg* msg) { return handle(reinterpret_cast<Message*>(msg)->sender_); }

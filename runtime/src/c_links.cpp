@@ -19,12 +19,12 @@ Actor* c_ctx_actor(fnd_ctx* ctx);  // c_api.cpp
 namespace {
 
 fnd::Pid resolve(fnd::Actor& self, const fnd_ref* r) {
-  if (!r) return {};
-  if (r->ref.is_pid()) return r->ref.pid();
-  return self.whereis(r->ref.name());
+  if (fnd::detail::ref_is_name(r)) return self.whereis(r->ref.name());
+  fnd::detail::ControlBlock* cb = fnd::detail::ref_pid_cb(r);
+  return cb ? fnd::Pid::share(cb) : fnd::Pid();
 }
 
-std::string ref_text(const fnd_ref* r) { return r ? r->ref.to_string() : fnd::Ref().to_string(); }
+std::string ref_text(const fnd_ref* r) { return fnd_ref_cxx(r).to_string(); }
 
 fnd_str* reason_text(const fnd::ExitReason& r) {
   std::string s;

@@ -122,55 +122,56 @@ int fnd_str_to_float(const fnd_str* s, double* out) {
 
 fnd_ref* fnd_ref_from_pid(fnd_pid pid) {
   if (!pid) return nullptr;
-  return new fnd_ref{{1}, fnd::Ref(pid_of(pid))};
+  return fnd::detail::ref_tag(pid_of(pid).detach());
 }
 fnd_ref* fnd_ref_named(const char* name) { return new fnd_ref{{1}, fnd::Ref::name(name ? name : "")}; }
 fnd_ref* fnd_ref_retain(fnd_ref* r) {
-  if (r) r->rc.fetch_add(1, std::memory_order_relaxed);
+  if (fnd::detail::ref_tagged(r)) (void)fnd::Pid::share(fnd::detail::ref_tagged_cb(r)).detach();
+  else if (r) r->rc.fetch_add(1, std::memory_order_relaxed);
   return r;
 }
 void fnd_ref_release(fnd_ref* r) {
-  if (r && r->rc.fetch_sub(1, std::memory_order_acq_rel) == 1) delete r;
+  if (fnd::detail::ref_tagged(r)) (void)fnd::Pid::adopt(fnd::detail::ref_tagged_cb(r));  // released here
+  else if (r && r->rc.fetch_sub(1, std::memory_order_acq_rel) == 1) delete r;
 }
 int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b) {
+  using namespace fnd::detail;
+  if (ref_tagged(a) || ref_tagged(b)) return ref_pid_cb(a) == ref_pid_cb(b);  // a pid ref: the same pid
   if (!a || !b) return a == b;
   return a->ref == b->ref;
 }
 int fnd_ref_same(fnd_ctx* ctx, const fnd_ref* a, const fnd_ref* b) {
+  using namespace fnd::detail;
   if (!a || !b) return a == b;
-  if (a->ref.is_name() == b->ref.is_name()) return a->ref == b->ref;
-  const fnd_ref* name = a->ref.is_name() ? a : b;
-  const fnd_ref* pid = a->ref.is_name() ? b : a;
+  if (ref_is_name(a) == ref_is_name(b)) return fnd_ref_equal(a, b);
+  const fnd_ref* name = ref_is_name(a) ? a : b;
+  const fnd_ref* pid = ref_is_name(a) ? b : a;
   fnd_pid now = fnd_whereis(fnd_ctx_node(ctx), std::string(name->ref.name()).c_str());
-  const bool same = now && reinterpret_cast<fnd_pid>(pid->ref.pid().control_block()) == now;
+  const bool same = now && reinterpret_cast<fnd_pid>(ref_pid_cb(pid)) == now;
   if (now) fnd_pid_release(now);
   return same;
 }
-fnd_str* fnd_fmt_ref(const fnd_ref* r) { return make_str(r ? r->ref.to_string() : fnd::Ref().to_string()); }
+fnd_str* fnd_fmt_ref(const fnd_ref* r) { return make_str(fnd_ref_cxx(r).to_string()); }
 fnd_pid fnd_ref_resolve(fnd_node* node, const fnd_ref* r) {
   if (!r) return nullptr;
-  if (r->ref.is_pid()) return fnd_pid_retain(reinterpret_cast<fnd_pid>(r->ref.pid().control_block()));
+  if (!fnd::detail::ref_is_name(r)) return fnd_pid_retain(reinterpret_cast<fnd_pid>(fnd::detail::ref_pid_cb(r)));
   return fnd_whereis(node, std::string(r->ref.name()).c_str());
 }
 void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
-  if (to && to->ref.is_pid() && to->ref.pid()) {  // the common case: straight to the pid the ref holds
-    fnd::detail::c_post(ctx, to->ref.pid(), type, value);
+  if (fnd::detail::ControlBlock* cb = fnd::detail::ref_pid_cb(to)) {  // the common case: straight to the pid
+    fnd::Pid view = fnd::Pid::adopt(cb);  // borrowed: no reference counting
+    fnd::detail::c_post(ctx, view, type, value);
+    (void)view.detach();
     return;
   }
   fnd_pid pid = nullptr;
-  bool owned = false;
-  if (to && to->ref.is_pid()) {
-    pid = reinterpret_cast<fnd_pid>(to->ref.pid().control_block());
-  } else if (to) {
-    pid = fnd_whereis(fnd_ctx_node(ctx), std::string(to->ref.name()).c_str());
-    owned = true;
-  }
+  if (fnd::detail::ref_is_name(to)) pid = fnd_whereis(fnd_ctx_node(ctx), std::string(to->ref.name()).c_str());
   if (!pid) {  // the null ref or nobody registered: dropped
     if (type->destroy) type->destroy(value);
     return;
   }
   fnd_send(ctx, pid, type, value);
-  if (owned) fnd_pid_release(pid);
+  fnd_pid_release(pid);
 }
 
 void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
@@ -260,10 +261,10 @@ void fnd_crash_text(fnd_ctx* ctx, const char* message) { fnd_crash(ctx, "excepti
 }  // extern "C"
 
 fnd_ref* fnd_ref_from_cxx(const fnd::Ref& r) {
-  if (r.is_pid() && !r.pid()) return nullptr;
+  if (r.is_pid()) return r.pid() ? fnd::detail::ref_tag(fnd::Pid(r.pid()).detach()) : nullptr;
   return new fnd_ref{{1}, r};
 }
-const fnd::Ref& fnd_ref_cxx(const fnd_ref* r) {
-  static const fnd::Ref null;
-  return r ? r->ref : null;
+fnd::Ref fnd_ref_cxx(const fnd_ref* r) {
+  if (fnd::detail::ref_tagged(r)) return fnd::Ref(fnd::Pid::share(fnd::detail::ref_tagged_cb(r)));
+  return r ? r->ref : fnd::Ref();
 }

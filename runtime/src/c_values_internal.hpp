@@ -24,6 +24,26 @@ struct fnd_ref {
 
 struct fnd_ctx;
 
+// A ref handle (fnd_ref*) is NULL (the null ref), a pointer to an fnd_ref (named refs, refs built
+// around a C++ fnd::Ref), or a pid's control block with the low bit set: the refs made from pids
+// (spawn, self, sender) cost no allocation, and copying one is the control block's own reference
+// count, as copying a C++ fnd::Ref.
+namespace fnd::detail {
+inline bool ref_tagged(const fnd_ref* r) noexcept { return reinterpret_cast<uintptr_t>(r) & 1; }
+inline ControlBlock* ref_tagged_cb(const fnd_ref* r) noexcept {
+  return reinterpret_cast<ControlBlock*>(reinterpret_cast<uintptr_t>(r) & ~uintptr_t(1));
+}
+inline fnd_ref* ref_tag(ControlBlock* cb) noexcept {  // adopts a reference to cb
+  return reinterpret_cast<fnd_ref*>(reinterpret_cast<uintptr_t>(cb) | 1);
+}
+inline bool ref_is_name(const fnd_ref* r) noexcept { return r && !ref_tagged(r) && r->ref.is_name(); }
+// The control block of the pid a ref holds (borrowed); null for the null ref and names.
+inline ControlBlock* ref_pid_cb(const fnd_ref* r) noexcept {
+  if (ref_tagged(r)) return ref_tagged_cb(r);
+  return r && r->ref.is_pid() ? r->ref.pid().control_block() : nullptr;
+}
+}  // namespace fnd::detail
+
 namespace fnd::detail {
 struct CSociety;  // c_society.cpp: one running society's members, topology and subscriptions
 // A C actor's place in a society: announced by the member's start function just before it

@@ -216,7 +216,7 @@ class Ref;
 class Binary;
 }
 fnd_ref* fnd_ref_from_cxx(const fnd::Ref& r);  /* owned; NULL for the null ref */
-const fnd::Ref& fnd_ref_cxx(const fnd_ref* r); /* borrowed (valid while r is); the null ref for NULL */
+fnd::Ref fnd_ref_cxx(const fnd_ref* r);        /* a copy; the null ref for NULL */
 fnd_bytes* fnd_bytes_from_cxx(const fnd::Binary& b); /* owned, sharing b's octets; NULL when empty */
 const fnd::Binary& fnd_bytes_cxx(const fnd_bytes* b);  /* borrowed (valid while b is); empty for NULL */
 #endif
