@@ -23,6 +23,9 @@ struct fnd_node {
 };
 
 Node& fnd::node_from_c(fnd_node* n) noexcept { return n->node; }
+namespace fnd::detail {
+CChildStart c_wrap_child_start(CChildStart start);  // c_interop.cpp
+}
 
 
 namespace {
@@ -517,6 +520,7 @@ fnd_status fnd_sup_spec_add_child_opts(fnd_sup_spec* spec, const char* id, const
     Process& sup = ctx.supervisor_process();
     return spawn_core(sup.node_, &sup, act, o, true);
   };
+  c.start = fnd::detail::c_wrap_child_start(std::move(c.start));  // a cluster's placement (c_interop.cpp)
   spec->spec.children.push_back(std::move(c));
   return FND_OK;
 }
@@ -600,4 +604,8 @@ void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value) {
   post(sender_of(ctx), to, make_c_message(type, value));
 }
 }  // namespace fnd::detail
+
+namespace fnd {
+const TypeInfo* type_info_of_c(const fnd_type* type) { return info_for_slow(type); }
+}  // namespace fnd
 

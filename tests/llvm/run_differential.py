@@ -8,6 +8,12 @@ bench/fnd/*.fnd with `--target=cpp` and with `--target=llvm`, runs both binaries
 60 s timeout) and requires identical stdout and exit status. Benchmark lines starting with `TIME `
 (wall-clock) are not compared.
 
+A program with a `cluster` declaration (docs/language.md section 16) also runs as a cluster: one
+process per declared node (`--node N`, every node's `--addr` on free loopback ports, started in
+declaration order 300 ms apart), once with both back ends' binaries alone and once mixed (the first
+node built by --target=llvm, the others by --target=cpp: the two back ends' nodes talk); each node's
+stdout and exit status must match the all-cpp run's.
+
 A case whose LLVM build reports E0601 (a construct --target=llvm does not lower yet) is
 "unsupported". EXPECTED_UNSUPPORTED lists those cases, one name per line (`#` comments): the test
 fails when a listed case now works (remove it from the list: progress) or an unlisted case is
@@ -16,9 +22,12 @@ failure (an LLVM build error other than E0601, a crash, different output) always
 --update rewrites the list from this run.
 """
 import os
+import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
 
 
 def cases(root):
@@ -62,6 +71,65 @@ def run(binary, args):
     return r.returncode, out, r.stderr
 
 
+def cluster_nodes(fnd_file):
+    """The node names of the program's cluster declaration, in order; [] without one."""
+    with open(fnd_file) as f:
+        text = f.read()
+    m = re.search(r"^cluster\s+\w+\s*\{(.*?)^\}", text, re.S | re.M)
+    return re.findall(r"^\s*node\s+(\w+)", m.group(1), re.M) if m else []
+
+
+def free_ports(n):
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def run_cluster(binaries, nodes, args):
+    """Runs node i from binaries[i]; returns [(status, stdout)] per node."""
+    addrs = ",".join(f"{n}=tcp://127.0.0.1:{p}" for n, p in zip(nodes, free_ports(len(nodes))))
+    procs = []
+    for i, (binary, node) in enumerate(zip(binaries, nodes)):
+        if i:
+            time.sleep(0.3)
+        procs.append(subprocess.Popen([binary, "--node", node, "--addr", addrs, *args], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    out = []
+    for p in procs:
+        try:
+            o, _ = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            for q in procs:
+                q.kill()
+            o, _ = p.communicate()
+            o += "<timed out>\n"
+        out.append((p.returncode, o))
+    return out
+
+
+def compare_cluster(name, d, main_fnd, args):
+    """Failures of the cluster runs (see the module comment), or []."""
+    nodes = cluster_nodes(main_fnd)
+    if not nodes:
+        return []
+    cpp, llvm = os.path.join(d, "cpp"), os.path.join(d, "llvm")
+    want = run_cluster([cpp] * len(nodes), nodes, args)
+    fails = []
+    for label, binaries in (("llvm", [llvm] * len(nodes)), ("llvm+cpp", [llvm] + [cpp] * (len(nodes) - 1))):
+        got = run_cluster(binaries, nodes, args)
+        for node, w, g in zip(nodes, want, got):
+            if w != g:
+                fails.append(f"{name}: as a cluster ({label}), node {node} differs\n--- cpp (exit {w[0]})\n{w[1]}"
+                             f"--- {label} (exit {g[0]})\n{g[1]}")
+    return fails
+
+
 def main():
     argv = sys.argv[1:]
     update = "--update" in argv
@@ -95,6 +163,10 @@ def main():
         if c_code != l_code or c_out != l_out:
             failures.append(f"{name}: outputs differ\n--- cpp (exit {c_code})\n{c_out}--- llvm (exit {l_code})\n{l_out}"
                             f"--- llvm stderr\n{l_err[-2000:]}")
+            continue
+        cluster_failures = compare_cluster(name, d, inputs[0], args)
+        if cluster_failures:
+            failures.extend(cluster_failures)
             continue
         passed.append(name)
     if update:

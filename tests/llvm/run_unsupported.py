@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
-EXPECTED = """{file}:18:9: error: 'cluster duo' is not yet supported by --target=llvm [E0601]
-cluster duo {{
-        ^~~
+EXPECTED = """{file}:15:5: error: 'an extern actor as a society member' is not yet supported by --target=llvm [E0601]
+    probes: Probe x 2
+    ^~~~~~~~~~~~~~~~~
 1 error generated.
 """
 

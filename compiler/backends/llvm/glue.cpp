@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "backends/cpp/gen.hpp"
+#include "backends/cpp/gen_cluster.hpp"
 
 namespace fnd::backend::llvmgen {
 
@@ -16,6 +17,47 @@ const char* kPrelude =
 
 std::string qualified(const ast::Module& m, const std::string& name) {
   return "::" + cpp::moduleNamespace(m) + "::" + name;
+}
+
+// A cluster program (docs/language.md section 16) starts as the C++ back end's does
+// (fnd::lang::run_cluster_program, with its cluster spec and wire registrations): every actor child
+// and society member the generated code adds starts through fnd::lang::placed, and each record
+// message is sent under its C++ struct's wire name, in that struct's format (an alias of it:
+// messages from other nodes arrive as the struct, which the bridge turns into the record).
+void clusterMain(cpp::Code& d, const ast::Program& program, const diag::SourceManager& sources, const GluePlan& plan) {
+  // The structs' wire codecs (the C++ back end puts them in its module sources, not compiled here).
+  for (const auto& m : program.modules) {
+    if (m->messages.empty()) continue;
+    cpp::Gen gen(program, sources, *m);
+    d.open("namespace " + cpp::moduleNamespace(*m));
+    for (const auto& msg : m->messages) gen.messageCodec(d, *msg);
+    d.close("}  // namespace " + cpp::moduleNamespace(*m));
+  }
+  d.line();
+  cpp::clusterDefinitions(d, program);
+  d.line();
+  d.line("// Called by the generated main instead of fnd_program_main (after fnd_glue_init).");
+  d.open("extern \"C\" int fnd_glue_cluster_main(int argc, char** argv, const char* name, const char* description, fnd_start_root_fn start)");
+  d.line("fnd_wire_messages();");
+  for (size_t i = 0; i < plan.messages.size(); ++i) {
+    const ast::MessageDecl& m = *plan.messages[i].decl;
+    const std::string t = qualified(*m.module, m.name.name);
+    d.line("(void)fnd::dist::register_alias(\"" + m.module->name + "." + m.name.name + "\", fnd::type_info_of_c(fnd_glue::types[" +
+           std::to_string(i) + "]),");
+    d.line("                                [](fnd::Message& m, fnd::lang::Writer& w) {");
+    d.line("                                  " + t + " v{};");
+    d.line("                                  fnd_glue::load(static_cast<const char*>(m.data()), v);");
+    d.line("                                  w.put(v);");
+    d.line("                                });");
+  }
+  d.line("fnd::set_c_child_start_wrapper([](fnd::CChildStart s) { return fnd::lang::placed(std::move(s)); });");
+  d.line("const fnd::lang::ProgramInfo info{name, description};");
+  d.open("return fnd::lang::run_cluster_program(argc, argv, info, fnd_cluster_spec(), [start](fnd::Node& node) -> fnd::Result<fnd::Pid>");
+  d.line("fnd_pid root = start(fnd::node_to_c(node));");
+  d.line("if (!root) return fnd::Error(fnd::errc::start_failed, std::string(fnd_last_error_code()) + \": \" + fnd_last_error_message());");
+  d.line("return fnd::pid_from_c(root);");
+  d.close("});");
+  d.close();
 }
 
 }  // namespace
@@ -35,6 +77,11 @@ std::string glueSource(const ast::Program& program, const diag::SourceManager& s
   for (const char* h : {"algorithm", "cstdint", "cstdlib", "cstring", "memory", "string", "type_traits"}) c.line(std::string("#include <") + h + ">");
   c.line("#include <fnd/message.hpp>");
   c.line("#include <fnd/runtime.h>");
+  if (plan.cluster) {
+    c.line("#include <fnd/c_interop.hpp>");
+    c.line("#include <fnd/dist/types.hpp>");
+    c.line("#include <fnd/lang/cluster.hpp>");
+  }
   c.line();
   // At least one slot: a program may bridge no message.
   c.line("static constexpr size_t kMessages = " + std::to_string(std::max<size_t>(plan.messages.size(), 1)) + ";");
@@ -140,6 +187,7 @@ std::string glueSource(const ast::Program& program, const diag::SourceManager& s
            ">::from_native);");
   }
   d.close();
+  if (plan.cluster) clusterMain(d, program, sources, plan);
   return text + d.str();
 }
 

@@ -39,12 +39,18 @@ std::vector<std::string> linkCommand(const ast::Program& program, const Options&
     appendExternIncludes(cmd, program, options.includeDirs);
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
+    if (program.cluster && !std::getenv("FND_HOME")) cmd.push_back("-I" FND_LLVM_DIST_INCLUDE);
     if (!glue.empty()) cmd.push_back((dir / glue).string());
     for (const auto& s : options.extraSources) cmd.push_back(s);
   }
   cmd.push_back((dir / object).string());
   cmd.push_back("-o");
   cmd.push_back(options.outputBinary);
+  if (program.cluster)  // the glue starts the cluster (glue.cpp: fnd::lang::run_cluster_program)
+    for (const auto& lib : words(FND_LLVM_CLUSTER_LIBS)) {
+      const char* home = std::getenv("FND_HOME");
+      cmd.push_back(home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
+    }
   if (native) cmd.push_back(stdLib);
   if (!program.config.empty())  // fnd/services/lang.h (lower_services.cpp)
     for (const auto& lib : words(FND_LLVM_SERVICES_LIBS)) {
@@ -52,6 +58,7 @@ std::vector<std::string> linkCommand(const ast::Program& program, const Options&
       cmd.push_back(home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
     }
   cmd.push_back(runtimeLib);
+  if (program.cluster) cmd.push_back("-lzmq");
   cmd.push_back(FND_LLVM_BOOST_CONTEXT_LIB);
   return cmd;
 }

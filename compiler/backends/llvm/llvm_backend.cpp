@@ -59,7 +59,7 @@ class LlvmBackend final : public Backend {
     llvmgen::Lowering lowering(program, diags.sources(), diags, ctx, mod, true);
     if (!lowering.run()) return false;
     glue_.clear();
-    if (!lowering.gluePlan().actors.empty() && !writeGlue(program, options, diags, lowering.gluePlan(), out)) return false;
+    if (lowering.gluePlan().needed() && !writeGlue(program, options, diags, lowering.gluePlan(), out)) return false;
     std::string broken, details;
     if (!llvmgen::verifyModule(mod, broken, details)) {
       diags.error(diag::Code::None, {},

@@ -238,8 +238,8 @@ void Lowering::lowerMain(const MainDecl& m) {
     for (const auto& md : mod->mains)
       if (md.get() == &m) mm = mod.get();
   const std::string progName = mm ? mm->name : "program";
-  if (!glue_.actors.empty()) {
-    // The extern actors' glue learns the messages' descriptors, in GluePlan order.
+  if (glue_.needed()) {
+    // The glue learns the messages' descriptors, in GluePlan order.
     std::vector<llvm::Constant*> types, records;
     for (const auto& gm : glue_.messages) {
       types.push_back(llvm::ConstantExpr::getBitCast(messageTypes_.at(gm.decl), i8p()));
@@ -256,7 +256,7 @@ void Lowering::lowerMain(const MainDecl& m) {
   }
   llvm::Value* argc = lowerServicesInit(mainFn, progName);
   llvm::Value* status = b_.CreateCall(
-      rt("fnd_program_main"), {argc, b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
+      rt(glue_.cluster ? "fnd_glue_cluster_main" : "fnd_program_main"), {argc, b_.CreateBitCast(mainFn->getArg(1), i8p()), cstr(progName),
                                cstr("main " + st.target.name), llvm::ConstantExpr::getBitCast(start, i8p())});
   lowerServicesFinish();
   // The node is gone: release the supervisor children's start arguments.

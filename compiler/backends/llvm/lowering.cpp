@@ -1,5 +1,5 @@
 // The lowering driver: runtime descriptor types, then every message, actor and `main`. A construct
-// the back end does not lower yet is reported (E0601) once per declaration, at the construct.
+// the back end cannot lower is reported (E0601) once per declaration, at the construct.
 #include "backends/llvm/lowering.hpp"
 
 namespace fnd::backend::llvmgen {
@@ -37,9 +37,10 @@ bool Lowering::run() {
       }
     }
   }
+  // A cluster program starts through the glue (glue.cpp): the C++ cluster start-up, the placement of
+  // children, and the wire format of every message.
+  glue_.cluster = program_.cluster != nullptr;
   for (const auto& m : program_.modules) {
-    // A cluster's binary takes --node/--addr and places actors on other nodes: never silently one process.
-    if (!m->clusters.empty()) report({m->clusters.front()->name.range, "cluster " + m->clusters.front()->name.name});
     for (const auto& a : m->actors) {
       try {
         if (a->isExtern) actorInfo(a.get());  // its args layout and factory (GluePlan order)

@@ -79,6 +79,8 @@ struct GluePlan {
   };
   std::vector<Message> messages;
   std::vector<Actor> actors;
+  bool cluster = false;  // the program declares a cluster: the glue starts it (fnd_glue_cluster_main)
+  bool needed() const { return !actors.empty() || cluster; }
 };
 
 class Lowering {

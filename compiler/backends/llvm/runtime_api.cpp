@@ -41,7 +41,7 @@ const Sig kRuntime[] = {
     {"fnd_map_clear", "vp"},       {"fnd_map_key_at", "ppl"},       {"fnd_map_value_at", "ppl"},
     {"fnd_map_keys", "pp"},        {"fnd_map_values", "pp"},        {"fnd_map_equal", "ipp"},
     {"fnd_str_split", "ppp"},      {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"fnd_spawn_native", "pppppp"}, {"fnd_sup_spec_add_native_child", "ippppiii"},
-    {"fnd_glue_init", "vppl"},     {"fnd_pool_register", "vpp"},    {"fnd_sup_spec_add_pool_template", "ipi"},
+    {"fnd_glue_init", "vppl"},     {"fnd_glue_cluster_main", "iipppp"},     {"fnd_pool_register", "vpp"},    {"fnd_sup_spec_add_pool_template", "ipi"},
     {"fnd_pool_spawn", "pppppppp"},  {"fnd_sup_spec_add_child_opts", "ipppppiiip"},     {"malloc", "pl"},
     {"fnd_society_spec_new", "ppiiii"}, {"fnd_society_spec_add_role", "ipplppp"}, {"fnd_role_refs", "pppl"},
     {"fnd_role_members", "ppp"},   {"fnd_neighbors", "pp"},         {"fnd_subscribe", "vpp"},

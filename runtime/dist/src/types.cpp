@@ -127,6 +127,21 @@ Result<void> register_type(WireType t) {
   return ok();
 }
 
+Result<void> register_alias(std::string_view name, const TypeInfo* info, std::function<void(Message&, lang::Writer&)> encode) {
+  Registry& reg = registry();
+  std::unique_lock<std::shared_mutex> l(reg.mu);
+  auto primary = reg.by_id.find(type_id_of(name));
+  if (primary == reg.by_id.end() || primary->second->name != name)
+    return Error(errc::badarg, "no message type registered as " + std::string(name));
+  if (auto it = reg.by_info.find(info); it != reg.by_info.end())
+    return it->second->name == name ? ok() : Error(errc::badarg, "message type already registered as " + it->second->name);
+  auto alias = std::make_shared<WireType>(*primary->second);  // same name, id and decoder
+  alias->info = info;
+  alias->encode = std::move(encode);
+  reg.by_info[info] = std::move(alias);  // by_id keeps the primary: received messages are of that type
+  return ok();
+}
+
 const WireType* find_type(const TypeInfo* info) noexcept {
   // Entries are never removed, so a thread may remember its last answer (a stream sends one type).
   thread_local const TypeInfo* last_info = nullptr;

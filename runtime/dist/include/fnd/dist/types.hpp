@@ -33,6 +33,11 @@ struct WireType {
 uint32_t type_id_of(std::string_view stable_name) noexcept;  // FNV-1a, 32 bits
 // Adds a type; fails with badarg if the name or C++ type is registered differently, or on an id clash.
 Result<void> register_type(WireType t);
+// A second local representation of a registered type (the LLVM back end's record of a generated
+// message, whose C++ struct is registered under `name`): its messages are sent under that name,
+// written by `encode` in the registered type's format, and arrive as the registered type. Fails with
+// badarg when `name` is not registered or `info` is registered otherwise.
+Result<void> register_alias(std::string_view name, const TypeInfo* info, std::function<void(Message&, lang::Writer&)> encode);
 const WireType* find_type(const TypeInfo* info) noexcept;
 const WireType* find_type(uint32_t id) noexcept;
 
