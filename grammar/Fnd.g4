@@ -69,11 +69,23 @@ actorItem
   | KW_STATE name (COLON typeExpr)? (ASSIGN expr)?              # stateItem
   | KW_ON name handlerParams? (ARROW typeExpr)? block?          # handlerItem
   | KW_EVERY expr block                                         # everyItem
+  | KW_PROTECT name name protectPolicy (COMMA protectPolicy)*   # protectItem
   | setting                                                     # settingItem
   ;
 
 handlerParams
   : LPAREN (name (COMMA name)*)? RPAREN
+  ;
+
+// `protect Charge with breaker(threshold: 5, reset: 30s), rate(100 per 1s)` (docs/language.md
+// section 18). The word `with`, the policy names and their arguments are checked by the AST builder.
+protectPolicy
+  : name LPAREN (protectArg (COMMA protectArg)*)? RPAREN
+  ;
+
+protectArg
+  : name COLON expr                                            # protectNamedArg
+  | expr (name expr)?                                          # protectRateArg
   ;
 
 supervisorItem
@@ -165,13 +177,18 @@ stmt
   | KW_BROADCAST name expr                                                   # broadcastStmt
   | KW_PUBLISH name expr                                                     # publishStmt
   | KW_SUBSCRIBE name                                                        # subscribeStmt
-  | KW_EMIT dottedName LPAREN (expr (COMMA expr)*)? RPAREN                   # emitStmt
+  | KW_EMIT dottedName LPAREN (emitArg (COMMA emitArg)*)? RPAREN             # emitStmt
   | KW_LOG name expr                                                         # logStmt
   | KW_STOP                                                                  # stopStmt
   | KW_RETURN                                                                # returnStmt
   | KW_BREAK                                                                 # breakStmt
   | KW_CONTINUE                                                              # continueStmt
   | expr (ASSIGN expr)?                                                      # exprStmt
+  ;
+
+// `emit a.b(x, y)` (measurements "0", "1") or `emit a.b(n: x, size: y)` (named measurements).
+emitArg
+  : (name COLON)? expr
   ;
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +268,7 @@ dottedName
 anyWord
   : name
   | KW_MODULE | KW_IMPORT | KW_MESSAGE | KW_ACTOR | KW_EXTERN | KW_FROM | KW_SUPERVISOR
-  | KW_SOCIETY | KW_MAIN | KW_CLUSTER | KW_CONFIG | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
+  | KW_SOCIETY | KW_MAIN | KW_CLUSTER | KW_CONFIG | KW_PROTECT | KW_PARAM | KW_STATE | KW_ON | KW_EVERY | KW_CHILD | KW_LET | KW_VAR
   | KW_IF | KW_ELSE | KW_WHILE | KW_FOR | KW_IN | KW_SEND | KW_REPLY | KW_BROADCAST | KW_PUBLISH
   | KW_SUBSCRIBE | KW_EMIT | KW_LOG | KW_STOP | KW_RETURN | KW_BREAK | KW_CONTINUE | KW_SPAWN
   | KW_SELF | KW_SENDER | KW_AND | KW_OR | KW_NOT | KW_TRUE | KW_FALSE | KW_INT | KW_FLOAT
@@ -284,6 +301,7 @@ KW_SOCIETY    : 'society';
 KW_MAIN       : 'main';
 KW_CLUSTER    : 'cluster';
 KW_CONFIG     : 'config';
+KW_PROTECT    : 'protect';
 KW_PARAM      : 'param';
 KW_STATE      : 'state';
 KW_ON         : 'on';

@@ -496,6 +496,7 @@ struct EmitStmt : Stmt {
   std::string event;  // "a.b.c"
   SourceRange eventRange;
   std::vector<ExprPtr> args;
+  std::vector<Ident> names;  // `emit a.b(n: x)`: one name per argument; empty: measurements "0", "1", ...
 };
 
 enum class LogLevel { Debug, Info, Warn, Error };
@@ -580,6 +581,22 @@ struct HandlerDecl {
   std::unique_ptr<Block> body;         // null only in an extern actor's interface
   // sema
   const MessageDecl* message = nullptr;  // Message
+  const struct ProtectDecl* protect = nullptr;  // Message: its `protect` item, if any
+};
+
+// `protect Charge with breaker(threshold: 5, window: 60s, reset: 30s, trials: 1), rate(100 per 1s)`
+// (docs/language.md section 19). Values are checked literals; the defaults are the breaker's.
+struct ProtectDecl {
+  Ident message;
+  SourceRange range;
+  bool breaker = false;
+  std::int64_t threshold = 5, windowMs = 60000, resetMs = 30000, trials = 1;
+  bool rate = false;
+  std::int64_t rateCount = 0, ratePeriodMs = 0;
+  // sema
+  const MessageDecl* messageDecl = nullptr;
+  const ActorDecl* actor = nullptr;
+  std::size_t index = 0;  // position in Program::protects
 };
 
 enum class Overflow { DropOldest, DropNewest };
@@ -599,6 +616,7 @@ struct ActorDecl {
   bool externHasInterface = false; // extern with `{ ... }`: messages and params are checked
   std::vector<std::unique_ptr<ParamDecl>> params;
   std::vector<std::unique_ptr<StateDecl>> states;
+  std::vector<std::unique_ptr<ProtectDecl>> protects;
   std::vector<std::unique_ptr<HandlerDecl>> handlers;
   MailboxSpec mailbox;
   bool trapExit = false;
@@ -785,6 +803,8 @@ struct Program {
   // sema: the settings of all `config` blocks (modules in Program::modules order, then source
   // order); ConfigSetting::index is the position here. Only valid settings are listed.
   std::vector<const ConfigSetting*> config;
+  // sema: every valid `protect` item (actors in module order); ProtectDecl::index is the position.
+  std::vector<const ProtectDecl*> protects;
 };
 
 }  // namespace fnd::ast

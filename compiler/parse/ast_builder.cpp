@@ -563,7 +563,21 @@ StmtPtr AstBuilder::buildStmt(P::StmtContext* ctx) {
     auto s = std::make_unique<EmitStmt>();
     s->event = dotted(e->dottedName());
     s->eventRange = range(e->dottedName());
-    for (auto* x : e->expr()) s->args.push_back(buildExpr(x));
+    bool named = false, positional = false;
+    for (auto* a : e->emitArg()) {
+      s->args.push_back(buildExpr(a->expr()));
+      if (a->name()) {
+        named = true;
+        s->names.push_back(ident(a->name()));
+      } else {
+        positional = true;
+      }
+    }
+    if (named && positional) {
+      error(Code::E0230, range(e), "emit values are either all named or all unnamed")
+          .note({}, "write 'emit a.b(x, y)' or 'emit a.b(count: x, size: y)'");
+      s->names.clear();
+    }
     return finish(std::move(s));
   }
   if (auto* lg = dynamic_cast<P::LogStmtContext*>(ctx)) {
@@ -747,6 +761,8 @@ void AstBuilder::buildActor(P::NameContext* name, P::ActorBodyContext* body, boo
         a->states.push_back(std::move(sd));
       } else if (auto* h = dynamic_cast<P::HandlerItemContext*>(item)) {
         buildHandler(h, *a);
+      } else if (auto* pr = dynamic_cast<P::ProtectItemContext*>(item)) {
+        buildProtect(pr, *a, isExtern);
       } else if (auto* e = dynamic_cast<P::EveryItemContext*>(item)) {
         if (isExtern) {
           error(Code::E0506, range(e), "an extern actor's interface cannot declare timers");

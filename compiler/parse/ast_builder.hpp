@@ -43,6 +43,8 @@ class AstBuilder {
   void buildCluster(P::ClusterDeclContext* ctx, ast::Module& m);  // ast_builder_cluster.cpp
   void buildConfig(P::ConfigDeclContext* ctx, ast::Module& m);    // ast_builder_config.cpp
   ast::ExprPtr buildConfigExpr(P::ConfigExprContext* ctx);         // ast_builder_config.cpp
+  void buildProtect(P::ProtectItemContext* ctx, ast::ActorDecl& actor, bool isExtern);  // ast_builder_protect.cpp
+  bool protectValue(P::ExprContext* x, bool duration, std::int64_t& out, const std::string& what);
   void buildStartArgs(P::NameContext* target, P::NamedArgsContext* args, ast::StartArgs& out);
 
   std::unique_ptr<ast::TypeNode> buildType(P::TypeExprContext* ctx);

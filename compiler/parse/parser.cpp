@@ -35,7 +35,7 @@ std::string describeExpected(const antlr4::misc::IntervalSet& set, const antlr4:
       FndLexer::KW_FALSE, FndLexer::KW_SELF, FndLexer::KW_SENDER, FndLexer::LBRACK,
       FndLexer::KW_SPAWN, FndLexer::KW_INT, FndLexer::KW_FLOAT, FndLexer::KW_STRING,
       FndLexer::KW_BYTES, FndLexer::LPAREN, FndLexer::MINUS, FndLexer::TILDE, FndLexer::KW_NOT, FndLexer::KW_LIST,
-      FndLexer::KW_MAP, FndLexer::ID, FndLexer::TYPE_NAME, FndLexer::LBRACE};
+      FndLexer::KW_MAP, FndLexer::KW_CONFIG, FndLexer::ID, FndLexer::TYPE_NAME, FndLexer::LBRACE};
   if (types.count(FndLexer::INT) && types.count(FndLexer::STRING) && types.count(FndLexer::ID)) {
     for (auto t : kExprStarts) types.erase(t);
     items.push_back("an expression");

@@ -292,6 +292,19 @@ class StmtChecker {
             cx_.error(Code::E0212, a->range, "cannot emit a value of type '" + t->str() + "'")
                 .note({}, "telemetry values are int, float, bool, string, duration or ref");
         }
+        for (std::size_t i = 0; i < e.names.size(); ++i) {
+          if (e.names[i].name == "correlation_id") {
+            cx_.error(Code::E0230, e.names[i].range, "'correlation_id' is added to every emitted event")
+                .note({}, "the correlation id of the message being handled, when it has one");
+            continue;
+          }
+          for (std::size_t j = 0; j < i; ++j)
+            if (e.names[j].name == e.names[i].name) {
+              cx_.error(Code::E0230, e.names[i].range, "duplicate emit value '" + e.names[i].name + "'")
+                  .note(e.names[j].range, "first given here");
+              break;
+            }
+        }
         return;
       }
       case StmtKind::Log: {

@@ -56,6 +56,7 @@ void checkSocieties(Context& cx);        // check_societies.cpp
 void checkReachability(Context& cx);     // check_reachability.cpp
 void checkCluster(Context& cx);          // check_cluster.cpp
 void checkConfig(Context& cx);           // check_config.cpp
+void checkProtect(Context& cx);          // check_protect.cpp
 
 // Loading (loader.cpp): parses roots and imports into cx.program; false if any file had
 // lexical/syntax errors or an import failed (sema then stops: it would only produce noise).

@@ -17,7 +17,8 @@ constexpr PassEntry kPipeline[] = {
     {"resolve-types", resolveTypes},                // message fields, params, states
     {"check-config", checkConfig},                  // config settings: paths, types, defaults, ranges
     {"check-start-sites", checkStartSites},         // children, roles, main: targets and arguments
-    {"check-handlers", checkHandlers},              // handler bodies: names, types, reply/sender
+    {"check-handlers", checkHandlers},
+    {"check-protect", checkProtect},                // protect items: messages, handlers              // handler bodies: names, types, reply/sender
     {"check-supervision", checkSupervision},        // strategies, intensities, cycles, pools
     {"check-societies", checkSocieties},            // roles, counts, pub/sub consistency
     {"check-reachability", checkReachability},      // unreachable code and handlers (warnings)

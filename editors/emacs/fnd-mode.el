@@ -30,7 +30,7 @@
 
 ;; The word lists come from the lexer rules of grammar/Fnd.g4 (see editors/keywords/).
 (defconst fnd-keywords
-  '("actor" "and" "break" "broadcast" "child" "cluster" "config" "continue" "else" "emit" "every" "extern" "for" "from" "if" "import" "in" "let" "log" "main" "message" "module" "not" "on" "or" "param" "publish" "reply" "return" "send" "society" "spawn" "state" "stop" "subscribe" "supervisor" "var" "while")
+  '("actor" "and" "break" "broadcast" "child" "cluster" "config" "continue" "else" "emit" "every" "extern" "for" "from" "if" "import" "in" "let" "log" "main" "message" "module" "not" "on" "or" "param" "protect" "publish" "reply" "return" "send" "society" "spawn" "state" "stop" "subscribe" "supervisor" "var" "while")
   "Keywords of the .fnd language (all but types, constants and self/sender).")
 
 (defconst fnd-types '("bool" "bytes" "duration" "float" "int" "list" "map" "ref" "string")
@@ -45,14 +45,17 @@
 (defconst fnd-builtins '("abs" "crash" "demonitor" "link" "max" "min" "monitor" "neighbors" "print" "shutdown" "unlink")
   "Built-in functions (from the compiler's table).")
 
-(defconst fnd-after-dot-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
+(defconst fnd-after-dot-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "protect" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
   "Keywords that are plain words right after a `.' (`import std.log').")
 
-(defconst fnd-field-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
+(defconst fnd-field-words '("actor" "and" "bool" "break" "broadcast" "bytes" "child" "cluster" "config" "continue" "duration" "else" "emit" "every" "extern" "false" "float" "for" "from" "if" "import" "in" "int" "let" "list" "log" "main" "map" "message" "module" "not" "on" "or" "param" "protect" "publish" "ref" "reply" "return" "self" "send" "sender" "society" "spawn" "state" "stop" "string" "subscribe" "supervisor" "true" "var" "while")
   "Keywords that may name a message field (`message Mail { from: ref }').")
 
 (defconst fnd-duration-units '("ms" "h" "m" "s")
   "Suffixes of duration literals such as `10s'.")
+
+(defconst fnd-cluster-settings '("down_retention" "gossip_interval" "indirect_probes" "probe_interval" "probe_timeout" "security" "suspicion_mult" "sync_interval")
+  "Setting names of a `cluster' body (from the compiler's table; not reserved).")
 
 (defface fnd-number-face '((t :inherit font-lock-constant-face))
   "Face for numbers and durations in `fnd-mode'.")
@@ -225,16 +228,59 @@ body.  Searches before LIMIT; group 1 is the role."
 (defconst fnd-name-re "[A-Za-z_][A-Za-z0-9_]*"
   "A name, as the lexer's ID and TYPE_NAME.")
 
+(defun fnd--in-cluster-body-p (pos)
+  "Non-nil if POS is code directly inside the braces of `cluster NAME { }'."
+  (let* ((ppss (save-excursion (syntax-ppss pos)))
+         (open (nth 1 ppss)))
+    (and open (not (nth 3 ppss)) (not (nth 4 ppss)) (eq (char-after open) ?{)
+         (save-excursion
+           (goto-char open)
+           (looking-back (concat "\\_<cluster\\_>[ \t]+" fnd-name-re "[ \t\n]*")
+                         (line-beginning-position 0))))))
+
+(defun fnd--match-in-cluster (regexp limit)
+  "Search for REGEXP before LIMIT where its group 1 is in a cluster body.
+The words of a cluster body (`node', `place', `across', the settings) are not
+reserved: they are highlighted only there."
+  (let (found)
+    (while (and (not found) (re-search-forward regexp limit t))
+      (when (save-match-data (fnd--in-cluster-body-p (match-beginning 1)))
+        (setq found t)))
+    found))
+
+(defun fnd--match-cluster-node (limit)
+  "Font-lock matcher for `node NAME' before LIMIT (group 1 `node', 2 NAME)."
+  (fnd--match-in-cluster
+   (concat "\\(?:^\\|;\\)[ \t]*\\_<\\(node\\)\\_>[ \t]+\\(" fnd-name-re "\\)") limit))
+
+(defun fnd--match-cluster-place (limit)
+  "Font-lock matcher for `place PATH ...' before LIMIT (group 1 `place')."
+  (fnd--match-in-cluster "\\(?:^\\|;\\)[ \t]*\\_<\\(place\\)\\_>" limit))
+
+(defun fnd--match-cluster-across (limit)
+  "Font-lock matcher for `across [' before LIMIT (group 1 `across')."
+  (fnd--match-in-cluster "\\(?:^\\|[^.]\\)\\_<\\(across\\)[ \t]*\\[" limit))
+
+(defun fnd--match-cluster-setting (limit)
+  "Font-lock matcher for cluster settings before LIMIT (group 1 the name)."
+  (fnd--match-in-cluster
+   (concat "\\(?:^\\|;\\)[ \t]*\\_<\\(" (regexp-opt fnd-cluster-settings) "\\)[ \t]*:") limit))
+
 (defvar fnd-font-lock-keywords
   `(;; Declarations name what follows them.
     (,(concat "\\_<\\(?:module\\|import\\)\\_>[ \t]+\\(" fnd-name-re "\\(?:\\." fnd-name-re "\\)*\\)")
      1 (fnd--unless-keyword 'font-lock-constant-face))
-    (,(concat "\\_<\\(?:message\\|actor\\|supervisor\\|society\\|main\\|spawn\\)\\_>[ \t]+\\("
+    (,(concat "\\_<\\(?:message\\|actor\\|supervisor\\|society\\|main\\|spawn\\|cluster\\)\\_>[ \t]+\\("
               fnd-name-re "\\)")
      1 (fnd--unless-keyword 'font-lock-type-face))
     (,(concat "\\_<\\(?:param\\|state\\|child\\)\\_>[ \t]+\\(" fnd-name-re "\\)")
      1 (fnd--unless-keyword 'font-lock-variable-name-face))
     ("\\_<on\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 (fnd--unless-keyword 'font-lock-function-name-face))
+    ;; Cluster items: `node a', `place app.w on a', `place app.s across [a, b]', `security: none'.
+    (fnd--match-cluster-node (1 font-lock-keyword-face) (2 font-lock-variable-name-face))
+    (fnd--match-cluster-place (1 font-lock-keyword-face))
+    (fnd--match-cluster-across (1 font-lock-keyword-face))
+    (fnd--match-cluster-setting (1 font-lock-variable-name-face))
     ;; Society members: `role: Actor x 5'.
     (fnd--match-member-role (1 font-lock-variable-name-face))
     ("^[ \t]*[a-z_][A-Za-z0-9_]*[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"

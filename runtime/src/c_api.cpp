@@ -461,6 +461,7 @@ void fnd_stop(fnd_ctx* ctx) { actor(ctx)->stop(); }
 void fnd_crash(fnd_ctx* ctx, const char* code, const char* message) {
   actor(ctx)->pending_crash = Error(code ? code : errc::crash, message ? message : "");
 }
+int fnd_crash_pending(fnd_ctx* ctx) { return actor(ctx)->pending_crash ? 1 : 0; }
 
 fnd_timer_ref fnd_send_after(fnd_ctx* ctx, uint64_t delay_ms, fnd_pid to, const fnd_type* type, void* value) {
   CActor* a = actor(ctx);
@@ -488,6 +489,9 @@ void fnd_set_log_level(int level) { log::set_level(static_cast<log::Level>(level
 void fnd_emit(const char* event, const char* const* keys, const double* values, size_t count) {
   telemetry::Measurements m;
   for (size_t i = 0; i < count; ++i) m.emplace_back(keys[i], values[i]);
+  // As fnd::lang::emit: the correlation id of the message being handled, when it has one.
+  if (const uint64_t id = current_request_context().correlation_id(); id != 0)
+    m.emplace_back("correlation_id", static_cast<double>(id));
   telemetry::emit(event ? event : "", m);
 }
 

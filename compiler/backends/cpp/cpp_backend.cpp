@@ -141,7 +141,7 @@ class CppBackend final : public Backend {
     cmd.push_back("-I" + stdInclude);
     cmd.push_back("-I" + runtimeInclude);
     if (program.cluster) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_DIST_INCLUDE)));
-    const bool services = !program.config.empty();  // fnd/services/lang.h (gen_services.cpp)
+    const bool services = true;  // every generated main calls fnd/services/lang.h (gen_services.cpp)
     if (services) cmd.push_back("-I" + (std::getenv("FND_HOME") ? runtimeInclude : std::string(FND_CPP_SERVICES_INCLUDE)));
     cmd.push_back((dir / "fnd_program.cpp").string());
     for (const auto& s : options.extraSources) cmd.push_back(s);
@@ -158,7 +158,8 @@ class CppBackend final : public Backend {
     if (services)
       for (const auto& lib : words(FND_CPP_SERVICES_LIBS)) {
         const char* home = std::getenv("FND_HOME");
-        cmd.push_back(home && *home ? std::string(home) + "/lib/" + std::filesystem::path(lib).filename().string() : lib);
+        const bool file = !lib.starts_with("-");  // -l flags stay as they are
+        cmd.push_back(file && home && *home ? std::string(home) + "/lib/" + std::filesystem::path(lib).filename().string() : lib);
       }
     cmd.push_back(stdLib);
     cmd.push_back(runtimeLib);

@@ -60,6 +60,8 @@ struct Scope {
 
 // `static const fnd_cfg_setting fnd_config_settings[] = {...};` (gen_services.cpp)
 void configTable(Code& c, const ast::Program& program);
+// `static const fnd_protect_spec fnd_protect_specs[] = {...};` (gen_services.cpp)
+void protectTable(Code& c, const ast::Program& program);
 
 class Gen {
  public:
@@ -135,6 +137,7 @@ class Gen {
   std::string convert(const ast::ConvertExpr& c);
   std::string spawn(const ast::SpawnExpr& s);
   std::string configRead(const ast::ConfigExpr& e);  // gen_services.cpp
+  void protectedDispatch(Code& c, const ast::HandlerDecl& h);  // gen_services.cpp
   void forStmt(Code& c, const ast::ForStmt& f);
   void assign(Code& c, const ast::AssignStmt& a);
   std::string temp(std::string_view base);  // fnd_<base>_<n>

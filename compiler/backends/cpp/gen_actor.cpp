@@ -127,6 +127,10 @@ void Gen::actorMethods(Code& c, const ActorDecl& a) {
   for (const auto& h : a.handlers) {
     switch (h->kind) {
       case HandlerKind::Message:
+        if (h->protect) {  // gen_services.cpp
+          protectedDispatch(c, *h);
+          break;
+        }
         c.line("if (auto* msg = m.try_get<" + messageName(*h->message) + ">()) return " + handlerName(*h, 0) + "(*msg);");
         break;
       case HandlerKind::Every:

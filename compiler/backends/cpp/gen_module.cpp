@@ -125,7 +125,8 @@ std::string Gen::source() {
   c.line(banner(module_));
   c.line("#include \"" + moduleStem(module_) + ".fnd.hpp\"");
   if (program_.cluster) c.line("#include <fnd/lang/cluster.hpp>  // fnd::lang::placed (gen_cluster.cpp)");
-  if (!program_.config.empty()) c.line("#include <fnd/services/lang.h>  // config reads (gen_services.cpp)");
+  if (!program_.config.empty() || !program_.protects.empty())
+    c.line("#include <fnd/services/lang.h>  // config reads, protected handlers (gen_services.cpp)");
   // Extern actors (the module's own and imported ones, which its supervisors may start); their
   // headers come after this module's header, so they can use its messages.
   std::set<std::string> externs;
@@ -174,11 +175,12 @@ std::string Gen::mainSource(const MainDecl& main) {
     for (const auto& a : m->actors)
       if (a->isExtern && seen.insert(a->externHeader).second) c.line("#include \"" + a->externHeader + "\"");
   if (program_.cluster) c.line("#include <fnd/lang/cluster.hpp>");
-  const bool services = !program_.config.empty();
-  if (services) c.line("#include <fnd/services/lang.h>");
+  // Every program has the services' options (--metrics-port; with settings --app-config, --set).
+  c.line("#include <fnd/services/lang.h>");
   c.line();
   if (program_.cluster) clusterDefinitions(c, program_);
-  if (services) configTable(c, program_);
+  if (!program_.config.empty()) configTable(c, program_);
+  if (!program_.protects.empty()) protectTable(c, program_);
   const StartArgs& st = main.start;
   std::string what = "main " + st.target.name;
   std::string start;
@@ -202,11 +204,13 @@ std::string Gen::mainSource(const MainDecl& main) {
   c.line(from(main.range));
   c.open("int main(int argc, char** argv)");
   c.line("const fnd::lang::ProgramInfo info{" + quote(moduleStem(module_)) + ", " + quote(what) + "};");
-  // The services take their options (--app-config, --set) out of argv first (gen_services.cpp).
-  if (services)
-    c.line("if (int rc = fnd_services_init(&argc, argv, info.name.c_str(), fnd_config_settings, " +
-           std::to_string(program_.config.size()) + "); rc >= 0) return rc;");
-  const std::string ret = services ? "const int status = " : "return ";
+  // The services take their options (--metrics-port, --app-config, --set) out of argv first.
+  c.line(std::string("if (int rc = fnd_services_init(&argc, argv, info.name.c_str(), ") +
+           (program_.config.empty() ? "nullptr" : "fnd_config_settings") + ", " + std::to_string(program_.config.size()) +
+         "); rc >= 0) return rc;");
+  if (!program_.protects.empty())
+    c.line("fnd_protect_declare(fnd_protect_specs, " + std::to_string(program_.protects.size()) + ");");
+  const std::string ret = "const int status = ";
   if (program_.cluster) {
     c.line("fnd_wire_messages();");
     c.open(ret + "fnd::lang::run_cluster_program(argc, argv, info, fnd_cluster_spec(), [](fnd::Node& node) -> fnd::Result<fnd::Pid>");
@@ -214,14 +218,11 @@ std::string Gen::mainSource(const MainDecl& main) {
     c.open(ret + "fnd::lang::run_program(argc, argv, info, [](fnd::Node& node) -> fnd::Result<fnd::Pid>");
   }
   c.line("using namespace " + moduleNamespace(module_) + ";");
-  if (services)
-    c.line("if (!fnd::lang::services::start(node)) return fnd::Error(\"initialization_failed\", \"the config could not be loaded (see above)\");");
+  c.line("if (!fnd::lang::services::start(node)) return fnd::Error(\"initialization_failed\", \"the program's services could not start (see above)\");");
   c.line(start);
   c.close("});");
-  if (services) {
-    c.line("fnd_services_finish();");
-    c.line("return status;");
-  }
+  c.line("fnd_services_finish();");
+  c.line("return status;");
   c.close();
   return c.str();
 }

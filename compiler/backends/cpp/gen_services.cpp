@@ -17,6 +17,26 @@ std::string Gen::configRead(const ConfigExpr& e) {
   }
 }
 
+// A protected message: admitted (or dropped) first; the guard records how the handler ended.
+void Gen::protectedDispatch(Code& c, const HandlerDecl& h) {
+  const std::string i = std::to_string(h.protect->index) + "u";
+  c.open("if (auto* msg = m.try_get<" + messageName(*h.message) + ">())");
+  c.line("if (!fnd_protect_admit(" + i + ")) return;  // refused: breaker open or rate limited");
+  c.line("fnd::lang::services::ProtectedCall fnd_call(" + i + ");");
+  c.line("return " + std::string("on_") + h.name.name + "(*msg);");
+  c.close();
+}
+
+void protectTable(Code& c, const Program& program) {
+  c.open("static const fnd_protect_spec fnd_protect_specs[] =");
+  for (const ProtectDecl* p : program.protects)
+    c.line("{" + quote(p->actor->name.name + "." + p->message.name) + ", " + (p->breaker ? "1" : "0") + ", " +
+           std::to_string(p->threshold) + "u, " + std::to_string(p->windowMs) + "u, " + std::to_string(p->resetMs) +
+           "u, " + std::to_string(p->trials) + "u, " + (p->rate ? "1" : "0") + ", " + std::to_string(p->rateCount) +
+           "u, " + std::to_string(p->ratePeriodMs) + "u},");
+  c.close("};");
+}
+
 void configTable(Code& c, const Program& program) {
   c.open("static const fnd_cfg_setting fnd_config_settings[] =");
   for (const ConfigSetting* s : program.config) {

@@ -236,8 +236,11 @@ void Gen::stmt(Code& c, const Stmt& s) {
     case StmtKind::Emit: {
       const auto& e = s.as<EmitStmt>();
       std::string args;
-      for (const auto& a : e.args) args += (args.empty() ? "" : ", ") + ("fnd::lang::measurement(" + topExpr(*a) + ")");
-      c.line("fnd::lang::emit(" + quote(e.event) + ", {" + args + "});");
+      for (std::size_t i = 0; i < e.args.size(); ++i) {
+        const std::string m = "fnd::lang::measurement(" + topExpr(*e.args[i]) + ")";
+        args += (args.empty() ? "" : ", ") + (e.names.empty() ? m : "{" + quote(e.names[i].name) + ", " + m + "}");
+      }
+      c.line(std::string(e.names.empty() ? "fnd::lang::emit(" : "fnd::lang::emit_named(") + quote(e.event) + ", {" + args + "});");
       return;
     }
     case StmtKind::Log: {

@@ -52,11 +52,12 @@ std::vector<std::string> linkCommand(const ast::Program& program, const Options&
       cmd.push_back(home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
     }
   if (native) cmd.push_back(stdLib);
-  if (!program.config.empty())  // fnd/services/lang.h (lower_services.cpp)
-    for (const auto& lib : words(FND_LLVM_SERVICES_LIBS)) {
-      const char* home = std::getenv("FND_HOME");
-      cmd.push_back(home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
-    }
+  // Every program's main calls the services (lower_services.cpp: --metrics-port, config).
+  for (const auto& lib : words(FND_LLVM_SERVICES_LIBS)) {
+    const char* home = std::getenv("FND_HOME");
+    const bool file = !lib.starts_with("-");  // -l flags stay as they are
+    cmd.push_back(file && home && *home ? std::string(home) + "/lib/" + fs::path(lib).filename().string() : lib);
+  }
   cmd.push_back(runtimeLib);
   if (program.cluster) cmd.push_back("-lzmq");
   cmd.push_back(FND_LLVM_BOOST_CONTEXT_LIB);

@@ -118,9 +118,11 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
     f_.locals[h->params[0].get()] =
         b_.CreateBitCast(data, messageLayout(h->message).type->getPointerTo(), h->params[0]->name.name);
   }
+  lowerProtectEnter(h);  // lower_services.cpp
   if (h) lowerBlock(*h->body);
   b_.CreateBr(f_.exit);
   b_.SetInsertPoint(f_.exit);
+  lowerProtectExit(h);
   for (auto it = f_.slots.rbegin(); it != f_.slots.rend(); ++it) release(it->first, it->second, true);
   b_.CreateRetVoid();
   return fn;

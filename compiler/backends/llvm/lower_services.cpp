@@ -33,7 +33,6 @@ Val Lowering::lowerConfig(const ConfigExpr& e) {
 
 // In the root's start function: `if (fnd_services_start(node) != 0) return NULL;`
 void Lowering::lowerServicesStart(llvm::Value* node) {
-  if (program_.config.empty()) return;
   llvm::Value* rc = b_.CreateCall(svc(mod_, "fnd_services_start", b_.getInt32Ty(), {i8p()}), {node});
   auto* fail = llvm::BasicBlock::Create(ctx_, "services.fail", f_.fn);
   auto* go = llvm::BasicBlock::Create(ctx_, "services.ok", f_.fn);
@@ -47,7 +46,6 @@ void Lowering::lowerServicesStart(llvm::Value* node) {
 // services' options from argv (returns the argc to pass on) or ends the program with its status.
 llvm::Value* Lowering::lowerServicesInit(llvm::Function* mainFn, const std::string& progName) {
   llvm::Value* argc = mainFn->getArg(0);
-  if (program_.config.empty()) return argc;
   // struct fnd_cfg_setting { i8* path; i32 type; i8* default_json; i32 has_range; double min, max;
   //                          i8* one_of_json; i32 updatable; }
   auto* settingTy = llvm::StructType::get(ctx_, {i8p(), b_.getInt32Ty(), i8p(), b_.getInt32Ty(), b_.getDoubleTy(),
@@ -65,9 +63,12 @@ llvm::Value* Lowering::lowerServicesInit(llvm::Function* mainFn, const std::stri
                     s->oneOfJson.empty() ? llvm::ConstantPointerNull::get(i8p()) : cstr(s->oneOfJson),
                     b_.getInt32(s->updatable ? 1 : 0)}));
   }
-  auto* tableTy = llvm::ArrayType::get(settingTy, rows.size());
-  auto* table = new llvm::GlobalVariable(mod_, tableTy, true, llvm::GlobalValue::PrivateLinkage,
-                                         llvm::ConstantArray::get(tableTy, rows), "config.settings");
+  llvm::Constant* table = llvm::ConstantPointerNull::get(i8p());
+  if (!rows.empty()) {
+    auto* tableTy = llvm::ArrayType::get(settingTy, rows.size());
+    table = new llvm::GlobalVariable(mod_, tableTy, true, llvm::GlobalValue::PrivateLinkage,
+                                     llvm::ConstantArray::get(tableTy, rows), "config.settings");
+  }
   llvm::Value* argcSlot = b_.CreateAlloca(b_.getInt32Ty(), nullptr, "argc");
   b_.CreateStore(argc, argcSlot);
   llvm::Value* rc = b_.CreateCall(
@@ -80,12 +81,52 @@ llvm::Value* Lowering::lowerServicesInit(llvm::Function* mainFn, const std::stri
   b_.SetInsertPoint(done);
   b_.CreateRet(rc);
   b_.SetInsertPoint(go);
+  if (!program_.protects.empty()) {
+    // struct fnd_protect_spec { i8* name; i32 breaker; i32 threshold; i64 window_ms, reset_ms; i32 trials;
+    //                           i32 rate; i32 rate_count; i64 rate_period_ms; }
+    auto* specTy = llvm::StructType::get(ctx_, {i8p(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt64Ty(),
+                                                b_.getInt64Ty(), b_.getInt32Ty(), b_.getInt32Ty(), b_.getInt32Ty(),
+                                                b_.getInt64Ty()});
+    std::vector<llvm::Constant*> specs;
+    for (const ProtectDecl* p : program_.protects)
+      specs.push_back(llvm::ConstantStruct::get(
+          specTy, {cstr(p->actor->name.name + "." + p->message.name), b_.getInt32(p->breaker ? 1 : 0),
+                   b_.getInt32(static_cast<uint32_t>(p->threshold)), b_.getInt64(p->windowMs), b_.getInt64(p->resetMs),
+                   b_.getInt32(static_cast<uint32_t>(p->trials)), b_.getInt32(p->rate ? 1 : 0),
+                   b_.getInt32(static_cast<uint32_t>(p->rateCount)), b_.getInt64(p->ratePeriodMs)}));
+    auto* arrTy = llvm::ArrayType::get(specTy, specs.size());
+    auto* arr = new llvm::GlobalVariable(mod_, arrTy, true, llvm::GlobalValue::PrivateLinkage,
+                                         llvm::ConstantArray::get(arrTy, specs), "protect.specs");
+    b_.CreateCall(svc(mod_, "fnd_protect_declare", b_.getVoidTy(), {i8p(), b_.getInt64Ty()}),
+                  {b_.CreateBitCast(arr, i8p()), b_.getInt64(specs.size())});
+  }
   return b_.CreateLoad(b_.getInt32Ty(), argcSlot);
+}
+
+// protect: `admitted = fnd_protect_admit(i); if (!admitted) goto exit;` ... at the exit:
+// `fnd_protect_finish(i, admitted, fnd_crash_pending(ctx))` (a crash() or a runtime error went there
+// too, with a crash pending).
+void Lowering::lowerProtectEnter(const HandlerDecl* h) {
+  if (!h || !h->protect) return;
+  llvm::Value* index = b_.getInt64(h->protect->index);
+  llvm::IRBuilder<> entry(&f_.fn->getEntryBlock(), f_.fn->getEntryBlock().begin());
+  f_.protectAdmitted = entry.CreateAlloca(b_.getInt32Ty(), nullptr, "protect.admitted");
+  llvm::Value* ok = b_.CreateCall(svc(mod_, "fnd_protect_admit", b_.getInt32Ty(), {b_.getInt64Ty()}), {index});
+  b_.CreateStore(ok, f_.protectAdmitted);
+  auto* run = llvm::BasicBlock::Create(ctx_, "protect.run", f_.fn);
+  b_.CreateCondBr(b_.CreateICmpNE(ok, b_.getInt32(0)), run, f_.exit);
+  b_.SetInsertPoint(run);
+}
+
+void Lowering::lowerProtectExit(const HandlerDecl* h) {
+  if (!h || !h->protect) return;
+  llvm::Value* crashed = b_.CreateCall(svc(mod_, "fnd_crash_pending", b_.getInt32Ty(), {i8p()}), {f_.ctx});
+  b_.CreateCall(svc(mod_, "fnd_protect_finish", b_.getVoidTy(), {b_.getInt64Ty(), b_.getInt32Ty(), b_.getInt32Ty()}),
+                {b_.getInt64(h->protect->index), b_.CreateLoad(b_.getInt32Ty(), f_.protectAdmitted), crashed});
 }
 
 // In main, after fnd_program_main: the services' part of --help.
 void Lowering::lowerServicesFinish() {
-  if (program_.config.empty()) return;
   b_.CreateCall(svc(mod_, "fnd_services_finish", b_.getVoidTy(), {}));
 }
 

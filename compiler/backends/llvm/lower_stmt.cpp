@@ -142,9 +142,11 @@ void Lowering::lowerStmt(const Stmt& s) {
           case TypeKind::Float: d = v.v; break;
           case TypeKind::Bool: d = b_.CreateUIToFP(v.v, b_.getDoubleTy()); break;
           case TypeKind::String: d = b_.CreateUIToFP(b_.CreateCall(rt("fnd_str_len"), {v.v}), b_.getDoubleTy()); break;
+          case TypeKind::Ref: d = b_.CreateUIToFP(b_.CreateCall(rt("fnd_ref_pid_id"), {v.v}), b_.getDoubleTy()); break;
           default: throw Unsupported{em.args[i]->range, "emit of a " + v.type->str() + " measurement"};
         }
-        b_.CreateStore(cstr(std::to_string(i)), b_.CreateConstInBoundsGEP2_32(keysTy, keys, 0, static_cast<unsigned>(i)));
+        const std::string key = em.names.empty() ? std::to_string(i) : em.names[i].name;
+        b_.CreateStore(cstr(key), b_.CreateConstInBoundsGEP2_32(keysTy, keys, 0, static_cast<unsigned>(i)));
         b_.CreateStore(d, b_.CreateConstInBoundsGEP2_32(valsTy, vals, 0, static_cast<unsigned>(i)));
       }
       b_.CreateCall(rt("fnd_emit"), {cstr(em.event), b_.CreateBitCast(keys, i8p()), b_.CreateBitCast(vals, i8p()),

@@ -125,6 +125,8 @@ class Lowering {
   void lowerServicesStart(llvm::Value* node);
   llvm::Value* lowerServicesInit(llvm::Function* mainFn, const std::string& progName);
   void lowerServicesFinish();
+  void lowerProtectEnter(const HandlerDecl* h);  // before a protected handler's body
+  void lowerProtectExit(const HandlerDecl* h);   // at its exit block
   llvm::Value* lowerCond(const Expr& e);  // a full expression of type bool
   Val lowerBinary(const BinaryExpr& e);
   Val lowerString(const StringLit& s);
@@ -227,6 +229,7 @@ class Lowering {
     std::vector<Val> temps;
     std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops;  // (continue, break)
     std::vector<size_t> loopTempMarks;
+    llvm::Value* protectAdmitted = nullptr;  // a protected handler's admission (lower_services.cpp)
   } f_;
   llvm::Value* slotFor(const Type* t, const std::string& name);
 

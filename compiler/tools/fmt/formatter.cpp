@@ -787,7 +787,16 @@ class AstPrinter {
         p_.take(FndLexer::KW_EMIT);
         p_.space();
         dotted();
-        args(e.args);
+        if (e.names.empty()) {
+          args(e.args);
+          return;
+        }
+        list(e.args.size(), false, [&](std::size_t i) {  // emit a.b(n: x, size: y)
+          p_.take();
+          p_.take(FndLexer::COLON);
+          p_.space();
+          expr(*e.args[i]);
+        });
         return;
       }
       case ast::StmtKind::Log:

@@ -14,7 +14,7 @@ syn iskeyword a-z,A-Z,48-57,_
 
 " Keywords, one group per class (the lists come from the lexer rules of grammar/Fnd.g4).
 syn keyword fndDeclaration actor cluster config extern from import main message module society supervisor
-syn keyword fndMember      child every on param state
+syn keyword fndMember      child every on param protect state
 syn keyword fndBinding     let var
 syn keyword fndControl     break continue else for if in return stop while
 syn keyword fndAction      broadcast emit log publish reply send spawn subscribe
@@ -30,12 +30,13 @@ syn keyword fndDeclaration actor nextgroup=fndActorName skipwhite
 syn keyword fndDeclaration supervisor nextgroup=fndSupervisorName skipwhite
 syn keyword fndDeclaration society nextgroup=fndSocietyName skipwhite
 syn keyword fndDeclaration main nextgroup=fndTypeName skipwhite
+syn keyword fndDeclaration cluster nextgroup=fndClusterName skipwhite
 syn keyword fndMember      on nextgroup=fndHandlerMessage,fndHandlerEvent skipwhite
 syn keyword fndMember      child nextgroup=fndRole skipwhite
 syn keyword fndAction      spawn nextgroup=fndActorName skipwhite
 
 " The names themselves (never a keyword: in `actor state`, `state` stays a keyword).
-let s:kw = '\%(\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>\)\@!'
+let s:kw = '\%(\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|protect\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>\)\@!'
 exe 'syn match fndNamespace      /\<' . s:kw . '\h\w*\%(\s*\.\s*\h\w*\)*/ contained'
 exe 'syn match fndMessageName    /\<' . s:kw . '\h\w*/ contained'
 exe 'syn match fndActorName      /\<' . s:kw . '\h\w*/ contained'
@@ -45,6 +46,7 @@ exe 'syn match fndTypeName       /\<' . s:kw . '\h\w*/ contained'
 exe 'syn match fndHandlerMessage /\<\u\w*/ contained'
 exe 'syn match fndHandlerEvent   /\<' . s:kw . '[a-z_]\w*/ contained'
 exe 'syn match fndRole           /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndClusterName    /\<' . s:kw . '\h\w*/ contained nextgroup=fndClusterBody skipwhite skipnl'
 
 " Names: `Name {` is a message literal, other capitalised words are types (messages, actors, ...).
 syn match fndType       /\<\u\w*/
@@ -55,9 +57,19 @@ syn match fndMultiplier /\<x\ze\s\+\d/ contained
 
 " Society member blocks: `members {` (a name alone at the start of a line, then `{`) holds
 " `role: Actor(args) x 5` lines.
-syn cluster fndContainedOnly contains=fndNamespace,fndMessageName,fndActorName,fndSupervisorName,fndSocietyName,fndTypeName,fndHandlerMessage,fndHandlerEvent,fndRole,fndUnit,fndInterpolation,fndInterpBraces,fndStrayBrace,fndEmptyInterp,fndBraceEscape,fndBadEscape,fndEscape,fndTodo
-exe 'syn region fndMembers matchgroup=fndSetting start=/^\s*\zs' . s:kw . '[a-z_]\w*\ze\s*{/ matchgroup=NONE end=/}/ contains=ALLBUT,@fndContainedOnly,fndBlock,fndSetting,fndMembers'
+syn cluster fndContainedOnly contains=fndClusterName,fndClusterBody,fndNodeName,fndNamespace,fndMessageName,fndActorName,fndSupervisorName,fndSocietyName,fndTypeName,fndHandlerMessage,fndHandlerEvent,fndRole,fndUnit,fndInterpolation,fndInterpBraces,fndStrayBrace,fndEmptyInterp,fndBraceEscape,fndBadEscape,fndEscape,fndTodo
+exe 'syn region fndMembers matchgroup=fndSetting start=/^\s*\zs' . s:kw . '[a-z_]\w*\ze\s*{/ matchgroup=NONE end=/}/ contains=ALLBUT,@fndContainedOnly,@fndClusterItems,fndBlock,fndSetting,fndMembers'
 syn match fndMemberRole /^\s*\zs[a-z_]\w*\ze\s*:/ contained
+
+" Cluster bodies (`cluster NAME {`): the item words are not reserved (compiler/ast/cluster_words.hpp),
+" so they are marked only where an item starts (line start or after `;`), `across` before `[`.
+syn cluster fndClusterItems contains=fndClusterWord,fndClusterSetting
+syn region fndClusterBody matchgroup=fndDelimiter start=/{/ end=/}/ contained transparent fold contains=ALLBUT,@fndContainedOnly,fndMembers,fndMemberRole,fndMultiplier
+syn match fndClusterWord /\%(\%(^\|;\)\s*\)\@<=node\>/ contained nextgroup=fndNodeName skipwhite
+syn match fndClusterWord /\%(\%(^\|;\)\s*\)\@<=place\>/ contained
+syn match fndClusterWord /\.\@1<!\<across\ze\s*\[/ contained
+syn match fndClusterSetting /\%(\%(^\|;\)\s*\)\@<=\<\%(down_retention\|gossip_interval\|indirect_probes\|probe_interval\|probe_timeout\|security\|suspicion_mult\|sync_interval\)\ze\s*:/ contained
+exe 'syn match fndNodeName /\<' . s:kw . '\h\w*/ contained'
 unlet s:kw
 
 " Calls.
@@ -81,11 +93,11 @@ syn match fndOperator /\.\./
 " After a `.` a keyword is a plain word (`import std.log`, `emit app.state.size(n)`); the match
 " starts at the `.`, so it wins over the keyword
 " (and, defined after fndDelimiter, over the `.`).
-syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
+syn match fndDottedWord /\.\@1<!\.\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|protect\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\>/ contains=fndDelimiter
 
 " A message field may be named by a keyword (`message Mail { from: ref }`, `Mail { from: self }`).
 " The match starts at the `{` or `,` before the name, so it wins over the keyword.
-syn match fndKeywordField /[{,]\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\ze\s*:/ contains=fndDelimiter
+syn match fndKeywordField /[{,]\s*\%(actor\|and\|bool\|break\|broadcast\|bytes\|child\|cluster\|config\|continue\|duration\|else\|emit\|every\|extern\|false\|float\|for\|from\|if\|import\|in\|int\|let\|list\|log\|main\|map\|message\|module\|not\|on\|or\|param\|protect\|publish\|ref\|reply\|return\|self\|send\|sender\|society\|spawn\|state\|stop\|string\|subscribe\|supervisor\|true\|var\|while\)\ze\s*:/ contains=fndDelimiter
 
 " Anything the lexer does not know is an error (BAD_CHAR).
 syn match fndError #[^ \t\r\n(){}[\],:;.<>=!+\-*/%&|^~"A-Za-z0-9_]\|!\ze[^=]\|!$#
@@ -133,6 +145,10 @@ hi def link fndHandlerMessage Type
 hi def link fndHandlerEvent   Function
 hi def link fndRole           Identifier
 hi def link fndMemberRole     Identifier
+hi def link fndClusterName    Typedef
+hi def link fndClusterWord    StorageClass
+hi def link fndClusterSetting Label
+hi def link fndNodeName       Identifier
 hi def link fndMultiplier     Operator
 hi def link fndSetting        Label
 hi def link fndType           Type

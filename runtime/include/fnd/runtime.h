@@ -167,6 +167,7 @@ void fnd_trap_exit(fnd_ctx* ctx, int on);
 void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, const char* code, const char* message);
 void fnd_stop(fnd_ctx* ctx);                                   /* normal exit after this callback */
 void fnd_crash(fnd_ctx* ctx, const char* code, const char* message); /* crash after this callback */
+int fnd_crash_pending(fnd_ctx* ctx); /* 1 if fnd_crash was called in this callback */
 
 /* ---- timers ---- */
 fnd_timer_ref fnd_send_after(fnd_ctx* ctx, uint64_t delay_ms, fnd_pid to, const fnd_type* type, void* value);
@@ -183,6 +184,7 @@ size_t fnd_mailbox_depth(fnd_node* node, fnd_pid pid);
 enum { FND_LOG_ERROR = 0, FND_LOG_WARNING = 1, FND_LOG_INFO = 2, FND_LOG_DEBUG = 3, FND_LOG_TRACE = 4 };
 void fnd_log(int level, const char* text);
 void fnd_set_log_level(int level);
+/* A telemetry event; adds the measurement "correlation_id" when the message being handled carries one. */
 void fnd_emit(const char* event, const char* const* keys, const double* values, size_t count);
 
 /* ---- supervisors ---- */

@@ -2,6 +2,7 @@
 #include "fnd/lang/actor.hpp"
 
 #include <fnd/node.hpp>
+#include <fnd/request_context.hpp>
 #include <fnd/telemetry.hpp>
 
 namespace fnd::lang {
@@ -119,10 +120,28 @@ std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
 
 void shutdown(Actor& self, std::int64_t code) { self.node().shutdown(static_cast<int>(code)); }
 
+namespace {
+// The correlation id of the message being handled, as a measurement (ids are counters: exact in a
+// double up to 2^53).
+void add_correlation(fnd::telemetry::Measurements& ms) {
+  if (const std::uint64_t id = fnd::current_request_context().correlation_id(); id != 0)
+    ms.emplace_back("correlation_id", static_cast<double>(id));
+}
+}  // namespace
+
 void emit(std::string_view event, std::vector<double> values) {
   fnd::telemetry::Measurements ms;
-  ms.reserve(values.size());
+  ms.reserve(values.size() + 1);
   for (std::size_t i = 0; i < values.size(); ++i) ms.emplace_back(std::to_string(i), values[i]);
+  add_correlation(ms);
+  fnd::telemetry::emit(event, ms);
+}
+
+void emit_named(std::string_view event, std::vector<std::pair<const char*, double>> values) {
+  fnd::telemetry::Measurements ms;
+  ms.reserve(values.size() + 1);
+  for (auto& [k, v] : values) ms.emplace_back(k, v);
+  add_correlation(ms);
   fnd::telemetry::emit(event, ms);
 }
 

@@ -17,6 +17,7 @@
 #include "fnd/services/config.hpp"
 #include "fnd/services/lang.h"
 #include "fnd/telemetry.hpp"
+#include "program_metrics.hpp"
 
 namespace fnd::lang::services {
 
@@ -80,8 +81,14 @@ cfg::Type typeOf(int t) {
   }
 }
 
-std::string usageText() {
-  return "\napplication settings (the program's `config` blocks):\n"
+std::string usageText(bool settings) {
+  std::string metrics =
+      "\nmetrics:\n"
+      "  --metrics-port PORT          serve the node's metrics (Prometheus text format) at\n"
+      "                               GET /metrics on PORT (0: any free port; logged)\n"
+      "  --metrics-address HOST:PORT  the same on one address (e.g. 127.0.0.1:9464)\n";
+  if (!settings) return metrics;
+  return metrics + "\napplication settings (the program's `config` blocks):\n"
          "  --app-config FILE  read settings from FILE (JSON, or TOML if it ends in .toml); edits of\n"
          "                     updatable settings are applied while the program runs\n"
          "  --set PATH=VALUE   set one setting (repeatable); wins over the file and FND_<PATH>\n"
@@ -138,6 +145,7 @@ bool start(Node& node) {
       }
     });
   }
+  if (!start_metrics(node)) return false;
   if (p.settings.empty()) return true;
   auto r = build(node);
   if (!r) {
@@ -185,7 +193,9 @@ extern "C" int fnd_services_init(int* argc, char** argv, const char* program, co
       return false;
     };
     std::string v;
-    if (count > 0 && value("--app-config", v)) {
+    if (value("--metrics-port", v) || value("--metrics-address", v)) {
+      if (err.empty()) err = parse_metrics_option(a.starts_with("--metrics-port") ? "--metrics-port" : "--metrics-address", v);
+    } else if (count > 0 && value("--app-config", v)) {
       p.file = v;
     } else if (count > 0 && value("--set", v)) {
       if (err.empty() && v.find('=') == std::string::npos) err = "--set expects PATH=VALUE, got '" + v + "'";
@@ -207,13 +217,13 @@ extern "C" int fnd_services_init(int* argc, char** argv, const char* program, co
 extern "C" int fnd_services_start(fnd_node* node) {
   if (start(fnd::node_from_c(node))) return 0;
   // Read by fnd_program_main's "could not start" line, as the C++ back end's Error is.
-  fnd_set_last_error("initialization_failed", "the config could not be loaded (see above)");
+  fnd_set_last_error("initialization_failed", "the program's services could not start (see above)");
   return 1;
 }
 
 extern "C" void fnd_services_finish(void) {
   auto& p = ps();
-  if (p.help && !p.settings.empty()) std::fputs(usageText().c_str(), stdout);
+  if (p.help) std::fputs(usageText(!p.settings.empty()).c_str(), stdout);
   std::fflush(stdout);
 }
 

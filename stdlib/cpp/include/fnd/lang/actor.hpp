@@ -102,8 +102,11 @@ void publish(Actor& self, std::string_view topic, const M& msg) {
 // shutdown(code): the node stops cleanly and the program exits with `code`.
 void shutdown(Actor& self, std::int64_t code);
 
-// emit a.b.c(x, y): a telemetry event; arguments become measurements "0", "1", ...
+// emit a.b.c(x, y): a telemetry event; arguments become measurements "0", "1", ... With names
+// (`emit a.b(n: x)`) they are the measurements' keys. Both add `correlation_id` when the message
+// being handled carries one (its request context).
 void emit(std::string_view event, std::vector<double> values);
+void emit_named(std::string_view event, std::vector<std::pair<const char*, double>> values);
 inline double measurement(std::int64_t v) { return static_cast<double>(v); }
 inline double measurement(double v) { return v; }
 inline double measurement(bool v) { return v ? 1.0 : 0.0; }

@@ -51,9 +51,30 @@ double fnd_cfg_float(size_t index);
 int fnd_cfg_bool(size_t index);
 fnd_str* fnd_cfg_string(size_t index); /* owned */
 
+/* protect M with breaker(...), rate(...) (docs/language.md section 19): one entry per declaration,
+ * index i = specs[i]. fnd_services_init's caller declares them before the node starts. */
+typedef struct fnd_protect_spec {
+  const char* name;  /* "Actor.Message" (logs) */
+  int breaker;       /* a circuit breaker: */
+  uint32_t threshold;
+  uint64_t window_ms, reset_ms;
+  uint32_t trials;
+  int rate;          /* a rate limit (token bucket): rate_count per rate_period_ms */
+  uint32_t rate_count;
+  uint64_t rate_period_ms;
+} fnd_protect_spec;
+void fnd_protect_declare(const fnd_protect_spec* specs, size_t count);
+/* Before the handler of a protected message: 1 = run it; 0 = refused (breaker open or rate limited:
+ * the message is dropped; telemetry event fnd.protect.refused {reason: 0 breaker, 1 rate}). */
+int fnd_protect_admit(size_t index);
+/* After it (admitted: what fnd_protect_admit returned): a crash is a failure of the breaker,
+ * finishing (also by return or stop) a success. */
+void fnd_protect_finish(size_t index, int admitted, int crashed);
+
 #ifdef __cplusplus
 }
 
+#include <exception>
 #include <string>
 
 namespace fnd {
@@ -63,6 +84,19 @@ namespace fnd::lang::services {
 // The C++ back end's spellings of the above (generated C++ holds a fnd::Node&, not a fnd_node*).
 bool start(fnd::Node& node);
 std::string config_string(size_t index);
+// The C++ back end's protected handler: admitted by fnd_protect_admit, finished when the handler
+// returns or throws (an exception is a crash).
+class ProtectedCall {
+ public:
+  explicit ProtectedCall(size_t index) noexcept : index_(index), uncaught_(std::uncaught_exceptions()) {}
+  ~ProtectedCall() { fnd_protect_finish(index_, 1, std::uncaught_exceptions() > uncaught_ ? 1 : 0); }
+  ProtectedCall(const ProtectedCall&) = delete;
+  ProtectedCall& operator=(const ProtectedCall&) = delete;
+
+ private:
+  size_t index_;
+  int uncaught_;
+};
 }  // namespace fnd::lang::services
 #endif
 
