@@ -103,8 +103,8 @@ const RecordLayout& Lowering::messageLayout(const MessageDecl* m) {
   return messages_.emplace(m, r).first->second;
 }
 
-// fnd_type for a record: size/align from the layout; copy/destroy thunks call the runtime's
-// descriptor-driven fnd_record_copy/destroy (NULL for trivial records: memcpy, nothing).
+// fnd_type for a record: size/align from the layout; copy/destroy thunks copy and release the
+// counted fields one by one (NULL for trivial records: memcpy, nothing).
 llvm::GlobalVariable* Lowering::makeFndType(const std::string& name, const RecordLayout* rec) {
   llvm::Constant* null = llvm::ConstantPointerNull::get(i8p());
   llvm::Constant* copy = null;
@@ -121,12 +121,12 @@ llvm::GlobalVariable* Lowering::makeFndType(const std::string& name, const Recor
       auto* copyTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p()}, false);
       auto* cf = llvm::Function::Create(copyTy, llvm::GlobalValue::PrivateLinkage, name + ".copy", mod_);
       b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", cf));
-      b_.CreateCall(rt("fnd_record_copy"), {b_.CreateBitCast(rec->desc, i8p()), cf->getArg(0), cf->getArg(1)});
+      copyFields(*rec, cf->getArg(0), cf->getArg(1));
       b_.CreateRetVoid();
       auto* destroyTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false);
       auto* df = llvm::Function::Create(destroyTy, llvm::GlobalValue::PrivateLinkage, name + ".destroy", mod_);
       b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", df));
-      b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(rec->desc, i8p()), df->getArg(0)});
+      destroyFields(*rec, df->getArg(0));
       b_.CreateRetVoid();
       b_.restoreIP(saved);
       b_.SetCurrentDebugLocation(savedLoc);

@@ -224,8 +224,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
     llvm::Value* table = b_.CreateLoad(i8p(), b_.CreateBitCast(b_.CreateStructGEP(info.state.type, st, last),
                                                                i8p()->getPointerTo()));
     b_.CreateCall(rt("fnd_monitors_free"), {table});
-    if (!info.state.trivial)
-      b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(info.state.desc, i8p()), d->getArg(0)});
+    destroyFields(info.state, st);
     b_.CreateRetVoid();
     destroy = llvm::ConstantExpr::getBitCast(d, i8p());
   }

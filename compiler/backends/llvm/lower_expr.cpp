@@ -33,14 +33,7 @@ llvm::Value* Lowering::load(const Type* t, llvm::Value* ptr) {
 void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
   switch (t->kind) {
     case TypeKind::Message: {
-      const RecordLayout& r = messageLayout(t->message);
-      if (r.trivial) {
-        const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
-        b_.CreateMemCpy(ptr, llvm::MaybeAlign(), v.v, llvm::MaybeAlign(), size);
-      } else {
-        b_.CreateCall(rt("fnd_record_copy"), {b_.CreateBitCast(r.desc, i8p()), b_.CreateBitCast(ptr, i8p()),
-                                              b_.CreateBitCast(v.v, i8p())});
-      }
+      copyFields(messageLayout(t->message), ptr, v.v);
       return;
     }
     case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
@@ -70,14 +63,63 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
     case TypeKind::Map:
       b_.CreateCall(rt("fnd_map_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
-    case TypeKind::Message: {
-      const RecordLayout& r = messageLayout(t->message);
-      if (!r.trivial)
-        b_.CreateCall(rt("fnd_record_destroy"), {b_.CreateBitCast(r.desc, i8p()), b_.CreateBitCast(p, i8p())});
-      return;
-    }
+    case TypeKind::Message: destroyFields(messageLayout(t->message), p); return;
     default: return;
   }
+}
+
+// Records are copied and destroyed field by field in the generated code (a memcpy, then one
+// retain/release per counted field) rather than by the runtime's descriptor walk
+// (fnd_record_copy/destroy): the common records have one or two counted fields, or none.
+static bool needsCare(const Type* t, bool counted, bool trivialMessage) {
+  return counted || (t->kind == TypeKind::Message && !trivialMessage);
+}
+
+void Lowering::copyFields(const RecordLayout& r, llvm::Value* dst, llvm::Value* src) {
+  dst = b_.CreateBitCast(dst, r.type->getPointerTo());
+  src = b_.CreateBitCast(src, r.type->getPointerTo());
+  const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
+  if (size) b_.CreateMemCpy(dst, llvm::MaybeAlign(), src, llvm::MaybeAlign(), size);
+  if (r.trivial) return;
+  for (unsigned i = 0; i < r.fieldTypes.size(); ++i) {
+    const Type* ft = r.fieldTypes[i];
+    const bool msg = ft->kind == TypeKind::Message;
+    if (!needsCare(ft, isCounted(ft), msg && messageLayout(ft->message).trivial)) continue;
+    if (msg) {
+      copyFields(messageLayout(ft->message), b_.CreateStructGEP(r.type, dst, i), b_.CreateStructGEP(r.type, src, i));
+      continue;
+    }
+    llvm::Value* at = b_.CreateStructGEP(r.type, dst, i);
+    storeNew(ft, at, {b_.CreateLoad(i8p(), at), ft});  // the memcpy'd handle, retained
+  }
+}
+
+void Lowering::destroyFields(const RecordLayout& r, llvm::Value* p) {
+  if (r.trivial) return;
+  p = b_.CreateBitCast(p, r.type->getPointerTo());
+  for (unsigned i = 0; i < r.fieldTypes.size(); ++i) {
+    const Type* ft = r.fieldTypes[i];
+    const bool msg = ft->kind == TypeKind::Message;
+    if (needsCare(ft, isCounted(ft), msg && messageLayout(ft->message).trivial))
+      release(ft, b_.CreateStructGEP(r.type, p, i), true);
+  }
+}
+
+// An owned temporary handed over to whoever stores it (no retain here, no release at the end of
+// the full expression); false when v is not one of the pending temporaries.
+bool Lowering::stealTemp(const Val& v) {
+  for (size_t i = f_.temps.size(); i-- > 0;) {
+    if (f_.temps[i].v == v.v) {
+      f_.temps.erase(f_.temps.begin() + static_cast<long>(i));
+      return true;
+    }
+  }
+  return false;
+}
+
+void Lowering::storeOwned(const Type* t, llvm::Value* ptr, const Val& v) {
+  if (isCounted(t) && stealTemp(v)) b_.CreateStore(v.v, ptr);
+  else storeNew(t, ptr, v);
 }
 
 void Lowering::assign(const Type* t, llvm::Value* ptr, const Val& v) {
@@ -93,7 +135,7 @@ void Lowering::assign(const Type* t, llvm::Value* ptr, const Val& v) {
   }
   if (isCounted(t)) {
     llvm::Value* old = b_.CreateLoad(i8p(), ptr);
-    storeNew(t, ptr, v);
+    storeOwned(t, ptr, v);
     release(t, old, false);
     return;
   }
@@ -213,7 +255,7 @@ Val Lowering::lowerMessageLit(const MessageLit& m) {
   for (size_t i = 0; i < m.byField.size(); ++i) {
     if (!m.byField[i]) continue;
     Val fv = lowerExpr(*m.byField[i]);
-    storeNew(r.fieldTypes[i], b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i)), fv);
+    storeOwned(r.fieldTypes[i], b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i)), fv);
   }
   Val v{mem, m.type};
   addTemp(v);

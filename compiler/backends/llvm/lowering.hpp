@@ -139,6 +139,10 @@ class Lowering {
   void storeNew(const Type* t, llvm::Value* ptr, const Val& v);  // into fresh memory: retains
   void assign(const Type* t, llvm::Value* ptr, const Val& v);    // replaces: retains new, releases old
   void release(const Type* t, llvm::Value* ptrOrVal, bool isPtr);
+  void copyFields(const RecordLayout& r, llvm::Value* dst, llvm::Value* src);  // into fresh memory
+  void destroyFields(const RecordLayout& r, llvm::Value* ptr);
+  bool stealTemp(const Val& v);
+  void storeOwned(const Type* t, llvm::Value* ptr, const Val& v);  // storeNew, moving a temporary in
   void addTemp(const Val& v);
   llvm::Value* ownedMessage(const Val& v);  // a message value the caller may move into the runtime
   void releaseTemps(size_t mark);
