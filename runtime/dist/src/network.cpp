@@ -23,7 +23,9 @@ constexpr auto kSweepEvery = std::chrono::seconds(1);
 // a frame's latency low; the whole frame then fits a FramePool buffer (40 + 2 + 4096 x 4 + 65536 bytes).
 constexpr size_t kBatchBytes = 64 * 1024;
 constexpr size_t kBatchCount = 4096;
-static_assert(wire::kHeaderSize + 2 + kBatchCount * 4 + kBatchBytes <= FramePool::kBufferSize);
+constexpr size_t kKeepQueueBytes = 4u << 20;  // hand-off buffer capacity kept between wake-ups
+constexpr size_t kBatchOverhead = wire::kHeaderSize + 2 + kBatchCount * 4;  // header, count, kind + length each
+static_assert(kBatchOverhead + kBatchBytes <= FramePool::kBufferSize);
 
 void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
   Message* s = detail::make_remote_signal(f);
@@ -118,6 +120,7 @@ void DistNode::Core::drain_queue() {
     p->out.append(q.kind, body);
   }
   draining.clear();
+  if (draining.capacity() > kKeepQueueBytes) std::string().swap(draining);  // after a burst of large ones
   if (any && room_waiters.load(std::memory_order_seq_cst) > 0) {
     std::lock_guard<std::mutex> l(room_mu);
     room_cv.notify_all();
@@ -139,8 +142,12 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   // starts now, not at the last ack (which would resend a fresh frame at once).
   bool nothing_in_flight = p->out.unacked() == p->out.untransmitted();
   size_t frames = 0, resent = 0;
-  // Each run of due messages becomes one batch frame, built afresh (a resend carries the current ack).
-  size_t n = p->out.transmit(kBatchCount, kBatchBytes, [&](const OutStream::Run& run) {
+  // Each run of due messages becomes one batch frame, built afresh (a resend carries the current ack). A
+  // batch stays within our own max_frame (peers normally share it). A peer that refuses our batches
+  // anyway (a smaller max_frame) stops acknowledging: the resend timeout then drops the batch limit to
+  // one message per frame, as in wire version 1, and acks let it grow back (timers, on_packet).
+  size_t budget = opts.max_frame > kBatchOverhead ? std::min(kBatchBytes, opts.max_frame - kBatchOverhead) : 0;
+  size_t n = p->out.transmit(budget ? p->batch_limit : 1, budget, [&](const OutStream::Run& run) {
     size_t body = wire::varint_size(run.size()), again = 0;
     for (size_t i = 0; i < run.size(); ++i) body += wire::batch_entry_size(run[i].size);
     zmq::message_t frame = FramePool::make(wire::kHeaderSize + body);
@@ -195,6 +202,7 @@ void DistNode::Core::timers(SteadyClock::time_point now) {
           now - p->last_heard < opts.resend_after) {
         p->out.rewind();
         p->last_progress = now;
+        p->batch_limit = 1;
       }
       flush(p, now);
     }
@@ -343,6 +351,7 @@ void DistNode::Core::declare_down_io(Peer* p, const std::string& reason, bool re
   p->session += 1;
   p->their_nodes.clear();
   p->unacked_in = 0;
+  p->batch_limit = 1;
   {
     std::lock_guard<std::mutex> l(room_mu);
     room_cv.notify_all();
@@ -452,6 +461,7 @@ void DistNode::Core::on_packet(std::string_view from, zmq::message_t& pkt) {
   if (size_t n = p->out.ack(hdr->ack)) {
     p->outstanding.fetch_sub(n, std::memory_order_acq_rel);
     p->last_progress = now;
+    p->batch_limit = std::min(kBatchCount, p->batch_limit * 2);
     if (room_waiters.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> l(room_mu);
       room_cv.notify_all();
