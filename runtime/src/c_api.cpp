@@ -218,15 +218,7 @@ class CActor final : public Actor {
     check_crash();
   }
   void on_message(Message& m) override {
-    if (!m.type_->c_type) {
-      if (const Bridge* b = bridge_for(m.type_)) {
-        Message* c = from_native(b, m);
-        cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(c));
-        destroy_message(c);
-        check_crash();
-        return;
-      }
-    }
+    if (!m.type_->c_type && on_native_message(m)) [[unlikely]] return;
     cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(&m));
     check_crash();
   }
@@ -246,12 +238,23 @@ class CActor final : public Actor {
     if (m.society) membership_ = std::make_unique<CMembership>(std::move(m));
   }
   friend const CMembership& fnd::detail::c_membership(fnd_ctx* ctx) noexcept;
+  // Out of line, so that the per-message path above keeps a light frame.
+  [[gnu::noinline]] bool on_native_message(Message& m) {
+    const Bridge* b = bridge_for(m.type_);
+    if (!b) return false;
+    Message* c = from_native(b, m);
+    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(c));
+    destroy_message(c);
+    check_crash();
+    return true;
+  }
   void check_crash() {
-    if (pending_crash) {
-      Error e = std::move(*pending_crash);
-      pending_crash.reset();
-      crash(std::move(e));
-    }
+    if (pending_crash) [[unlikely]] crash_pending();
+  }
+  [[gnu::noinline]] void crash_pending() {
+    Error e = std::move(*pending_crash);
+    pending_crash.reset();
+    crash(std::move(e));
   }
   const fnd_actor_class* cls_;
   void* state_;
@@ -606,6 +609,9 @@ Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const vo
 SpawnOptions c_spawn_options(const fnd_spawn_opts* o) { return to_opts(o); }
 void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value) {
   post(sender_of(ctx), to, make_c_message(type, value));
+}
+void c_post_cb(fnd_ctx* ctx, ControlBlock* to, const fnd_type* type, void* value) {
+  post(sender_of(ctx), PidView(reinterpret_cast<fnd_pid>(to)), make_c_message(type, value));
 }
 }  // namespace fnd::detail
 

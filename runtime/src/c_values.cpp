@@ -19,6 +19,7 @@
 
 namespace fnd::detail {
 void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value);  // c_api.cpp
+void c_post_cb(fnd_ctx* ctx, ControlBlock* to, const fnd_type* type, void* value);  // to: borrowed
 }
 
 struct fnd_str {
@@ -157,13 +158,8 @@ fnd_pid fnd_ref_resolve(fnd_node* node, const fnd_ref* r) {
   if (!fnd::detail::ref_is_name(r)) return fnd_pid_retain(reinterpret_cast<fnd_pid>(fnd::detail::ref_pid_cb(r)));
   return fnd_whereis(node, std::string(r->ref.name()).c_str());
 }
-void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
-  if (fnd::detail::ControlBlock* cb = fnd::detail::ref_pid_cb(to)) {  // the common case: straight to the pid
-    fnd::Pid view = fnd::Pid::adopt(cb);  // borrowed: no reference counting
-    fnd::detail::c_post(ctx, view, type, value);
-    (void)view.detach();
-    return;
-  }
+// Sends to a named ref or the null ref: out of line, so that the common case below is a tail call.
+[[gnu::noinline]] static void ref_send_slow(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
   fnd_pid pid = nullptr;
   if (fnd::detail::ref_is_name(to)) pid = fnd_whereis(fnd_ctx_node(ctx), std::string(to->ref.name()).c_str());
   if (!pid) {  // the null ref or nobody registered: dropped
@@ -172,6 +168,11 @@ void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* v
   }
   fnd_send(ctx, pid, type, value);
   fnd_pid_release(pid);
+}
+void fnd_ref_send(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, void* value) {
+  // The common case: straight to the pid the ref holds (borrowed: no reference counting).
+  if (fnd::detail::ControlBlock* cb = fnd::detail::ref_pid_cb(to)) fnd::detail::c_post_cb(ctx, cb, type, value);
+  else ref_send_slow(ctx, to, type, value);
 }
 
 void fnd_record_copy(const fnd_record* rec, void* dst, const void* src) {
