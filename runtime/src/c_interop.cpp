@@ -5,6 +5,7 @@
 
 #include "fnd/node.hpp"
 #include "fnd/pid.hpp"
+#include "fnd/ref.hpp"
 #include "fnd/supervisor.hpp"
 
 namespace fnd {
@@ -33,3 +34,5 @@ CChildStart c_wrap_child_start(CChildStart start) {
 }  // namespace detail
 
 }  // namespace fnd
+
+extern "C" uint64_t fnd_ref_pid_id(const fnd_ref* r) { return fnd_ref_cxx(r).pid().id(); }

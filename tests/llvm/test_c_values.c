@@ -63,6 +63,7 @@ static void sender_start(fnd_ctx* ctx, void* state) {
   v.name = fnd_str_new("payload", 7);
   v.inner.flag = 1;
   v.inner.who = fnd_ref_from_pid(fnd_self(ctx));
+  if (fnd_ref_pid_id(v.inner.who) != fnd_pid_id(fnd_self(ctx))) v.n = 98; /* emit's measurement of a pid ref */
   outer_t dropped;
   outer_copy(&dropped, &v);
   fnd_ref_send(ctx, NULL, &outer_type, &dropped); /* destroyed by the runtime */
@@ -159,6 +160,7 @@ int main(void) {
   fnd_ref* n2 = fnd_ref_named("app.worker");
   EXPECT(fnd_ref_equal(n1, n2) && !fnd_ref_equal(n1, NULL) && fnd_ref_equal(NULL, NULL));
   EXPECT(str_is(fnd_fmt_ref(n1), "app.worker"));
+  EXPECT(fnd_ref_pid_id(n1) == 0 && fnd_ref_pid_id(NULL) == 0); /* emit's measurement of a name: 0 */
   EXPECT(fnd_ref_from_pid(NULL) == NULL);
   fnd_ref_release(n1);
   fnd_ref_release(n2);

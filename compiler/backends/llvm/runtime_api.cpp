@@ -47,7 +47,7 @@ const Sig kRuntime[] = {
     {"fnd_role_members", "ppp"},   {"fnd_neighbors", "pp"},         {"fnd_subscribe", "vpp"},
     {"fnd_bytes_retain", "pp"},    {"fnd_bytes_release", "vp"},     {"fnd_bytes_len", "lp"},
     {"fnd_bytes_equal", "ipp"},    {"fnd_bytes_concat", "ppp"},     {"fnd_bytes_from_str", "pp"},
-    {"fnd_str_from_bytes", "pp"},
+    {"fnd_str_from_bytes", "pp"},  {"fnd_ref_pid_id", "lp"},
     {"fnd_broadcast", "vpppp"},    {"fnd_publish", "vpppp"},               {"free", "vp"},
 };
 }  // namespace

@@ -73,6 +73,8 @@ void fnd_ref_release(fnd_ref* r);
 /* Equal iff both null, the same name, or the same pid. */
 int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b);
 fnd_str* fnd_fmt_ref(const fnd_ref* r);
+/* `emit`'s measurement of a ref, as the C++ back end's: the id of the pid it holds (0 for a name or null). */
+uint64_t fnd_ref_pid_id(const fnd_ref* r);
 /* The language's `==` on refs: refs of the same kind compare what they are; a name and a pid are
  * equal when the name names that process now (resolved through ctx's node). */
 int fnd_ref_same(struct fnd_ctx* ctx, const fnd_ref* a, const fnd_ref* b);
