@@ -109,37 +109,23 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
   for (const auto& [n, a] : addrs)
     if (n != node_name) dopts.seeds.emplace_back(n, a);
 
-  CommandLine cl = parse_command_line(static_cast<int>(rest.size()), rest.data());
-  if (cl.help) {
-    std::fputs(usage(info).c_str(), stdout);
-    return 0;
-  }
-  if (!cl.error.empty()) {
-    std::fprintf(stderr, "%s: %s\n%s", info.name.c_str(), cl.error.c_str(), usage(info).c_str());
-    return 2;
-  }
-  fnd::log::set_level(cl.node.log_level);
-  int status = 0;
-  {
-    fnd::Node node(cl.node);
-    auto dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
+  // The node's DistNode lives between attach and detach: declared after the Node, destroyed first.
+  std::unique_ptr<fnd::dist::DistNode> dist;
+  NodeHooks hooks;
+  hooks.attach = [&](fnd::Node& node) {
+    dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
     if (const fnd::Error* e = dist->error()) {
       std::fprintf(stderr, "%s: node %s cannot listen on %s: %s\n", info.name.c_str(), node_name.c_str(),
                    addrs[node_name].c_str(), e->to_string().c_str());
-      node.stop();
+      dist.reset();
       return 1;
     }
     g_local = node_name;
     g_dist.store(dist.get(), std::memory_order_release);
-    fnd::Result<fnd::Pid> root = start_root(node);
-    if (!root) {
-      fnd::log::error("could not start " + info.description + ": " + root.error().to_string());
-      node.stop();
-      status = 1;
-    } else {
-      node.set_root(*root);
-      status = node.run();
-    }
+    return 0;
+  };
+  hooks.detach = [&](fnd::Node&) {
+    if (!dist) return;
     // What this node sent to live nodes is delivered before it leaves (bounded wait).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     for (;;) {
@@ -150,10 +136,10 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     g_dist.store(nullptr, std::memory_order_release);
-    dist->stop();
-  }
-  std::fflush(stdout);
-  return status;
+    dist->stop();  // with membership: the others see this node leave
+    dist.reset();
+  };
+  return run_program(static_cast<int>(rest.size()), rest.data(), info, start_root, hooks);
 }
 
 }  // namespace fnd::lang

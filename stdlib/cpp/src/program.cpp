@@ -1,143 +1,23 @@
-// The generated program's command line and lifecycle (see program.hpp).
+// The generated program's command line and lifecycle (see program.hpp). The command line itself is
+// the runtime's (fnd/detail/program_options.hpp), shared with the LLVM back end's programs.
 #include "fnd/lang/program.hpp"
 
-#include <charconv>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <string_view>
+
+#include <fnd/detail/program_options.hpp>
+#include <fnd/log.hpp>
 
 namespace fnd::lang {
 
-namespace {
-
-bool parse_uint(std::string_view s, unsigned long long& out) {
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
-}
-
-bool parse_level(std::string_view s, fnd::log::Level& out) {
-  if (s == "error") out = fnd::log::Level::error;
-  else if (s == "warning" || s == "warn") out = fnd::log::Level::warning;
-  else if (s == "info") out = fnd::log::Level::info;
-  else if (s == "debug") out = fnd::log::Level::debug;
-  else if (s == "trace") out = fnd::log::Level::trace;
-  else return false;
-  return true;
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-// Applies one `key = value` setting; returns an error message or "".
-std::string apply(fnd::NodeOptions& o, std::string_view key, std::string_view value) {
-  unsigned long long n = 0;
-  if (key == "threads") {
-    if (!parse_uint(value, n) || n > 1024) return "threads: expected a number from 0 to 1024, got '" + std::string(value) + "'";
-    o.threads = static_cast<unsigned>(n);
-  } else if (key == "log_level" || key == "log-level") {
-    if (!parse_level(value, o.log_level)) return "log level: expected error, warning, info, debug or trace, got '" + std::string(value) + "'";
-  } else if (key == "throughput") {
-    if (!parse_uint(value, n) || n == 0 || n > 1'000'000) return "throughput: expected a positive number, got '" + std::string(value) + "'";
-    o.throughput = static_cast<std::uint32_t>(n);
-  } else if (key == "name") {
-    o.name = std::string(value);
-  } else if (key == "stop_grace_ms") {
-    if (!parse_uint(value, n)) return "stop_grace_ms: expected a number, got '" + std::string(value) + "'";
-    o.stop_grace = std::chrono::milliseconds(n);
-  } else {
-    return "unknown setting '" + std::string(key) + "'";
-  }
-  return {};
-}
-
-std::string read_config(fnd::NodeOptions& o, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return "cannot read config file " + path;
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const auto hash = line.find('#');
-    if (hash != std::string::npos) line.resize(hash);
-    const std::string t = trim(line);
-    if (t.empty()) continue;
-    const auto eq = t.find('=');
-    if (eq == std::string::npos) return path + ":" + std::to_string(lineno) + ": expected key = value";
-    std::string err = apply(o, trim(std::string_view(t).substr(0, eq)), trim(std::string_view(t).substr(eq + 1)));
-    if (!err.empty()) return path + ":" + std::to_string(lineno) + ": " + err;
-  }
-  return {};
-}
-
-}  // namespace
-
 CommandLine parse_command_line(int argc, char** argv) {
-  CommandLine cl;
-  cl.node.log_level = fnd::log::Level::info;  // `log info` shows; crash reports are errors
-  std::string config;
-  std::vector<std::pair<std::string, std::string>> flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--help" || a == "-h") {
-      cl.help = true;
-      continue;
-    }
-    std::string key, value;
-    if (a.starts_with("--") && a.find('=') != std::string_view::npos) {
-      key = std::string(a.substr(2, a.find('=') - 2));
-      value = std::string(a.substr(a.find('=') + 1));
-    } else if (a == "--threads" || a == "--config" || a == "--log-level") {
-      if (i + 1 >= argc) {
-        cl.error = std::string(a) + " needs a value";
-        return cl;
-      }
-      key = std::string(a.substr(2));
-      value = argv[++i];
-    } else {
-      cl.error = "unknown argument '" + std::string(a) + "'";
-      return cl;
-    }
-    if (key == "config") config = value;
-    else if (key == "threads" || key == "log-level") flags.emplace_back(key, value);
-    else {
-      cl.error = "unknown option '--" + key + "'";
-      return cl;
-    }
-  }
-  if (!config.empty()) {
-    cl.error = read_config(cl.node, config);
-    if (!cl.error.empty()) return cl;
-  }
-  for (const auto& [k, v] : flags) {
-    cl.error = apply(cl.node, k, v);
-    if (!cl.error.empty()) return cl;
-  }
-  return cl;
+  fnd::detail::ProgramOptions po = fnd::detail::parse_program_options(argc, argv);
+  return CommandLine{std::move(po.node), po.help, std::move(po.error)};
 }
 
-std::string usage(const ProgramInfo& info) {
-  std::string s = "usage: " + info.name + " [--threads N] [--config FILE] [--log-level LEVEL] [--help]\n";
-  if (!info.description.empty()) s += "\n" + info.description + "\n";
-  s +=
-      "\noptions:\n"
-      "  --threads N        scheduler threads (0 = one per hardware thread; default 0)\n"
-      "  --config FILE      read settings from FILE: `key = value` lines with the keys threads,\n"
-      "                     log_level, throughput, name, stop_grace_ms (flags override the file)\n"
-      "  --log-level LEVEL  error, warning, info (default), debug or trace; logs and crash reports\n"
-      "                     go to stderr, program output (print) to stdout\n"
-      "  --help             show this help\n"
-      "\nexit status: the code given to shutdown(code); 0 when the root exits normally; 1 when it\n"
-      "exits abnormally (e.g. a supervisor gave up restarting); 2 for command-line errors\n";
-  return s;
-}
+std::string usage(const ProgramInfo& info) { return fnd::detail::program_usage(info.name, info.description); }
 
 int run_program(int argc, char** argv, const ProgramInfo& info,
-                const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root) {
+                const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root, const NodeHooks& hooks) {
   CommandLine cl = parse_command_line(argc, argv);
   if (cl.help) {
     std::fputs(usage(info).c_str(), stdout);
@@ -151,6 +31,12 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
   int status = 0;
   {
     fnd::Node node(cl.node);
+    if (hooks.attach) {
+      if (int s = hooks.attach(node); s != 0) {
+        node.stop();
+        return s;
+      }
+    }
     fnd::Result<fnd::Pid> root = start_root(node);
     if (!root) {
       fnd::log::error("could not start " + info.description + ": " + root.error().to_string());
@@ -160,6 +46,7 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
       node.set_root(*root);
       status = node.run();
     }
+    if (hooks.detach) hooks.detach(node);
   }
   std::fflush(stdout);
   return status;

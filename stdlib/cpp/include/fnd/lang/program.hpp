@@ -26,13 +26,23 @@ struct CommandLine {
   std::string error;  // non-empty: a usage error
 };
 
-// Parses the options above (the config file first, then the flags).
+// Parses the options above (the config file first, then the flags): fnd/detail/program_options.hpp,
+// the same parser as the LLVM back end's programs.
 CommandLine parse_command_line(int argc, char** argv);
 std::string usage(const ProgramInfo& info);
+
+// What a caller adds around the node's life (a cluster program attaches its DistNode here).
+struct NodeHooks {
+  // After the node is made, before the root starts. A non-zero return stops the node and ends the
+  // program with that status (e.g. 1: the node cannot listen).
+  std::function<int(fnd::Node&)> attach;
+  // After the node has run (or failed to start its root), while it still exists.
+  std::function<void(fnd::Node&)> detach;
+};
 
 // Parses the command line, starts a node, starts the root with `start_root`, and runs the node
 // until shutdown(code) or the root exits. Returns the process exit status.
 int run_program(int argc, char** argv, const ProgramInfo& info,
-                const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root);
+                const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root, const NodeHooks& hooks = {});
 
 }  // namespace fnd::lang
