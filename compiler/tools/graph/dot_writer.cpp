@@ -86,7 +86,8 @@ std::string renderDot(const Topology& t) {
     for (const Node& n : t.nodes) {
       if (n.group != g.id) continue;
       Node shown = n;
-      if (!n.host.empty()) shown.details.push_back("on " + n.host);
+      if (!n.hostLines.empty()) shown.details.insert(shown.details.end(), n.hostLines.begin(), n.hostLines.end());
+      else if (!n.host.empty()) shown.details.push_back("on " + n.host);
       writeNode(out, shown, "    ");
     }
     out << "  }\n";

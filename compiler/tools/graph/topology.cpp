@@ -1,11 +1,26 @@
 #include "tools/graph/topology.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
+
+#include <fnd/society_topology.hpp>
 
 namespace fnd::tools::graph {
 
 namespace {
+
+// ast::Topology as the runtime's enum (the value generated programs run with).
+SocietyTopology runtimeTopology(ast::Topology t) {
+  switch (t) {
+    case ast::Topology::Mesh: return SocietyTopology::mesh;
+    case ast::Topology::Tree: return SocietyTopology::tree;
+    case ast::Topology::Ring: return SocietyTopology::ring;
+    case ast::Topology::Star: return SocietyTopology::star;
+    case ast::Topology::PubSub: return SocietyTopology::pub_sub;
+  }
+  return SocietyTopology::mesh;  // not reached: the switch names every topology
+}
 
 std::string duration(std::int64_t ms) {
   if (ms != 0 && ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
@@ -297,32 +312,29 @@ class Builder {
 }  // namespace
 
 std::vector<RoleLinks> summariseLinks(ast::Topology topology, const std::vector<std::int64_t>& counts) {
-  std::size_t roles = counts.size();
-  std::vector<std::size_t> roleOf;  // member index -> role (O(N); N <= 100000 per role)
+  // The runtime's rules (fnd/society_topology.hpp), so the graph shows the links the program makes.
+  const SocietyTopology rules = runtimeTopology(topology);
+  const std::size_t roles = counts.size();
   std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> links;
-  auto add = [&](std::size_t a, std::size_t b) {
-    if (a > b) std::swap(a, b);
-    ++links[{a, b}];
-  };
-  if (topology == ast::Topology::Mesh || topology == ast::Topology::PubSub) {
+  if (society_all_to_all(rules)) {
+    // Every pair of members: counted per pair of roles, not listed (a mesh of n has n(n-1)/2 links).
     for (std::size_t a = 0; a < roles; ++a)
       for (std::size_t b = a; b < roles; ++b) {
         auto ca = static_cast<std::uint64_t>(counts[a]), cb = static_cast<std::uint64_t>(counts[b]);
         links[{a, b}] = a == b ? ca * (ca - 1) / 2 : ca * cb;
       }
   } else {
+    // Sparse topologies: each member's neighbours; the rules are symmetric, so the link {i, j} is
+    // counted once, from its lower end. O(members); a star's hub lists them all once.
+    std::vector<std::size_t> roleOf;  // member index -> role
     for (std::size_t r = 0; r < roles; ++r)
       for (std::int64_t i = 0; i < counts[r]; ++i) roleOf.push_back(r);
-    std::size_t n = roleOf.size();
-    if (topology == ast::Topology::Ring) {
-      if (n == 2) add(roleOf[0], roleOf[1]);
-      if (n >= 3)
-        for (std::size_t i = 0; i < n; ++i) add(roleOf[i], roleOf[(i + 1) % n]);
-    } else if (topology == ast::Topology::Star) {
-      for (std::size_t i = 1; i < n; ++i) add(roleOf[0], roleOf[i]);
-    } else {  // tree: parent (i-1)/2
-      for (std::size_t i = 1; i < n; ++i) add(roleOf[(i - 1) / 2], roleOf[i]);
-    }
+    const std::size_t n = roleOf.size();
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j : society_neighbors(rules, i, n)) {
+        if (j <= i) continue;
+        ++links[{std::min(roleOf[i], roleOf[j]), std::max(roleOf[i], roleOf[j])}];
+      }
   }
   std::vector<RoleLinks> out;
   for (auto& [k, v] : links) out.push_back({k.first, k.second, v});

@@ -23,6 +23,9 @@ struct Node {
   std::vector<std::string> details;  // further lines: strategy, arguments, counts
   std::string group;   // id of the Group it is drawn in ("" = top level)
   std::string host;    // cluster node(s) it runs on: "a", "a, b" (across); "" = everywhere / no cluster
+  // For a role placed `across`: which members run on which node, one line per node
+  // ("on a: members 0, 2", the member numbers of the society). Empty: one line "on HOST".
+  std::vector<std::string> hostLines;
 };
 
 enum class EdgeKind { Main, Supervises, Link, Spawns };

@@ -4,7 +4,8 @@
   run_graph_test.py FNDC golden FILE.fnd EXPECTED.dot   the DOT output is exactly EXPECTED.dot
   run_graph_test.py FNDC show FILE.fnd                  prints the DOT output (update_goldens.sh)
   run_graph_test.py FNDC svg FILE.fnd                   with Graphviz: --format svg writes valid SVG
-                                                        naming every node; -o writes a file
+                                                        naming every node and box (cluster nodes,
+                                                        societies); -o writes a file
   run_graph_test.py FNDC cli FILE.fnd                   errors: no Graphviz, bad --format, a
                                                         program with errors
 """
@@ -43,6 +44,11 @@ def node_labels(dot):
     return [m.group(1).split("\\n")[0] for m in re.finditer(r'^\s*"[^"]+" \[label="((?:[^"\\]|\\.)*)"', dot, re.M)]
 
 
+def box_labels(dot):
+    """The first label line of every box (subgraph: cluster node, society) of the DOT text."""
+    return [m.group(1).split("\\n")[0] for m in re.finditer(r'^\s*label="((?:[^"\\]|\\.)*)";', dot, re.M)]
+
+
 def svg(fndc, path):
     if run(["sh", "-c", "command -v dot"]).returncode != 0:
         print("SKIP: Graphviz 'dot' is not installed")
@@ -57,12 +63,15 @@ def svg(fndc, path):
     texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     for label in labels:
         assert label in texts, f"node '{label}' is not in the SVG"
+    boxes = box_labels(dot)
+    for label in boxes:
+        assert label in texts, f"box '{label}' is not in the SVG"
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "g.svg")
         r = run([fndc, "graph", "--format=svg", "-o", out, "-I", os.path.dirname(path), path])
         assert r.returncode == 0 and r.stdout == "", r.stderr
         ET.parse(out)
-    print(f"ok: {path} ({len(labels)} nodes in the SVG)")
+    print(f"ok: {path} ({len(labels)} nodes and {len(boxes)} boxes in the SVG)")
 
 
 def cli(fndc, path):
