@@ -3,6 +3,7 @@
 // the names refer to is checked by sema/check_cluster.cpp.
 #include <map>
 
+#include "ast/cluster_words.hpp"
 #include "parse/ast_builder.hpp"
 
 namespace fnd::parse {
@@ -10,6 +11,7 @@ namespace fnd::parse {
 using diag::Code;
 using diag::SourceRange;
 using namespace fnd::ast;
+namespace words = fnd::ast::cluster_words;
 
 void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
   auto c = std::make_unique<ClusterDecl>();
@@ -20,7 +22,7 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
   for (auto* item : ctx->clusterItem()) {
     if (auto* ni = dynamic_cast<P::ClusterNodeItemContext*>(item)) {
       Ident kw = ident(ni->name(0));
-      if (kw.name != "node") {
+      if (kw.name != words::kNode) {
         error(Code::E0008, kw.range, "unknown cluster item '" + kw.name + "'")
             .note({}, "a cluster has 'node NAME: \"tcp://HOST:PORT\"', 'place PATH on NODE', "
                       "'place PATH across [NODES]' and settings ('security: none', 'probe_interval: 200ms', ...)");
@@ -39,7 +41,7 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
     }
     auto placeHead = [&](P::NameContext* kwCtx) {
       Ident kw = ident(kwCtx);
-      if (kw.name == "place") return true;
+      if (kw.name == words::kPlace) return true;
       error(Code::E0008, kw.range, "unknown cluster item '" + kw.name + "'")
           .note({}, "placements are written 'place PATH on NODE' or 'place PATH across [NODES]'");
       return false;
@@ -61,7 +63,7 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
     if (auto* pa = dynamic_cast<P::PlaceAcrossItemContext*>(item)) {
       if (!placeHead(pa->name(0))) continue;
       Ident how = ident(pa->name(1));
-      if (how.name != "across") {
+      if (how.name != words::kAcross) {
         error(Code::E0008, how.range, "expected 'on' or 'across' after the placement target, found '" + how.name + "'")
             .note({}, "write 'place PATH on NODE' or 'place PATH across [NODE, ...]'");
         continue;
@@ -80,11 +82,9 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
     auto* st = si->setting();
     Ident key = ident(st->name());
     auto* v = st->settingValue();
-    const bool isDuration = key.name == "probe_interval" || key.name == "probe_timeout" ||
-                            key.name == "gossip_interval" || key.name == "sync_interval" ||
-                            key.name == "down_retention";
-    const bool isCount = key.name == "indirect_probes" || key.name == "suspicion_mult";
-    if (key.name != "security" && !isDuration && !isCount) {
+    const bool isDuration = words::isOneOf(words::kDurationSettings, key.name);
+    const bool isCount = words::isOneOf(words::kCountSettings, key.name);
+    if (key.name != words::kSecurity && !isDuration && !isCount) {
       error(Code::E0008, key.range, "unknown cluster setting '" + key.name + "'")
           .note({}, "cluster settings: 'security: none | curve' and the membership settings probe_interval, "
                     "probe_timeout, indirect_probes, suspicion_mult, gossip_interval, sync_interval, down_retention");
@@ -127,8 +127,8 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
       continue;
     }
     c->securityRange = range(v);
-    if (written == "none") c->security = ClusterSecurity::None;
-    else if (written == "curve") c->security = ClusterSecurity::Curve;
+    if (written == words::kSecurityValues[0]) c->security = ClusterSecurity::None;
+    else if (written == words::kSecurityValues[1]) c->security = ClusterSecurity::Curve;
     else
       error(Code::E0009, range(v), "invalid security '" + written + "'")
           .note({}, "security is none or curve");
