@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+
+#include "ast/cluster_words.hpp"
 
 namespace fnd::tools::lsp {
 
@@ -66,6 +69,14 @@ class Walker {
     add(c.name.range, c.name.range, code("cluster " + c.name.name) + "\n\n" + std::to_string(c.nodes.size()) + " node(s); the first, `" +
                                         (c.nodes.empty() ? std::string() : c.nodes.front().name.name) + "`, runs what is not placed");
     for (const auto& n : c.nodes) add(n.name.range, n.name.range, nodeHover(n));
+    for (const auto& st : c.membership)
+      add(st.range, st.range, code(st.name + ": " + st.value) + "\n\nmembership (SWIM) setting of cluster `" + c.name.name +
+                                  "`; a node started with `--membership " + st.name + "=VALUE` overrides it");
+    if (c.securityRange.valid())
+      add(c.securityRange, c.securityRange,
+          c.security == ast::ClusterSecurity::Curve
+              ? code("security: curve") + "\n\nCurveZMQ between nodes; start each node with `--cluster-key FILE` (`fndc keygen NAME`)"
+              : code("security: none") + "\n\nany peer is accepted: use only on a trusted network");
     const ast::MainDecl* main = a_.program().main;
     for (const auto& p : c.placements) {
       for (const auto& id : p.nodes)
@@ -649,7 +660,14 @@ std::vector<Candidate> Index::namesAt(std::uint32_t offset) const {
     for (auto& c : a_.module->clusters) {
       if (!contains(c->range, offset)) continue;
       for (auto& n : c->nodes) add(n.name.name, n.address.empty() ? "node" : "node " + n.address, CompletionKind::Variable);
-      for (const char* w : {"node", "place", "on", "across", "security"}) add(w, "cluster item", CompletionKind::Keyword);
+      // The item and setting words from the AST builder's table (they are not reserved words).
+      namespace words = ast::cluster_words;
+      for (std::string_view w : {words::kNode, words::kPlace, words::kAcross}) add(std::string(w), "cluster item", CompletionKind::Keyword);
+      add("on", "cluster item", CompletionKind::Keyword);
+      add(std::string(words::kSecurity), "setting: none | curve", CompletionKind::Property);
+      for (std::string_view w : words::kSecurityValues) add(std::string(w), "security", CompletionKind::Value);
+      for (std::string_view w : words::kDurationSettings) add(std::string(w), "membership setting: a duration", CompletionKind::Property);
+      for (std::string_view w : words::kCountSettings) add(std::string(w), "membership setting: a whole number", CompletionKind::Property);
       if (p.main) add(p.main->start.target.name, "root (placement paths start here)", CompletionKind::Module);
     }
   }

@@ -30,7 +30,7 @@ struct Symbol {
 
 // LSP CompletionItemKind values.
 enum class CompletionKind { Method = 2, Function = 3, Field = 5, Variable = 6, Class = 7,
-                            Module = 9, Property = 10, Keyword = 14, Struct = 22 };
+                            Module = 9, Property = 10, Value = 12, Keyword = 14, Struct = 22 };
 
 struct Candidate {
   std::string label, detail;

@@ -355,7 +355,36 @@ def main():
     r = c.request("textDocument/completion", {"textDocument": {"uri": uri(cp)}, "position": pos(ctext, "place app.pinger")})
     labels = {i["label"] for i in r["result"]["items"]}
     check({"a", "b", "place", "across", "node", "app", "cluster"} <= labels, "completion in a cluster: nodes, items, root, keywords")
+    check({"security", "curve", "none", "probe_interval", "suspicion_mult"} <= labels,
+          "completion in a cluster: the settings and security values (compiler/ast/cluster_words.hpp)")
+    r = c.request("textDocument/completion", {"textDocument": {"uri": uri(cp)}, "position": pos(ctext, "supervisor app {", 0, 16)})
+    labels = {i["label"] for i in r["result"]["items"]}
+    check("ponger" in labels and "probe_interval" not in labels and "across" not in labels,
+          "no cluster words outside the cluster")
+    h = hover(cp, ctext, "cluster duo", 0, 8)
+    check("cluster duo" in h and "2 node(s)" in h and "`a`, runs what is not placed" in h, "hover on the cluster's name")
+    h = hover(cp, ctext, 'node a: "tcp', 0, 5)
+    check('node a: "tcp://127.0.0.1:7101"' in h and "--node a" in h, "hover on a node declaration")
+    h = hover(cp, ctext, "security: none", 0, 11)
+    check("security: none" in h and "trusted network" in h, "hover on the cluster's security")
     close_doc(c, cp)
+
+    # Membership settings and curve security, in an unsaved document.
+    cs = os.path.join(root, "tests/compiler/parse_ok/cluster_settings_unsaved.fnd")
+    cstext = open_doc(c, cs, "module cs\nactor W {}\nsupervisor app { child w: W }\n"
+                             "cluster c2 {\n  node a: \"tcp://127.0.0.1:7201\"\n  place app.w on a\n"
+                             "  security: curve\n  probe_interval: 250ms\n  suspicion_mult: 5\n}\nmain app\n")
+    check(c.diagnostics(uri(cs)) == [], "a cluster with settings: no diagnostics")
+    h = hover(cs, cstext, "probe_interval", 0, 2)
+    check("probe_interval: 250ms" in h and "--membership probe_interval=VALUE" in h, "hover on a membership setting")
+    h = hover(cs, cstext, "suspicion_mult", 0, 2)
+    check("suspicion_mult: 5" in h, "hover on a count setting")
+    h = hover(cs, cstext, "security: curve", 0, 11)
+    check("security: curve" in h and "--cluster-key" in h, "hover on curve security")
+    r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(cs)}})
+    cl = [s for s in r["result"][0]["children"] if s["name"] == "c2"]
+    check(len(cl) == 1 and [s["name"] for s in cl[0]["children"]] == ["a", "app.w"], "documentSymbol: a one-node cluster")
+    close_doc(c, cs)
 
     # Hostile input (fixed seed): random methods, ids, parameter shapes and byte garbage. Every
     # request gets a response with a result or an error, and the server stays up.
