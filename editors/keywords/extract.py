@@ -4,7 +4,9 @@
 The grammar is the single source of truth: a keyword is any lexer rule whose whole body is one
 literal word (`KW_ACTOR : 'actor';`), and its class (declaration, type, control, ...) is decided by
 where the parser rules use it (see CLASSES). Built-in function names come from the compiler's table
-in compiler/sema/expr_checker.cpp, the only place that defines them.
+in compiler/sema/expr_checker.cpp, the only place that defines them. The words of a `cluster` body
+that the grammar does not reserve (`node`, `place`, `across`, the setting names) come from the
+compiler's table in compiler/ast/cluster_words.hpp, which the AST builder checks them with.
 
     python3 editors/keywords/extract.py            # prints the lists as JSON
     python3 editors/keywords/extract.py --check    # also fails if a keyword has no class
@@ -19,6 +21,7 @@ import sys
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 GRAMMAR = os.path.join(ROOT, "grammar", "Fnd.g4")
 BUILTINS_SOURCE = os.path.join(ROOT, "compiler", "sema", "expr_checker.cpp")
+CLUSTER_WORDS_SOURCE = os.path.join(ROOT, "compiler", "ast", "cluster_words.hpp")
 
 # Keyword classes, in priority order: a keyword gets the first class whose test matches one of the
 # places (parser rule, alternative label, alternative) where the grammar uses it.
@@ -153,7 +156,28 @@ def unquote(lit):
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r", "t": "\t"}.get(m.group(1), m.group(1)), body)
 
 
-def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
+def cluster_words(path=CLUSTER_WORDS_SOURCE):
+    """The cluster body's words from compiler/ast/cluster_words.hpp: `kName = "word";` and
+    `kName = {"a", "b"};` definitions, grouped as items (node, place, across: the words that start or
+    shape an item), settings (the setting names) and values (the security values)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    defs = {}
+    for name, body in re.findall(r'\bk(\w+)\s*=\s*(\{[^}]*\}|"[^"]*")\s*;', text):
+        defs[name] = re.findall(r'"([^"]*)"', body)
+    need = ["Node", "Place", "Across", "Security", "SecurityValues", "DurationSettings", "CountSettings"]
+    missing = [n for n in need if not defs.get(n)]
+    if missing:
+        raise GrammarError("%s: no definition of %s" % (path, ", ".join("k" + n for n in missing)))
+    return {
+        "items": sorted(defs["Node"] + defs["Place"] + defs["Across"]),
+        "settings": sorted(defs["Security"] + defs["DurationSettings"] + defs["CountSettings"]),
+        "values": sorted(defs["SecurityValues"]),
+        "declaring": sorted(defs["Node"]),  # the item word followed by the name it declares
+    }
+
+
+def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE, cluster_path=CLUSTER_WORDS_SOURCE):
     with open(grammar_path, encoding="utf-8") as f:
         all_rules = rules(f.read())
     lexer = [(n, frag, b) for n, frag, b in all_rules if n[0].isupper()]
@@ -227,6 +251,7 @@ def load(grammar_path=GRAMMAR, builtins_path=BUILTINS_SOURCE):
         "duration_units": sorted(units, key=lambda u: (-len(u), u)),  # longest first for regexes
         "after_dot": sorted(after_dot),
         "field_words": sorted(field_words),
+        "cluster": cluster_words(cluster_path),
     }
 
 

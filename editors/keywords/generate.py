@@ -10,6 +10,7 @@ placeholders of the form @@format:argument@@:
     @@header@@              a "generated from ..., do not edit" note
     @@kw:actor@@            the keyword `actor`; generation fails if the grammar has no such keyword,
                             so a renamed keyword cannot silently leave an editor rule behind
+    @@cw:node@@             the cluster word `node` (compiler/ast/cluster_words.hpp); fails likewise
     @@alt:control,action@@  the words of these classes as a regex alternation  a|b|c   ((?!) if none)
     @@vimalt:builtins@@     the same as a Vim regex alternation                 a\|b\|c
     @@list:type@@           space-separated words (a line whose lists are all empty is dropped)
@@ -18,7 +19,9 @@ placeholders of the form @@format:argument@@:
 Classes are those of extract.CLASSES (type, constant, variable, operator, declaration, member,
 binding, action, control, other), plus `keywords` (all of them), `builtins` (built-in functions),
 `units` (the duration suffixes), `after_dot` (keywords that are plain words after a `.`) and
-`field_words` (keywords that may name a message field).
+`field_words` (keywords that may name a message field), and the words of a `cluster` body that the
+grammar does not reserve (compiler/ast/cluster_words.hpp): `cluster_items` (node, place, across),
+`cluster_settings` (security and the membership settings) and `cluster_values` (none, curve).
 """
 import difflib
 import json
@@ -60,6 +63,8 @@ def words_for(data, arg):
             out += data["after_dot"]
         elif name == "field_words":
             out += data["field_words"]
+        elif name.startswith("cluster_") and name[len("cluster_"):] in data["cluster"]:
+            out += data["cluster"][name[len("cluster_"):]]
         elif name in data["classes"]:
             out += data["classes"][name]
         else:
@@ -86,6 +91,12 @@ def render(template_name, text, data):
                 if arg not in data["keywords"]:
                     raise TemplateError("%s: `%s` is not a keyword of grammar/Fnd.g4 any more; "
                                         "update the template" % (template_name, arg))
+                return arg
+            if fmt == "cw":
+                cluster = data["cluster"]
+                if arg not in cluster["items"] + cluster["settings"] + cluster["values"]:
+                    raise TemplateError("%s: `%s` is not a cluster word of compiler/ast/cluster_words.hpp "
+                                        "any more; update the template" % (template_name, arg))
                 return arg
             words = words_for(data, arg)
             empty.append(not words)

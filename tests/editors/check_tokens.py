@@ -40,11 +40,14 @@ EXPECT = {
         "type": r"\bsupport\.type\.primitive\.fnd",
         "other": r"\bkeyword\.other\.fnd",
         "builtin": r"\bsupport\.function\.builtin\.fnd",
-        "name": r"\bentity\.name\.|\bvariable\.other\.(role|property|member)",
+        "name": r"\bentity\.name\.|\bvariable\.other\.(role|property|member|node)",
         "message-name": r"\bentity\.name\.type\.message\.fnd",
         "actor-name": r"\bentity\.name\.type\.actor\.fnd",
         "supervisor-name": r"\bentity\.name\.type\.supervisor\.fnd",
         "society-name": r"\bentity\.name\.type\.society\.fnd",
+        "cluster-name": r"\bentity\.name\.type\.cluster\.fnd",
+        "node-name": r"\bvariable\.other\.node\.fnd",
+        "setting": r"\bvariable\.other\.property\.setting\.fnd",
         "number": r"\bconstant\.numeric\.",
         "string": r"\bstring\.quoted\.double\.fnd",
         "escape": r"\bconstant\.character\.escape\.",
@@ -61,7 +64,7 @@ EXPECT = {
         "handler-message": r"\bfndHandlerMessage\b",
         "handler-event": r"\bfndHandlerEvent\b",
         "declaration": r"\bfndDeclaration\b",
-        "member": r"\bfndMember\b",
+        "member": r"\bfnd(Member|ClusterWord)\b",
         "binding": r"\bfndBinding\b",
         "control": r"\bfndControl\b",
         "action": r"\bfndAction\b",
@@ -72,11 +75,14 @@ EXPECT = {
         "other": r"\bfndKeyword\b",
         "builtin": r"\bfndBuiltin\b",
         "name": r"\bfnd(Type|MessageLit|MessageName|ActorName|SupervisorName|SocietyName|TypeName"
-                r"|HandlerMessage|Namespace|Role|MemberRole|Setting)\b",
+                r"|HandlerMessage|Namespace|Role|MemberRole|Setting|ClusterName|NodeName|ClusterSetting)\b",
         "message-name": r"\bfndMessageName\b",
         "actor-name": r"\bfndActorName\b",
         "supervisor-name": r"\bfndSupervisorName\b",
         "society-name": r"\bfndSocietyName\b",
+        "cluster-name": r"\bfndClusterName\b",
+        "node-name": r"\bfndNodeName\b",
+        "setting": r"\bfnd(Setting|ClusterSetting)\b",
         "number": r"\bfnd(Number|Float|Duration|Unit)\b",
         "string": r"\bfnd(String|Quote)\b",
         "escape": r"\bfnd(Escape|BraceEscape)\b",
@@ -84,7 +90,7 @@ EXPECT = {
         "interpolation": r"\bfndInterpolation\b",
         "comment": r"\bfnd(Comment|BlockComment|Todo)\b",
         "error": r"\bfnd(Error|Unterminated|BadEscape|StrayBrace|EmptyInterp)\b",
-        "forbidden-in-names": r"\bfnd(Declaration|Member|Binding|Control|Action|OperatorWord|Constant|Self"
+        "forbidden-in-names": r"\bfnd(Declaration|Member|ClusterWord|Binding|Control|Action|OperatorWord|Constant|Self"
                               r"|Primitive|Keyword|Number|Float|Duration|String|Quote|Comment|BlockComment)\b",
         "not-code": r"\bfnd(String|Quote|Comment|BlockComment)\b",
     },
@@ -108,6 +114,9 @@ EXPECT = {
         "actor-name": r"\bfont-lock-type-face\b",
         "supervisor-name": r"\bfont-lock-type-face\b",
         "society-name": r"\bfont-lock-type-face\b",
+        "cluster-name": r"\bfont-lock-type-face\b",
+        "node-name": r"\bfont-lock-variable-name-face\b",
+        "setting": r"\bfont-lock-variable-name-face\b",
         "number": r"\bfnd-number-face\b",
         "string": r"\bfont-lock-string-face\b",
         "escape": r"\bfnd-escape-face\b",
@@ -121,7 +130,7 @@ EXPECT = {
 }
 
 # Where those declarations are (None: top level; else the kind of the enclosing braces).
-DECL_CONTEXT = {"message": None, "actor": None, "supervisor": None, "society": None,
+DECL_CONTEXT = {"message": None, "actor": None, "supervisor": None, "society": None, "cluster": None,
                 "child": "supervisor", "on": "actor"}
 
 # A capitalised name before `{` is a message literal unless one of these introduces it.
@@ -132,7 +141,7 @@ NAMING_KEYWORDS = {"KW_ACTOR", "KW_SUPERVISOR", "KW_SOCIETY", "KW_ON", "KW_MAIN"
 RECURSE_INTO_INTERPOLATIONS = {"vscode": True, "vim": True, "emacs": False}
 # The name after these keywords is checked for the label of what it declares or names.
 DECL_NAME = {"message": "message-name", "actor": "actor-name", "supervisor": "supervisor-name",
-             "society": "society-name", "child": "role"}
+             "society": "society-name", "cluster": "cluster-name", "child": "role"}
 
 
 class Checker:
@@ -144,6 +153,10 @@ class Checker:
         self.builtins = set(data["builtins"])
         self.after_dot = set(data["after_dot"])
         self.field_words = set(data["field_words"])
+        # The words of a cluster body that the grammar does not reserve (compiler/ast/cluster_words.hpp).
+        self.cluster_items = set(data["cluster"]["items"])
+        self.cluster_declaring = set(data["cluster"]["declaring"])
+        self.cluster_settings = set(data["cluster"]["settings"])
         self.lexer = reflexer.Lexer()
         self.failures = []
 
@@ -188,6 +201,9 @@ class Checker:
 
         def line_start(tok):
             return text[text.rfind("\n", 0, tok.start) + 1:tok.start].strip() == ""
+
+        def line_start_or_semi(i):
+            return i >= 0 and (line_start(toks[i]) or (i > 0 and toks[i - 1].type == "SEMI"))
         for k, t in enumerate(toks):
             s, e = base + t.start, base + t.end
             prev = toks[k - 1] if k > 0 else None
@@ -205,6 +221,8 @@ class Checker:
                 if t.type == "LBRACE":
                     if prev2 is not None and prev2.type == "KW_SOCIETY":
                         blocks.append("society")
+                    elif prev2 is not None and prev2.type == "KW_CLUSTER":
+                        blocks.append("cluster")
                     elif prev2 is not None and prev2.type in ("KW_ACTOR", "KW_SUPERVISOR"):
                         blocks.append(prev2.text)  # actor / supervisor bodies
                     elif prev2 is not None and prev2.type == "KW_MESSAGE":
@@ -227,7 +245,21 @@ class Checker:
                 ctx.inside_interpolation = False
                 self.check_span(ctx, s, e, want="interpolation", what="inside an interpolation")
             ctx.inside_interpolation = inside_interpolation
-            if (t.type.startswith("KW_") and t.text in self.after_dot and prev is not None
+            in_cluster = bool(blocks) and blocks[-1] == "cluster" and not inside_interpolation
+            item_start = at_line_start or (prev is not None and prev.type == "SEMI")
+            if in_cluster and t.type == "ID" and t.text in self.cluster_items and (
+                    item_start or (nxt is not None and nxt.type == "LBRACK"
+                                   and not (prev is not None and prev.type == "DOT"))):
+                # `node a`, `place app.w on a`, `place app.s across [a, b]`: item words of a cluster.
+                self.check_span(ctx, s, e, want="member", what="a cluster item word")
+            elif (in_cluster and t.type == "ID" and prev is not None and prev.text in self.cluster_declaring
+                  and line_start_or_semi(k - 1) and "\n" not in text[prev.end:t.start]):
+                self.check_span(ctx, s, e, want="node-name", what="a cluster node's name")
+                self.check_span(ctx, s, e, forbid="forbidden-in-names")
+            elif (in_cluster and t.type == "ID" and t.text in self.cluster_settings and item_start
+                  and nxt is not None and nxt.type == "COLON"):
+                self.check_span(ctx, s, e, want="setting", what="a cluster setting")
+            elif (t.type.startswith("KW_") and t.text in self.after_dot and prev is not None
                     and prev.type == "DOT" and "\n" not in text[prev.end:t.start]):
                 # The grammar takes any word after a dot (`import std.log`): a name here.
                 self.check_span(ctx, s, e, forbid="forbidden-in-names")

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes a vscode-tmgrammar-test case for each .fnd file: the file itself, with a scope assertion
 after each line for every token on it, derived from the reference lexer built from Fnd.g4
-(keywords by class, numbers, comments, string starts, lexical errors; no error scope elsewhere).
+(keywords by class, numbers, comments, string starts, lexical errors; no error scope elsewhere;
+in a `cluster` body, its item words, node names and settings, which compiler/ast/cluster_words.hpp
+lists because the grammar does not reserve them).
 
     make_tm_assertions.py OUTDIR FILE...     (prints the test files written)
 
@@ -49,6 +51,35 @@ def scope_for(t, kw_class, after_dot=False):
     return None
 
 
+def cluster_scopes(code, data, line):
+    """{id(token): scope} for the words of `cluster NAME { ... }` bodies: the cluster's name, the item
+    words where an item starts (line start or after `;`) and `across` before `[`, the name after
+    `node`, and setting names before `:`."""
+    items, declaring = set(data["cluster"]["items"]), set(data["cluster"]["declaring"])
+    settings = set(data["cluster"]["settings"])
+    out, blocks = {}, []
+    for k, t in enumerate(code):
+        prev = code[k - 1] if k > 0 else None
+        prev2 = code[k - 2] if k > 1 else None
+        nxt = code[k + 1] if k + 1 < len(code) else None
+        if t.type == "LBRACE":
+            blocks.append("cluster" if prev2 is not None and prev2.type == "KW_CLUSTER" else "other")
+        elif t.type == "RBRACE" and blocks:
+            blocks.pop()
+        elif prev is not None and prev.type == "KW_CLUSTER" and t.type == "ID":
+            out[id(t)] = "entity.name.type.cluster.fnd"
+        elif blocks and blocks[-1] == "cluster" and t.type == "ID":
+            item_start = prev is None or prev.type in ("SEMI", "LBRACE") or line(prev) < line(t)
+            if t.text in items and (item_start or (nxt is not None and nxt.type == "LBRACK" and prev.type != "DOT")):
+                out[id(t)] = "storage.modifier.fnd"
+            elif t.text in settings and item_start and nxt is not None and nxt.type == "COLON":
+                out[id(t)] = "variable.other.property.setting.fnd"
+            elif (prev is not None and prev.text in declaring and line(prev) == line(t) and id(prev) in out
+                  and out[id(prev)] == "storage.modifier.fnd"):
+                out[id(t)] = "variable.other.node.fnd"
+    return out
+
+
 def assertion(col, length, scope):
     body = ("%s" % scope) if scope else "- " + " ".join(ERRORS)
     return "// <%s%s %s" % ("~" * col, "-" * length, body)
@@ -78,6 +109,7 @@ def main(outdir, files):
         all_tokens = lexer.tokens(text)
         code = [t for t in all_tokens if t.type not in ("WS", "NL", "LINE_COMMENT", "BLOCK_COMMENT")]
         following = {id(a): b for a, b in zip(code, code[1:])}
+        in_cluster = cluster_scopes(code, data, lambda t: text.count("\n", 0, t.start))
         for t in all_tokens:
             if t.type in ("WS", "NL") or "\n" in t.text:
                 continue
@@ -99,8 +131,8 @@ def main(outdir, files):
                 continue
             if t.type in ("BLOCK_COMMENT", "UNTERMINATED_COMMENT"):
                 continue
-            per_line.setdefault(li, []).append(
-                assertion(t.start - starts[li], len(t.text), scope_for(t, kw_class, word_after_dot)))
+            scope = in_cluster.get(id(t)) or scope_for(t, kw_class, word_after_dot)
+            per_line.setdefault(li, []).append(assertion(t.start - starts[li], len(t.text), scope))
         out = ['// SYNTAX TEST "source.fnd" "%s (assertions generated from grammar/Fnd.g4)"' % path]
         for i, l in enumerate(lines):
             if ASSERTION_LIKE.match(l):

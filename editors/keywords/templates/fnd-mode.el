@@ -54,6 +54,9 @@
 (defconst fnd-duration-units '(@@elisp:units@@)
   "Suffixes of duration literals such as `10s'.")
 
+(defconst fnd-cluster-settings '(@@elisp:cluster_settings@@)
+  "Setting names of a `cluster' body (from the compiler's table; not reserved).")
+
 (defface fnd-number-face '((t :inherit font-lock-constant-face))
   "Face for numbers and durations in `fnd-mode'.")
 
@@ -225,16 +228,59 @@ body.  Searches before LIMIT; group 1 is the role."
 (defconst fnd-name-re "[A-Za-z_][A-Za-z0-9_]*"
   "A name, as the lexer's ID and TYPE_NAME.")
 
+(defun fnd--in-cluster-body-p (pos)
+  "Non-nil if POS is code directly inside the braces of `cluster NAME { }'."
+  (let* ((ppss (save-excursion (syntax-ppss pos)))
+         (open (nth 1 ppss)))
+    (and open (not (nth 3 ppss)) (not (nth 4 ppss)) (eq (char-after open) ?{)
+         (save-excursion
+           (goto-char open)
+           (looking-back (concat "\\_<@@kw:cluster@@\\_>[ \t]+" fnd-name-re "[ \t\n]*")
+                         (line-beginning-position 0))))))
+
+(defun fnd--match-in-cluster (regexp limit)
+  "Search for REGEXP before LIMIT where its group 1 is in a cluster body.
+The words of a cluster body (`node', `place', `across', the settings) are not
+reserved: they are highlighted only there."
+  (let (found)
+    (while (and (not found) (re-search-forward regexp limit t))
+      (when (save-match-data (fnd--in-cluster-body-p (match-beginning 1)))
+        (setq found t)))
+    found))
+
+(defun fnd--match-cluster-node (limit)
+  "Font-lock matcher for `node NAME' before LIMIT (group 1 `node', 2 NAME)."
+  (fnd--match-in-cluster
+   (concat "\\(?:^\\|;\\)[ \t]*\\_<\\(@@cw:node@@\\)\\_>[ \t]+\\(" fnd-name-re "\\)") limit))
+
+(defun fnd--match-cluster-place (limit)
+  "Font-lock matcher for `place PATH ...' before LIMIT (group 1 `place')."
+  (fnd--match-in-cluster "\\(?:^\\|;\\)[ \t]*\\_<\\(@@cw:place@@\\)\\_>" limit))
+
+(defun fnd--match-cluster-across (limit)
+  "Font-lock matcher for `across [' before LIMIT (group 1 `across')."
+  (fnd--match-in-cluster "\\(?:^\\|[^.]\\)\\_<\\(@@cw:across@@\\)[ \t]*\\[" limit))
+
+(defun fnd--match-cluster-setting (limit)
+  "Font-lock matcher for cluster settings before LIMIT (group 1 the name)."
+  (fnd--match-in-cluster
+   (concat "\\(?:^\\|;\\)[ \t]*\\_<\\(" (regexp-opt fnd-cluster-settings) "\\)[ \t]*:") limit))
+
 (defvar fnd-font-lock-keywords
   `(;; Declarations name what follows them.
     (,(concat "\\_<\\(?:@@kw:module@@\\|@@kw:import@@\\)\\_>[ \t]+\\(" fnd-name-re "\\(?:\\." fnd-name-re "\\)*\\)")
      1 (fnd--unless-keyword 'font-lock-constant-face))
-    (,(concat "\\_<\\(?:@@kw:message@@\\|@@kw:actor@@\\|@@kw:supervisor@@\\|@@kw:society@@\\|@@kw:main@@\\|@@kw:spawn@@\\)\\_>[ \t]+\\("
+    (,(concat "\\_<\\(?:@@kw:message@@\\|@@kw:actor@@\\|@@kw:supervisor@@\\|@@kw:society@@\\|@@kw:main@@\\|@@kw:spawn@@\\|@@kw:cluster@@\\)\\_>[ \t]+\\("
               fnd-name-re "\\)")
      1 (fnd--unless-keyword 'font-lock-type-face))
     (,(concat "\\_<\\(?:@@kw:param@@\\|@@kw:state@@\\|@@kw:child@@\\)\\_>[ \t]+\\(" fnd-name-re "\\)")
      1 (fnd--unless-keyword 'font-lock-variable-name-face))
     ("\\_<@@kw:on@@\\_>[ \t]+\\([a-z_][A-Za-z0-9_]*\\)" 1 (fnd--unless-keyword 'font-lock-function-name-face))
+    ;; Cluster items: `node a', `place app.w on a', `place app.s across [a, b]', `security: none'.
+    (fnd--match-cluster-node (1 font-lock-keyword-face) (2 font-lock-variable-name-face))
+    (fnd--match-cluster-place (1 font-lock-keyword-face))
+    (fnd--match-cluster-across (1 font-lock-keyword-face))
+    (fnd--match-cluster-setting (1 font-lock-variable-name-face))
     ;; Society members: `role: Actor x 5'.
     (fnd--match-member-role (1 font-lock-variable-name-face))
     ("^[ \t]*[a-z_][A-Za-z0-9_]*[ \t]*:[ \t]*[A-Z][A-Za-z0-9_]*\\(?:([^)\n]*)\\)?[ \t]+\\(x\\)[ \t]+[0-9]"

@@ -31,6 +31,7 @@ syn keyword fndDeclaration @@kw:actor@@ nextgroup=fndActorName skipwhite
 syn keyword fndDeclaration @@kw:supervisor@@ nextgroup=fndSupervisorName skipwhite
 syn keyword fndDeclaration @@kw:society@@ nextgroup=fndSocietyName skipwhite
 syn keyword fndDeclaration @@kw:main@@ nextgroup=fndTypeName skipwhite
+syn keyword fndDeclaration @@kw:cluster@@ nextgroup=fndClusterName skipwhite
 syn keyword fndMember      @@kw:on@@ nextgroup=fndHandlerMessage,fndHandlerEvent skipwhite
 syn keyword fndMember      @@kw:child@@ nextgroup=fndRole skipwhite
 syn keyword fndAction      @@kw:spawn@@ nextgroup=fndActorName skipwhite
@@ -46,6 +47,7 @@ exe 'syn match fndTypeName       /\<' . s:kw . '\h\w*/ contained'
 exe 'syn match fndHandlerMessage /\<\u\w*/ contained'
 exe 'syn match fndHandlerEvent   /\<' . s:kw . '[a-z_]\w*/ contained'
 exe 'syn match fndRole           /\<' . s:kw . '\h\w*/ contained'
+exe 'syn match fndClusterName    /\<' . s:kw . '\h\w*/ contained nextgroup=fndClusterBody skipwhite skipnl'
 
 " Names: `Name {` is a message literal, other capitalised words are types (messages, actors, ...).
 syn match fndType       /\<\u\w*/
@@ -56,9 +58,19 @@ syn match fndMultiplier /\<x\ze\s\+\d/ contained
 
 " Society member blocks: `members {` (a name alone at the start of a line, then `{`) holds
 " `role: Actor(args) x 5` lines.
-syn cluster fndContainedOnly contains=fndNamespace,fndMessageName,fndActorName,fndSupervisorName,fndSocietyName,fndTypeName,fndHandlerMessage,fndHandlerEvent,fndRole,fndUnit,fndInterpolation,fndInterpBraces,fndStrayBrace,fndEmptyInterp,fndBraceEscape,fndBadEscape,fndEscape,fndTodo
-exe 'syn region fndMembers matchgroup=fndSetting start=/^\s*\zs' . s:kw . '[a-z_]\w*\ze\s*{/ matchgroup=NONE end=/}/ contains=ALLBUT,@fndContainedOnly,fndBlock,fndSetting,fndMembers'
+syn cluster fndContainedOnly contains=fndClusterName,fndClusterBody,fndNodeName,fndNamespace,fndMessageName,fndActorName,fndSupervisorName,fndSocietyName,fndTypeName,fndHandlerMessage,fndHandlerEvent,fndRole,fndUnit,fndInterpolation,fndInterpBraces,fndStrayBrace,fndEmptyInterp,fndBraceEscape,fndBadEscape,fndEscape,fndTodo
+exe 'syn region fndMembers matchgroup=fndSetting start=/^\s*\zs' . s:kw . '[a-z_]\w*\ze\s*{/ matchgroup=NONE end=/}/ contains=ALLBUT,@fndContainedOnly,@fndClusterItems,fndBlock,fndSetting,fndMembers'
 syn match fndMemberRole /^\s*\zs[a-z_]\w*\ze\s*:/ contained
+
+" Cluster bodies (`cluster NAME {`): the item words are not reserved (compiler/ast/cluster_words.hpp),
+" so they are marked only where an item starts (line start or after `;`), `across` before `[`.
+syn cluster fndClusterItems contains=fndClusterWord,fndClusterSetting
+syn region fndClusterBody matchgroup=fndDelimiter start=/{/ end=/}/ contained transparent fold contains=ALLBUT,@fndContainedOnly,fndMembers,fndMemberRole,fndMultiplier
+syn match fndClusterWord /\%(\%(^\|;\)\s*\)\@<=@@cw:node@@\>/ contained nextgroup=fndNodeName skipwhite
+syn match fndClusterWord /\%(\%(^\|;\)\s*\)\@<=@@cw:place@@\>/ contained
+syn match fndClusterWord /\.\@1<!\<@@cw:across@@\ze\s*\[/ contained
+syn match fndClusterSetting /\%(\%(^\|;\)\s*\)\@<=\<\%(@@vimalt:cluster_settings@@\)\ze\s*:/ contained
+exe 'syn match fndNodeName /\<' . s:kw . '\h\w*/ contained'
 unlet s:kw
 
 " Calls.
@@ -134,6 +146,10 @@ hi def link fndHandlerMessage Type
 hi def link fndHandlerEvent   Function
 hi def link fndRole           Identifier
 hi def link fndMemberRole     Identifier
+hi def link fndClusterName    Typedef
+hi def link fndClusterWord    StorageClass
+hi def link fndClusterSetting Label
+hi def link fndNodeName       Identifier
 hi def link fndMultiplier     Operator
 hi def link fndSetting        Label
 hi def link fndType           Type
