@@ -48,7 +48,8 @@ struct Peer {
   OutStream out;
   InStream in;
   SteadyClock::time_point last_heard{}, last_tx{}, last_progress{}, ack_since{};
-  uint64_t unacked_in = 0;  // frames delivered (or duplicated) since our last ack went out
+  uint64_t unacked_in = 0;  // messages delivered (or duplicated) since our last ack went out
+  size_t batch_limit = 4096;  // messages per batch frame: 1 after a resend timeout, doubled by each ack
   std::unordered_map<uint32_t, std::pair<std::string, uint64_t>> their_nodes;  // their index -> identity
 
   PeerState st() const noexcept { return static_cast<PeerState>(state.load(std::memory_order_acquire)); }

@@ -22,7 +22,7 @@ constexpr auto kSweepEvery = std::chrono::seconds(1);
 // many messages: large enough that a stream pays ZeroMQ's per-message cost rarely, small enough to keep
 // a frame's latency low; the whole frame then fits a FramePool buffer (40 + 2 + 4096 x 4 + 65536 bytes).
 constexpr size_t kBatchBytes = 64 * 1024;
-constexpr size_t kBatchCount = 4096;
+constexpr size_t kBatchCount = 4096;  // also Peer::batch_limit's initial value
 constexpr size_t kKeepQueueBytes = 4u << 20;  // hand-off buffer capacity kept between wake-ups
 constexpr size_t kBatchOverhead = wire::kHeaderSize + 2 + kBatchCount * 4;  // header, count, kind + length each
 static_assert(kBatchOverhead + kBatchBytes <= FramePool::kBufferSize);
@@ -145,7 +145,8 @@ void DistNode::Core::flush(Peer* p, SteadyClock::time_point now) {
   // Each run of due messages becomes one batch frame, built afresh (a resend carries the current ack). A
   // batch stays within our own max_frame (peers normally share it). A peer that refuses our batches
   // anyway (a smaller max_frame) stops acknowledging: the resend timeout then drops the batch limit to
-  // one message per frame, as in wire version 1, and acks let it grow back (timers, on_packet).
+  // one message per frame, as in wire version 1, and acks let it grow back (timers, on_packet) — until
+  // it outgrows the peer's limit again: correct, but with a stall of resend_after each time.
   size_t budget = opts.max_frame > kBatchOverhead ? std::min(kBatchBytes, opts.max_frame - kBatchOverhead) : 0;
   size_t n = p->out.transmit(budget ? p->batch_limit : 1, budget, [&](const OutStream::Run& run) {
     size_t body = wire::varint_size(run.size()), again = 0;
@@ -351,7 +352,7 @@ void DistNode::Core::declare_down_io(Peer* p, const std::string& reason, bool re
   p->session += 1;
   p->their_nodes.clear();
   p->unacked_in = 0;
-  p->batch_limit = 1;
+  p->batch_limit = kBatchCount;
   {
     std::lock_guard<std::mutex> l(room_mu);
     room_cv.notify_all();
