@@ -618,4 +618,3 @@ void c_post_cb(fnd_ctx* ctx, ControlBlock* to, const fnd_type* type, void* value
 namespace fnd {
 const TypeInfo* type_info_of_c(const fnd_type* type) { return info_for_slow(type); }
 }  // namespace fnd
-
