@@ -82,10 +82,10 @@ struct PeerInfo {
 };
 
 struct DistStats {
-  uint64_t frames_out = 0, frames_in = 0;
-  uint64_t resent = 0;         // frames transmitted again (after a timeout or a reconnect)
-  uint64_t duplicates = 0;     // received frames already delivered (dropped)
-  uint64_t malformed = 0;      // bad header or body (dropped)
+  uint64_t frames_out = 0, frames_in = 0;  // ZeroMQ messages (a batch of messages is one frame)
+  uint64_t resent = 0;         // messages transmitted again (after a timeout or a reconnect)
+  uint64_t duplicates = 0;     // received messages already delivered (dropped)
+  uint64_t malformed = 0;      // bad frame, batch or message (dropped)
   uint64_t oversized = 0;      // longer than max_frame (dropped)
   uint64_t stale = 0;          // from an old incarnation or session, or for a previous incarnation of us
   uint64_t unknown_type = 0;   // payload type not registered here (dropped)
