@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "fnd/detail/name_resolver.hpp"
 #include "fnd/node.hpp"
 #include "ws_deque.hpp"
 
@@ -144,8 +145,12 @@ class Registry {
   Result<void> add(const std::string& name, const Pid& pid);
   bool remove(std::string_view name);
   void remove_pid(const Pid& pid);  // at death
-  Pid find(std::string_view name) const;
-  std::string name_of(const Pid& pid) const;  // comma-separated if several
+  Pid find(std::string_view name) const;        // local holder, else the resolver's answer (local names win)
+  Pid find_local(std::string_view name) const;  // never consults the resolver
+  std::string name_of(const Pid& pid) const;    // comma-separated if several
+  // Installs (or clears, with nullptr) the resolver consulted for names with no local holder.
+  void set_resolver(std::shared_ptr<const NameResolver> r);
+  void remove_resolver(const NameResolver* installed);
 
  private:
   void erase_name_locked(uint64_t id, const std::string& name);
@@ -156,6 +161,7 @@ class Registry {
   mutable std::mutex mu_;
   std::unordered_map<std::string, Pid> names_;
   std::unordered_multimap<uint64_t, std::string> by_pid_;  // a process may hold several names
+  std::shared_ptr<const NameResolver> resolver_;            // global names (fnd_dist), under mu_
 };
 
 // ---- the node ----

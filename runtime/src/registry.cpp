@@ -1,4 +1,5 @@
-// The node-local name registry.
+// The node-local name registry, and the hook through which fnd_dist adds the cluster's global names
+// (fnd/detail/name_resolver.hpp).
 #include "internal.hpp"
 
 namespace fnd::detail {
@@ -54,9 +55,37 @@ void Registry::erase_name_locked(uint64_t id, const std::string& name) {
 }
 
 Pid Registry::find(std::string_view name) const {
+  std::shared_ptr<const NameResolver> resolver;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = names_.find(std::string(name));
+    if (it != names_.end()) return it->second;  // local names win over global ones
+    resolver = resolver_;
+  }
+  // Outside the lock: the resolver may wait for the network thread, which itself looks names up.
+  return resolver ? (*resolver)(name) : Pid();
+}
+
+Pid Registry::find_local(std::string_view name) const {
   std::lock_guard<std::mutex> g(mu_);
   auto it = names_.find(std::string(name));
   return it == names_.end() ? Pid() : it->second;
+}
+
+void Registry::set_resolver(std::shared_ptr<const NameResolver> r) {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    resolver_.swap(r);
+  }
+  // `r` (the previous resolver) is released here, outside the lock: its owner's teardown may look names up.
+}
+
+void Registry::remove_resolver(const NameResolver* installed) {
+  std::shared_ptr<const NameResolver> old;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (resolver_.get() == installed) old.swap(resolver_);
+  }
 }
 
 std::string Registry::name_of(const Pid& pid) const {
@@ -66,5 +95,11 @@ std::string Registry::name_of(const Pid& pid) const {
   for (auto bp = b; bp != e; ++bp) out = out.empty() ? bp->second : bp->second + "," + out;
   return out;
 }
+
+void set_name_resolver(Node& node, std::shared_ptr<const NameResolver> resolver) {
+  node.impl()->registry.set_resolver(std::move(resolver));
+}
+void remove_name_resolver(Node& node, const NameResolver* installed) { node.impl()->registry.remove_resolver(installed); }
+Pid whereis_local(const Node& node, std::string_view name) { return node.impl()->registry.find_local(name); }
 
 }  // namespace fnd::detail

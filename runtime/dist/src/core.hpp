@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fnd/detail/name_resolver.hpp"
 #include "fnd/detail/remote.hpp"
 #include "fnd/dist/dist.hpp"
 #include "fnd/dist/link.hpp"
@@ -143,7 +144,11 @@ struct DistNode::Core {
   std::string queue;     // Queued headers and bodies, back to back: one copy per message, no allocation
   std::string draining;  // network thread: the queue taken (swapped back, so both keep their capacity)
   std::vector<std::function<void()>> commands;
+  bool io_gone = false;  // under q_mu: the network thread has exited; commands posted now are dropped
   std::atomic<bool> io_waiting{false};
+  // With membership: the hook that lets node.whereis / Ref::name find global names (installed in the
+  // constructor, removed first thing in stop()). It holds a reference to this Core.
+  std::shared_ptr<const detail::NameResolver> name_resolver;
 
   std::mutex room_mu;
   std::condition_variable room_cv;
@@ -172,5 +177,8 @@ struct DistNode::Core {
 
 namespace fnd::dist {
 void set_io_thread(DistNode::Core* c);  // marks the calling thread as c's network thread
+bool is_io_thread(const DistNode::Core* c);
+// The pid holding a global name (a proxy if on another node), or null; any thread but c's network thread.
+Pid lookup_global(DistNode::Core* c, const std::string& name);
 void install_pid_resolver();            // fnd::lang's decoder of pids inside payloads (once per program)
 }  // namespace fnd::dist

@@ -52,6 +52,7 @@ void deliver_signal(const Pid& to, const Pid& from, detail::SignalFields f) {
 }  // namespace
 
 void set_io_thread(DistNode::Core* c) { t_io_core = c; }
+bool is_io_thread(const DistNode::Core* c) { return t_io_core == c; }
 
 const char* to_string(NodeEventKind k) noexcept {
   switch (k) {
@@ -274,14 +275,32 @@ void DistNode::Core::answer_unreachable(Peer* p, Message* m, uint64_t remote_id)
 void DistNode::Core::post_command(std::function<void()> fn) {
   {
     std::lock_guard<std::mutex> l(q_mu);
-    commands.push_back(std::move(fn));
+    if (!io_gone) {
+      commands.push_back(std::move(fn));
+      fn = nullptr;
+    }
   }
+  if (fn) return;  // never run: destroyed here (outside the lock), so a waiter sees a broken promise at once
   transport->wake();
 }
 
 // ---- DistNode ----
 
 namespace {
+// Lets the node's own lookups (Node::whereis, Context::whereis, a send to Ref::name) find global names.
+// The resolver keeps the Core alive: a lookup that copied it just before stop() removed it still runs
+// on valid memory, finds the node closed (or its command dropped) and answers the null pid.
+void install_name_resolver(DistNode::Core& c) {
+  c.refs.fetch_add(1, std::memory_order_relaxed);
+  std::shared_ptr<DistNode::Core> keep(&c, [](DistNode::Core* p) { p->unref(); });
+  c.name_resolver = std::make_shared<const detail::NameResolver>([keep](std::string_view name) -> Pid {
+    // The network thread never waits for itself (a name-addressed arrival uses the local registry only).
+    if (keep->closed.load(std::memory_order_acquire) || is_io_thread(keep.get())) return Pid();
+    return lookup_global(keep.get(), std::string(name));
+  });
+  detail::set_name_resolver(c.node, c.name_resolver);
+}
+
 ZmqOptions zmq_options_of(const DistOptions& o) {
   ZmqOptions z = o.zmq;
   if (!z.security && o.security) z.security = o.security;
@@ -313,6 +332,7 @@ DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> t
   }
   c.address = c.opts.advertise.empty() ? *r : c.opts.advertise;
   c.io = std::thread([&c] { c.run(); });
+  if (c.opts.membership) install_name_resolver(c);
 }
 
 DistNode::~DistNode() {
@@ -347,12 +367,23 @@ void leave_gracefully(DistNode::Core& c) {
 void DistNode::stop() {
   Core& c = *core_;
   if (c.stopped) return;
+  if (c.name_resolver) {  // first: no new node.whereis reaches the global registry from here on
+    detail::remove_name_resolver(c.node, c.name_resolver.get());
+    c.name_resolver.reset();
+  }
   leave_gracefully(c);
   c.stopped = true;
   c.closed.store(true, std::memory_order_seq_cst);
   c.stop_io.store(true, std::memory_order_seq_cst);
   c.transport->wake();
   if (c.io.joinable()) c.io.join();
+  std::vector<std::function<void()>> orphaned;  // posted after the loop's last drain: they will never run
+  {
+    std::lock_guard<std::mutex> l(c.q_mu);
+    c.io_gone = true;
+    orphaned.swap(c.commands);
+  }
+  orphaned.clear();  // a caller waiting on one (a global-name lookup racing stop()) returns at once
   c.transport->close();
   {
     std::lock_guard<std::mutex> l(c.room_mu);

@@ -21,7 +21,11 @@ R on_network_thread(DistNode::Core* c, R def, F fn) {
   auto f = done->get_future();
   c->post_command([done, fn = std::move(fn)]() mutable { done->set_value(fn()); });
   if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return def;
-  return f.get();
+  try {
+    return f.get();
+  } catch (const std::future_error&) {  // dropped unrun: the node stopped meanwhile
+    return def;
+  }
 }
 }  // namespace
 
@@ -52,7 +56,10 @@ bool DistNode::unregister_global(const std::string& name) {
 
 Pid DistNode::whereis_global(const std::string& name) const {
   if (core_->stopped || core_->error || !core_->opts.membership) return Pid();
-  Core* c = core_;
+  return lookup_global(core_, name);
+}
+
+Pid lookup_global(DistNode::Core* c, const std::string& name) {
   return on_network_thread(c, Pid(), [c, name]() -> Pid {
     if (!c->swim) return Pid();
     auto r = c->swim->lookup(name);

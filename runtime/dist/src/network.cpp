@@ -523,7 +523,7 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
   Pid sender = last_sender;
   Pid to;
   if (b.to_name) {
-    to = node.whereis(b.receiver_name);
+    to = detail::whereis_local(node, b.receiver_name);  // this node's own name (and never wait on ourselves)
   } else {
     if (b.receiver != last_receiver_id || !last_receiver) {
       last_receiver = local(b.receiver);

@@ -732,12 +732,93 @@ TEST_CASE("global names: registered on one node, looked up, called and sent to f
   for (int64_t i = 0; i < 10; ++i) CHECK(b.send_global("svc.sink", i));
   CHECK(eventually([&] { return stream.exact(0, 10); }));
   CHECK(!a.send_global("no.such.name", int64_t{1}));
+  // The local lookup API finds global names too: Node::whereis, a process's whereis, Ref::name.
+  CHECK(na.whereis("svc.echo") == remote_echo);
+  CHECK(nb.whereis("svc.sink") == b.whereis_global("svc.sink"));
+  CHECK(nc.whereis("svc.echo") == echo);  // c's own global name resolves to the local pid
+  CHECK(!na.whereis("no.such.name"));
+  struct ByName {
+    Pid found;
+    int64_t echoed = -1;
+  };
+  std::promise<ByName> by_name;
+  auto bn = by_name.get_future();
+  na.spawn_fiber([&](Process& p) {
+    ByName r;
+    r.found = p.whereis("svc.echo");
+    auto v = p.call<int64_t>(Ref::name("svc.echo"), int64_t{8}, 5s);
+    r.echoed = v ? *v : -1;
+    p.send(Ref::name("svc.sink"), int64_t{10});
+    by_name.set_value(r);
+  });
+  ByName r = bn.get();
+  CHECK(r.found == remote_echo);
+  CHECK(r.echoed == 8);
+  CHECK(eventually([&] { return stream.exact(0, 11); }));
+  nb.send(Ref::name("svc.sink"), int64_t{11});  // from outside any process
+  CHECK(eventually([&] { return stream.exact(0, 12); }));
+  // A local name shadows a global one on its node only, and the global one shows again once it is gone.
+  Pid local_echo = na.spawn<Echo>();
+  REQUIRE(na.register_name("svc.echo", local_echo));
+  CHECK(na.whereis("svc.echo") == local_echo);
+  CHECK(nb.whereis("svc.echo"));
+  CHECK(nb.whereis("svc.echo") == b.whereis_global("svc.echo"));
+  CHECK(na.unregister_name("svc.echo"));
+  CHECK(na.whereis("svc.echo") == remote_echo);
+  // A name-addressed message arriving from another node ({Name, Node} ! Msg) means the receiving node's own
+  // local name: b has no local "svc.sink", so a's send to it on b is dropped, not forwarded to c's global one.
+  const uint64_t no_receiver = b.stats().no_receiver;
+  CHECK(a.send("b", "svc.sink", int64_t{99}));
+  CHECK(eventually([&] { return b.stats().no_receiver > no_receiver; }));
+  CHECK(stream.exact(0, 12));
   // Withdrawn: gone everywhere.
   CHECK(c.unregister_global("svc.echo"));
   CHECK(eventually([&] { return !a.whereis_global("svc.echo") && !b.whereis_global("svc.echo"); }));
+  CHECK(!na.whereis("svc.echo"));
+  // A stopped DistNode no longer answers: the node's lookups fall back to its local registry alone.
+  REQUIRE(na.register_name("a.local", local_echo));
+  a.stop();
+  CHECK(!na.whereis("svc.sink"));
+  CHECK(na.whereis("a.local") == local_echo);
+  CHECK(nb.whereis("svc.sink") == b.whereis_global("svc.sink"));
   // Without membership there is no global registry.
   Node nd{{.threads = 1, .name = "d"}};
   DistNode d(nd, opts("d"), net.make_transport());
   CHECK(d.register_global("x", nd.spawn<Echo>()) == membership::RegisterError::not_running);
   CHECK(!d.whereis_global("svc.sink"));
+  CHECK(!nd.whereis("svc.sink"));
+}
+
+TEST_CASE("global names: node.whereis racing DistNode::stop answers the pid or null, never touches a stopped node") {
+  FaultNet net(24);
+  Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}};
+  DistNode a(na, swim_opts("a", {}), net.make_transport());
+  auto b = std::make_unique<DistNode>(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
+  REQUIRE(eventually([&] { return alive_names(a) == "b" && alive_names(*b) == "a"; }));
+  Pid echo = na.spawn<Echo>();
+  REQUIRE(a.register_global("svc.echo", echo) == membership::RegisterError::none);
+  REQUIRE(eventually([&] { return static_cast<bool>(b->whereis_global("svc.echo")); }));
+  const Pid remote = b->whereis_global("svc.echo");  // a proxy on b (it outlives b: held proxies may)
+  // Lookups from several threads while b stops and is destroyed; each answer is the remote pid or null.
+  std::atomic<bool> go{true};
+  std::atomic<int> found{0}, wrong{0};
+  std::vector<std::thread> lookers;
+  for (int t = 0; t < 3; ++t)
+    lookers.emplace_back([&] {
+      while (go.load()) {
+        Pid p = nb.whereis("svc.echo");
+        if (p) {
+          found.fetch_add(1);
+          if (p != remote) wrong.fetch_add(1);
+        }
+      }
+    });
+  REQUIRE(eventually([&] { return found.load() > 0; }));
+  b->stop();
+  b.reset();
+  CHECK(!nb.whereis("svc.echo"));
+  go.store(false);
+  for (auto& t : lookers) t.join();
+  CHECK(wrong.load() == 0);
+  CHECK(!nb.whereis("svc.echo"));
 }
