@@ -521,6 +521,10 @@ Val Lowering::lowerExpr(const Expr& e) {
       const TypeKind from = a.type->kind;
       if (cv.target == from) return {a.v, e.type};
       if (cv.target == TypeKind::Float && from == TypeKind::Int) return {b_.CreateSIToFP(a.v, b_.getDoubleTy()), e.type};
+      // A bool is an i1: int(true) is 1, int(false) is 0 (zero-extended, never sign-extended to -1).
+      if (cv.target == TypeKind::Int && from == TypeKind::Bool) return {b_.CreateZExt(a.v, b_.getInt64Ty()), e.type};
+      // A duration is already its milliseconds as an i64 (the unit int(duration) gives).
+      if (cv.target == TypeKind::Int && from == TypeKind::Duration) return {a.v, e.type};
       if (cv.target == TypeKind::Int && from == TypeKind::Float) {
         // In range iff -2^63 <= v < 2^63 (NaN fails both comparisons).
         llvm::Value* inRange =
