@@ -69,7 +69,7 @@ RunResult Actor::run_turn(Worker& w) {
     flush_releases();
   };
   while (!die) {
-    if (!q_head_ || (flags_ & kMuted)) {
+    if (!q_head_ || (flags_ & (kMuted | kHeld))) {
       if (cb_->head.load(std::memory_order_acquire) != nullptr) {
         die = fetch(this, reason);
         continue;

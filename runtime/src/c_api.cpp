@@ -234,6 +234,7 @@ class CActor final : public Actor {
 
  private:
   CActor(const fnd_actor_class* c, void* s) : cls_(c), state_(s) {
+    trap_linked_exits_only();  // as the C++ back end's actors: a supervisor's stop is not trapped
     CMembership m = c_take_pending_membership();
     if (m.society) membership_ = std::make_unique<CMembership>(std::move(m));
   }
@@ -336,6 +337,10 @@ void fnd_node_free(fnd_node* node) { delete node; }
 int fnd_node_run(fnd_node* node) { return node->node.run(); }
 void fnd_node_set_root(fnd_node* node, fnd_pid root) { node->node.set_root(borrow(root)); }
 void fnd_node_shutdown(fnd_node* node, int code) { node->node.shutdown(code); }
+void fnd_shutdown(fnd_ctx* ctx, int code) {
+  actor(ctx)->hold_messages();
+  actor(ctx)->node().shutdown(code);
+}
 void fnd_node_stop(fnd_node* node) { node->node.stop(); }
 size_t fnd_node_process_count(fnd_node* node) { return node->node.process_count(); }
 fnd_node* fnd_ctx_node(fnd_ctx* ctx) {

@@ -349,7 +349,7 @@ static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
       if (!s.linked && s.reason.kind() == ExitKind::kill) {
         out = ExitReason::killed();
         die = true;
-      } else if (p->flags_ & kTrapExit) {
+      } else if ((p->flags_ & kTrapExit) && (s.linked || !(p->flags_ & kTrapLinkedOnly))) {
         Message* e = make_message<Exit>(Exit{from, s.reason});
         e->sender_ = from;
         p->cb_->depth.fetch_add(1, std::memory_order_relaxed);

@@ -8,6 +8,7 @@ import through -I DIR), any C++ sources (*.cpp: extern actors), and the expectat
   expected_stdout (or expected_output.txt)  exact stdout
   expected_exit_code                        default 0
   expected_stderr_contains                  optional: lines that must each appear in stderr
+  expected_stderr_lacks                     optional: lines none of which may appear in stderr
   args                                      optional: command-line arguments, one line
 The program is built with `fndc build` into WORKDIR and run with a 60 s timeout.
 """
@@ -61,6 +62,10 @@ def main():
         if line.strip() and line.strip() not in run.stderr:
             ok = False
             print(f"FAIL: stderr lacks: {line.strip()}")
+    for line in (read("expected_stderr_lacks", "") or "").splitlines():
+        if line.strip() and line.strip() in run.stderr:
+            ok = False
+            print(f"FAIL: stderr has: {line.strip()}")
     if not ok:
         print("--- stderr\n" + run.stderr[-4000:])
         sys.exit(1)

@@ -399,8 +399,7 @@ Val Lowering::lowerCall(const CallExpr& c) {
     }
     case Builtin::Shutdown: {
       Val v = lowerExpr(*c.args[0]);
-      llvm::Value* node = b_.CreateCall(rt("fnd_ctx_node"), {f_.ctx});
-      b_.CreateCall(rt("fnd_node_shutdown"), {node, b_.CreateTrunc(v.v, b_.getInt32Ty())});
+      b_.CreateCall(rt("fnd_shutdown"), {f_.ctx, b_.CreateTrunc(v.v, b_.getInt32Ty())});
       endHandler();
       return {nullptr, vt};
     }

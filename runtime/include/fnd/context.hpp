@@ -80,6 +80,13 @@ class Context : public detail::ProcessCore {
   // While trapping, exit signals (except kill) become Exit{from, reason} messages.
   void trap_exit(bool on) noexcept;
   bool trapping_exits() const noexcept { return flags_ & detail::kTrapExit; }
+  // Narrows trapping to exits of linked processes: an exit signal sent to this process directly (its
+  // supervisor or the node stopping it, Context::exit) then ends it even while trapping, as an exit
+  // from the parent ends an OTP behaviour. The language's actors work this way (docs/language.md 13).
+  void trap_linked_exits_only() noexcept { flags_ |= detail::kTrapLinkedOnly; }
+  // An actor stops taking messages after its current one (they stay queued; signals are still taken,
+  // so a supervisor or the node can stop it): the language's shutdown(code) ends the caller's work.
+  void hold_messages() noexcept { flags_ |= detail::kHeld; }
   // Sends an exit signal to `to` (Erlang's exit/2). kill is untrappable.
   void exit(const Pid& to, ExitReason reason);
 

@@ -120,6 +120,8 @@ void fnd_node_free(fnd_node* node);                   /* stops the node first */
 int fnd_node_run(fnd_node* node);                     /* see fnd::Node::run */
 void fnd_node_set_root(fnd_node* node, fnd_pid root);
 void fnd_node_shutdown(fnd_node* node, int code);
+/* The language's shutdown(code): the node stops with `code`; the calling actor takes no more messages. */
+void fnd_shutdown(fnd_ctx* ctx, int code);
 void fnd_node_stop(fnd_node* node);
 size_t fnd_node_process_count(fnd_node* node);
 fnd_node* fnd_ctx_node(fnd_ctx* ctx);
@@ -162,6 +164,8 @@ void fnd_link(fnd_ctx* ctx, fnd_pid other);
 void fnd_unlink(fnd_ctx* ctx, fnd_pid other);
 fnd_monitor_ref fnd_monitor(fnd_ctx* ctx, fnd_pid other);
 int fnd_demonitor(fnd_ctx* ctx, fnd_monitor_ref ref);
+/* Trapping turns exits of linked processes into Exit messages; an exit signal sent to the actor
+ * directly (fnd_exit, its supervisor or the node stopping it) still ends it, as in the language. */
 void fnd_trap_exit(fnd_ctx* ctx, int on);
 /* Exit signal to `to` (ctx may be NULL: then `node` must be given and there is no sender). */
 void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, const char* code, const char* message);

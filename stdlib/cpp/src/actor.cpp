@@ -8,6 +8,7 @@
 namespace fnd::lang {
 
 Actor::Actor() {
+  trap_linked_exits_only();  // `trap_exit: true` traps linked actors' exits, not a supervisor's stop
   Membership m = detail::take_pending_membership();
   if (m.society) extras_ = std::make_unique<Extras>(Extras{std::move(m), {}});
 }
@@ -118,7 +119,10 @@ std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
   return out;
 }
 
-void shutdown(Actor& self, std::int64_t code) { self.node().shutdown(static_cast<int>(code)); }
+void shutdown(Actor& self, std::int64_t code) {
+  self.hold_messages();  // the program is ending: this actor's queued messages are not handled
+  self.node().shutdown(static_cast<int>(code));
+}
 
 namespace {
 // The correlation id of the message being handled, as a measurement (ids are counters: exact in a

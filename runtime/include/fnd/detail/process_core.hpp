@@ -36,6 +36,8 @@ enum ProcessFlags : uint32_t {
   kHasTimers = 1u << 6,
   kRegistered = 1u << 7,
   kSupervisor = 1u << 8,
+  kTrapLinkedOnly = 1u << 9,  // trap_exit covers linked exits only (Context::trap_linked_exits_only)
+  kHeld = 1u << 10,           // an actor that takes no more messages (Context::hold_messages)
 };
 
 class ProcessCore {
