@@ -102,7 +102,7 @@ int fnd_str_to_int(const fnd_str* s, int64_t* out) {
   std::string_view v = view(s);
   const char* b = v.data();
   const char* e = b + v.size();
-  if (b != e && *b == '+') ++b;
+  if (b != e && *b == '+' && ++b != e && *b == '-') return 0;  // one sign at most
   int64_t n = 0;
   auto r = std::from_chars(b, e, n);
   if (r.ec != std::errc() || r.ptr != e || b == e) return 0;
@@ -113,7 +113,7 @@ int fnd_str_to_float(const fnd_str* s, double* out) {
   std::string_view v = view(s);
   const char* b = v.data();
   const char* e = b + v.size();
-  if (b != e && *b == '+') ++b;
+  if (b != e && *b == '+' && ++b != e && *b == '-') return 0;  // one sign at most
   double d = 0;
   auto r = std::from_chars(b, e, d);
   if (r.ec != std::errc() || r.ptr != e || b == e) return 0;

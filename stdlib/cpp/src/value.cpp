@@ -70,7 +70,7 @@ std::int64_t to_int(const std::string& v) {
   std::int64_t out = 0;
   const char* b = v.data();
   const char* e = b + v.size();
-  if (b != e && *b == '+') ++b;
+  if (b != e && *b == '+' && ++b != e && *b == '-') b = e;  // one sign at most: refused below
   auto r = std::from_chars(b, e, out);
   if (r.ec != std::errc() || r.ptr != e || b == e) crash("int(\"" + v + "\"): not an integer");
   return out;
@@ -80,7 +80,7 @@ double to_float(const std::string& v) {
   double out = 0;
   const char* b = v.data();
   const char* e = b + v.size();
-  if (b != e && *b == '+') ++b;
+  if (b != e && *b == '+' && ++b != e && *b == '-') b = e;  // one sign at most: refused below
   auto r = std::from_chars(b, e, out);
   if (r.ec != std::errc() || r.ptr != e || b == e) crash("float(\"" + v + "\"): not a number");
   return out;
