@@ -9,19 +9,32 @@ namespace fnd::lang::cluster_detail {
 
 namespace {
 
-// `a=tcp://h:1,b=tcp://h:2` into `out`; returns an error message or "".
-std::string parse_addrs(std::string_view list, std::map<std::string, std::string>& out) {
+// Each `KEY=VALUE` of a comma-separated list (empty items skipped) to `take(key, value)`, which
+// returns an error message or ""; an item without a key is `malformed` followed by the item.
+template <class Take>
+std::string for_each_pair(std::string_view list, std::string_view malformed, Take take) {
   while (!list.empty()) {
     const auto comma = list.find(',');
     std::string_view item = list.substr(0, comma);
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     if (item.empty()) continue;
     const auto eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0 || !item.substr(eq + 1).starts_with("tcp://"))
-      return "expected NODE=tcp://HOST:PORT, got '" + std::string(item) + "'";
-    out[std::string(item.substr(0, eq))] = std::string(item.substr(eq + 1));
+    std::string err = eq == std::string_view::npos || eq == 0
+                          ? std::string(malformed) + ", got '" + std::string(item) + "'"
+                          : take(item.substr(0, eq), item.substr(eq + 1), item);
+    if (!err.empty()) return err;
   }
   return {};
+}
+
+// `a=tcp://h:1,b=tcp://h:2` into `out`; returns an error message or "".
+std::string parse_addrs(std::string_view list, std::map<std::string, std::string>& out) {
+  constexpr std::string_view kExpected = "expected NODE=tcp://HOST:PORT";
+  return for_each_pair(list, kExpected, [&](std::string_view node, std::string_view addr, std::string_view item) {
+    if (!addr.starts_with("tcp://")) return std::string(kExpected) + ", got '" + std::string(item) + "'";
+    out[std::string(node)] = std::string(addr);
+    return std::string();
+  });
 }
 
 bool parse_u64(std::string_view s, unsigned long long& out) {
@@ -45,17 +58,9 @@ bool parse_duration(std::string_view s, fnd::dist::membership::Duration& out) {
 
 // `k=v,k2=v2` into the config; returns an error message or "".
 std::string parse_membership_list(std::string_view list, fnd::dist::membership::Config& c) {
-  while (!list.empty()) {
-    const auto comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (item.empty()) continue;
-    const auto eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0) return "expected KEY=VALUE, got '" + std::string(item) + "'";
-    std::string err = apply_membership_setting(c, std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
-    if (!err.empty()) return err;
-  }
-  return {};
+  return for_each_pair(list, "expected KEY=VALUE", [&](std::string_view key, std::string_view value, std::string_view) {
+    return apply_membership_setting(c, std::string(key), std::string(value));
+  });
 }
 
 bool declared(const ClusterSpec& spec, const std::string& node) {
