@@ -24,10 +24,12 @@ failure (an LLVM build error other than E0601, a crash, different output) always
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compiler", "cluster"))
+from loopback_ports import free_ports  # noqa: E402
 
 
 def cases(root):
@@ -77,18 +79,6 @@ def cluster_nodes(fnd_file):
         text = f.read()
     m = re.search(r"^cluster\s+\w+\s*\{(.*?)^\}", text, re.S | re.M)
     return re.findall(r"^\s*node\s+(\w+)", m.group(1), re.M) if m else []
-
-
-def free_ports(n):
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 def run_cluster(binaries, nodes, args):

@@ -14,10 +14,11 @@ Builds examples/cluster_pingpong and checks, with exact expected output:
   6. the same where node a knows only its own address (a seed) and b joins through it.
 """
 import os
-import socket
 import subprocess
 import sys
 import time
+
+from loopback_ports import free_ports
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 EXAMPLE = os.path.join(ROOT, "examples", "cluster_pingpong")
@@ -29,18 +30,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL: " + what)
-
-
-def free_ports(n):
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 def run_pair(binary, first, second, args_of, env_of):

@@ -16,10 +16,11 @@ with `fndc keygen`, and checks:
   4. alone (no --node) the secured program needs no keys.
 """
 import os
-import socket
 import subprocess
 import sys
 import time
+
+from loopback_ports import free_ports
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 30
@@ -30,18 +31,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL: " + what)
-
-
-def free_ports(n):
-    socks = []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 def build(fndc, src, out):
