@@ -50,6 +50,7 @@ RunResult Actor::run_turn(Worker& w) {
       reason = *ext_->stop_reason;
       die = true;
     }
+    if (!die && (flags_ & kAckStart)) ack_start(this);  // its supervisor waits for this (supervisor.cpp)
     if (!die) die = fetch(this, reason);
   } else {
     die = fetch(this, reason);

@@ -30,11 +30,26 @@ struct Extras {
   std::unordered_map<uint64_t, Pid> monitored_by;  // monitors held on this process: ref -> watcher
   std::unordered_set<uint64_t> abandoned_calls;    // timed-out calls: late replies are dropped
   std::optional<ExitReason> stop_reason;
+  Pid start_ack_to;  // kAckStart: whom this actor tells that its on_start has completed
+  Pid start_acker;   // a supervisor: the actor its last child start spawned with kAckStart
 };
 Extras& extras(ProcessCore* p);
 
 // Extra flags (ProcessCore::flags_), beyond those in process_core.hpp.
-enum : uint32_t { kQueueTrimmed = 1u << 16, kTopLevelSup = 1u << 17 };
+enum : uint32_t {
+  kQueueTrimmed = 1u << 16,
+  kTopLevelSup = 1u << 17,
+  // Synchronous child starts (OTP's start_link/init): while a supervisor runs a child's start function
+  // (kStartingChild), the first actor it spawns gets kAckStart and sends it StartedAck once its
+  // on_start has completed; the supervisor waits for that before starting the next child.
+  kStartingChild = 1u << 18,
+  kAckStart = 1u << 19,
+};
+// The message an actor with kAckStart sends after its on_start (supervisor.cpp).
+struct StartedAck {
+  Pid pid;  // the actor that started
+};
+void ack_start(ProcessCore* p);
 
 // ---- signal payloads (Message::sys_ != none) ----
 struct SigEmpty {};

@@ -218,6 +218,13 @@ Pid spawn_core(NodeImpl* node, ProcessCore* parent, ProcessCore* p, const SpawnO
       post_nowait(nullptr, opts.link_to, m);
     }
   }
+  if (parent && (parent->flags_ & kStartingChild) && !(p->flags_ & kFiber)) {
+    // The supervisor's child (internal.hpp: kStartingChild); fibers have no on_start to wait for.
+    parent->flags_ &= ~kStartingChild;
+    p->flags_ |= kAckStart;
+    extras(p).start_ack_to = Pid::share(parent->cb_);
+    extras(parent).start_acker = pid;
+  }
   node->add_live(p);
   node->schedule(p);
   return pid;

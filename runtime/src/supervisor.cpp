@@ -145,13 +145,18 @@ class Supervisor {
     std::string name = child_name(c->spec.id);
     ChildContext ctx(p_, c->args, name);
     Result<Pid> r = Error(errc::start_failed, "no start function");
+    p_.flags_ |= kStartingChild;  // the actor the start function spawns acks its on_start (internal.hpp)
     try {
       if (c->spec.start) r = c->spec.start(ctx);
     } catch (const ExitException&) {
+      p_.flags_ &= ~kStartingChild;
       throw;
     } catch (const std::exception& e) {
       r = Error(errc::start_failed, e.what());
     }
+    p_.flags_ &= ~kStartingChild;
+    Pid acker;
+    if (p_.ext_) std::swap(acker, p_.ext_->start_acker);
     if (r && !*r) r = Error(errc::start_failed, "start function returned the null pid");
     if (!r) {
       Error e = r.error();
@@ -164,7 +169,20 @@ class Supervisor {
       auto reg = p_.node().register_name(name, c->pid);
       if (!reg) log::warning("supervisor " + label() + ": " + reg.error().to_string());
     }
+    if (acker && acker == c->pid) await_start(acker);
     return r;
+  }
+
+  // Waits until the child's on_start has completed or the child has exited, so that children start
+  // one after another in order (OTP's start_link). An exit stays queued for handle_exit, as after
+  // any start: the child was started, and its exit is handled like any other.
+  void await_start(const Pid& child) {
+    MonitorRef ref = p_.monitor(child);
+    bool started = false;
+    p_.receive_select(on<StartedAck>([&](const StartedAck& a) { return a.pid == child; },
+                                     [&](StartedAck&) { started = true; }),
+                      on<Down>([&](const Down& d) { return d.ref == ref; }, [](Down&) {}));
+    if (started) p_.demonitor(ref, true);
   }
 
   // Starts `c`, retrying failed starts as restarts (they count towards the intensity).
@@ -371,6 +389,17 @@ class Supervisor {
   std::deque<Clock::time_point> restarts_;
 };
 
+}  // namespace
+
+void detail::ack_start(ProcessCore* p) {
+  p->flags_ &= ~kAckStart;
+  Extras& e = extras(p);
+  Pid to;
+  std::swap(to, e.start_ack_to);
+  post(p, to, make_message<StartedAck>(StartedAck{Pid::share(p->cb_)}));
+}
+
+namespace {
 template <class R, class Req>
 Result<R> sup_call(Node& node, const Pid& sup, Req req) {
   return node.call<R>(sup, std::move(req), kForever);

@@ -334,3 +334,83 @@ TEST_CASE_METHOD(Fx, "fiber workers are supervised like actors") {
   (void)sup;
   (void)first;
 }
+
+namespace {
+// A worker that logs when its on_start completes; it sleeps there first, so that a sibling started
+// without waiting for it would log first.
+struct Initer : fnd::Actor {
+  Events* ev;
+  std::string id;
+  bool fail_start;
+  Initer(Events* e, std::string i, bool f) : ev(e), id(std::move(i)), fail_start(f) {}
+  void on_start() override {
+    std::this_thread::sleep_for(2ms);
+    if (fail_start) throw std::runtime_error(id + " failed in on_start");
+    ev->push("init:" + id);
+  }
+  void on_message(fnd::Message& m) override {
+    if (m.is<Crash>()) throw std::runtime_error(id + " crashed");
+  }
+  void on_stop(const fnd::ExitReason& r) override { ev->push("stop:" + id + ":" + r.to_string()); }
+};
+
+fnd::ChildSpec initer(Events* ev, std::string id, fnd::Restart r = fnd::Restart::permanent, bool fail_start = false) {
+  fnd::ChildSpec c;
+  c.id = id;
+  c.restart = r;
+  c.start = [ev, id, fail_start](fnd::ChildContext& ctx) -> fnd::Result<fnd::Pid> {
+    ev->push("start:" + id);
+    return ctx.spawn<Initer>(ev, id, fail_start);
+  };
+  return c;
+}
+}  // namespace
+
+TEST_CASE_METHOD(Fx, "each child's on_start completes before the next child is started") {
+  auto sup = start("s", fnd::Strategy::one_for_one,
+                   {initer(&ev, "a"), initer(&ev, "b"), initer(&ev, "c")});
+  // start_supervisor returns after the last child's on_start.
+  CHECK(ev.size() == 6);
+  expect({"start:a", "init:a", "start:b", "init:b", "start:c", "init:c"});
+  (void)sup;
+}
+
+TEST_CASE_METHOD(Fx, "one_for_all: stopped in reverse order, restarted in order, each on_start before the next") {
+  start("s", fnd::Strategy::one_for_all, {initer(&ev, "a"), initer(&ev, "b"), initer(&ev, "c")});
+  expect({"start:a", "init:a", "start:b", "init:b", "start:c", "init:c"});
+  send_to("s.b", Crash{});
+  expect({"stop:b:" + crash_reason("b"), "stop:c:shutdown", "stop:a:shutdown", "start:a", "init:a", "start:b",
+          "init:b", "start:c", "init:c"});
+}
+
+TEST_CASE_METHOD(Fx, "rest_for_one: the rest restarted in order, each on_start before the next") {
+  start("s", fnd::Strategy::rest_for_one, {initer(&ev, "a"), initer(&ev, "b"), initer(&ev, "c"), initer(&ev, "d")});
+  expect({"start:a", "init:a", "start:b", "init:b", "start:c", "init:c", "start:d", "init:d"});
+  send_to("s.b", Crash{});
+  expect({"stop:b:" + crash_reason("b"), "stop:d:shutdown", "stop:c:shutdown", "start:b", "init:b", "start:c",
+          "init:c", "start:d", "init:d"});
+}
+
+TEST_CASE_METHOD(Fx, "a child that fails in on_start does not hold up its siblings; its exit is handled as any") {
+  auto sup = start("s", fnd::Strategy::one_for_one,
+                   {initer(&ev, "a", fnd::Restart::temporary, true), initer(&ev, "b")});
+  expect({"start:a", "stop:a:error(exception: a failed in on_start)", "start:b", "init:b"});
+  // The temporary child's exit is handled after the start: it is removed, b runs.
+  for (;;) {
+    auto kids = fnd::which_children(node, sup);
+    if (kids.size() == 1) {
+      CHECK(kids[0].id == "b");
+      CHECK(kids[0].pid.alive());
+      break;
+    }
+    std::this_thread::yield();
+  }
+}
+
+TEST_CASE_METHOD(Fx, "start_child returns after the new child's on_start") {
+  auto sup = start("s", fnd::Strategy::one_for_one, {});
+  auto c = fnd::start_child(node, sup, initer(&ev, "late"));
+  REQUIRE(c.ok());
+  CHECK(ev.size() == 2);
+  expect({"start:late", "init:late"});
+}

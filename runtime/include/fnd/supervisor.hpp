@@ -13,6 +13,12 @@
 // logged). Restart types: permanent (always), transient (unless the exit is normal/shutdown), temporary
 // (never). Shutdown: brutal_kill (exit kill), timeout (exit shutdown, kill after the timeout), infinity.
 // A child that fails to start during init makes start_supervisor fail (started children are stopped).
+// Starts are synchronous, as OTP's start_link: an actor child counts as started once its on_start has
+// completed (or it has exited), and only then is the next child started — at init, on every restart
+// (one_for_all / rest_for_one: stopped in reverse order, restarted in order) and in start_child. An
+// exit during on_start is handled after the start like any child exit. Nested supervisors are started
+// once their own children are; fiber children once spawned. So a child's on_start must not wait for
+// its own supervisor (e.g. call which_children on it): as in OTP, that deadlocks.
 // Each child of a named supervisor is registered as "<sup_name>.<child_id>" while it runs.
 // The calls below block the caller: from a fiber they suspend it; from outside they block the thread;
 // from an actor handler they block the worker thread (avoid; use a fiber).
