@@ -1,18 +1,17 @@
-// Societies through the C ABI (fnd/runtime.h, "societies"): the same model as the C++ back end's
-// stdlib/cpp/src/society.cpp and actor.cpp (member names "<society>.<role>.<i>", member order,
-// topologies by the shared rules of fnd/society_topology.hpp, subscriptions per incarnation), for C
-// actors: membership is announced to the actor being constructed by its start function
-// (c_set_pending_membership) and kept in the CActor.
+// Societies through the C ABI (fnd/runtime.h, "societies"): the state is the runtime's fnd::Society
+// (fnd/society.hpp), the very object the C++ back end's societies use (member names
+// "<society>.<role>.<i>", member order, topologies by fnd/society_topology.hpp, subscriptions per
+// incarnation), so C members and native (C++ extern) members of one society share it. Membership is
+// announced to the actor being constructed by its start function (the shared pending slot) and kept
+// in the CActor, or in the fnd::lang::Actor of a native member.
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "fnd/runtime.h"
 #include "c_values_internal.hpp"
-#include "fnd/society_topology.hpp"
+#include "fnd/society.hpp"
 
 // The C enum converts to the shared rules' enum by value.
 static_assert(static_cast<int>(fnd::SocietyTopology::mesh) == FND_TOPOLOGY_MESH &&
@@ -23,39 +22,13 @@ static_assert(static_cast<int>(fnd::SocietyTopology::mesh) == FND_TOPOLOGY_MESH 
 
 namespace fnd::detail {
 
+// A society's spec being built: the running state its members share, and how members restart.
 struct CSociety {
-  std::string name;
-  fnd_topology topology = FND_TOPOLOGY_MESH;
+  std::shared_ptr<Society> state;
   bool self_healing = true;
-  struct Role {
-    std::string name;
-    std::size_t first = 0, count = 0;
-  };
-  std::vector<Role> roles;
-  std::vector<Ref> members;  // name refs, in member order
-
-  std::mutex mu;
-  // topic -> member index -> the incarnation that subscribed (a restarted member is a new process
-  // and subscribes again in its `on start`; the old pid only reaches a dead process)
-  std::map<std::string, std::map<std::size_t, Pid>, std::less<>> subscribers;
-
-  const Role* find_role(std::string_view role) const {
-    for (const auto& r : roles)
-      if (r.name == role) return &r;
-    return nullptr;
-  }
-
-  std::vector<Ref> neighbors(std::size_t i) const {
-    std::vector<Ref> out;
-    for (std::size_t j : society_neighbors(static_cast<SocietyTopology>(topology), i, members.size()))
-      out.push_back(members[j]);
-    return out;
-  }
 };
 
 namespace {
-thread_local CMembership pending;
-
 const fnd_elem ref_elem{FND_KIND_REF, sizeof(fnd_ref*), nullptr};
 
 template <class It>
@@ -80,13 +53,8 @@ void send_copy(fnd_ctx* ctx, const fnd_ref* to, const fnd_type* type, const void
 }
 }  // namespace
 
-void c_set_pending_membership(CMembership m) noexcept { pending = std::move(m); }
-CMembership c_take_pending_membership() noexcept {
-  if (!pending.society) return {};
-  CMembership m = std::move(pending);
-  pending = CMembership{};
-  return m;
-}
+void c_set_pending_membership(CMembership m) noexcept { set_pending_society_membership(std::move(m)); }
+CMembership c_take_pending_membership() noexcept { return take_pending_society_membership(); }
 
 }  // namespace fnd::detail
 
@@ -99,40 +67,51 @@ fnd_sup_spec* fnd_society_spec_new(const char* name, fnd_topology topology, int 
                                    uint32_t period_ms) {
   fnd_sup_spec* spec = fnd_sup_spec_new(name, FND_ONE_FOR_ONE, intensity, period_ms);
   spec->society = std::make_shared<CSociety>();
-  spec->society->name = name ? name : "";
-  spec->society->topology = topology;
+  spec->society->state = std::make_shared<Society>(name ? name : "", static_cast<SocietyTopology>(topology));
   spec->society->self_healing = self_healing != 0;
   return spec;
 }
 
-fnd_status fnd_society_spec_add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
-                                     const void* arg, const fnd_spawn_opts* opts) {
-  if (!spec || !spec->society || !role || !cls || count < 0) {
+namespace {
+// The members of a role, of a C class (cls) or made by a native factory (make).
+fnd_status add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
+                    fnd_native_make_fn make, const void* arg, const fnd_spawn_opts* opts) {
+  if (!spec || !spec->society || !role || (!cls && !make) || count < 0) {
     // Reported (status and last error) by the common path: a child spec without spec or class.
     return fnd_sup_spec_add_child_opts(nullptr, nullptr, nullptr, nullptr, nullptr, FND_PERMANENT,
                                        FND_SHUTDOWN_TIMEOUT, 0, nullptr);
   }
-  CSociety& soc = *spec->society;
-  const std::size_t first = soc.members.size();
+  const CSociety& soc = *spec->society;
+  const std::size_t first = soc.state->members().size();
   for (int64_t i = 0; i < count; ++i) {
     const std::string id = std::string(role) + "." + std::to_string(i);
     // A 5 s shutdown, as fnd::ChildSpec's default (the C++ back end's members).
-    fnd_status st = fnd_sup_spec_add_child_opts(spec, id.c_str(), cls, nullptr, arg,
+    fnd_status st = fnd_sup_spec_add_child_opts(spec, id.c_str(), cls, cls ? nullptr : make, arg,
                                                 soc.self_healing ? FND_PERMANENT : FND_TEMPORARY,
                                                 FND_SHUTDOWN_TIMEOUT, 5000, opts);
     if (st != FND_OK) return st;
     ChildSpec& c = spec->spec.children.back();
-    c.start = [society = spec->society, index = first + static_cast<std::size_t>(i),
+    c.start = [society = soc.state, index = first + static_cast<std::size_t>(i),
                start = std::move(c.start)](ChildContext& ctx) -> Result<Pid> {
-      c_set_pending_membership(CMembership{society, index});
+      set_pending_society_membership(SocietyMembership{society, index});
       auto r = start(ctx);
-      c_set_pending_membership(CMembership{});  // in case the start failed before constructing
+      set_pending_society_membership(SocietyMembership{});  // in case the start failed before constructing
       return r;
     };
-    soc.members.push_back(child_ref(soc.name, id));
   }
-  soc.roles.push_back({role, first, static_cast<std::size_t>(count)});
+  soc.state->add_role(role, static_cast<std::size_t>(count));
   return FND_OK;
+}
+}  // namespace
+
+fnd_status fnd_society_spec_add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
+                                     const void* arg, const fnd_spawn_opts* opts) {
+  return add_role(spec, role, count, cls, nullptr, arg, opts);
+}
+
+fnd_status fnd_society_spec_add_native_role(fnd_sup_spec* spec, const char* role, int64_t count,
+                                            fnd_native_make_fn make, const void* arg, const fnd_spawn_opts* opts) {
+  return add_role(spec, role, count, nullptr, make, arg, opts);
 }
 
 fnd_list* fnd_role_refs(const char* society, const char* role, int64_t count) {
@@ -144,10 +123,9 @@ fnd_list* fnd_role_refs(const char* society, const char* role, int64_t count) {
 
 fnd_list* fnd_role_members(fnd_ctx* ctx, const char* role) {
   const CMembership& m = c_membership(ctx);
-  const CSociety::Role* r = m.society ? m.society->find_role(role ? role : "") : nullptr;
-  if (!r) return fnd_list_new(&ref_elem);
-  auto begin = m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first);
-  return ref_list(begin, begin + static_cast<std::ptrdiff_t>(r->count));
+  if (!m.society) return fnd_list_new(&ref_elem);
+  std::vector<Ref> refs = m.society->role_members(role ? role : "");
+  return ref_list(refs.begin(), refs.end());
 }
 
 fnd_list* fnd_neighbors(fnd_ctx* ctx) {
@@ -160,17 +138,15 @@ fnd_list* fnd_neighbors(fnd_ctx* ctx) {
 void fnd_subscribe(fnd_ctx* ctx, const char* topic) {
   const CMembership& m = c_membership(ctx);
   if (!m.society) return;
-  Pid self = Pid::share(reinterpret_cast<ControlBlock*>(fnd_self(ctx)));
-  std::lock_guard<std::mutex> lock(m.society->mu);
-  m.society->subscribers[topic ? topic : ""].insert_or_assign(m.index, std::move(self));
+  m.society->subscribe(m.index, Pid::share(reinterpret_cast<ControlBlock*>(fnd_self(ctx))), topic ? topic : "");
 }
 
 void fnd_broadcast(fnd_ctx* ctx, const char* role, const fnd_type* type, const void* value) {
   const CMembership& m = c_membership(ctx);
-  const CSociety::Role* r = m.society ? m.society->find_role(role ? role : "") : nullptr;
+  const Society::Role* r = m.society ? m.society->find_role(role ? role : "") : nullptr;
   if (!r) return;
   for (std::size_t i = r->first; i < r->first + r->count; ++i) {
-    fnd_ref to{{1}, m.society->members[i]};
+    fnd_ref to{{1}, m.society->members()[i]};
     send_copy(ctx, &to, type, value);
   }
 }
@@ -178,16 +154,8 @@ void fnd_broadcast(fnd_ctx* ctx, const char* role, const fnd_type* type, const v
 void fnd_publish(fnd_ctx* ctx, const char* topic, const fnd_type* type, const void* value) {
   const CMembership& m = c_membership(ctx);
   if (!m.society) return;
-  std::vector<Ref> to;
-  {
-    std::lock_guard<std::mutex> lock(m.society->mu);
-    auto it = m.society->subscribers.find(std::string_view(topic ? topic : ""));
-    if (it == m.society->subscribers.end()) return;
-    for (const auto& [index, pid] : it->second)
-      if (pid.alive()) to.push_back(Ref(pid));
-  }
-  for (const Ref& r : to) {
-    fnd_ref ref{{1}, r};
+  for (const Pid& pid : m.society->subscribers(topic ? topic : "")) {
+    fnd_ref ref{{1}, Ref(pid)};
     send_copy(ctx, &ref, type, value);
   }
 }

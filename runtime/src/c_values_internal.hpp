@@ -7,6 +7,7 @@
 
 #include "fnd/message.hpp"
 #include "fnd/ref.hpp"
+#include "fnd/society.hpp"
 #include "fnd/supervisor.hpp"
 
 struct fnd_ref {
@@ -45,13 +46,11 @@ inline ControlBlock* ref_pid_cb(const fnd_ref* r) noexcept {
 }  // namespace fnd::detail
 
 namespace fnd::detail {
-struct CSociety;  // c_society.cpp: one running society's members, topology and subscriptions
+struct CSociety;  // c_society.cpp: a society's spec under construction (its fnd::Society, restarts)
 // A C actor's place in a society: announced by the member's start function just before it
-// constructs the actor (same thread), adopted by the actor (c_api.cpp).
-struct CMembership {
-  std::shared_ptr<CSociety> society;  // null: not a member
-  std::size_t index = 0;
-};
+// constructs the actor (same thread), adopted by the actor (c_api.cpp). The same fnd::Society and
+// pending slot as the C++ back end's members (fnd/society.hpp): extern C++ members share them.
+using CMembership = fnd::SocietyMembership;
 void c_set_pending_membership(CMembership m) noexcept;
 CMembership c_take_pending_membership() noexcept;
 const CMembership& c_membership(::fnd_ctx* ctx) noexcept;

@@ -1,7 +1,9 @@
 // Societies (docs/language.md section 11) through the runtime's C ABI (fnd/runtime.h, "societies"):
 // a society's spec is a one_for_one supervisor built at start-up with fnd_society_spec_new and one
 // fnd_society_spec_add_role per role; members reach their society through their ctx (role lists,
-// neighbors(), broadcast, publish, subscribe), as the C++ back end's fnd::lang::Actor does.
+// neighbors(), broadcast, publish, subscribe), as the C++ back end's fnd::lang::Actor does. Extern
+// members (C++ fnd::lang::Actor subclasses) join the same society state through
+// fnd_society_spec_add_native_role.
 #include "backends/llvm/lowering.hpp"
 
 namespace fnd::backend::llvmgen {
@@ -19,13 +21,14 @@ llvm::Value* Lowering::societySpec(const SocietyDecl& s, llvm::Value* nameStr, c
   societyName_ = name;
   for (const auto& r : s.roles) {
     const ActorDecl& a = *r->start.actor;
-    // The membership reaches C actors only (an extern actor is a C++ fnd::lang::Actor).
-    if (a.isExtern) throw Unsupported{r->range, "an extern actor as a society member"};
     ActorInfo& info = actorInfo(&a);
     llvm::Value* args = buildArgs(r->start, nullptr, true, name);
-    b_.CreateCall(rt("fnd_society_spec_add_role"),
+    // An extern member is made by the glue's factory; being a fnd::lang::Actor, it takes the same
+    // membership (the runtime's fnd::Society) as the C members.
+    b_.CreateCall(rt(info.make ? "fnd_society_spec_add_native_role" : "fnd_society_spec_add_role"),
                   {spec, cstr(r->name.name), b_.getInt64(static_cast<uint64_t>(r->count)),
-                   b_.CreateBitCast(info.cls, i8p()), b_.CreateBitCast(args, i8p()), spawnOpts(a)});
+                   b_.CreateBitCast(info.make ? static_cast<llvm::Value*>(info.make) : info.cls, i8p()),
+                   b_.CreateBitCast(args, i8p()), spawnOpts(a)});
   }
   societyScope_ = outerScope;
   societyName_ = outerName;

@@ -43,7 +43,7 @@ const Sig kRuntime[] = {
     {"fnd_str_split", "ppp"},      {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"fnd_spawn_native", "pppppp"}, {"fnd_sup_spec_add_native_child", "ippppiii"},
     {"fnd_glue_init", "vppl"},     {"fnd_glue_cluster_main", "iipppp"},     {"fnd_pool_register", "vpp"},    {"fnd_sup_spec_add_pool_template", "ipi"},
     {"fnd_pool_spawn", "pppppppp"},  {"fnd_sup_spec_add_child_opts", "ipppppiiip"},     {"malloc", "pl"},
-    {"fnd_society_spec_new", "ppiiii"}, {"fnd_society_spec_add_role", "ipplppp"}, {"fnd_role_refs", "pppl"},
+    {"fnd_society_spec_new", "ppiiii"}, {"fnd_society_spec_add_role", "ipplppp"}, {"fnd_society_spec_add_native_role", "ipplppp"}, {"fnd_role_refs", "pppl"},
     {"fnd_role_members", "ppp"},   {"fnd_neighbors", "pp"},         {"fnd_subscribe", "vpp"},
     {"fnd_bytes_retain", "pp"},    {"fnd_bytes_release", "vp"},     {"fnd_bytes_len", "lp"},
     {"fnd_bytes_equal", "ipp"},    {"fnd_bytes_concat", "ppp"},     {"fnd_bytes_from_str", "pp"},

@@ -272,6 +272,10 @@ fnd_sup_spec* fnd_society_spec_new(const char* name, fnd_topology topology, int 
                                    uint32_t period_ms);
 fnd_status fnd_society_spec_add_role(fnd_sup_spec* spec, const char* role, int64_t count, const fnd_actor_class* cls,
                                      const void* arg, const fnd_spawn_opts* opts);
+/* A role of native (C++) members made by `make` (see "native actors"): an extern actor derived from
+ * fnd::lang::Actor joins the same society state as the C members (fnd/society.hpp). */
+fnd_status fnd_society_spec_add_native_role(fnd_sup_spec* spec, const char* role, int64_t count,
+                                            fnd_native_make_fn make, const void* arg, const fnd_spawn_opts* opts);
 struct fnd_list;
 /* Owned lists of refs (fnd_ref*, name refs reaching each member's current incarnation). */
 struct fnd_list* fnd_role_refs(const char* society, const char* role, int64_t count); /* from outside */

@@ -9,7 +9,7 @@ namespace fnd::lang {
 
 Actor::Actor() {
   trap_linked_exits_only();  // `trap_exit: true` traps linked actors' exits, not a supervisor's stop
-  Membership m = detail::take_pending_membership();
+  Membership m = fnd::take_pending_society_membership();
   if (m.society) extras_ = std::make_unique<Extras>(Extras{std::move(m), {}});
 }
 
@@ -91,31 +91,19 @@ List<fnd::Ref> neighbors(const Actor& self) {
 List<fnd::Ref> role_members(const Actor& self, std::string_view role) {
   const auto& m = self.membership();
   if (!m.society) return {};
-  const auto* r = m.society->find_role(role);
-  if (!r) return {};
-  return List<fnd::Ref>(m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first),
-                        m.society->members.begin() + static_cast<std::ptrdiff_t>(r->first + r->count));
+  return m.society->role_members(role);
 }
 
 void subscribe(Actor& self, std::string_view topic) {
   const auto& m = self.membership();
-  if (!m.society) return;
-  std::lock_guard<std::mutex> lock(m.society->mu);
-  auto it = m.society->subscribers.find(topic);
-  if (it == m.society->subscribers.end())
-    it = m.society->subscribers.emplace(std::string(topic), std::map<std::size_t, fnd::Pid>{}).first;
-  it->second.insert_or_assign(m.index, self.self());
+  if (m.society) m.society->subscribe(m.index, self.self(), topic);
 }
 
 std::vector<fnd::Ref> subscribers(const Actor& self, std::string_view topic) {
   const auto& m = self.membership();
   std::vector<fnd::Ref> out;
   if (!m.society) return out;
-  std::lock_guard<std::mutex> lock(m.society->mu);
-  auto it = m.society->subscribers.find(topic);
-  if (it == m.society->subscribers.end()) return out;
-  for (const auto& [index, pid] : it->second)
-    if (pid.alive()) out.push_back(fnd::Ref(pid));
+  for (fnd::Pid& pid : m.society->subscribers(topic)) out.push_back(fnd::Ref(std::move(pid)));
   return out;
 }
 

@@ -10,14 +10,13 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fnd/ref.hpp>
+#include <fnd/society.hpp>
 #include <fnd/society_topology.hpp>
 #include <fnd/supervisor.hpp>
 
@@ -43,30 +42,11 @@ struct SocietySpec {
   std::vector<RoleSpec> roles;
 };
 
-// Shared by the members of one running society.
-struct SocietyState {
-  std::string name;
-  Topology topology = Topology::mesh;
-  struct Role {
-    std::string name;
-    std::size_t first = 0, count = 0;
-  };
-  std::vector<Role> roles;
-  std::vector<fnd::Ref> members;  // name refs, in member order
-
-  std::mutex mu;
-  // topic -> member index -> the incarnation that subscribed (a restarted member is a new process
-  // and subscribes again in its `on start`; the old incarnation's pid only reaches a dead process)
-  std::map<std::string, std::map<std::size_t, fnd::Pid>, std::less<>> subscribers;
-
-  const Role* find_role(std::string_view role) const;
-  std::vector<fnd::Ref> neighbors(std::size_t index) const;
-};
-
-struct Membership {
-  std::shared_ptr<SocietyState> society;  // null: not a society member
-  std::size_t index = 0;
-};
+// Shared by the members of one running society: the runtime's fnd::Society (fnd/society.hpp), the
+// same object the C ABI's societies use, so a program built by --target=llvm whose extern actor is a
+// member shares one state with the generated members.
+using SocietyState = fnd::Society;
+using Membership = fnd::SocietyMembership;  // null society: not a society member
 
 // The supervisor spec of a society (start it with fnd::start_supervisor, or nest it in a
 // supervisor with society_child).
@@ -75,12 +55,5 @@ fnd::SupervisorSpec society_supervisor(const SocietySpec& spec);
 List<fnd::Ref> role_refs(std::string_view society, std::string_view role, std::int64_t count);
 // A society as a child of a supervisor whose registered name is `parent`.
 fnd::ChildSpec society_child(const std::string& parent, std::string id, SocietySpec spec);
-
-namespace detail {
-// Set by a member's start function just before it constructs the actor (on the same thread),
-// taken by fnd::lang::Actor's constructor.
-Membership take_pending_membership() noexcept;
-void set_pending_membership(Membership m) noexcept;
-}  // namespace detail
 
 }  // namespace fnd::lang
