@@ -102,6 +102,9 @@ struct DistNode::Core {
   void dispatch(Peer* p, uint8_t kind, std::string_view body);
   void dispatch_data(Peer* p, std::string_view body);
   void dispatch_signal(Peer* p, std::string_view body);
+  Pid sender_ref(Peer* p, uint64_t id);  // a counted reference for one message (sender_credits)
+  void deliver_held();                       // delivers `held`, in order
+  void drop_caches();                     // releases last_sender (and its credits), last_receiver, held_for
   void mark_up(Peer* p);
   void declare_down_io(Peer* p, const std::string& reason, bool retire);
   void send_sequenced(Peer* p, wire::Kind kind, std::string_view body);
@@ -155,12 +158,21 @@ struct DistNode::Core {
   std::atomic<int> room_waiters{0};
 
   // Network thread only: the last sender proxy and local receiver resolved (a stream between two
-  // processes resolves the same pair for every frame; both Pids stay valid while cached).
+  // processes resolves the same pair for every frame; both Pids stay valid while cached). A message's
+  // reference to its sender is taken from sender_credits, refilled many at a time: one atomic add per
+  // kSenderCredits messages on a line the receiving worker's releases also write (drop_caches() returns
+  // the rest).
   std::pair<Peer*, uint64_t> last_sender_key{nullptr, 0};
   Pid last_sender;
+  uint32_t sender_credits = 0;
   uint64_t last_receiver_id = 0;
   Pid last_receiver;
   std::vector<wire::BatchEntry> batch_entries;  // the received batch being delivered (split_batch)
+  // Data messages of the batch being delivered, all for held_for, held back until the batch ends (or a
+  // signal, another receiver or a node-down must go first): the receiver gets them in one burst, so a
+  // worker that went idle is woken once per batch, not each time it catches up with the decoder.
+  Pid held_for;
+  std::vector<Message*> held;
 
   // SWIM (DistOptions::membership), network thread only. SWIM names peers by address, the transport
   // by node name: name_of_address maps one to the other (from seeds, connect(), heartbeats and

@@ -397,8 +397,7 @@ void DistNode::stop() {
     exports.swap(c.exports);
     c.subscribers.clear();
   }
-  c.last_sender = Pid();  // the network thread's cache (it has stopped): a proxy would keep c alive
-  c.last_receiver = Pid();
+  c.drop_caches();  // the network thread's (it has stopped): a proxy would keep c alive
   proxies.clear();
   exports.clear();
 }

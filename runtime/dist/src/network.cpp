@@ -331,6 +331,7 @@ void DistNode::Core::mark_up(Peer* p) {
 }
 
 void DistNode::Core::declare_down_io(Peer* p, const std::string& reason, bool retire) {
+  deliver_held();  // messages that arrived before the node went down are delivered before its down / exit signals
   std::unordered_map<uint64_t, std::pair<Pid, uint64_t>> outm, inm;
   std::map<std::pair<uint64_t, uint64_t>, Pid> links;
   PeerState was;
@@ -485,7 +486,42 @@ void DistNode::Core::deliver_batch(Peer* p, uint64_t first_seq, SteadyClock::tim
     // batch: the rest belongs to a session that no longer exists.
     if (p->generation.load(std::memory_order_acquire) != gen) break;
   }
+  deliver_held();
   if (dups) stats.duplicates.fetch_add(dups, std::memory_order_relaxed);
+}
+
+void DistNode::Core::deliver_held() {
+  for (Message* m : held) detail::deliver_from_remote(held_for, m);  // a dead one answers calls itself (bounce)
+  held.clear();
+}
+
+Pid DistNode::Core::sender_ref(Peer* p, uint64_t id) {
+  constexpr uint32_t kSenderCredits = 64;
+  if (last_sender_key != std::make_pair(p, id)) {
+    detail::release(last_sender.control_block(), sender_credits);  // never the last: last_sender holds one
+    sender_credits = 0;
+    last_sender = proxy(p, id);
+    last_sender_key = {p, id};
+  }
+  detail::ControlBlock* cb = last_sender.control_block();
+  if (!cb) return Pid();
+  if (sender_credits == 0) {
+    cb->refs.fetch_add(kSenderCredits, std::memory_order_relaxed);
+    sender_credits = kSenderCredits;
+  }
+  --sender_credits;
+  return Pid::adopt(cb);
+}
+
+void DistNode::Core::drop_caches() {
+  deliver_held();
+  detail::release(last_sender.control_block(), sender_credits);
+  sender_credits = 0;
+  last_sender = Pid();
+  last_sender_key = {nullptr, 0};
+  last_receiver = Pid();
+  last_receiver_id = 0;
+  held_for = Pid();
 }
 
 void DistNode::Core::dispatch(Peer* p, uint8_t kind_byte, std::string_view body) {
@@ -516,20 +552,17 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
     stats.malformed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  if (last_sender_key != std::make_pair(p, b.sender)) {
-    last_sender = proxy(p, b.sender);
-    last_sender_key = {p, b.sender};
-  }
-  Pid sender = last_sender;
-  Pid to;
+  Pid sender = sender_ref(p, b.sender);
+  Pid named;
+  const Pid* to = &named;  // no reference taken per message for the cached receiver
   if (b.to_name) {
-    to = detail::whereis_local(node, b.receiver_name);  // this node's own name (and never wait on ourselves)
+    named = detail::whereis_local(node, b.receiver_name);  // this node's own name (and never wait on ourselves)
   } else {
     if (b.receiver != last_receiver_id || !last_receiver) {
       last_receiver = local(b.receiver);
       last_receiver_id = b.receiver;
     }
-    to = last_receiver;
+    to = &last_receiver;
   }
   const WireType* wt = find_type(b.type_id);
   auto refuse = [&](Error e) {  // a call gets an error reply at once rather than a timeout
@@ -545,7 +578,7 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
     refuse(Error(errc::badarg, "message type id " + std::to_string(b.type_id) + " is not registered on node " + name));
     return;
   }
-  if (!to) {
+  if (!*to) {
     stats.no_receiver.fetch_add(1, std::memory_order_relaxed);
     refuse(Error(errc::noproc, b.to_name ? "no process registered as " + b.receiver_name + " on node " + name
                                          : "no process " + std::to_string(b.receiver) + " on node " + name));
@@ -578,10 +611,15 @@ void DistNode::Core::dispatch_data(Peer* p, std::string_view body) {
     if (wire::decode_context(b.context_version, b.context_bytes, ctx, why)) m->ctx_ = ctx.detach();
     else stats.bad_context.fetch_add(1, std::memory_order_relaxed);
   }
-  detail::deliver_from_remote(to, m);  // a dead `to` answers calls with noproc itself (bounce)
+  if (held_for.control_block() != to->control_block()) {  // another receiver: what is held goes first
+    deliver_held();
+    held_for = *to;
+  }
+  held.push_back(m);
 }
 
 void DistNode::Core::dispatch_signal(Peer* p, std::string_view body) {
+  deliver_held();  // data from the same sender that came before the signal is delivered before it
   wire::SignalBody b;
   std::string why;
   if (!wire::decode_signal_body(body, b, why)) {

@@ -296,6 +296,44 @@ TEST_CASE("a receiver with a smaller max_frame than the sender's batches still g
   CHECK(a.stats().frames_out < static_cast<uint64_t>(n));  // and the stream still travelled batched
 }
 
+// The receiving network thread holds a batch's data messages back and hands them over in one burst: a
+// signal from the same sender (here an exit signal, trapped) must still come after the data sent before it.
+TEST_CASE("data sent before an exit signal arrives before it (same sender, across nodes)") {
+  Pair p;
+  REQUIRE(p.up());
+  const int64_t n = 500;
+  for (int round = 0; round < 3; ++round) {  // several tries: the ints and the signal share a batch or not
+    std::promise<std::pair<int64_t, bool>> seen;  // ints before the Exit, and whether they were in order
+    auto seen_f = seen.get_future();
+    Pid rec = p.nb.spawn_fiber([&seen](Process& self) {
+      self.trap_exit(true);
+      int64_t count = 0;
+      bool in_order = true, done = false;
+      while (!done) {
+        bool got = self.receive_select_for(10s, on<int64_t>([&](int64_t v) { in_order &= v == count++; }),
+                                           on<std::string>([&](std::string&) { self.reply(std::string("here")); }),
+                                           on<Exit>([&](Exit&) { done = true; }));
+        if (!got) break;
+      }
+      seen.set_value({count, in_order});
+    });
+    std::string name = "rec" + std::to_string(round);
+    REQUIRE(p.nb.register_name(name, rec).ok());
+    p.na.spawn_fiber([&p, name, n](Process& self) {
+      p.a->send("b", name, std::string("where"));
+      auto m = self.receive_for(5s);
+      if (!m) return;
+      Pid to = (*m)->sender();
+      for (int64_t i = 0; i < n; ++i) self.send(to, i);
+      self.exit(to, ExitReason::error("test", "after the data"));
+    });
+    REQUIRE(seen_f.wait_for(20s) == std::future_status::ready);
+    auto [count, in_order] = seen_f.get();
+    CHECK(count == n);
+    CHECK(in_order);
+  }
+}
+
 TEST_CASE("a partition shorter than down_after loses nothing") {
   Pair p({}, 3000ms);
   REQUIRE(p.up());
