@@ -2,6 +2,9 @@
 // side is in network.cpp.
 #include <cstring>
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <atomic>
 #include <future>
 #include <thread>
@@ -320,6 +323,10 @@ DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> t
   }();
   (void)installed;
   Core& c = *core_;
+#if defined(__GLIBC__)
+  static std::once_flag malloc_tuned;
+  if (c.opts.tune_malloc) std::call_once(malloc_tuned, [] { (void)mallopt(M_MXFAST, 0); });  // DistOptions
+#endif
   if (c.name.empty() || c.name.size() > 255 || c.name[0] == '\0') {
     c.error = Error(errc::badarg, "node name must be 1..255 bytes and not start with NUL");
     return;

@@ -59,6 +59,14 @@ struct DistOptions {
   // connect() and the link-level detector (down_after).
   std::optional<membership::Config> membership;
   std::vector<std::pair<std::string, std::string>> seeds;  // (node name, address); with `membership`
+  // Process-wide, set by the first DistNode that has it true: glibc malloc's fastbins off
+  // (mallopt(M_MXFAST, 0); no effect with other allocators). A message from another node is decoded on
+  // the network thread and freed by the worker that handled it: with fastbins, each such small free and
+  // the network thread's next allocation contend for one lock-free list across cores, which doubled the
+  // CPU per message of a stream on an idle machine (docs/performance.md "Distribution"). Freed small
+  // blocks then go through malloc's ordinary bins (per-thread caches are unchanged). False: malloc is
+  // left as configured.
+  bool tune_malloc = true;
 };
 
 // up/down: the link to a node incarnation (down: its monitors and links fired noconnection).
