@@ -27,7 +27,9 @@ namespace fnd::detail {
 struct Extras {
   std::unordered_set<Pid, PidHash> links;
   std::unordered_map<uint64_t, Pid> monitors;      // monitors this process holds: ref -> target
-  std::unordered_map<uint64_t, Pid> monitored_by;  // monitors held on this process: ref -> watcher
+  // Monitors held on this process: ref -> watcher. A multimap: refs are unique per node only, and a
+  // remote watcher's ref (from its node's counter) may equal a local watcher's.
+  std::unordered_multimap<uint64_t, Pid> monitored_by;
   std::unordered_set<uint64_t> abandoned_calls;    // timed-out calls: late replies are dropped
   std::optional<ExitReason> stop_reason;
   Pid start_ack_to;  // kAckStart: whom this actor tells that its on_start has completed

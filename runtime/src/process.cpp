@@ -338,7 +338,15 @@ static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
       if (m->sender_) extras(p).monitored_by.emplace(m->get<SigRef>().ref, m->sender_);
       break;
     case Sys::demonitor:
-      if (p->ext_) p->ext_->monitored_by.erase(m->get<SigRef>().ref);
+      if (p->ext_) {
+        auto [b, e] = p->ext_->monitored_by.equal_range(m->get<SigRef>().ref);
+        for (auto it = b; it != e; ++it) {
+          if (it->second == m->sender_) {
+            p->ext_->monitored_by.erase(it);
+            break;
+          }
+        }
+      }
       break;
     case Sys::exit: {
       auto& s = m->get<SigExit>();
