@@ -6,9 +6,12 @@
 #   bench/dist/interleave.sh BENCH_BIN ROUNDS PATTERN N [BASELINE_BENCH_BIN]
 #   bench/dist/interleave.sh build-bench/bench-bin/fnd_dist_bench 3 throughput 1000000
 #   bench/dist/interleave.sh build-bench/bench-bin/fnd_dist_bench 3 pingpong 20000 /tmp/old/fnd_dist_bench
+# On a busy machine, `chrt -f 10 bench/dist/interleave.sh ...` (root) comes close to an idle one for
+# throughput (every thread gets a core as soon as it wakes); not for pingpong (spinning threads at
+# real-time priority keep the core from the thread they wait for).
 set -euo pipefail
 if [ $# -lt 4 ]; then
-  sed -n '2,8p' "$0"
+  sed -n '2,11p' "$0"
   exit 2
 fi
 bin=$1 rounds=$2 pattern=$3 n=$4 base=${5:-}
