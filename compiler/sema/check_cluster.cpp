@@ -108,14 +108,28 @@ bool resolvePath(Context& cx, const StartArgs& root, Placement& p) {
   return true;
 }
 
-// Each value's own range is checked by the parser (E0009); here the one relation the runtime's
-// membership::Config::validate() requires: probe_timeout < probe_interval (defaults 80ms, 200ms).
+// A duration as the language writes it: the largest unit that divides it (90000000 -> "25h").
+std::string durationText(std::int64_t ms) {
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// Each value's own form and lower bound are checked by the parser (E0009); here the upper bound of
+// durations (24h, what the node's start-up accepts, as for timers and intensity periods) and the one
+// relation the runtime's membership::Config::validate() requires: probe_timeout < probe_interval
+// (defaults 80ms, 200ms).
 void checkMembershipSettings(Context& cx, const ClusterDecl& c) {
+  constexpr std::int64_t kMaxDurationMs = 86'400'000;
   const ClusterSetting* interval = nullptr;
   const ClusterSetting* timeout = nullptr;
   for (const ClusterSetting& s : c.membership) {
     if (s.name == "probe_interval") interval = &s;
     if (s.name == "probe_timeout") timeout = &s;
+    if (s.value.ends_with("ms") && s.number > kMaxDurationMs)
+      cx.error(Code::E0009, s.range, "invalid '" + s.name + "': " + durationText(s.number))
+          .note({}, "expected a duration from 1ms to 24h");
   }
   if (!interval && !timeout) return;
   const std::int64_t periodMs = interval ? interval->number : 200;

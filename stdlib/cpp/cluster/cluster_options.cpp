@@ -27,11 +27,26 @@ std::string for_each_pair(std::string_view list, std::string_view malformed, Tak
   return {};
 }
 
+// tcp://HOST:PORT with a host and a port 1..65535, as the declaration requires (E0703): ZeroMQ would
+// take port 0 (any port, which no other node could know) and wrap 70000 to 4464.
+bool valid_address(std::string_view a) {
+  constexpr std::string_view kScheme = "tcp://";
+  if (!a.starts_with(kScheme)) return false;
+  const auto colon = a.rfind(':');
+  if (colon == std::string_view::npos || colon <= kScheme.size()) return false;
+  if (a.substr(kScheme.size(), colon - kScheme.size()).find_first_of(" \t/") != std::string_view::npos) return false;
+  const std::string_view port = a.substr(colon + 1);
+  unsigned n = 0;
+  auto r = std::from_chars(port.data(), port.data() + port.size(), n);
+  return r.ec == std::errc() && r.ptr == port.data() + port.size() && n >= 1 && n <= 65535;
+}
+
 // `a=tcp://h:1,b=tcp://h:2` into `out`; returns an error message or "".
 std::string parse_addrs(std::string_view list, std::map<std::string, std::string>& out) {
   constexpr std::string_view kExpected = "expected NODE=tcp://HOST:PORT";
   return for_each_pair(list, kExpected, [&](std::string_view node, std::string_view addr, std::string_view item) {
-    if (!addr.starts_with("tcp://")) return std::string(kExpected) + ", got '" + std::string(item) + "'";
+    if (!valid_address(addr))
+      return std::string(kExpected) + " with a port from 1 to 65535, got '" + std::string(item) + "'";
     out[std::string(node)] = std::string(addr);
     return std::string();
   });
@@ -42,15 +57,18 @@ bool parse_u64(std::string_view s, unsigned long long& out) {
   return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-// "250ms", "2s" (as the language writes durations).
+// "250ms", "2s", "5m", "1h" (as the language writes durations), at most 24h.
 bool parse_duration(std::string_view s, fnd::dist::membership::Duration& out) {
-  unsigned long long n = 0;
-  if (s.ends_with("ms") && parse_u64(s.substr(0, s.size() - 2), n) && n <= 86'400'000) {
-    out = std::chrono::milliseconds(n);
-    return true;
-  }
-  if (s.ends_with("s") && parse_u64(s.substr(0, s.size() - 1), n) && n <= 86'400) {
-    out = std::chrono::seconds(n);
+  struct Unit {
+    std::string_view suffix;
+    unsigned long long ms;
+  };
+  constexpr Unit kUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};  // "ms" before "s" and "m"
+  for (const Unit& u : kUnits) {
+    unsigned long long n = 0;
+    if (!s.ends_with(u.suffix)) continue;
+    if (!parse_u64(s.substr(0, s.size() - u.suffix.size()), n) || n > 86'400'000 / u.ms) return false;
+    out = std::chrono::milliseconds(n * u.ms);
     return true;
   }
   return false;
@@ -86,7 +104,7 @@ std::string apply_membership_setting(fnd::dist::membership::Config& c, const std
                                            : nullptr;
   if (d) {
     if (!parse_duration(value, *d) || *d <= Duration::zero())
-      return "membership " + key + ": expected a positive duration such as 200ms or 2s, got '" + value + "'";
+      return "membership " + key + ": expected a duration from 1ms to 24h such as 200ms or 2s, got '" + value + "'";
     return {};
   }
   std::uint32_t* n = key == "indirect_probes" ? &c.indirect_probes : key == "suspicion_mult" ? &c.suspicion_mult : nullptr;

@@ -8,7 +8,8 @@ Builds examples/cluster_pingpong and checks, with exact expected output:
   2. as two node processes (--node a / --node b, free loopback ports given with --addr): node a is
      started first, so its first messages to b are dropped until b is up; each node prints its part;
   3. the same with FND_NODE / FND_CLUSTER_ADDRS instead of flags, b started first;
-  4. usage errors: an unknown node and a malformed address (status 2), a node without an address;
+  4. usage errors (status 2): an unknown node, malformed addresses (also port 0, over 65535, no host),
+     an address for an unknown node;
   5. tests/compiler/cluster/swarm.fnd: a society placed `across [a, b]` (nodes declared without
      addresses): alone, and as two nodes where each prints the lines of the members it runs;
   6. the same where node a knows only its own address (a seed) and b joins through it.
@@ -18,18 +19,12 @@ import subprocess
 import sys
 import time
 
+from checks import check, failures
 from loopback_ports import free_ports
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 EXAMPLE = os.path.join(ROOT, "examples", "cluster_pingpong")
 TIMEOUT = 30
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what)
 
 
 def run_pair(binary, first, second, args_of, env_of):
@@ -97,6 +92,10 @@ def main():
     check(r.returncode == 2 and "no node 'c' in cluster duo" in r.stderr, "unknown node: %d %r" % (r.returncode, r.stderr))
     r = subprocess.run([binary, "--node", "a", "--addr", "a=127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
     check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT" in r.stderr, "bad address: %d %r" % (r.returncode, r.stderr))
+    for bad in ("a=tcp://127.0.0.1:0", "a=tcp://127.0.0.1:70000", "a=tcp://:7001"):  # ZeroMQ took 70000 as 4464
+        r = subprocess.run([binary, "--node", "a", "--addr", bad], capture_output=True, text=True, timeout=TIMEOUT)
+        check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT with a port from 1 to 65535, got '%s'" % bad in r.stderr,
+              "bad address %s: %d %r" % (bad, r.returncode, r.stderr))
     r = subprocess.run([binary, "--node", "a", "--addr", "z=tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
     check(r.returncode == 2 and "no node 'z'" in r.stderr, "address of an unknown node: %d %r" % (r.returncode, r.stderr))
 

@@ -20,17 +20,11 @@ import subprocess
 import sys
 import time
 
+from checks import check, failures
 from loopback_ports import free_ports
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 30
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what)
 
 
 def build(fndc, src, out):
@@ -122,7 +116,12 @@ def main():
     usage_error(node_a + ["--cluster-key", os.path.join(work, "cluster.key")], "this is not a key pair file")
     usage_error([open_prog, "--node", "a", "--addr", addr["a"], "--cluster-key", key], "declares no 'security: curve'")
     usage_error(node_a + ["--cluster-key", key, "--membership", "probe_interval=fast"],
-                "--membership: membership probe_interval: expected a positive duration")
+                "--membership: membership probe_interval: expected a duration from 1ms to 24h such as 200ms or 2s, got 'fast'")
+    usage_error(node_a + ["--cluster-key", key, "--membership", "down_retention=25h"],
+                "--membership: membership down_retention: expected a duration from 1ms to 24h such as 200ms or 2s, got '25h'")
+    # minutes and hours as the language writes them: parsed, so the error is the next item's
+    usage_error(node_a + ["--cluster-key", key, "--membership", "down_retention=24h,sync_interval=5m,probe_timeout=300ms"],
+                "membership: probe_timeout must be positive and shorter than probe_interval")
     usage_error(node_a + ["--cluster-key", key, "--membership", "probe_timeout=300ms"],
                 "membership: probe_timeout must be positive and shorter than probe_interval")
     usage_error(node_a + ["--cluster-key", key], "FND_MEMBERSHIP: unknown membership setting 'probes'",
