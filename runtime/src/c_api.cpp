@@ -136,14 +136,6 @@ thread_local TypeCacheEntry t_type_cache[64] = {};
   else if (t->size) std::memcpy(dst, value, t->size);
   return m;
 }
-// Envelopes built in place (fnd_msg_alloc): the class is the type's CTypeInfo, the payload sits at
-// its header offset.
-[[gnu::always_inline]] inline const CTypeInfo& class_info(const fnd_msg_class* c) {
-  return *reinterpret_cast<const CTypeInfo*>(c);
-}
-[[gnu::always_inline]] inline Message* c_envelope(const fnd_msg_class* c, void* payload) {
-  return reinterpret_cast<Message*>(static_cast<char*>(payload) - class_info(c).header);
-}
 Message* copy_c_message(const fnd_type* t, const void* value) {
   const CTypeInfo& ci = info_for(t);
   void* mem = c_alloc(ci);
@@ -227,7 +219,7 @@ class CActor final : public Actor {
   }
   void on_message(Message& m) override {
     if (!m.type_->c_type && on_native_message(m)) [[unlikely]] return;
-    deliver(m);
+    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(&m));
     check_crash();
   }
   void on_stop(const ExitReason& r) override {
@@ -247,24 +239,12 @@ class CActor final : public Actor {
     if (m.society) membership_ = std::make_unique<CMembership>(std::move(m));
   }
   friend const CMembership& fnd::detail::c_membership(fnd_ctx* ctx) noexcept;
-  // To the class's message_data callback with the C type and payload at hand (the generated
-  // dispatch then makes no call to find them), else to its message callback.
-  [[gnu::always_inline]] void deliver(Message& m) {
-    auto* msg = reinterpret_cast<fnd_msg*>(&m);
-    if (cls_->message_data) [[likely]] {
-      const TypeInfo* t = m.type_;
-      if (t->c_type) cls_->message_data(ctx(), state_, msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
-      else cls_->message_data(ctx(), state_, msg, nullptr, nullptr);
-      return;
-    }
-    cls_->message(ctx(), state_, msg);
-  }
   // Out of line, so that the per-message path above keeps a light frame.
   [[gnu::noinline]] bool on_native_message(Message& m) {
     const Bridge* b = bridge_for(m.type_);
     if (!b) return false;
     Message* c = from_native(b, m);
-    deliver(*c);
+    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(c));
     destroy_message(c);
     check_crash();
     return true;
@@ -294,19 +274,9 @@ SpawnOptions to_opts(const fnd_spawn_opts* o) {
   return s;
 }
 
-// Spawn options that say nothing (the common case: every `spawn` of an actor without a mailbox
-// declaration): one shared SpawnOptions instead of building and destroying one per spawn.
-bool default_opts(const fnd_spawn_opts* o) {
-  return !o || (!o->mailbox_capacity && !o->overflow && !o->name && !o->trap_exit);
-}
-const SpawnOptions& no_opts() {
-  static const SpawnOptions none;
-  return none;
-}
-
 fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls, const void* arg,
                 const fnd_spawn_opts* o, bool link) {
-  if (!cls || (!cls->message && !cls->message_data)) {
+  if (!cls || !cls->message) {
     set_error(Error(errc::badarg, "actor class without a message callback"));
     return nullptr;
   }
@@ -315,7 +285,7 @@ fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
     set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
     return nullptr;
   }
-  Pid p = default_opts(o) ? spawn_core(node, parent, a, no_opts(), link) : spawn_core(node, parent, a, to_opts(o), link);
+  Pid p = spawn_core(node, parent, a, to_opts(o), link);
   if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
   return owned(std::move(p));
 }
@@ -334,26 +304,6 @@ Actor* make_native(fnd_native_make_fn make, const void* arg) {
 }
 
 ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
-
-fnd_status reply_message(CActor* a, Message* m) {
-  Message* cur = a->current_;
-  if (!cur || !cur->sender_) {
-    destroy_message(m);
-    return status_of(Error(errc::noproc, "no sender to reply to"));
-  }
-  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
-  return FND_OK;
-}
-// A message to a named ref or the null ref: the name's process now, else dropped.
-[[gnu::noinline]] void ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m) {
-  Pid p;
-  if (ref_is_name(to)) p = actor(ctx)->whereis(to->ref.name());
-  if (!p) {
-    destroy_message(m);
-    return;
-  }
-  post(sender_of(ctx), p, m);
-}
 }  // namespace
 
 namespace fnd::detail {
@@ -468,28 +418,15 @@ fnd_status fnd_node_send(fnd_node*, fnd_pid to, const fnd_type* type, void* valu
   return FND_OK;
 }
 fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
-  return reply_message(actor(ctx), make_c_message(type, value));
-}
-
-const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
-  return reinterpret_cast<const fnd_msg_class*>(info_for_slow(type));
-}
-void* fnd_msg_alloc(const fnd_msg_class* cls) {
-  const CTypeInfo& ci = class_info(cls);
-  void* mem = c_alloc(ci);
-  auto* m = new (mem) CMessage();
-  m->type_ = &ci;
-  return static_cast<char*>(mem) + ci.header;
-}
-void fnd_msg_free(const fnd_msg_class* cls, void* payload) { destroy_message(c_envelope(cls, payload)); }
-fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
-  return reply_message(actor(ctx), c_envelope(cls, payload));
-}
-void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, void* payload) {
-  Message* m = c_envelope(cls, payload);
-  // The common case: straight to the pid the ref holds (borrowed: no reference counting).
-  if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] post(sender_of(ctx), PidView(reinterpret_cast<fnd_pid>(cb)), m);
-  else ref_post_slow(ctx, to, m);
+  CActor* a = actor(ctx);
+  Message* m = make_c_message(type, value);
+  Message* cur = a->current_;
+  if (!cur || !cur->sender_) {
+    destroy_message(m);
+    return status_of(Error(errc::noproc, "no sender to reply to"));
+  }
+  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
+  return FND_OK;
 }
 
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
@@ -580,7 +517,7 @@ fnd_status fnd_sup_spec_add_child_opts(fnd_sup_spec* spec, const char* id, const
                                        fnd_native_make_fn make, const void* arg, fnd_restart restart,
                                        fnd_shutdown_kind shutdown, uint32_t shutdown_ms, const fnd_spawn_opts* opts) {
   if (!spec || (!cls && !make)) return status_of(Error(errc::badarg, "spec and class or factory are required"));
-  if (cls && !cls->message && !cls->message_data) return status_of(Error(errc::badarg, "actor class without a message callback"));
+  if (cls && !cls->message) return status_of(Error(errc::badarg, "actor class without a message callback"));
   ChildSpec c;
   c.id = id ? id : "";
   c.restart = static_cast<Restart>(restart);

@@ -1,8 +1,10 @@
 // One running society's shared state, for both back ends (fnd/society.hpp).
 #include "fnd/society.hpp"
 
+#include <algorithm>
 #include <utility>
 
+#include "fnd/society_remote.hpp"
 #include "fnd/supervisor.hpp"
 
 namespace fnd {
@@ -35,19 +37,32 @@ std::vector<Ref> Society::neighbors(std::size_t index) const {
 }
 
 void Society::subscribe(std::size_t index, const Pid& self, std::string_view topic) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = subscribers_.find(topic);
-  if (it == subscribers_.end()) it = subscribers_.emplace(std::string(topic), std::map<std::size_t, Pid>{}).first;
-  it->second.insert_or_assign(index, self);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = subscribers_.find(topic);
+    if (it == subscribers_.end()) it = subscribers_.emplace(std::string(topic), std::map<std::size_t, Pid>{}).first;
+    it->second.insert_or_assign(index, self);
+  }
+  society_remote::detail::notify({name_, std::string(topic), index, self});
 }
 
 std::vector<Pid> Society::subscribers(std::string_view topic) const {
+  std::vector<std::pair<std::size_t, Pid>> found;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = subscribers_.find(topic); it != subscribers_.end())
+      for (const auto& [index, pid] : it->second)
+        if (pid.alive()) found.emplace_back(index, pid);
+  }
+  // Members on other nodes (their liveness is not known here: a send to an exited one is dropped
+  // there); merged in member order.
+  const std::size_t local = found.size();
+  society_remote::detail::append_subscribers(name_, topic, found);
+  if (found.size() > local)
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Pid> out;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = subscribers_.find(topic);
-  if (it == subscribers_.end()) return out;
-  for (const auto& [index, pid] : it->second)
-    if (pid.alive()) out.push_back(pid);
+  out.reserve(found.size());
+  for (auto& [index, pid] : found) out.push_back(std::move(pid));
   return out;
 }
 

@@ -39,10 +39,7 @@ void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
     case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
     case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
     case TypeKind::Bytes: b_.CreateStore(b_.CreateCall(rt("fnd_bytes_retain"), {v.v}), ptr); return;
-    case TypeKind::Ref:
-      refRetain(v.v);
-      b_.CreateStore(v.v, ptr);
-      return;
+    case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
     case TypeKind::List: b_.CreateStore(b_.CreateCall(rt("fnd_list_retain"), {v.v}), ptr); return;
     case TypeKind::Map: b_.CreateStore(b_.CreateCall(rt("fnd_map_retain"), {v.v}), ptr); return;
     default: b_.CreateStore(v.v, ptr); return;
@@ -54,7 +51,9 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
     case TypeKind::String:
       b_.CreateCall(rt("fnd_str_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
-    case TypeKind::Ref: refRelease(isPtr ? b_.CreateLoad(i8p(), p) : p); return;
+    case TypeKind::Ref:
+      b_.CreateCall(rt("fnd_ref_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
+      return;
     case TypeKind::Bytes:
       b_.CreateCall(rt("fnd_bytes_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
@@ -67,64 +66,6 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
     case TypeKind::Message: destroyFields(messageLayout(t->message), p); return;
     default: return;
   }
-}
-
-llvm::Function* Lowering::refHelper(bool retain) {
-  llvm::Function*& fn = retain ? refRetainFn_ : refReleaseFn_;
-  if (fn) return fn;
-  fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false), llvm::GlobalValue::PrivateLinkage,
-                              retain ? "fnd.ref_retain" : "fnd.ref_release", mod_);
-  fn->addFnAttr(llvm::Attribute::NoUnwind);
-  auto saved = b_.saveIP();
-  const llvm::DebugLoc savedLoc = b_.getCurrentDebugLocation();
-  b_.SetCurrentDebugLocation(llvm::DebugLoc());
-  llvm::Value* r = fn->getArg(0);
-  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
-  auto* count = llvm::BasicBlock::Create(ctx_, "count", fn);
-  auto* done = llvm::BasicBlock::Create(ctx_, "done", fn);
-  b_.SetInsertPoint(entry);
-  b_.CreateCondBr(b_.CreateIsNull(r), done, count);
-  b_.SetInsertPoint(count);
-  // The 32-bit count at the start of the object, the low bit (a pid's tag) cleared.
-  llvm::Value* addr = b_.CreateAnd(b_.CreatePtrToInt(r, b_.getInt64Ty()), b_.getInt64(~uint64_t{1}));
-  llvm::Value* rc = b_.CreateIntToPtr(addr, b_.getInt32Ty()->getPointerTo());
-  if (retain) {
-    b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, rc, b_.getInt32(1), llvm::MaybeAlign(4), llvm::AtomicOrdering::Monotonic);
-    b_.CreateBr(done);
-  } else {
-    llvm::Value* old = b_.CreateAtomicRMW(llvm::AtomicRMWInst::Sub, rc, b_.getInt32(1), llvm::MaybeAlign(4),
-                                          llvm::AtomicOrdering::AcquireRelease);
-    auto* last = llvm::BasicBlock::Create(ctx_, "last", fn);
-    b_.CreateCondBr(b_.CreateICmpEQ(old, b_.getInt32(1)), last, done);
-    b_.SetInsertPoint(last);
-    b_.CreateCall(rt("fnd_ref_release_last"), {r});
-    b_.CreateBr(done);
-  }
-  b_.SetInsertPoint(done);
-  b_.CreateRetVoid();
-  b_.restoreIP(saved);
-  b_.SetCurrentDebugLocation(savedLoc);
-  return fn;
-}
-
-void Lowering::refRetain(llvm::Value* r) { b_.CreateCall(refHelper(true), {r}); }
-void Lowering::refRelease(llvm::Value* r) { b_.CreateCall(refHelper(false), {r}); }
-
-// A pid handle is a ref once its low bit is set (fnd/runtime_values.h): the ref holds the pid's count.
-llvm::Value* Lowering::pidRef(llvm::Value* pid, bool maybeNull) {
-  llvm::Value* tagged = b_.CreateGEP(b_.getInt8Ty(), pid, b_.getInt64(1));
-  if (!maybeNull) return tagged;
-  return b_.CreateSelect(b_.CreateIsNull(pid), llvm::ConstantPointerNull::get(i8p()), tagged);
-}
-
-void Lowering::storeMessage(const Val& m, llvm::Value* dst) {
-  const RecordLayout& r = messageLayout(m.type->message);
-  const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
-  if (stealTemp(m)) {  // moved: its fields' counts go with the bytes
-    if (size) b_.CreateMemCpy(dst, llvm::MaybeAlign(), m.v, llvm::MaybeAlign(), size);
-    return;
-  }
-  storeNew(m.type, dst, m);
 }
 
 // Records are copied and destroyed field by field in the generated code (a memcpy, then one
@@ -530,10 +471,16 @@ Val Lowering::lowerExpr(const Expr& e) {
       if (n.ref == NameRef::Role) return lowerRoleName(n);
       throw Unsupported{e.range, n.name.name};
     }
-    // Borrowed (the actor's own pid, the message's sender: both outlive the handler): storing
-    // one retains it, as any other borrowed ref.
-    case ExprKind::Self: return {pidRef(b_.CreateCall(rt("fnd_self"), {f_.ctx}), false), e.type};
-    case ExprKind::Sender: return {pidRef(b_.CreateCall(rt("fnd_msg_sender"), {f_.msg}), true), e.type};
+    case ExprKind::Self: {
+      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_self"), {f_.ctx})}), e.type};
+      addTemp(v);
+      return v;
+    }
+    case ExprKind::Sender: {
+      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_msg_sender"), {f_.msg})}), e.type};
+      addTemp(v);
+      return v;
+    }
     case ExprKind::Field: {
       const auto& fe = e.as<FieldExpr>();
       checkSupportedType(e.type, e.range);

@@ -8,6 +8,10 @@
 // A member learns its society when it is constructed: the member's start function announces the
 // membership (set_pending_society_membership) just before it constructs the actor on the same
 // thread, and the actor's base class (fnd::lang::Actor, or the C ABI's actor) takes it.
+//
+// In a cluster (docs/language.md section 16) every node has its own Society object per society; the
+// subscriptions that members on other nodes made are kept apart (fnd/society_remote.hpp) and
+// subscribers() merges them in member order.
 #pragma once
 
 #include <cstddef>
@@ -50,9 +54,11 @@ class Society {
   std::vector<Ref> neighbors(std::size_t index) const;
 
   // subscribe: the incarnation `self` of member `index` receives what is published on `topic` until
-  // it exits. A restarted member is a new process and subscribes again.
+  // it exits. A restarted member is a new process and subscribes again. Tells the cluster layer, if
+  // one listens (fnd/society_remote.hpp), so that publishers on other nodes reach it too.
   void subscribe(std::size_t index, const Pid& self, std::string_view topic);
-  // publish: the processes to send to: the live subscribers, in member order.
+  // publish: the processes to send to, in member order: this node's live subscribers and the
+  // subscribers on other nodes that the cluster layer was told of.
   std::vector<Pid> subscribers(std::string_view topic) const;
 
  private:

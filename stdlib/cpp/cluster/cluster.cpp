@@ -2,6 +2,7 @@
 #include "fnd/lang/cluster.hpp"
 
 #include "cluster_options.hpp"
+#include "society_sync.hpp"
 
 #include <atomic>
 #include <charconv>
@@ -111,6 +112,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
 
   // The node's DistNode lives between attach and detach: declared after the Node, destroyed first.
   std::unique_ptr<fnd::dist::DistNode> dist;
+  std::unique_ptr<cluster_detail::SocietySync> societies;  // society subscriptions across nodes
   NodeHooks hooks;
   hooks.attach = [&](fnd::Node& node) {
     dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
@@ -122,10 +124,12 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     }
     g_local = node_name;
     g_dist.store(dist.get(), std::memory_order_release);
+    societies = std::make_unique<cluster_detail::SocietySync>(node, *dist);
     return 0;
   };
   hooks.detach = [&](fnd::Node&) {
     if (!dist) return;
+    societies.reset();  // no more announcements: this node is leaving
     // What this node sent to live nodes is delivered before it leaves (bounded wait).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     for (;;) {
