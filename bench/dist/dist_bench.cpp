@@ -8,6 +8,8 @@
 // ping-pong; cpu_us is the CPU time both processes (all their threads) used per message or round trip
 // during the timed part, which a busy machine distorts much less than the rate.
 // fnd also prints `STATS ... frames_out=<f>`: the ZeroMQ frames the client sent (batches of messages).
+// FND_DIST_TUNE_MALLOC=0 in the environment runs both fnd nodes with DistOptions::tune_malloc = false
+// (glibc malloc's fastbins left on), to measure what that setting is worth.
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <future>
@@ -58,6 +61,14 @@ struct Sink : fnd::Actor {
   }
 };
 
+fnd::dist::DistOptions node_options(const char* name) {
+  fnd::dist::DistOptions o;
+  o.name = name;
+  const char* tune = std::getenv("FND_DIST_TUNE_MALLOC");
+  o.tune_malloc = !(tune && std::string(tune) == "0");
+  return o;
+}
+
 void print_addr(const std::string& a) {
   std::printf("ADDR %s\n", a.c_str());
   std::fflush(stdout);
@@ -70,7 +81,7 @@ void wait_stdin() {
 
 int serve_fnd() {
   fnd::Node node({.threads = 1, .name = "srv", .log_level = fnd::log::Level::warning});
-  fnd::dist::DistNode d(node, {.name = "srv"});
+  fnd::dist::DistNode d(node, node_options("srv"));
   (void)node.register_name("echo", node.spawn<Echo>());
   (void)node.register_name("sink", node.spawn<Sink>());
   print_addr(d.address());
@@ -184,7 +195,7 @@ int client_fnd(const char* self, const std::string& pattern, int64_t n) {
   Server srv;
   if (!srv.start(self, "serve-fnd")) return 1;
   fnd::Node node({.threads = 1, .name = "cli", .log_level = fnd::log::Level::warning});
-  fnd::dist::DistNode d(node, {.name = "cli"});
+  fnd::dist::DistNode d(node, node_options("cli"));
   d.connect("srv", srv.addr);
   while (!d.is_up("srv")) std::this_thread::sleep_for(milliseconds(5));
   std::promise<std::pair<double, std::vector<double>>> done;
