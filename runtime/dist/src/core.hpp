@@ -103,8 +103,8 @@ struct DistNode::Core {
   void dispatch_data(Peer* p, std::string_view body);
   void dispatch_signal(Peer* p, std::string_view body);
   Pid sender_ref(Peer* p, uint64_t id);  // a counted reference for one message (sender_credits)
-  void deliver_held();                       // delivers `held`, in order
-  void drop_caches();                     // releases last_sender (and its credits), last_receiver, held_for
+  void deliver_held();                   // delivers `held`, in order
+  void drop_caches();                    // delivers `held`, releases the cached pids (and unused credits)
   void mark_up(Peer* p);
   void declare_down_io(Peer* p, const std::string& reason, bool retire);
   void send_sequenced(Peer* p, wire::Kind kind, std::string_view body);
