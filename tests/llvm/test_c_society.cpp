@@ -1,13 +1,18 @@
 // Societies through the C ABI (fnd/runtime.h, "societies"), as programs built with --target=llvm use
 // them: a society spec with two roles, members' names and order, neighbors() in a ring, role lists,
-// broadcast to a role, publish/subscribe, and the same calls from an actor outside any society.
+// broadcast to a role, publish/subscribe, the same calls from an actor outside any society, and
+// native (C++) members sharing the society with C members.
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "fnd/actor.hpp"
+#include "fnd/node.hpp"
 #include "fnd/runtime.h"
+#include "fnd/society.hpp"
 
 namespace {
 
@@ -132,4 +137,67 @@ TEST_CASE("societies: role refs from outside the members, and bad arguments") {
   CHECK(fnd_society_spec_add_role(soc, "r", -1, &worker_class, nullptr, nullptr) == FND_ERR_BADARG);
   CHECK(fnd_society_spec_add_role(soc, "r", 1, nullptr, nullptr, nullptr) == FND_ERR_BADARG);
   fnd_sup_spec_free(soc);
+}
+
+// Native (C++) members, as the LLVM back end's extern actors: a role added with
+// fnd_society_spec_add_native_role; each member's factory runs with the membership pending (the same
+// fnd::Society as the C members'), so the C lead's role list names them and its publish reaches them.
+namespace {
+
+std::atomic<int> g_native_subscribed{0}, g_native_news{0};
+std::atomic<int64_t> g_native_index_sum{0}, g_native_news_sum{0};
+std::string g_native_role;
+
+struct NativeMember : fnd::Actor {
+  fnd::SocietyMembership membership = fnd::take_pending_society_membership();
+  void on_start() override {
+    if (!membership.society) return;
+    g_native_index_sum += static_cast<int64_t>(membership.index);
+    membership.society->subscribe(membership.index, self(), "t");
+    ++g_native_subscribed;
+  }
+  void on_message(fnd::Message& m) override {
+    if (m.type()->c_type != &news_type) return;
+    g_native_news_sum += static_cast<const N*>(m.data())->n;
+    if (++g_native_news == 2) node().shutdown(5);
+  }
+};
+void* make_native_member(const void*) { return static_cast<fnd::Actor*>(new NativeMember); }
+
+void native_lead_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
+  if (fnd_msg_type(msg) != &hello_type) return;  // Go, from the test once both natives subscribed
+  g_native_role = names(fnd_role_members(ctx, "natives"));
+  N news{7};
+  fnd_publish(ctx, "t", &news_type, &news);
+}
+const fnd_actor_class native_lead_class = {"native_lead", 0, 0, nullptr, nullptr, native_lead_message, nullptr, nullptr};
+
+}  // namespace
+
+TEST_CASE("societies: native members share the society with C members") {
+  fnd_node_options o{};
+  o.threads = 2;
+  o.log_level = -1;
+  fnd_node* node = fnd_node_new(&o);
+  fnd_sup_spec* spec = fnd_society_spec_new("NS", FND_TOPOLOGY_MESH, 1, 3, 5000);
+  REQUIRE(fnd_society_spec_add_native_role(spec, "natives", 2, make_native_member, nullptr, nullptr) == FND_OK);
+  REQUIRE(fnd_society_spec_add_role(spec, "lead", 1, &native_lead_class, nullptr, nullptr) == FND_OK);
+  CHECK(fnd_society_spec_add_native_role(spec, "bad", 1, nullptr, nullptr, nullptr) == FND_ERR_BADARG);
+  fnd_pid sup = fnd_start_supervisor(node, spec);
+  REQUIRE(sup != nullptr);
+  std::thread go([node] {
+    for (int i = 0; i < 20000 && g_native_subscribed < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    fnd_pid lead = fnd_whereis(node, "NS.lead.0");
+    N hello{0};
+    if (lead) fnd_node_send(node, lead, &hello_type, &hello);
+    fnd_pid_release(lead);
+  });
+  CHECK(fnd_node_run(node) == 5);
+  go.join();
+  CHECK(g_native_index_sum == 0 + 1);  // members 0 and 1
+  CHECK(g_native_role == "NS.natives.0 NS.natives.1");
+  CHECK(g_native_news_sum == 2 * 7);
+  fnd_pid_release(sup);
+  fnd_sup_spec_free(spec);
+  fnd_node_free(node);
 }
