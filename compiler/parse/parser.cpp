@@ -95,6 +95,42 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     beginErrorCondition(p);
     report(p, p->getCurrentToken(), getExpectedTokens(p));
   }
+  // Resynchronisation, clang-like: after an error the parser gives up on the rest of the statement
+  // or item, skipping to the next newline or ';' outside the brackets opened while skipping, or to
+  // a '}' closing an enclosing block (left for the enclosing rule to match), then goes on with the
+  // next one. Only a boundary that some rule on the stack can take next (`follow`, ANTLR's error
+  // recovery set) stops the skip: a '}' whose declaration was abandoned is skipped too. ANTLR's own
+  // recovery stopped at any token in that set (a ')', a ',', a name...), in the middle of the
+  // statement, and the parser then reported the rest of that statement as follow-on errors. Both
+  // recover() and sync() (a loop that finds a token it cannot take) skip through here.
+  void consumeUntil(antlr4::Parser* p, const antlr4::misc::IntervalSet& follow) override {
+    std::size_t depth = 0;
+    for (;;) {
+      std::size_t t = p->getInputStream()->LA(1);
+      if (t == antlr4::Token::EOF) return;
+      bool boundary = t == FndLexer::NL || t == FndLexer::SEMI || t == FndLexer::RBRACE;
+      if (depth == 0 && boundary && follow.contains(t)) return;
+      if (t == FndLexer::LPAREN || t == FndLexer::LBRACK || t == FndLexer::LBRACE) ++depth;
+      else if ((t == FndLexer::RPAREN || t == FndLexer::RBRACK || t == FndLexer::RBRACE) && depth > 0) --depth;
+      p->consume();
+    }
+  }
+  // At the entry of a `(...)*` loop (the statements of a block, the items of an actor) a token
+  // that can neither start an item nor end the loop is skipped with the rest of its statement, and
+  // the loop goes on. ANTLR's default threw here, which abandoned the enclosing rule: a bad token
+  // after a statement closed its whole block, and the block's remaining statements were then read
+  // as actor items, each a follow-on error.
+  void sync(antlr4::Parser* p) override {
+    if (inErrorRecoveryMode(p)) return;
+    antlr4::atn::ATNState* s = p->getATN().states[p->getState()];
+    std::size_t la = p->getTokenStream()->LA(1);
+    antlr4::misc::IntervalSet next = p->getATN().nextTokens(s);
+    if (next.contains(antlr4::Token::EPSILON) || next.contains(la)) return;
+    if (s->getStateType() != antlr4::atn::ATNState::STAR_LOOP_ENTRY) return DefaultErrorStrategy::sync(p);
+    if (singleTokenDeletion(p) != nullptr) return;
+    reportUnwantedToken(p);
+    consumeUntil(p, p->getExpectedTokens().Or(getErrorRecoverySet(p)));
+  }
   void reportMatch(antlr4::Parser* p) override {
     DefaultErrorStrategy::reportMatch(p);
     switch (p->getCurrentToken()->getType()) {
@@ -119,13 +155,34 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     afterError_ = true;
     if (quiet) return;
     diag::SourceRange r = text_.range(tok);
-    auto line = diags_.sources().lineCol(r.file, r.begin).line;
-    if (!reportedLines_.insert(line).second) return;
     std::string want = describeExpected(expected, p->getVocabulary());
     std::string found = describeToken(tok);
     if (text_.isInterpolation() && (!tok || tok->getType() == antlr4::Token::EOF)) found = "the end of the interpolation";
-    auto d = want.empty() ? diags_.error(diag::Code::E0001, r, "unexpected " + found)
-                          : diags_.error(diag::Code::E0001, r, "expected " + want + ", found " + found);
+    std::string message = want.empty() ? "unexpected " + found : "expected " + want + ", found " + found;
+    // A block left open at the end of the file: the missing '}' is the cause, whatever else could
+    // have come before it.
+    if ((!tok || tok->getType() == antlr4::Token::EOF) && !text_.isInterpolation() &&
+        expected.contains(static_cast<std::size_t>(FndLexer::RBRACE))) {
+      if (text_.hadErrors()) return;  // an unterminated string or comment ate the '}': reported already
+      message = "expected '}' at the end of the file";
+    }
+    // A token the parser wanted at the end of a line (a ')' or ']': newlines inside brackets are
+    // not separators) is reported there, as clang reports a missing ';', not at the next line's start.
+    const antlr4::Token* before = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
+    if (!want.empty() && before && tok && tok->getType() != antlr4::Token::EOF) {
+      diag::SourceRange b = text_.range(before);
+      if (diags_.sources().lineCol(b.file, b.end).line < diags_.sources().lineCol(r.file, r.begin).line) {
+        r = diag::SourceRange{b.file, b.end, b.end};
+        message = "expected " + want + " at the end of the line";
+      }
+    }
+    auto line = diags_.sources().lineCol(r.file, r.begin).line;
+    if (!reportedLines_.insert(line).second) return;
+    auto d = diags_.error(diag::Code::E0001, r, message);
+    // `Ping { n = 1 }`: no message literal parses here, so `Ping` was read as a name.
+    if (tok && tok->getType() == FndLexer::LBRACE && before && before->getType() == FndLexer::TYPE_NAME)
+      d.note({}, "'" + before->getText() + " {' does not start a valid message literal here: its fields are " +
+                     "written 'name: value', separated by commas");
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&

@@ -112,6 +112,24 @@ bool canEndStatement(std::size_t type) {
   }
 }
 
+// Tokens that only begin a statement or a declaration item, never continue an expression: a line
+// inside unclosed ( or [ that starts with one of these means the bracket was never closed.
+bool onlyStartsStatement(std::size_t type) {
+  switch (type) {
+    case FndLexer::KW_LET: case FndLexer::KW_VAR: case FndLexer::KW_IF: case FndLexer::KW_WHILE:
+    case FndLexer::KW_FOR: case FndLexer::KW_SEND: case FndLexer::KW_REPLY: case FndLexer::KW_BROADCAST:
+    case FndLexer::KW_PUBLISH: case FndLexer::KW_SUBSCRIBE: case FndLexer::KW_EMIT: case FndLexer::KW_LOG:
+    case FndLexer::KW_STOP: case FndLexer::KW_RETURN: case FndLexer::KW_BREAK: case FndLexer::KW_CONTINUE:
+    case FndLexer::KW_ON: case FndLexer::KW_EVERY: case FndLexer::KW_STATE: case FndLexer::KW_PARAM:
+    case FndLexer::KW_PROTECT: case FndLexer::KW_CHILD: case FndLexer::KW_MESSAGE: case FndLexer::KW_ACTOR:
+    case FndLexer::KW_EXTERN: case FndLexer::KW_SUPERVISOR: case FndLexer::KW_SOCIETY: case FndLexer::KW_MAIN:
+    case FndLexer::KW_CLUSTER: case FndLexer::KW_IMPORT: case FndLexer::KW_MODULE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A newline before these continues the previous line (`} else {`, chained `.m()`, Allman braces).
 bool continuesLine(std::size_t type) {
   switch (type) {
@@ -164,6 +182,67 @@ bool isOperator(std::size_t type) {
 
 }  // namespace
 
+// `"a {m["k"]} b"`: a string literal inside an interpolation. The lexer ends the string at the
+// quote that opens "k" (docs/language.md: `"` ends the string), and the pieces then read as a
+// string, a name and another string: the parser's error was about whatever came first. Recognised
+// when raw_[i] ends inside an interpolation, at a quote directly followed by a word character or a
+// quote; reported once (E0006) at the inner literal, and the pieces up to the real end of the outer
+// string (found by reading inner literals as strings) become one string token, so that the parser
+// and the interpolation see the statement as written. Returns how many raw tokens were merged
+// into raw_[i] (0: not this case).
+std::size_t TokenizedText::mergeQuotedInterpolation(std::size_t i, diag::DiagnosticEngine& diags) {
+  const std::size_t start = raw_[i]->getStartIndex(), stop = raw_[i]->getStopIndex();
+  const std::size_t size = input_->size();
+  auto at = [&](std::size_t k) -> std::size_t {
+    if (k >= size) return antlr4::Token::EOF;
+    input_->seek(k);
+    return input_->LA(1);
+  };
+  auto endsLine = [](std::size_t c) { return c == antlr4::Token::EOF || c == '\n' || c == '\r'; };
+  std::size_t after = at(stop + 1);
+  bool wordOrQuote = after == '"' || after == '_' || (after >= 'a' && after <= 'z') ||
+                     (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9');
+  if (!wordOrQuote) return 0;
+  std::size_t depth = 0, innerOpen = 0, innerClose = 0, end = 0;
+  for (std::size_t k = start + 1; !end; ++k) {
+    std::size_t c = at(k);
+    if (endsLine(c)) return 0;
+    if (depth == 0) {
+      if (c == '\\') ++k;
+      else if (c == '{' && at(k + 1) == '{') ++k;
+      else if (c == '{') depth = 1;
+      else if (c == '"') end = k;
+      continue;
+    }
+    if (c == '{') ++depth;
+    else if (c == '}') --depth;
+    else if (c == '"') {  // an inner string literal: to its closing quote
+      std::size_t q = k + 1;
+      for (std::size_t d = at(q); d != '"'; d = at(++q)) {
+        if (endsLine(d)) return 0;
+        if (d == '\\') ++q;
+      }
+      if (!innerOpen) innerOpen = k, innerClose = q;
+      k = q;
+    }
+  }
+  if (innerOpen != stop) return 0;
+  std::size_t last = i;
+  while (last + 1 < raw_.size() && raw_[last + 1]->getStopIndex() <= end) ++last;
+  if (raw_[last]->getStopIndex() != end) return 0;  // the pieces do not end at the string's end
+  diags.error(diag::Code::E0006, diag::SourceRange{file_, byteOffset(innerOpen), byteOffset(innerClose + 1)},
+              "a string literal cannot appear inside an interpolation")
+      .note({}, "bind the string to a name first (let key = \"k\") and interpolate the name ({m[key]})");
+  diag::SourceRange r = range(raw_[i].get());
+  errorLines_.insert(diags.sources().lineCol(r.file, r.begin).line);
+  hadErrors_ = true;
+  auto merged = std::make_unique<antlr4::CommonToken>(raw_[i].get());
+  merged->setStopIndex(end);
+  merged->setText(input_->getText(antlr4::misc::Interval(start, end)));
+  raw_[i] = std::move(merged);
+  return last - i;
+}
+
 void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   std::size_t operators = 0;
   auto noteLine = [&](const antlr4::Token* t) {
@@ -174,7 +253,9 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   out.reserve(raw_.size());
   std::vector<std::size_t> nesting;  // open brackets: LPAREN, LBRACK, LBRACE
   std::size_t prev = antlr4::Token::INVALID_TYPE;
-  for (std::size_t i = 0; i < raw_.size(); ++i) {
+  std::size_t merged = 0;  // raw tokens after raw_[i] merged into it (mergeQuotedInterpolation)
+  for (std::size_t i = 0; i < raw_.size(); i += 1 + merged) {
+    merged = 0;
     auto& tok = raw_[i];
     std::size_t type = tok->getType();
     switch (type) {
@@ -201,6 +282,9 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
         type = FndLexer::STRING;
         break;
       }
+      case FndLexer::STRING:
+        merged = mergeQuotedInterpolation(i, diags);
+        break;
       default:
         break;
     }
@@ -237,12 +321,23 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
         break;
     }
     if (type == FndLexer::NL) {
-      bool insideParens = !nesting.empty() && nesting.back() != FndLexer::LBRACE;
-      if (insideParens || !canEndStatement(prev)) continue;
       // Look at the next token that is not a newline or a dropped error token.
       std::size_t j = i + 1;
       while (j < raw_.size() && raw_[j]->getType() == FndLexer::NL) ++j;
-      if (j < raw_.size() && continuesLine(raw_[j]->getType())) continue;
+      std::size_t next = j < raw_.size() ? raw_[j]->getType() : antlr4::Token::EOF;
+      bool insideParens = !nesting.empty() && nesting.back() != FndLexer::LBRACE;
+      if (insideParens) {
+        // `let x = (1 + 2` followed by a statement: the ( or [ is unclosed. Keep the newline (the
+        // parser reports the missing bracket at the end of this line and resumes at the next
+        // statement) rather than reading the following lines as part of the expression.
+        bool assignment = (next == FndLexer::ID || next == FndLexer::TYPE_NAME) && j + 1 < raw_.size() &&
+                          raw_[j + 1]->getType() == FndLexer::ASSIGN;
+        if (!onlyStartsStatement(next) && !assignment) continue;
+        while (!nesting.empty() && nesting.back() != FndLexer::LBRACE) nesting.pop_back();
+      } else {
+        if (!canEndStatement(prev)) continue;
+        if (continuesLine(next)) continue;
+      }
     }
     prev = type;
     out.push_back(std::move(tok));
