@@ -154,6 +154,10 @@ ExprPtr AstBuilder::buildString(antlr4::tree::TerminalNode* tok) {
       for (; j < body.size(); ++j) {
         if (body[j] == '{') ++depth;
         else if (body[j] == '}' && --depth == 0) break;
+        else if (body[j] == '"') {  // a string literal inside (E0006 already): its braces are text
+          for (++j; j < body.size() && body[j] != '"'; ++j)
+            if (body[j] == '\\') ++j;
+        }
       }
       SourceRange openR{file, base + static_cast<std::uint32_t>(i), base + static_cast<std::uint32_t>(i + 1)};
       if (j >= body.size()) {

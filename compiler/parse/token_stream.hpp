@@ -39,6 +39,7 @@ class TokenizedText {
 
  private:
   void filter(diag::DiagnosticEngine& diags);
+  std::size_t mergeQuotedInterpolation(std::size_t i, diag::DiagnosticEngine& diags);
 
   diag::FileId file_;
   std::uint32_t base_;
