@@ -94,6 +94,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
   fnd::dist::DistOptions dopts;
   dopts.name = node_name;
   dopts.bind = addrs[node_name];
+  dopts.tune_malloc = true;  // a generated program owns its process (docs/distribution.md, "Threads")
   if (spec.curve) {
     try {
       fnd::dist::security::SecuritySettings keys;

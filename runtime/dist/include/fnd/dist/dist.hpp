@@ -64,9 +64,10 @@ struct DistOptions {
   // the network thread and freed by the worker that handled it: with fastbins, each such small free and
   // the network thread's next allocation contend for one lock-free list across cores, which doubled the
   // CPU per message of a stream on an idle machine (docs/performance.md "Distribution"). Freed small
-  // blocks then go through malloc's ordinary bins (per-thread caches are unchanged). False: malloc is
-  // left as configured.
-  bool tune_malloc = true;
+  // blocks then go through malloc's ordinary bins (per-thread caches are unchanged). Off by default: a
+  // library does not retune the allocator of a process it does not own. Programs fndc generates own
+  // their process and turn it on (stdlib/cpp/cluster), as does bench/dist.
+  bool tune_malloc = false;
 };
 
 // up/down: the link to a node incarnation (down: its monitors and links fired noconnection).
