@@ -160,10 +160,20 @@ std::string Gen::local(const LocalVar* v) const {
 
 std::string Gen::topExpr(const Expr& e) { return unparen(expr(e)); }
 
+namespace {
+bool hasNul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
+// A string literal's text as a std::string; with its length when it holds a NUL ("\0"), which would
+// end the char array the constructor reads.
+std::string stringLiteral(const std::string& text) {
+  return "std::string(" + quote(text) + (hasNul(text) ? ", " + std::to_string(text.size()) : std::string()) + ")";
+}
+}  // namespace
+
 std::string Gen::formatted(const Expr& e) {
   if (e.is<StringLit>()) {
     const auto& s = e.as<StringLit>();
-    if (s.parts.size() == 1 && !s.parts[0].expr) return "std::string(" + quote(s.parts[0].text) + ")";
+    if (s.parts.size() == 1 && !s.parts[0].expr) return stringLiteral(s.parts[0].text);
   }
   if (isKind(e.type, TypeKind::String)) return topExpr(e);
   return "fnd::lang::fmt(" + topExpr(e) + ")";
@@ -196,12 +206,14 @@ std::string Gen::expr(const Expr& e) {
     case ExprKind::DurationLit: return durationLiteral(e.as<DurationLit>().millis);
     case ExprKind::StringLit: {
       const auto& s = e.as<StringLit>();
-      if (s.parts.size() == 1 && !s.parts[0].expr) return "std::string(" + quote(s.parts[0].text) + ")";
+      if (s.parts.size() == 1 && !s.parts[0].expr) return stringLiteral(s.parts[0].text);
       if (s.parts.empty()) return "std::string()";
       std::vector<std::string> parts;
       std::vector<const Expr*> ops;
       for (const auto& p : s.parts) {
-        parts.push_back(p.expr ? topExpr(*p.expr) : quote(p.text));
+        parts.push_back(p.expr            ? topExpr(*p.expr)
+                        : hasNul(p.text) ? "std::string_view(" + quote(p.text) + ", " + std::to_string(p.text.size()) + ")"
+                                         : quote(p.text));
         ops.push_back(p.expr.get());
       }
       std::string decls = hoist(ops, parts);
