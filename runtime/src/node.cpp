@@ -218,8 +218,11 @@ Pid spawn_core(NodeImpl* node, ProcessCore* parent, ProcessCore* p, const SpawnO
       post_nowait(nullptr, opts.link_to, m);
     }
   }
-  if (parent && (parent->flags_ & kStartingChild) && !(p->flags_ & kFiber)) {
+  const bool linked_to_parent =
+      parent && (link_parent || (opts.link_to && opts.link_to.control_block() == parent->cb_));
+  if (linked_to_parent && (parent->flags_ & kStartingChild) && !(p->flags_ & kFiber)) {
     // The supervisor's child (internal.hpp: kStartingChild); fibers have no on_start to wait for.
+    // Linked only: if the child dies before its ack, the link's exit is what the supervisor sees.
     parent->flags_ &= ~kStartingChild;
     p->flags_ |= kAckStart;
     extras(p).start_ack_to = Pid::share(parent->cb_);

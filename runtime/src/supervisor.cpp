@@ -114,6 +114,11 @@ class Supervisor {
     }
     ack(std::nullopt);
     for (;;) {
+      while (!pending_exits_.empty()) {
+        Exit e = std::move(pending_exits_.front());
+        pending_exits_.pop_front();
+        handle_exit(e);
+      }
       MessagePtr m = p_.receive();
       if (m->is<Exit>()) handle_exit(m->get<Exit>());
       else if (m->is_request()) handle_request(*m);
@@ -174,15 +179,15 @@ class Supervisor {
   }
 
   // Waits until the child's on_start has completed or the child has exited, so that children start
-  // one after another in order (OTP's start_link). An exit stays queued for handle_exit, as after
-  // any start: the child was started, and its exit is handled like any other.
+  // one after another in order (OTP's start_link). The child is linked to this supervisor, which
+  // traps exits, so an exit before the ack arrives as an Exit message; it is kept for the main loop
+  // (pending_exits_), as after any start: the child was started, and its exit is handled like any
+  // other. (No monitor: its signals would sit in the child's mailbox and count against a bounded
+  // mailbox's capacity.)
   void await_start(const Pid& child) {
-    MonitorRef ref = p_.monitor(child);
-    bool started = false;
-    p_.receive_select(on<StartedAck>([&](const StartedAck& a) { return a.pid == child; },
-                                     [&](StartedAck&) { started = true; }),
-                      on<Down>([&](const Down& d) { return d.ref == ref; }, [](Down&) {}));
-    if (started) p_.demonitor(ref, true);
+    p_.receive_select(on<StartedAck>([&](const StartedAck& a) { return a.pid == child; }, [](StartedAck&) {}),
+                      on<Exit>([&](const Exit& x) { return x.from == child; },
+                               [&](Exit& x) { pending_exits_.push_back(std::move(x)); }));
   }
 
   // Starts `c`, retrying failed starts as restarts (they count towards the intensity).
@@ -387,6 +392,7 @@ class Supervisor {
   std::list<Child> children_;
   std::unordered_map<Pid, It, PidHash> by_pid_;
   std::deque<Clock::time_point> restarts_;
+  std::deque<Exit> pending_exits_;  // children's exits taken in while waiting for a start (await_start)
 };
 
 }  // namespace
