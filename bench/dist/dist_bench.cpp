@@ -120,6 +120,9 @@ int serve_zmq() {
   }
 }
 
+// The server process on pipes. Not tests/dist/common's ChildProcess (which does the same for the
+// tests): that is built with the tests, and benchmarks build without them (FND_BUILD_BENCH=ON with
+// FND_BUILD_TESTS=OFF); it also ends children by SIGKILL, where this one closes stdin, then SIGTERM.
 struct Server {
   pid_t pid = -1;
   int in = -1;
