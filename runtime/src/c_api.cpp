@@ -84,6 +84,7 @@ struct CTypeInfo : TypeInfo {
   size_t header;  // payload offset
   size_t total;   // envelope bytes
   size_t cls;     // pooled size class (>= 32: not pooled)
+  void (*value_destroy)(void*);  // c_type->destroy, one load nearer
 };
 [[gnu::always_inline]] inline const CTypeInfo& c_info(const Message* m) {
   return *static_cast<const CTypeInfo*>(m->type_);
@@ -94,10 +95,16 @@ struct CTypeInfo : TypeInfo {
 void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + c_info(m).header; }
 void c_destroy(Message* m) noexcept {
   const CTypeInfo& ci = c_info(m);
-  if (ci.c_type->destroy) ci.c_type->destroy(reinterpret_cast<char*>(m) + ci.header);
+  if (ci.value_destroy) ci.value_destroy(reinterpret_cast<char*>(m) + ci.header);
   static_cast<CMessage*>(m)->~CMessage();
   if (ci.cls < 32) free_block(m, ci.cls);
   else free_message(m, ci.total);
+}
+// The common case, chosen once per type: a pooled envelope whose value owns nothing.
+void c_destroy_pooled_trivial(Message* m) noexcept {
+  const size_t cls = c_info(m).cls;
+  static_cast<CMessage*>(m)->~CMessage();
+  free_block(m, cls);
 }
 
 [[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
@@ -106,8 +113,9 @@ void c_destroy(Message* m) noexcept {
   std::lock_guard<std::mutex> g(mu);
   auto& slot = (*map)[t];
   if (!slot) {
-    const size_t header = header_size(t), total = header + t->size;
-    slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, &c_destroy, t}, header, total, c_class(t, total)};
+    const size_t header = header_size(t), total = header + t->size, cls = c_class(t, total);
+    auto* destroy = cls < 32 && !t->destroy ? &c_destroy_pooled_trivial : &c_destroy;
+    slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, destroy, t}, header, total, cls, t->destroy};
   }
   return slot;
 }
@@ -135,6 +143,14 @@ thread_local TypeCacheEntry t_type_cache[64] = {};
   if (t->move) t->move(dst, value);
   else if (t->size) std::memcpy(dst, value, t->size);
   return m;
+}
+// Envelopes built in place (fnd_msg_alloc): the class is the type's CTypeInfo, the payload sits at
+// its header offset.
+[[gnu::always_inline]] inline const CTypeInfo& class_info(const fnd_msg_class* c) {
+  return *reinterpret_cast<const CTypeInfo*>(c);
+}
+[[gnu::always_inline]] inline Message* c_envelope(const fnd_msg_class* c, void* payload) {
+  return reinterpret_cast<Message*>(static_cast<char*>(payload) - class_info(c).header);
 }
 Message* copy_c_message(const fnd_type* t, const void* value) {
   const CTypeInfo& ci = info_for(t);
@@ -199,7 +215,7 @@ class CActor final : public Actor {
  public:
   static CActor* create(const fnd_actor_class* cls, const void* arg) {
     size_t a = cls->state_align ? cls->state_align : alignof(std::max_align_t);
-    size_t off = (sizeof(CActor) + a - 1) / a * a;
+    size_t off = (sizeof(CActor) + a - 1) & ~(a - 1);  // alignments are powers of two
     void* mem = ::operator new(off + cls->state_size);
     auto* p = new (mem) CActor(cls, static_cast<char*>(mem) + off);
     if (cls->init && cls->init(p->state_, arg) != 0) {
@@ -218,8 +234,12 @@ class CActor final : public Actor {
     check_crash();
   }
   void on_message(Message& m) override {
-    if (!m.type_->c_type && on_native_message(m)) [[unlikely]] return;
-    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(&m));
+    const TypeInfo* t = m.type_;
+    if (t->c_type && data_fn_) [[likely]]  // a C message to a class with message_data: no detour
+      data_fn_(ctx(), state_, reinterpret_cast<fnd_msg*>(&m), t->c_type,
+               reinterpret_cast<char*>(&m) + static_cast<const CTypeInfo*>(t)->header);
+    else if (on_other_message(m)) [[unlikely]]
+      return;
     check_crash();
   }
   void on_stop(const ExitReason& r) override {
@@ -233,18 +253,36 @@ class CActor final : public Actor {
   std::optional<Error> pending_crash;
 
  private:
-  CActor(const fnd_actor_class* c, void* s) : cls_(c), state_(s) {
+  CActor(const fnd_actor_class* c, void* s) : cls_(c), data_fn_(c->message_data), state_(s) {
     trap_linked_exits_only();  // as the C++ back end's actors: a supervisor's stop is not trapped
     CMembership m = c_take_pending_membership();
     if (m.society) membership_ = std::make_unique<CMembership>(std::move(m));
   }
   friend const CMembership& fnd::detail::c_membership(fnd_ctx* ctx) noexcept;
-  // Out of line, so that the per-message path above keeps a light frame.
+  // To the class's message_data callback with the C type and payload at hand (the generated
+  // dispatch then makes no call to find them), else to its message callback.
+  [[gnu::always_inline]] void deliver(Message& m) {
+    auto* msg = reinterpret_cast<fnd_msg*>(&m);
+    if (cls_->message_data) [[likely]] {
+      const TypeInfo* t = m.type_;
+      if (t->c_type) cls_->message_data(ctx(), state_, msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
+      else cls_->message_data(ctx(), state_, msg, nullptr, nullptr);
+      return;
+    }
+    cls_->message(ctx(), state_, msg);
+  }
+  // Runtime messages, C++ messages and classes without message_data; true when the message was a
+  // bridged C++ message (delivered and checked here). Out of line: the path above stays light.
+  [[gnu::noinline]] bool on_other_message(Message& m) {
+    if (!m.type_->c_type && on_native_message(m)) return true;
+    deliver(m);
+    return false;
+  }
   [[gnu::noinline]] bool on_native_message(Message& m) {
     const Bridge* b = bridge_for(m.type_);
     if (!b) return false;
     Message* c = from_native(b, m);
-    cls_->message(ctx(), state_, reinterpret_cast<fnd_msg*>(c));
+    deliver(*c);
     destroy_message(c);
     check_crash();
     return true;
@@ -258,6 +296,7 @@ class CActor final : public Actor {
     crash(std::move(e));
   }
   const fnd_actor_class* cls_;
+  decltype(fnd_actor_class::message_data) data_fn_;  // cls_->message_data, one load nearer
   void* state_;
   std::unique_ptr<CMembership> membership_;  // society members only
 };
@@ -274,9 +313,19 @@ SpawnOptions to_opts(const fnd_spawn_opts* o) {
   return s;
 }
 
+// Spawn options that say nothing (the common case: every `spawn` of an actor without a mailbox
+// declaration): one shared SpawnOptions instead of building and destroying one per spawn.
+bool default_opts(const fnd_spawn_opts* o) {
+  return !o || (!o->mailbox_capacity && !o->overflow && !o->name && !o->trap_exit);
+}
+const SpawnOptions& no_opts() {
+  static const SpawnOptions none;
+  return none;
+}
+
 fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls, const void* arg,
                 const fnd_spawn_opts* o, bool link) {
-  if (!cls || !cls->message) {
+  if (!cls || (!cls->message && !cls->message_data)) {
     set_error(Error(errc::badarg, "actor class without a message callback"));
     return nullptr;
   }
@@ -285,7 +334,7 @@ fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
     set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
     return nullptr;
   }
-  Pid p = spawn_core(node, parent, a, to_opts(o), link);
+  Pid p = default_opts(o) ? spawn_core(node, parent, a, no_opts(), link) : spawn_core(node, parent, a, to_opts(o), link);
   if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
   return owned(std::move(p));
 }
@@ -304,6 +353,27 @@ Actor* make_native(fnd_native_make_fn make, const void* arg) {
 }
 
 ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
+
+[[gnu::noinline, gnu::cold]] fnd_status reply_nobody(Message* m) {
+  destroy_message(m);
+  return status_of(Error(errc::noproc, "no sender to reply to"));
+}
+[[gnu::always_inline]] inline fnd_status reply_message(CActor* a, Message* m) {
+  Message* cur = a->current_;
+  if (!cur || !cur->sender_) [[unlikely]] return reply_nobody(m);
+  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
+  return FND_OK;
+}
+// A message to a named ref or the null ref: the name's process now, else dropped.
+[[gnu::noinline]] void ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m) {
+  Pid p;
+  if (ref_is_name(to)) p = actor(ctx)->whereis(to->ref.name());
+  if (!p) {
+    destroy_message(m);
+    return;
+  }
+  post(sender_of(ctx), p, m);
+}
 }  // namespace
 
 namespace fnd::detail {
@@ -418,15 +488,28 @@ fnd_status fnd_node_send(fnd_node*, fnd_pid to, const fnd_type* type, void* valu
   return FND_OK;
 }
 fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
-  CActor* a = actor(ctx);
-  Message* m = make_c_message(type, value);
-  Message* cur = a->current_;
-  if (!cur || !cur->sender_) {
-    destroy_message(m);
-    return status_of(Error(errc::noproc, "no sender to reply to"));
-  }
-  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
-  return FND_OK;
+  return reply_message(actor(ctx), make_c_message(type, value));
+}
+
+const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
+  return reinterpret_cast<const fnd_msg_class*>(info_for_slow(type));
+}
+void* fnd_msg_alloc(const fnd_msg_class* cls) {
+  const CTypeInfo& ci = class_info(cls);
+  void* mem = c_alloc(ci);
+  auto* m = new (mem) CMessage();
+  m->type_ = &ci;
+  return static_cast<char*>(mem) + ci.header;
+}
+void fnd_msg_free(const fnd_msg_class* cls, void* payload) { destroy_message(c_envelope(cls, payload)); }
+fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
+  return reply_message(actor(ctx), c_envelope(cls, payload));
+}
+void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, void* payload) {
+  Message* m = c_envelope(cls, payload);
+  // The common case: straight to the pid the ref holds (borrowed: no reference counting).
+  if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] post(sender_of(ctx), PidView(reinterpret_cast<fnd_pid>(cb)), m);
+  else ref_post_slow(ctx, to, m);
 }
 
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
@@ -517,7 +600,7 @@ fnd_status fnd_sup_spec_add_child_opts(fnd_sup_spec* spec, const char* id, const
                                        fnd_native_make_fn make, const void* arg, fnd_restart restart,
                                        fnd_shutdown_kind shutdown, uint32_t shutdown_ms, const fnd_spawn_opts* opts) {
   if (!spec || (!cls && !make)) return status_of(Error(errc::badarg, "spec and class or factory are required"));
-  if (cls && !cls->message) return status_of(Error(errc::badarg, "actor class without a message callback"));
+  if (cls && !cls->message && !cls->message_data) return status_of(Error(errc::badarg, "actor class without a message callback"));
   ChildSpec c;
   c.id = id ? id : "";
   c.restart = static_cast<Restart>(restart);

@@ -39,7 +39,10 @@ void Lowering::storeNew(const Type* t, llvm::Value* ptr, const Val& v) {
     case TypeKind::Bool: b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), ptr); return;
     case TypeKind::String: b_.CreateStore(b_.CreateCall(rt("fnd_str_retain"), {v.v}), ptr); return;
     case TypeKind::Bytes: b_.CreateStore(b_.CreateCall(rt("fnd_bytes_retain"), {v.v}), ptr); return;
-    case TypeKind::Ref: b_.CreateStore(b_.CreateCall(rt("fnd_ref_retain"), {v.v}), ptr); return;
+    case TypeKind::Ref:
+      refRetain(v.v);
+      b_.CreateStore(v.v, ptr);
+      return;
     case TypeKind::List: b_.CreateStore(b_.CreateCall(rt("fnd_list_retain"), {v.v}), ptr); return;
     case TypeKind::Map: b_.CreateStore(b_.CreateCall(rt("fnd_map_retain"), {v.v}), ptr); return;
     default: b_.CreateStore(v.v, ptr); return;
@@ -51,9 +54,7 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
     case TypeKind::String:
       b_.CreateCall(rt("fnd_str_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
-    case TypeKind::Ref:
-      b_.CreateCall(rt("fnd_ref_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
-      return;
+    case TypeKind::Ref: refRelease(isPtr ? b_.CreateLoad(i8p(), p) : p); return;
     case TypeKind::Bytes:
       b_.CreateCall(rt("fnd_bytes_release"), {isPtr ? b_.CreateLoad(i8p(), p) : p});
       return;
@@ -66,6 +67,64 @@ void Lowering::release(const Type* t, llvm::Value* p, bool isPtr) {
     case TypeKind::Message: destroyFields(messageLayout(t->message), p); return;
     default: return;
   }
+}
+
+llvm::Function* Lowering::refHelper(bool retain) {
+  llvm::Function*& fn = retain ? refRetainFn_ : refReleaseFn_;
+  if (fn) return fn;
+  fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false), llvm::GlobalValue::PrivateLinkage,
+                              retain ? "fnd.ref_retain" : "fnd.ref_release", mod_);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  auto saved = b_.saveIP();
+  const llvm::DebugLoc savedLoc = b_.getCurrentDebugLocation();
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  llvm::Value* r = fn->getArg(0);
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+  auto* count = llvm::BasicBlock::Create(ctx_, "count", fn);
+  auto* done = llvm::BasicBlock::Create(ctx_, "done", fn);
+  b_.SetInsertPoint(entry);
+  b_.CreateCondBr(b_.CreateIsNull(r), done, count);
+  b_.SetInsertPoint(count);
+  // The 32-bit count at the start of the object, the low bit (a pid's tag) cleared.
+  llvm::Value* addr = b_.CreateAnd(b_.CreatePtrToInt(r, b_.getInt64Ty()), b_.getInt64(~uint64_t{1}));
+  llvm::Value* rc = b_.CreateIntToPtr(addr, b_.getInt32Ty()->getPointerTo());
+  if (retain) {
+    b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, rc, b_.getInt32(1), llvm::MaybeAlign(4), llvm::AtomicOrdering::Monotonic);
+    b_.CreateBr(done);
+  } else {
+    llvm::Value* old = b_.CreateAtomicRMW(llvm::AtomicRMWInst::Sub, rc, b_.getInt32(1), llvm::MaybeAlign(4),
+                                          llvm::AtomicOrdering::AcquireRelease);
+    auto* last = llvm::BasicBlock::Create(ctx_, "last", fn);
+    b_.CreateCondBr(b_.CreateICmpEQ(old, b_.getInt32(1)), last, done);
+    b_.SetInsertPoint(last);
+    b_.CreateCall(rt("fnd_ref_release_last"), {r});
+    b_.CreateBr(done);
+  }
+  b_.SetInsertPoint(done);
+  b_.CreateRetVoid();
+  b_.restoreIP(saved);
+  b_.SetCurrentDebugLocation(savedLoc);
+  return fn;
+}
+
+void Lowering::refRetain(llvm::Value* r) { b_.CreateCall(refHelper(true), {r}); }
+void Lowering::refRelease(llvm::Value* r) { b_.CreateCall(refHelper(false), {r}); }
+
+// A pid handle is a ref once its low bit is set (fnd/runtime_values.h): the ref holds the pid's count.
+llvm::Value* Lowering::pidRef(llvm::Value* pid, bool maybeNull) {
+  llvm::Value* tagged = b_.CreateGEP(b_.getInt8Ty(), pid, b_.getInt64(1));
+  if (!maybeNull) return tagged;
+  return b_.CreateSelect(b_.CreateIsNull(pid), llvm::ConstantPointerNull::get(i8p()), tagged);
+}
+
+void Lowering::storeMessage(const Val& m, llvm::Value* dst) {
+  const RecordLayout& r = messageLayout(m.type->message);
+  const uint64_t size = mod_.getDataLayout().getTypeAllocSize(r.type);
+  if (stealTemp(m)) {  // moved: its fields' counts go with the bytes
+    if (size) b_.CreateMemCpy(dst, llvm::MaybeAlign(), m.v, llvm::MaybeAlign(), size);
+    return;
+  }
+  storeNew(m.type, dst, m);
 }
 
 // Records are copied and destroyed field by field in the generated code (a memcpy, then one
@@ -186,7 +245,8 @@ void Lowering::crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& p
   llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "crash.parts");
   std::vector<llvm::Value*> owned;
   for (size_t i = 0; i < parts.size(); ++i) {
-    llvm::Value* p = parts[i].value.v
+    llvm::Value* p = parts[i].lenOfList ? b_.CreateCall(rt("fnd_fmt_int"), {b_.CreateCall(rt("fnd_list_len"), {parts[i].lenOfList})})
+                     : parts[i].value.v
                          ? format(parts[i].value)
                          : b_.CreateCall(rt("fnd_str_new"), {cstr(parts[i].text), b_.getInt64(parts[i].text.size())});
     owned.push_back(p);
@@ -471,16 +531,10 @@ Val Lowering::lowerExpr(const Expr& e) {
       if (n.ref == NameRef::Role) return lowerRoleName(n);
       throw Unsupported{e.range, n.name.name};
     }
-    case ExprKind::Self: {
-      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_self"), {f_.ctx})}), e.type};
-      addTemp(v);
-      return v;
-    }
-    case ExprKind::Sender: {
-      Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {b_.CreateCall(rt("fnd_msg_sender"), {f_.msg})}), e.type};
-      addTemp(v);
-      return v;
-    }
+    // Borrowed (the actor's own pid, the message's sender: both outlive the handler): storing
+    // one retains it, as any other borrowed ref.
+    case ExprKind::Self: return {pidRef(b_.CreateCall(rt("fnd_self"), {f_.ctx}), false), e.type};
+    case ExprKind::Sender: return {pidRef(b_.CreateCall(rt("fnd_msg_sender"), {f_.msg}), true), e.type};
     case ExprKind::Field: {
       const auto& fe = e.as<FieldExpr>();
       checkSupportedType(e.type, e.range);
@@ -595,10 +649,11 @@ llvm::Value* Lowering::placeAddr(const Expr& e) {
     const auto& ie = e.as<IndexExpr>();
     llvm::Value* slot = placeAddr(*ie.base);
     Val idx = lowerExpr(*ie.index);
-    llvm::Value* lenBefore = b_.CreateCall(rt("fnd_list_len"), {b_.CreateLoad(i8p(), slot)});
     llvm::Value* p = b_.CreateCall(rt("fnd_list_at_mut"), {b_.CreateBitCast(slot, i8p()), idx.v});
+    // Out of range: the list was left as it was (unsharing keeps the length), so its length is
+    // read on the crash path only.
     crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())),
-                   {"index ", idx, " out of range (len ", Val{lenBefore, program_.types.intType()}, ")"});
+                   {"index ", idx, " out of range (len ", CrashPart::listLen(b_.CreateLoad(i8p(), slot)), ")"});
     return b_.CreateBitCast(p, memType(e.type)->getPointerTo());
   }
   if (e.is<FieldExpr>()) {

@@ -43,9 +43,8 @@ Val Lowering::lowerIndex(const IndexExpr& e) {
   Val list = lowerExpr(*e.base);
   Val idx = lowerExpr(*e.index);
   llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {list.v, idx.v});
-  llvm::Value* len = b_.CreateCall(rt("fnd_list_len"), {list.v});
   crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())),
-                 {"index ", idx, " out of range (len ", Val{len, program_.types.intType()}, ")"});
+                 {"index ", idx, " out of range (len ", CrashPart::listLen(list.v), ")"});
   return {load(e.type, b_.CreateBitCast(p, memType(e.type)->getPointerTo())), e.type};
 }
 

@@ -98,6 +98,9 @@ class Lowering {
   const RecordLayout& messageLayout(const MessageDecl* m);
   RecordLayout makeRecord(const std::string& name, const std::vector<std::pair<std::string, const Type*>>& fields);
   llvm::GlobalVariable* messageType(const MessageDecl* m);  // fnd_type
+  // The message's fnd_msg_class (a global set by a module constructor: fnd_msg_class_of), loaded.
+  llvm::Value* messageClass(const MessageDecl* m);
+  void emitMessageClassInit();  // the constructor, once every class is known
   llvm::GlobalVariable* makeFndType(const std::string& name, const RecordLayout* rec);
   bool isCounted(const Type* t) const;  // strings, refs and lists
   llvm::Value* elemDesc(const Type* elem);  // fnd_elem of a list's elements (i8*)
@@ -139,6 +142,14 @@ class Lowering {
   void storeNew(const Type* t, llvm::Value* ptr, const Val& v);  // into fresh memory: retains
   void assign(const Type* t, llvm::Value* ptr, const Val& v);    // replaces: retains new, releases old
   void release(const Type* t, llvm::Value* ptrOrVal, bool isPtr);
+  // Reference counting of refs inline (the layout fnd/runtime_values.h documents): private helpers
+  // the optimizer inlines, calling the runtime only to free.
+  void refRetain(llvm::Value* r);
+  void refRelease(llvm::Value* r);
+  llvm::Function* refHelper(bool retain);
+  llvm::Value* pidRef(llvm::Value* pid, bool maybeNull);  // a pid handle as a ref (its count taken over)
+  // A message value into fresh memory (an envelope's payload): a temporary is moved, others copied.
+  void storeMessage(const Val& m, llvm::Value* dst);
   void copyFields(const RecordLayout& r, llvm::Value* dst, llvm::Value* src);  // into fresh memory
   void destroyFields(const RecordLayout& r, llvm::Value* ptr);
   bool stealTemp(const Val& v);
@@ -152,8 +163,15 @@ class Lowering {
   struct CrashPart {
     CrashPart(const char* t) : text(t) {}  // NOLINT: literal pieces
     CrashPart(const Val& v) : value(v) {}  // NOLINT
+    // The length of a list, asked for only on the crash path (an index out of range).
+    static CrashPart listLen(llvm::Value* list) {
+      CrashPart p("");
+      p.lenOfList = list;
+      return p;
+    }
     std::string text;
     Val value;
+    llvm::Value* lenOfList = nullptr;
   };
   void crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& parts);
 
@@ -172,6 +190,8 @@ class Lowering {
                                const std::string& kind);
 
   // ---- spawning, supervisors, main (lower_main.cpp)
+  // heap: the record outlives the call (supervisor children) and owns its values; otherwise it is
+  // on the stack and borrows them (the runtime copies what it keeps during the spawn call).
   llvm::Value* buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap,
                          const std::string& supName, const StartArgs* poolTemplate = nullptr);
   Val lowerPoolSpawn(const SpawnExpr& s);
@@ -203,6 +223,9 @@ class Lowering {
   GluePlan glue_;
   std::map<const MessageDecl*, RecordLayout> messages_;
   std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
+  std::vector<std::pair<const MessageDecl*, llvm::GlobalVariable*>> messageClasses_;
+  llvm::Function* refRetainFn_ = nullptr;
+  llvm::Function* refReleaseFn_ = nullptr;
   std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;
   std::map<const ActorDecl*, Unsupported> actorErrors_;  // layouts that cannot be lowered
   // Start arguments of supervisor children (heap, needed by every restart): freed when main ends.
