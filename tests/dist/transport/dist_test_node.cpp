@@ -6,13 +6,13 @@
 //                  [--down-after ms] [--cluster-key cluster.key_secret] [--membership on]
 //                  [--seed a=tcp://127.0.0.1:5000]   ("view" answers the alive members, "a,c";
 //                                                     with membership, echo is also global "<name>.echo")
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "fnd/dist/dist.hpp"
 #include "fnd/fnd.hpp"
+#include "remote_ask.hpp"
 
 using namespace fnd;
 
@@ -64,15 +64,7 @@ struct ContextHop : Actor {
 struct View : Actor {
   explicit View(dist::DistNode* d) : d(d) {}
   dist::DistNode* d;
-  void on_message(Message&) override {
-    std::vector<std::string> v;
-    for (auto& m : d->members())
-      if (m.status == dist::membership::MemberStatus::alive) v.push_back(m.id.name);
-    std::sort(v.begin(), v.end());
-    std::string s;
-    for (auto& n : v) s += (s.empty() ? "" : ",") + n;
-    reply(s);
-  }
+  void on_message(Message&) override { reply(dist::test::alive_members(*d)); }
 };
 }  // namespace
 

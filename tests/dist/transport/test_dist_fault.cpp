@@ -17,9 +17,13 @@
 #include "fnd/dist/wire.hpp"
 #include "fnd/fnd.hpp"
 #include "fnd/lang/codec.hpp"
+#include "eventually.hpp"
+#include "remote_ask.hpp"
 
 using namespace fnd;
 using namespace fnd::dist;
+using fnd::dist::test::alive_members;
+using fnd::dist::test::eventually;
 using namespace std::chrono_literals;
 
 namespace {
@@ -56,16 +60,6 @@ struct Echo : Actor {
     else if (m.is<std::string>()) reply(m.get<std::string>());
   }
 };
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds limit = 10s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return f();
-}
 
 DistOptions opts(const char* name, std::chrono::milliseconds down_after = 1500ms, size_t window = 256) {
   DistOptions o;
@@ -606,15 +600,6 @@ TEST_CASE("incarnations grow across restarts of a node (membership relies on it)
 }
 
 namespace {
-std::string alive_names(const DistNode& d) {
-  std::vector<std::string> v;
-  for (auto& m : d.members())
-    if (m.status == membership::MemberStatus::alive) v.push_back(m.id.name);
-  std::sort(v.begin(), v.end());
-  std::string s;
-  for (auto& n : v) s += (s.empty() ? "" : ",") + n;
-  return s;
-}
 DistOptions swim_opts(const char* name, std::vector<std::pair<std::string, std::string>> seeds) {
   DistOptions o = opts(name, 0ms);  // membership is the only failure detector here
   o.membership = membership::Config{};
@@ -636,7 +621,7 @@ TEST_CASE("membership in DistNode: two nodes join through one seed, meet, and a 
     at_b.push_back(e);
   });
   // b and c never named each other: they learn of each other through the seed and connect.
-  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(*c) == "a,b"; }));
+  REQUIRE(eventually([&] { return alive_members(a) == "b,c" && alive_members(b) == "a,c" && alive_members(*c) == "a,b"; }));
   REQUIRE(eventually([&] { return b.is_up("c") && c->is_up("b"); }));
   uint64_t c_inc = c->incarnation();
   net.partition("c", "*");  // c's graceful leave cannot get out: a crash as far as the others can tell
@@ -702,7 +687,7 @@ TEST_CASE("membership in DistNode: a node that stops leaves gracefully: the othe
   auto c = std::make_unique<DistNode>(nc, slow("c", {{"a", "fault://a"}}), net.make_transport());
   a.subscribe([&](const NodeEvent& e) { at_a.add(e); });
   b.subscribe([&](const NodeEvent& e) { at_b.add(e); });
-  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(*c) == "a,b"; }));
+  REQUIRE(eventually([&] { return alive_members(a) == "b,c" && alive_members(b) == "a,c" && alive_members(*c) == "a,b"; }));
   REQUIRE(eventually([&] { return b.is_up("c") && a.is_up("c"); }));
   // A process on a monitors one on c: the leave fires it with noconnection, as a failure would.
   std::promise<std::string> down_reason;
@@ -747,7 +732,7 @@ TEST_CASE("global names: registered on one node, looked up, called and sent to f
   DistNode a(na, swim_opts("a", {}), net.make_transport());
   DistNode b(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
   DistNode c(nc, swim_opts("c", {{"a", "fault://a"}}), net.make_transport());
-  REQUIRE(eventually([&] { return alive_names(a) == "b,c" && alive_names(b) == "a,c" && alive_names(c) == "a,b"; }));
+  REQUIRE(eventually([&] { return alive_members(a) == "b,c" && alive_members(b) == "a,c" && alive_members(c) == "a,b"; }));
   Stream stream;
   Pid echo = nc.spawn<Echo>();
   Pid sink = nc.spawn<Sink>(&stream);
@@ -832,7 +817,7 @@ TEST_CASE("global names: node.whereis racing DistNode::stop answers the pid or n
   Node na{{.threads = 1, .name = "a"}}, nb{{.threads = 1, .name = "b"}};
   DistNode a(na, swim_opts("a", {}), net.make_transport());
   auto b = std::make_unique<DistNode>(nb, swim_opts("b", {{"a", "fault://a"}}), net.make_transport());
-  REQUIRE(eventually([&] { return alive_names(a) == "b" && alive_names(*b) == "a"; }));
+  REQUIRE(eventually([&] { return alive_members(a) == "b" && alive_members(*b) == "a"; }));
   Pid echo = na.spawn<Echo>();
   REQUIRE(a.register_global("svc.echo", echo) == membership::RegisterError::none);
   REQUIRE(eventually([&] { return static_cast<bool>(b->whereis_global("svc.echo")); }));
