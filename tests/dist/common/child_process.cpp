@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 
 extern char** environ;
 
@@ -66,6 +67,23 @@ std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds lim
     if (n <= 0) return std::nullopt;
     pending_.append(buf, static_cast<size_t>(n));
   }
+}
+
+std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return std::nullopt;
+  auto end = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  pid_t r = 0;
+  while ((r = waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (r != pid_) {
+    kill9();  // still running at the limit (or waitpid failed)
+    return std::nullopt;
+  }
+  pid_ = -1;  // reaped
+  kill9();    // closes the pipes
+  if (!WIFEXITED(status)) return std::nullopt;
+  return WEXITSTATUS(status);
 }
 
 void ChildProcess::kill9() {

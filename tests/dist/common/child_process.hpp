@@ -1,6 +1,6 @@
 // Child processes for the multi-process distribution tests: a program started with posix_spawn, its
-// stdin and stdout on pipes (closing stdin is how the test node programs are told to exit), killed
-// with SIGKILL and reaped when the test is done with it, or when the test fails and unwinds.
+// stdin and stdout on pipes (closing stdin is how the test node programs are told to exit), waited
+// for, or killed with SIGKILL and reaped when the test is done with it or fails and unwinds.
 #pragma once
 
 #include <sys/types.h>
@@ -25,6 +25,9 @@ class ChildProcess {
   // The next line the child prints (without its newline), or nullopt if none comes within the limit
   // (a hang guard) or the child closed its stdout.
   std::optional<std::string> read_line(std::chrono::milliseconds limit);
+  // Waits for the child to exit by itself and reaps it; closes the pipes. Its exit status, or nullopt if a
+  // signal ended it or it was still running at the limit (a hang guard: then it is killed and reaped).
+  std::optional<int> wait_exit(std::chrono::milliseconds limit);
   // SIGKILL, then reap; closes the pipes. Idempotent.
   void kill9();
   bool running() const { return pid_ > 0; }

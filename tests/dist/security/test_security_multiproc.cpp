@@ -1,43 +1,40 @@
 // Separate processes on loopback TCP: keys made by keygen, loaded from files by a peer process
 // (security_peer); the peer with the cluster's key pair exchanges messages, the others are refused.
-#include <spawn.h>
-#include <sys/wait.h>
 #include <zmq.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "child_process.hpp"
 #include "curve_fixture.hpp"
 #include "fnd/dist/security/key_file.hpp"
 #include "fnd/dist/security/keygen.hpp"
 #include "fnd/dist/security/zap_handler.hpp"
 #include "temp_dir.hpp"
 
-extern char** environ;
-
 using namespace fnd::dist::security;
 using namespace fnd::dist::security::test;
+using fnd::dist::test::ChildProcess;
 
 namespace {
 
-pid_t spawnPeer(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::string exe = FND_SECURITY_PEER;
-  argv.push_back(exe.data());
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), environ) == 0);
-  return pid;
+// Starts security_peer with `args` (killed and reaped by ChildProcess if the test unwinds).
+void startPeer(ChildProcess& peer, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{FND_SECURITY_PEER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  REQUIRE(peer.start(argv));
 }
 
-int exitStatus(pid_t pid) {
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
+// The peer's exit status (nullopt: killed by a signal, or still running after 30 s, a hang guard).
+std::optional<int> peerExit(ChildProcess& peer) { return peer.wait_exit(std::chrono::seconds(30)); }
+
+std::optional<int> runPeer(const std::vector<std::string>& args) {
+  ChildProcess peer;
+  startPeer(peer, args);
+  return peerExit(peer);
 }
 
 }  // namespace
@@ -56,18 +53,19 @@ TEST_CASE("a peer process with the cluster's key files is admitted; others are r
     zap.start();
     CurveServer server(ctx, clusterKeys);
 
-    pid_t member = spawnPeer({server.endpoint(), cluster.publicFile, cluster.secretFile});
+    ChildProcess member;
+    startPeer(member, {server.endpoint(), cluster.publicFile, cluster.secretFile});
     auto routingId = recvText(server.socket());
     REQUIRE(routingId);
     CHECK(recvText(server.socket()) == std::optional<std::string>("ping"));
     sendText(server.socket(), *routingId, ZMQ_SNDMORE);
     sendText(server.socket(), "pong");
-    CHECK(exitStatus(member) == 0);
+    CHECK(peerExit(member) == 0);
     CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
 
-    CHECK(exitStatus(spawnPeer({server.endpoint(), cluster.publicFile, stranger.secretFile})) == 3);
+    CHECK(runPeer({server.endpoint(), cluster.publicFile, stranger.secretFile}) == 3);
     CHECK(server.monitor().handshakeOutcome().event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
-    CHECK(exitStatus(spawnPeer({server.endpoint(), "none"})) == 5);
+    CHECK(runPeer({server.endpoint(), "none"}) == 5);
     // PROTOCOL (mechanism mismatch) or NO_DETAIL if the peer hung up first: refused either way.
     auto nullOutcome = server.monitor().handshakeOutcome().event;
     CHECK((nullOutcome == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || nullOutcome == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL));
