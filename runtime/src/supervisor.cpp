@@ -12,6 +12,7 @@
 #include <future>
 #include <list>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "fnd/log.hpp"
 #include "fnd/telemetry.hpp"
@@ -100,9 +101,9 @@ class Supervisor {
         fail_init(ack, Error(errc::badarg, "simple_one_for_one needs exactly one child spec"));
       template_ = spec_.children.front();
     } else {
+      std::unordered_set<std::string> ids;  // find_id per child made a large init quadratic
       for (auto& cs : spec_.children) {
-        if (find_id(cs.id) != children_.end())
-          fail_init(ack, Error(errc::badarg, "duplicate child id '" + cs.id + "'"));
+        if (!ids.insert(cs.id).second) fail_init(ack, Error(errc::badarg, "duplicate child id '" + cs.id + "'"));
         children_.push_back(Child{cs, {}, {}});
         auto r = start(std::prev(children_.end()));
         if (!r) {
