@@ -13,7 +13,10 @@ with `fndc keygen`, and checks:
      one (file:line:col), one readable by others, a public key file, key options for a cluster without
      `security: curve`, bad --membership / FND_MEMBERSHIP values; keys from the environment
      (FND_CLUSTER_KEY) are read;
-  4. alone (no --node) the secured program needs no keys.
+  4. alone (no --node) the secured program needs no keys;
+  5. node keys (--node-key, FND_NODE_KEY) with allow-lists (--allow-list, FND_ALLOW_LIST): a and b,
+     each on the other's list, talk; c, holding the cluster key pair but presenting a node key that
+     is not on b's list, gets no answer; a node key missing from the node's own list is status 2.
 """
 import os
 import subprocess
@@ -133,6 +136,49 @@ def main():
     lines = r.stdout.splitlines()
     check((r.returncode == 1 and "intruder: admitted" in lines) or (r.returncode == 0 and "ponger: bye" in lines),
           "alone: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+
+    # 5. node keys and allow-lists: a and b present their own keys (b's allow-list has both; a's
+    # options come from FND_NODE_KEY / FND_ALLOW_LIST) and talk; c, with the cluster key pair but its
+    # own key not on b's allow-list, is refused like any intruder
+    lists = {"ab": ["na", "nb"], "c": ["nc"]}
+    for name in ("na", "nb", "nc"):
+        for ext in (".key_secret", ".key"):
+            if os.path.exists(os.path.join(work, name + ext)):
+                os.remove(os.path.join(work, name + ext))
+        k = subprocess.run([fndc, "keygen", os.path.join(work, name)], capture_output=True, text=True)
+        check(k.returncode == 0, "fndc keygen %s: %s" % (name, k.stdout + k.stderr))
+    for which, names in lists.items():
+        with open(os.path.join(work, "allow_%s.txt" % which), "w") as f:
+            f.write("# node keys\n")
+            for name in names:
+                with open(os.path.join(work, name + ".key")) as pub:
+                    f.write(pub.read().split("=", 1)[1].strip() + " " + name + "\n")
+    nkey = {n: os.path.join(work, n + ".key_secret") for n in ("na", "nb", "nc")}
+    allow = {w: os.path.join(work, "allow_%s.txt" % w) for w in lists}
+    pa, pb, pc = free_ports(3)
+    addr = {n: "%s=tcp://127.0.0.1:%d" % (n, p) for n, p in (("a", pa), ("b", pb), ("c", pc))}
+    b = subprocess.Popen([secure, "--node", "b", "--addr", addr["b"], "--cluster-key", key, "--node-key", nkey["nb"],
+                          "--allow-list", allow["ab"]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+    try:
+        time.sleep(0.3)
+        r = run([secure, "--node", "c", "--addr", addr["c"] + "," + addr["b"], "--cluster-key", key,
+                 "--node-key", nkey["nc"], "--allow-list", allow["c"]])
+        check(r.returncode == 0 and r.stdout == "intruder: no answer\n",
+              "intruder with an unlisted node key: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+        r = run([secure, "--node", "a", "--addr", addr["a"] + "," + addr["b"], "--cluster-key", key],
+                env={"FND_NODE_KEY": nkey["na"], "FND_ALLOW_LIST": allow["ab"]})
+        check(r.returncode == 0 and r.stdout == "pinger: ponger is up\npinger: pong 7\n",
+              "node a with its node key: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
+        bo, be = b.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        b.kill()
+        bo, be = b.communicate()
+        bo += "<timed out>"
+    check(b.returncode == 0 and bo == "ponger: bye\n",
+          "node b with its node key: status %s, stdout %r, stderr %r" % (b.returncode, bo, be[-400:]))
+    check("refused a connection attempt" in be, "node b (node keys) did not log a refused connection: %r" % be[-400:])
+    usage_error([secure, "--node", "a", "--addr", addr["a"], "--cluster-key", key, "--node-key", nkey["nc"],
+                 "--allow-list", allow["ab"]], "is not in the allow-list")
 
     print("secure cluster test: %d failure(s)" % len(failures))
     return 1 if failures else 0
