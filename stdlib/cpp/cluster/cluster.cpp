@@ -116,16 +116,18 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
   std::unique_ptr<cluster_detail::SocietySync> societies;  // society subscriptions across nodes
   NodeHooks hooks;
   hooks.attach = [&](fnd::Node& node) {
+    societies = std::make_unique<cluster_detail::SocietySync>(node);  // its agent listens before peers talk
     dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
     if (const fnd::Error* e = dist->error()) {
       std::fprintf(stderr, "%s: node %s cannot listen on %s: %s\n", info.name.c_str(), node_name.c_str(),
                    addrs[node_name].c_str(), e->to_string().c_str());
+      societies.reset();
       dist.reset();
       return 1;
     }
     g_local = node_name;
     g_dist.store(dist.get(), std::memory_order_release);
-    societies = std::make_unique<cluster_detail::SocietySync>(node, *dist);
+    societies->attach(*dist);
     return 0;
   };
   hooks.detach = [&](fnd::Node&) {

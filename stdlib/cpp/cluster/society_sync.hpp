@@ -4,10 +4,12 @@
 // Every node of a running cluster has one society agent, a process registered locally as
 // kSocietyAgent. The runtime tells it of every local `subscribe` (fnd::society_remote's listener);
 // it keeps the node's subscriptions and announces each to the agents of the nodes that are up, and
-// sends them all to a node when it comes up (a node started later, or back after a partition). An
-// agent adds what it is told to fnd::society_remote, so every Society's subscribers() on its node
-// include the members on other nodes, and monitors each such incarnation: when it exits, or its node
-// goes down or leaves (noconnection), the subscription is forgotten.
+// sends them all to a node when it comes up (a node started later, or back after a partition) and
+// before it first uses a subscription of a node it has not sent them to (so that a subscriber there
+// that answers a publish finds the publisher's own subscriptions). An agent adds what it is told to
+// fnd::society_remote, so every Society's subscribers() on its node include the members on other
+// nodes, and monitors each such incarnation: when it exits, or its node goes down or leaves
+// (noconnection), the subscription is forgotten.
 #pragma once
 
 #include <cstdint>
@@ -26,14 +28,17 @@ namespace fnd::lang::cluster_detail {
 inline constexpr const char* kSocietyAgent = "fnd:society_agent";
 
 // An announcement between agents: member `index` of `society` (its registered name, the same on
-// every node), incarnation `pid`, subscribed to `topic`. On the wire as "fnd.SocietySubscribed".
+// every node), incarnation `pid`, subscribed to `topic`; `node` is the announcing node. On the wire
+// as "fnd.SocietySubscribed".
 struct SocietySubscribed {
+  std::string node;
   std::string society;
   std::string topic;
   std::int64_t index = 0;
   fnd::Ref pid;
 
   void encode(fnd::lang::Writer& w) const {
+    w.put(node);
     w.put(society);
     w.put(topic);
     w.put(index);
@@ -41,6 +46,7 @@ struct SocietySubscribed {
   }
   static SocietySubscribed decode(fnd::lang::Reader& r) {
     SocietySubscribed s;
+    r.get(s.node);
     r.get(s.society);
     r.get(s.topic);
     r.get(s.index);
@@ -49,14 +55,16 @@ struct SocietySubscribed {
   }
 };
 
-// Starts the node's agent and listens to local subscribes and node events: call when the DistNode is
-// attached, before the root starts. stop() (before the DistNode stops) ends the listening.
+// The node's agent. Construct it before the DistNode (so that the agent is registered before any
+// announcement can arrive), attach() the DistNode before the root starts, and stop() (or destroy
+// it) before the DistNode stops.
 class SocietySync {
  public:
-  SocietySync(fnd::Node& node, fnd::dist::DistNode& dist);
+  explicit SocietySync(fnd::Node& node);
   ~SocietySync() { stop(); }
   SocietySync(const SocietySync&) = delete;
   SocietySync& operator=(const SocietySync&) = delete;
+  void attach(fnd::dist::DistNode& dist);
   void stop();
 
  private:
