@@ -29,6 +29,11 @@ struct fnd_str {
 };
 
 
+// The layout fnd/runtime_values.h promises to generated code, which counts refs inline.
+static_assert(offsetof(fnd_ref, rc) == 0 && sizeof(fnd_ref::rc) == 4);
+static_assert(offsetof(fnd::detail::ControlBlock, refs) == 0 && sizeof(fnd::detail::ControlBlock::refs) == 4);
+static_assert(alignof(fnd::detail::ControlBlock) >= 2, "the low bit of a pid handle tags a ref");
+
 namespace {
 
 std::string_view view(const fnd_str* s) { return s ? std::string_view(s->data, s->len) : std::string_view(); }
@@ -134,6 +139,10 @@ fnd_ref* fnd_ref_retain(fnd_ref* r) {
 void fnd_ref_release(fnd_ref* r) {
   if (fnd::detail::ref_tagged(r)) (void)fnd::Pid::adopt(fnd::detail::ref_tagged_cb(r));  // released here
   else if (r && r->rc.fetch_sub(1, std::memory_order_acq_rel) == 1) delete r;
+}
+void fnd_ref_release_last(fnd_ref* r) {
+  if (fnd::detail::ref_tagged(r)) fnd::detail::destroy_control_block(fnd::detail::ref_tagged_cb(r));
+  else delete r;
 }
 int fnd_ref_equal(const fnd_ref* a, const fnd_ref* b) {
   using namespace fnd::detail;

@@ -1,5 +1,6 @@
 /* The C ABI for generated code (fnd/runtime_values.h) from C: strings, formatting, conversions,
- * bytes, refs, record descriptors (copy/destroy/equal with nested records), sending to refs, print. */
+ * bytes, refs (and their inline counting layout), record descriptors (copy/destroy/equal with nested
+ * records), sending to refs, messages built in place and message_data dispatch, print. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static void receiver_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   int ok = strcmp(fnd_str_data(o->name), "payload") == 0 && o->inner.flag == 1 && o->inner.who != NULL;
   fnd_node_shutdown(fnd_ctx_node(ctx), ok ? (int)o->n : 99);
 }
-static const fnd_actor_class receiver_class = {"receiver", 0, 0, NULL, NULL, receiver_message, NULL, NULL};
+static const fnd_actor_class receiver_class = {"receiver", 0, 0, NULL, NULL, receiver_message, NULL, NULL, NULL};
 
 /* Sender: sends one Outer to the name "recv" through a named ref, one to the null ref (dropped). */
 static void sender_start(fnd_ctx* ctx, void* state) {
@@ -70,7 +71,57 @@ static void sender_start(fnd_ctx* ctx, void* state) {
   fnd_ref_send(ctx, to, &outer_type, &v);         /* moved into the message */
   fnd_ref_release(to);
 }
-static const fnd_actor_class sender_class = {"sender", 0, 0, NULL, sender_start, receiver_message, NULL, NULL};
+static const fnd_actor_class sender_class = {"sender", 0, 0, NULL, sender_start, receiver_message, NULL, NULL, NULL};
+
+/* Messages built in place (fnd_msg_alloc) and delivered through message_data: the echo replies
+ * n + 1 to each Outer; the asker frees one unsent envelope, posts one to the null ref (dropped), one
+ * to the echo through a pid ref, and shuts the node down with the reply's n. */
+static void fill_outer(outer_t* o, fnd_ctx* ctx, int64_t n) {
+  o->n = n;
+  o->name = fnd_str_new("payload", 7);
+  o->inner.flag = 1;
+  o->inner.who = fnd_ref_from_pid(fnd_self(ctx));
+}
+static void echo_data(fnd_ctx* ctx, void* state, fnd_msg* msg, const fnd_type* type, void* data) {
+  (void)state;
+  if (type != &outer_type || data != fnd_msg_data(msg) || fnd_msg_type(msg) != type) return;
+  const outer_t* in = (const outer_t*)data;
+  const fnd_msg_class* cls = fnd_msg_class_of(&outer_type);
+  outer_t* out = (outer_t*)fnd_msg_alloc(cls);
+  fill_outer(out, ctx, strcmp(fnd_str_data(in->name), "payload") == 0 ? in->n + 1 : 97);
+  EXPECT(fnd_msg_reply(ctx, cls, out) == FND_OK);
+}
+static void asker_start(fnd_ctx* ctx, void* state) {
+  fnd_pid echo = *(fnd_pid*)state;
+  const fnd_msg_class* cls = fnd_msg_class_of(&outer_type);
+  EXPECT(cls != NULL && fnd_msg_class_of(&outer_type) == cls);
+  outer_t* unsent = (outer_t*)fnd_msg_alloc(cls);
+  EXPECT(((uintptr_t)unsent & (_Alignof(outer_t) - 1)) == 0);
+  fill_outer(unsent, ctx, 1);
+  fnd_msg_free(cls, unsent); /* destroys the value: its string and ref are released */
+  outer_t* dropped = (outer_t*)fnd_msg_alloc(cls);
+  fill_outer(dropped, ctx, 2);
+  fnd_ref_post(ctx, NULL, cls, dropped);
+  fnd_ref* to = fnd_ref_from_pid(echo);
+  outer_t* v = (outer_t*)fnd_msg_alloc(cls);
+  fill_outer(v, ctx, 41);
+  fnd_ref_post(ctx, to, cls, v);
+  fnd_ref_release(to);
+}
+static void asker_data(fnd_ctx* ctx, void* state, fnd_msg* msg, const fnd_type* type, void* data) {
+  (void)state;
+  (void)msg;
+  if (type == &outer_type) fnd_node_shutdown(fnd_ctx_node(ctx), (int)((const outer_t*)data)->n);
+}
+static int asker_init(void* state, const void* arg) {
+  *(fnd_pid*)state = (fnd_pid)arg;
+  return 0;
+}
+static const fnd_actor_class echo_class = {"echo", 0, 0, NULL, NULL, NULL, NULL, NULL, echo_data};
+static const fnd_actor_class asker_class = {"asker", sizeof(fnd_pid), 0, asker_init, asker_start, NULL, NULL, NULL, asker_data};
+
+/* The count layout of fnd/runtime_values.h: the 32-bit count at the handle (low bit cleared). */
+static uint32_t ref_count(const fnd_ref* r) { return *(const uint32_t*)((uintptr_t)r & ~(uintptr_t)1); }
 
 int main(void) {
   /* strings */
@@ -263,6 +314,39 @@ int main(void) {
     EXPECT(fnd_node_run(node) == 7);
     fnd_pid_release(snd);
     fnd_pid_release(recv);
+    fnd_node_free(node);
+  }
+
+  /* refs counted inline, as generated code does */
+  {
+    fnd_ref* named = fnd_ref_named("someone");
+    EXPECT(ref_count(named) == 1 && fnd_ref_retain(named) == named && ref_count(named) == 2);
+    fnd_ref_release(named);
+    EXPECT(__atomic_fetch_sub((uint32_t*)named, 1, __ATOMIC_ACQ_REL) == 1);
+    fnd_ref_release_last(named); /* freed (ASan: no leak) */
+    fnd_node* node = fnd_node_new(NULL);
+    fnd_pid echo = fnd_node_spawn(node, &echo_class, NULL, NULL);
+    fnd_ref* r = fnd_ref_from_pid(echo);
+    EXPECT(((uintptr_t)r & 1) && (uintptr_t)r == (uintptr_t)echo + 1); /* a pid ref is the pid + 1 */
+    const uint32_t before = ref_count(r);
+    fnd_ref_retain(r);
+    EXPECT(ref_count(r) == before + 1);
+    fnd_ref_release(r);
+    fnd_ref_release(r);
+    fnd_pid_release(echo);
+    fnd_node_free(node);
+  }
+
+  /* messages built in place, dispatched through message_data */
+  {
+    fnd_node_options opts = {2, "c-values-inplace", FND_LOG_WARNING, 0, 0, 0};
+    fnd_node* node = fnd_node_new(&opts);
+    fnd_pid echo = fnd_node_spawn(node, &echo_class, NULL, NULL);
+    EXPECT(echo != NULL);
+    fnd_pid asker = fnd_node_spawn(node, &asker_class, echo, NULL);
+    EXPECT(fnd_node_run(node) == 42);
+    fnd_pid_release(asker);
+    fnd_pid_release(echo);
     fnd_node_free(node);
   }
 

@@ -3,6 +3,8 @@
 // records from them (fnd/runtime_values.h).
 #include "backends/llvm/lowering.hpp"
 
+#include <llvm/Transforms/Utils/ModuleUtils.h>
+
 namespace fnd::backend::llvmgen {
 
 bool Lowering::isCounted(const Type* t) const {
@@ -153,6 +155,32 @@ llvm::Value* Lowering::elemDesc(const Type* elem) {
       "elem");
   elemDescs_[elem] = g;
   return b_.CreateBitCast(g, i8p());
+}
+
+llvm::Value* Lowering::messageClass(const MessageDecl* m) {
+  llvm::GlobalVariable* g = nullptr;
+  for (auto& [decl, cls] : messageClasses_)
+    if (decl == m) g = cls;
+  if (!g) {
+    g = new llvm::GlobalVariable(mod_, i8p(), false, llvm::GlobalValue::PrivateLinkage,
+                                 llvm::ConstantPointerNull::get(i8p()), m->name.name + ".class");
+    messageClasses_.emplace_back(m, g);
+  }
+  return b_.CreateLoad(i8p(), g);
+}
+
+// Before main: every message class the code builds envelopes of, registered with the runtime.
+void Lowering::emitMessageClassInit() {
+  if (messageClasses_.empty()) return;
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), false), llvm::GlobalValue::PrivateLinkage,
+                                    "fnd.message_classes", mod_);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  for (auto& [decl, cls] : messageClasses_)
+    b_.CreateStore(b_.CreateCall(rt("fnd_msg_class_of"), {b_.CreateBitCast(messageType(decl), i8p())}), cls);
+  b_.CreateRetVoid();
+  llvm::appendToGlobalCtors(mod_, fn, 65535);
 }
 
 llvm::GlobalVariable* Lowering::messageType(const MessageDecl* m) {

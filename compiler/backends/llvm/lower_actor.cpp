@@ -1,7 +1,7 @@
 // Actors: a state record (params, then states), an fnd_actor_class whose callbacks are generated
 // here (init copies the start arguments, start runs the state initializers, arms the `every` timers
-// and runs `on start`, message dispatches on the fnd_type pointer, destroy releases the state), and
-// one function per handler.
+// and runs `on start`, message_data dispatches on the fnd_type pointer the runtime hands it with the
+// payload, destroy releases the state), and one function per handler (ctx, state, msg, payload).
 #include "backends/llvm/lowering.hpp"
 
 namespace fnd::backend::llvmgen {
@@ -57,7 +57,7 @@ ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
 
 llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
                                        const std::string& kind) {
-  auto* fnTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p()}, false);
+  auto* fnTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p(), i8p()}, false);
   auto* fn = llvm::Function::Create(fnTy, llvm::GlobalValue::PrivateLinkage, fnName, mod_);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   f_ = FnState{};
@@ -68,6 +68,7 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
   f_.ctx->setName("ctx");
   f_.msg = fn->getArg(2);
   f_.msg->setName("msg");
+  fn->getArg(3)->setName("data");
   auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
   auto* body = llvm::BasicBlock::Create(ctx_, "body", fn);
   f_.exit = llvm::BasicBlock::Create(ctx_, "exit", fn);
@@ -114,9 +115,8 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
     else b_.CreateCall(rt("fnd_msg_exit"), {f_.msg, whoP, whyP});
   }
   if (h && h->kind == HandlerKind::Message && !h->params.empty()) {
-    llvm::Value* data = b_.CreateCall(rt("fnd_msg_data"), {f_.msg});
     f_.locals[h->params[0].get()] =
-        b_.CreateBitCast(data, messageLayout(h->message).type->getPointerTo(), h->params[0]->name.name);
+        b_.CreateBitCast(fn->getArg(3), messageLayout(h->message).type->getPointerTo(), h->params[0]->name.name);
   }
   lowerProtectEnter(h);  // lower_services.cpp
   if (h) lowerBlock(*h->body);
@@ -180,19 +180,21 @@ void Lowering::lowerActor(const ActorDecl& a) {
     }
   }
 
-  // message(ctx, state, msg): dispatch on the message's fnd_type; others are discarded.
-  auto* hTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p()}, false);
+  // message_data(ctx, state, msg, type, payload): dispatch on the message's fnd_type; others are
+  // discarded.
+  auto* hTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p(), i8p(), i8p()}, false);
   auto* msgFn = llvm::Function::Create(hTy, llvm::GlobalValue::PrivateLinkage, base + ".message", mod_);
   {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", msgFn));
     b_.SetCurrentDebugLocation(llvm::DebugLoc());
-    llvm::Value* type = b_.CreateCall(rt("fnd_msg_type"), {msgFn->getArg(2)});
+    llvm::Value* type = msgFn->getArg(3);
+    llvm::Value* data = msgFn->getArg(4);
     for (auto& [ty, fn] : dispatch) {
       auto* yes = llvm::BasicBlock::Create(ctx_, "handle", msgFn);
       auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
       b_.CreateCondBr(b_.CreateICmpEQ(type, b_.CreateBitCast(ty, i8p())), yes, no);
       b_.SetInsertPoint(yes);
-      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2)});
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data});
       b_.CreateRetVoid();
       b_.SetInsertPoint(no);
     }
@@ -205,7 +207,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
       auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
       b_.CreateCondBr(b_.CreateICmpNE(is, b_.getInt32(0)), yes, no);
       b_.SetInsertPoint(yes);
-      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2)});
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data});
       b_.CreateRetVoid();
       b_.SetInsertPoint(no);
     }
@@ -232,7 +234,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
   info.cls->setInitializer(llvm::ConstantStruct::get(
       classTy_, {cstr(a.name.name), b_.getInt64(sl->getSizeInBytes()), b_.getInt64(sl->getAlignment().value()),
                  llvm::ConstantExpr::getBitCast(init, i8p()), llvm::ConstantExpr::getBitCast(start, i8p()),
-                 llvm::ConstantExpr::getBitCast(msgFn, i8p()), null, destroy}));
+                 null, null, destroy, llvm::ConstantExpr::getBitCast(msgFn, i8p())}));
 }
 
 }  // namespace fnd::backend::llvmgen

@@ -6,9 +6,10 @@
 
 namespace fnd::backend::llvmgen {
 
-// The start arguments of an actor as its args record: on the stack for spawn, on the heap for
-// supervisor children (the runtime passes them to init at every restart: they live as long as the
-// program). Sibling names become refs to `<supName>.<child>`.
+// The start arguments of an actor as its args record: on the stack for spawn, borrowing the values
+// (init, a pool or an extern actor's factory copies what it keeps, during the call), on the heap for
+// supervisor children, owning them (the runtime passes them to init at every restart: they live as
+// long as the program). Sibling names become refs to `<supName>.<child>`.
 llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bool heap, const std::string& supName,
                                   const StartArgs* poolTemplate) {
   (void)ctxOrNull;
@@ -46,7 +47,13 @@ llvm::Value* Lowering::buildArgs(const StartArgs& st, llvm::Value* ctxOrNull, bo
     } else {
       v = lowerExpr(*e);
     }
-    storeNew(p.type, b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i)), v);
+    llvm::Value* at = b_.CreateStructGEP(r.type, mem, static_cast<unsigned>(i));
+    if (heap) storeNew(p.type, at, v);
+    else if (p.type->kind == TypeKind::Message) {
+      const uint64_t size = mod_.getDataLayout().getTypeAllocSize(messageLayout(p.type->message).type);
+      if (size) b_.CreateMemCpy(at, llvm::MaybeAlign(), v.v, llvm::MaybeAlign(), size);
+    } else if (p.type->kind == TypeKind::Bool) b_.CreateStore(b_.CreateZExt(v.v, b_.getInt8Ty()), at);
+    else b_.CreateStore(v.v, at);
   }
   return mem;
 }
@@ -90,12 +97,8 @@ Val Lowering::lowerSpawn(const SpawnExpr& s) {
   const size_t mark = f_.temps.size();
   llvm::Value* args = buildArgs(s.start, f_.ctx, false, "");
   llvm::Value* pid = spawnActor(info, f_.ctx, nullptr, args);
-  // init copied the arguments: release ours.
-  for (size_t i = 0; i < s.start.actor->params.size(); ++i)
-    release(s.start.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
-  releaseTemps(mark);
-  Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {pid}), s.type};
-  b_.CreateCall(rt("fnd_pid_release"), {pid});
+  releaseTemps(mark);  // the arguments' values: init copied what it keeps
+  Val v{pidRef(pid, true), s.type};  // the owned pid becomes the ref
   addTemp(v);
   return v;
 }
@@ -113,10 +116,7 @@ Val Lowering::lowerPoolSpawn(const SpawnExpr& s) {
       {f_.ctx, cstr(s.start.supervisor->name.name), info.cls ? b_.CreateBitCast(info.cls, i8p()) : null,
        info.make ? b_.CreateBitCast(info.make, i8p()) : null, b_.CreateBitCast(info.args.desc, i8p()),
        b_.CreateBitCast(args, i8p()), spawnOpts(*s.start.actor)});
-  // fnd_pool_spawn copied the arguments: release ours.
-  for (size_t i = 0; i < s.start.actor->params.size(); ++i)
-    release(s.start.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
-  releaseTemps(mark);
+  releaseTemps(mark);  // the arguments' values: fnd_pool_spawn copied them
   auto* failBB = llvm::BasicBlock::Create(ctx_, "pool.fail", f_.fn);
   auto* okBB = llvm::BasicBlock::Create(ctx_, "pool.ok", f_.fn);
   b_.CreateCondBr(b_.CreateIsNull(pid), failBB, okBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
@@ -124,8 +124,7 @@ Val Lowering::lowerPoolSpawn(const SpawnExpr& s) {
   for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
   b_.CreateBr(f_.exit);
   b_.SetInsertPoint(okBB);
-  Val v{b_.CreateCall(rt("fnd_ref_from_pid"), {pid}), s.type};
-  b_.CreateCall(rt("fnd_pid_release"), {pid});
+  Val v{pidRef(pid, false), s.type};  // the owned pid becomes the ref
   addTemp(v);
   return v;
 }
@@ -203,9 +202,7 @@ void Lowering::lowerMain(const MainDecl& m) {
     case TargetKind::Actor: {
       ActorInfo& info = actorInfo(st.actor);
       llvm::Value* args = buildArgs(st, nullptr, false, "");
-      pid = spawnActor(info, nullptr, node, args);
-      for (size_t i = 0; i < st.actor->params.size(); ++i)
-        release(st.actor->params[i]->type, b_.CreateStructGEP(info.args.type, args, static_cast<unsigned>(i)), true);
+      pid = spawnActor(info, nullptr, node, args);  // borrowed arguments: released with the temporaries
       break;
     }
     case TargetKind::Supervisor: {

@@ -95,18 +95,22 @@ void Lowering::lowerStmt(const Stmt& s) {
     case StmtKind::For: lowerFor(s.as<ForStmt>()); break;
     case StmtKind::Send: {
       const auto& sd = s.as<SendStmt>();
+      // The message is built (every field evaluated: a crash leaves nothing behind), then moved into
+      // an envelope from the runtime and posted.
       Val to = lowerExpr(*sd.target);
       Val m = lowerExpr(*sd.message);
-      llvm::Value* value = ownedMessage(m);
-      b_.CreateCall(rt("fnd_ref_send"), {f_.ctx, to.v, b_.CreateBitCast(messageType(m.type->message), i8p()),
-                                         b_.CreateBitCast(value, i8p())});
+      llvm::Value* cls = messageClass(m.type->message);
+      llvm::Value* payload = b_.CreateCall(rt("fnd_msg_alloc"), {cls});
+      storeMessage(m, payload);
+      b_.CreateCall(rt("fnd_ref_post"), {f_.ctx, to.v, cls, payload});
       break;
     }
     case StmtKind::Reply: {
       Val m = lowerExpr(*s.as<ReplyStmt>().message);
-      llvm::Value* value = ownedMessage(m);
-      b_.CreateCall(rt("fnd_reply"), {f_.ctx, b_.CreateBitCast(messageType(m.type->message), i8p()),
-                                      b_.CreateBitCast(value, i8p())});
+      llvm::Value* cls = messageClass(m.type->message);
+      llvm::Value* payload = b_.CreateCall(rt("fnd_msg_alloc"), {cls});
+      storeMessage(m, payload);
+      b_.CreateCall(rt("fnd_msg_reply"), {f_.ctx, cls, payload});
       break;
     }
     case StmtKind::Log: {

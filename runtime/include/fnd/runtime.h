@@ -93,6 +93,10 @@ typedef struct fnd_actor_class {
   void (*message)(fnd_ctx* ctx, void* state, fnd_msg* msg);                 /* required */
   void (*stop)(fnd_ctx* ctx, void* state, const fnd_exit_reason* reason);   /* may be NULL */
   void (*destroy)(void* state);                                             /* may be NULL */
+  /* Optional: when set, called for each message instead of `message`, with the message's C type
+   * and payload (fnd_msg_type / fnd_msg_data; both NULL for runtime messages such as exits and
+   * downs), so that a dispatch needs no further calls. Then `message` may be NULL. */
+  void (*message_data)(fnd_ctx* ctx, void* state, fnd_msg* msg, const struct fnd_type* type, void* data);
 } fnd_actor_class;
 
 typedef enum fnd_overflow { FND_DROP_NEWEST = 0, FND_DROP_OLDEST = 1, FND_REJECT = 2, FND_BLOCK = 3 } fnd_overflow;
@@ -150,6 +154,18 @@ fnd_status fnd_try_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* va
 fnd_status fnd_send_name(fnd_ctx* ctx, const char* name, const fnd_type* type, void* value);
 fnd_status fnd_node_send(fnd_node* node, fnd_pid to, const fnd_type* type, void* value);
 fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value);
+
+/* Messages built in place (generated code): no record on the caller's stack, no per-send type lookup.
+ * fnd_msg_class_of registers a type once (the class stays valid for the program's lifetime);
+ * fnd_msg_alloc returns the payload of a new envelope of that class (type->size bytes, aligned to
+ * type->align, uninitialized), which the caller fills with a value of the type and then hands over
+ * with exactly one of fnd_msg_reply, fnd_ref_post (fnd/runtime_values.h) or fnd_msg_free. */
+typedef struct fnd_msg_class fnd_msg_class;
+const fnd_msg_class* fnd_msg_class_of(const fnd_type* type);
+void* fnd_msg_alloc(const fnd_msg_class* cls);
+void fnd_msg_free(const fnd_msg_class* cls, void* payload); /* destroys the value too */
+/* As fnd_reply with the value in `payload` (consumed). */
+fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload);
 
 const fnd_type* fnd_msg_type(fnd_msg* msg); /* NULL for runtime messages (exit/down) */
 void* fnd_msg_data(fnd_msg* msg);

@@ -83,6 +83,16 @@ fnd_pid fnd_ref_resolve(struct fnd_node* node, const fnd_ref* r);
 /* Sends `value` (consumed, as fnd_send) to the ref's current process; a message to the null ref or to
  * no process is dropped (destroyed). */
 void fnd_ref_send(struct fnd_ctx* ctx, const fnd_ref* to, const struct fnd_type* type, void* value);
+/* As fnd_ref_send with a value built in place (fnd_msg_alloc: consumed). */
+struct fnd_msg_class;
+void fnd_ref_post(struct fnd_ctx* ctx, const fnd_ref* to, const struct fnd_msg_class* cls, void* payload);
+/* The layout generated code may rely on to count refs without a call: a non-NULL ref handle with
+ * the low bit clear points to an object whose first 4 bytes are its 32-bit atomic reference count;
+ * with the low bit set it is a pid handle (fnd_pid) + 1, and the pid's control block starts with its
+ * 32-bit atomic count. A ref made from a pid is always pid + 1 (so a borrowed pid makes a borrowed
+ * ref with no call). Retaining is a relaxed increment of that count; a release is an acq_rel
+ * decrement that, when it takes the count from 1 to 0, must be followed by fnd_ref_release_last. */
+void fnd_ref_release_last(fnd_ref* r); /* frees what r held; its count is already 0 */
 
 /* ---- links and monitors on refs (the language's link/unlink/monitor/demonitor, on down/exit) ----
  * A name nobody holds behaves as a dead process: link gives an exit signal with reason noproc (an
