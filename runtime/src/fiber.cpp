@@ -50,6 +50,7 @@ struct StackPool {
     return s;
   }
   void deallocate(ctx::stack_context& s) noexcept {
+    unpoison_stack(static_cast<char*>(s.sp) - size, size);  // the usable part, above the guard page
     std::lock_guard<std::mutex> g(mu);
     if (free.size() < 1024) free.push_back(s);
     else unmap(s);

@@ -7,6 +7,7 @@
 
 #if defined(__SANITIZE_ADDRESS__)
 #define FND_ASAN 1
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
@@ -15,6 +16,18 @@
 #endif
 
 namespace fnd::detail {
+
+// A fiber stack going back to the pool may still carry ASan's poison of the frames that were live on it
+// (a fiber unwound or ended mid-call leaves its locals' redzones behind); the next fiber on that stack
+// would then be reported for touching its own fresh frames. Clear the shadow before reuse.
+inline void unpoison_stack(void* bottom, size_t size) {
+#if FND_ASAN
+  __asan_unpoison_memory_region(bottom, size);
+#else
+  (void)bottom;
+  (void)size;
+#endif
+}
 
 struct SanitizerFiber {
   void* stack_bottom = nullptr;  // the fiber's stack (set by the stack allocator)
