@@ -22,9 +22,9 @@ int runBuild(const CommonOptions& allOpts, const std::string& output, const std:
     return kUserError;
   }
   backend::Backend* be = findBackend(target);
-  if (!be) {
+  if (!be) {  // a --target naming no back end is a usage error
     fe.finish();
-    return kUserError;
+    return kUsageError;
   }
   backend::Options bo = backendOptions(opts, output + ".fnd-build");
   bo.outputBinary = output;

@@ -66,9 +66,9 @@ int runEmit(const CommonOptions& allOpts, const std::string& outputDir, const st
     return kUserError;
   }
   backend::Backend* be = findBackend(target);
-  if (!be) {
+  if (!be) {  // a --target naming no back end is a usage error
     fe.finish();
-    return kUserError;
+    return kUsageError;
   }
   const backend::Options bo = backendOptions(opts, outputDir);
   std::vector<backend::OutputFile> files;

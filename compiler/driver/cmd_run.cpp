@@ -67,9 +67,9 @@ int runRun(const CommonOptions& allOpts, const std::vector<std::string>& program
     return kUserError;
   }
   backend::Backend* be = findBackend(target);
-  if (!be) {
+  if (!be) {  // a --target naming no back end is a usage error
     fe.finish();
-    return kUserError;
+    return kUsageError;
   }
 
   // The cache key: everything the binary depends on.

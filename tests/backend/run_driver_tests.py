@@ -38,6 +38,8 @@ def main():
     check("build exits 0", r.returncode == 0, r.stderr)
     check("build writes the binary", os.access(binary, os.X_OK))
     check("build keeps the sources", os.path.exists(binary + ".fnd-build/pingpong.fnd.hpp"))
+    r = run([fndc, "build", "--target=nosuch", pingpong, "-o", binary + "-nosuch"], env)
+    check("build with an unknown --target exits 2", r.returncode == 2 and "no back end 'nosuch'" in r.stderr, r.stderr)
 
     # the generated program's command line
     r = run([binary, "--help"])
