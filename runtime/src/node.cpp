@@ -293,10 +293,14 @@ void Node::shutdown(int code) {
 
 void Node::set_root(const Pid& root) {
   NodeImpl* n = impl_.get();
-  n->watch(root, [n](const ExitReason& r) {
+  n->watch(root, [n, root](const ExitReason& r) {
+    // A root that already ended (e.g. an actor that stops in on start) is reported as noproc: its
+    // control block says whether that end was normal.
+    const bool normal = r.is_normal() || (r.kind() == ExitKind::noproc && root.control_block() &&
+                                          (root.control_block()->flags.load() & kCbExitedNormally));
     std::lock_guard<std::mutex> l(n->run_mu);
     n->root_exited = true;
-    n->root_code = r.is_normal() ? 0 : 1;
+    n->root_code = normal ? 0 : 1;
     n->run_cv.notify_all();
   });
 }

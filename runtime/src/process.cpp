@@ -500,6 +500,7 @@ void terminate(ProcessCore* p, const ExitReason& reason) {
   // 5. What was still queued: answer requests (link, monitor, call) with noproc.
   while (Message* m = pop_queue(p)) bounce(self, m);
   cb->depth.store(0, std::memory_order_relaxed);
+  if (link_reason.is_normal()) cb->flags.fetch_or(kCbExitedNormally, std::memory_order_relaxed);
   cb->proc.store(nullptr, std::memory_order_seq_cst);
   // Only watched processes take the watchers' lock (an exit-heavy load would serialize on it).
   if (cb->flags.load(std::memory_order_seq_cst) & kCbWatched) node->fire_watchers(cb, link_reason);

@@ -26,11 +26,13 @@ struct ControlBlock {
                                          // kInboxBlocked, kInboxClosed, or the newest message
   std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
-  std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread)
+  std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread), kCbExitedNormally
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
 };
 
-enum : uint32_t { kCbRegistered = 1, kCbWatched = 2 };
+// kCbExitedNormally: set at a normal exit, before `proc` is cleared, so that a watch installed after
+// the process died (Node::set_root on a root that finished at once) can still tell how it ended.
+enum : uint32_t { kCbRegistered = 1, kCbWatched = 2, kCbExitedNormally = 4 };
 
 void destroy_control_block(ControlBlock* cb) noexcept;
 
