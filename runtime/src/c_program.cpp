@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fnd/detail/program_options.hpp"
+#include "fnd/detail/program_signals.hpp"
 #include "fnd/runtime.h"
 
 extern "C" int fnd_program_main(int argc, char** argv, const char* name, const char* description,
@@ -29,8 +30,11 @@ extern "C" int fnd_program_main(int argc, char** argv, const char* name, const c
   o.stop_grace_ms = static_cast<uint32_t>(po.node.stop_grace.count());
   o.throughput = po.node.throughput;
   fnd_set_log_level(o.log_level);
+  // Before the node: its threads inherit SIGTERM/SIGINT blocked (program_signals.hpp).
+  fnd::detail::ProgramSignals signals;
   int status = 0;
   fnd_node* node = fnd_node_new(&o);
+  signals.attach([node](int code) { fnd_node_shutdown(node, code); });
   fnd_pid root = start(node);
   if (!root) {
     const std::string msg = "could not start " + what + ": " + fnd_last_error_code() + ": " + fnd_last_error_message();
@@ -42,6 +46,7 @@ extern "C" int fnd_program_main(int argc, char** argv, const char* name, const c
     status = fnd_node_run(node);
     fnd_pid_release(root);
   }
+  signals.detach();
   fnd_node_free(node);
   std::fflush(stdout);
   return status;

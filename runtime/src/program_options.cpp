@@ -134,7 +134,9 @@ std::string program_usage(const std::string& name, const std::string& descriptio
       "                     go to stderr, program output (print) to stdout\n"
       "  --help             show this help\n"
       "\nexit status: the code given to shutdown(code); 0 when the root exits normally; 1 when it\n"
-      "exits abnormally (e.g. a supervisor gave up restarting); 2 for command-line errors\n";
+      "exits abnormally (e.g. a supervisor gave up restarting); 2 for command-line errors\n"
+      "\nSIGTERM stops the program cleanly (as shutdown) with exit status 0, SIGINT (Ctrl-C) with 130;\n"
+      "a second SIGTERM or SIGINT while it stops ends it at once\n";
   return s;
 }
 

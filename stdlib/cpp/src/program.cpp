@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include <fnd/detail/program_options.hpp>
+#include <fnd/detail/program_signals.hpp>
 #include <fnd/log.hpp>
 
 namespace fnd::lang {
@@ -28,11 +29,15 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
     return 2;
   }
   fnd::log::set_level(cl.node.log_level);
+  // Before the Node: its threads (and the DistNode's) inherit SIGTERM/SIGINT blocked.
+  fnd::detail::ProgramSignals signals;
   int status = 0;
   {
     fnd::Node node(cl.node);
+    signals.attach([&node](int code) { node.shutdown(code); });
     if (hooks.attach) {
       if (int s = hooks.attach(node); s != 0) {
+        signals.detach();
         node.stop();
         return s;
       }
@@ -46,6 +51,7 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
       node.set_root(*root);
       status = node.run();
     }
+    signals.detach();
     if (hooks.detach) hooks.detach(node);
   }
   std::fflush(stdout);
