@@ -10,7 +10,11 @@ node b's target through a pid ref, then:
   2. the target calls shutdown(0) (`--set target.leave=true`): both fire with "shutdown" (the
      target's own exit reached a before b left), a exits 3 and b 0, and b's stop does not wait out
      the grace period (it did when a remote monitor's ref equalled the supervisor's own monitor ref
-     on the target: the supervisor's monitor was lost and its stop waited 2 s, then killed).
+     on the target: the supervisor's monitor was lost and its stop waited 2 s, then killed);
+  3. b gets SIGTERM: b stops as in 2 (its tree stops, the target's exit reaches a, b leaves the
+     cluster) and exits 0 — both fire on a with "shutdown", not "noconnection" as for a kill;
+  4. a gets SIGTERM (status 0): b, still running, sees a leave ("dist: node a down (left the
+     cluster)", not a failed probe), then b gets SIGTERM too and exits 0.
 """
 import os
 import signal
@@ -86,6 +90,48 @@ def run_leave(binary, label):
           "%s leave: node b: status %d, stdout %r, stderr %r" % (label, sb, ob, eb[-400:]))
 
 
+def run_sigterm(binary, label):
+    pa, pb = free_ports(2)
+    addrs = "a=tcp://127.0.0.1:%d,b=tcp://127.0.0.1:%d" % (pa, pb)
+    a = start(binary, "a", addrs)
+    b = start(binary, "b", addrs)
+    seen = wait_for_line(b, "target: acked")
+    check(seen == "target: acked\n", "%s sigterm: b printed %r" % (label, seen))
+    b.send_signal(signal.SIGTERM)
+    sb, ob, eb = finish(b)
+    sa, oa, ea = finish(a)
+    check(sa == 3 and oa == "watcher: watching\nwatcher: exit shutdown\nwatcher: down shutdown\n",
+          "%s sigterm: node a: status %d, stdout %r, stderr %r" % (label, sa, oa, ea[-400:]))
+    check(sb == 0 and ob == "" and GRACE_WARNING not in eb and "received SIGTERM: stopping" in eb,
+          "%s sigterm: node b: status %d, stdout %r, stderr %r" % (label, sb, ob, eb[-400:]))
+
+
+def run_sigterm_watcher(binary, label):
+    pa, pb = free_ports(2)
+    addrs = "a=tcp://127.0.0.1:%d,b=tcp://127.0.0.1:%d" % (pa, pb)
+    a = start(binary, "a", addrs)
+    b = start(binary, "b", addrs)
+    seen = wait_for_line(b, "target: acked")
+    check(seen == "target: acked\n", "%s sigterm a: b printed %r" % (label, seen))
+    a.send_signal(signal.SIGTERM)
+    sa, oa, ea = finish(a)
+    check(sa == 0 and oa == "watcher: watching\n" and "received SIGTERM: stopping" in ea,
+          "%s sigterm a: node a: status %d, stdout %r, stderr %r" % (label, sa, oa, ea[-400:]))
+    # b learns of a's end from membership (left) or, were a to fail, from failed probes: wait for either.
+    down = ""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        line = b.stderr.readline()
+        if not line or "dist: node a down" in line:
+            down = line
+            break
+    check("dist: node a down (left the cluster)" in down, "%s sigterm a: node b saw %r" % (label, down))
+    b.send_signal(signal.SIGTERM)
+    sb, ob, eb = finish(b)
+    check(sb == 0 and ob == "" and "received SIGTERM: stopping" in eb,
+          "%s sigterm a: node b after SIGTERM: status %d, stdout %r, stderr %r" % (label, sb, ob, eb[-400:]))
+
+
 def main():
     fndc, work = sys.argv[1], sys.argv[2]
     os.makedirs(work, exist_ok=True)
@@ -98,6 +144,8 @@ def main():
             continue
         run_kill(binary, target)
         run_leave(binary, target)
+        run_sigterm(binary, target)
+        run_sigterm_watcher(binary, target)
     print("watch test: %d failure(s)" % len(failures))
     return 1 if failures else 0
 
