@@ -32,7 +32,8 @@ struct ControlBlock {
 
 // kCbExitedNormally: set at a normal exit, before `proc` is cleared, so that a watch installed after
 // the process died (Node::set_root on a root that finished at once) can still tell how it ended.
-enum : uint32_t { kCbRegistered = 1, kCbWatched = 2, kCbExitedNormally = 4 };
+// Bits 4 and 8 are kCbRemote and kCbExported (fnd/detail/remote.hpp).
+enum : uint32_t { kCbRegistered = 1, kCbWatched = 2, kCbExitedNormally = 16 };
 
 void destroy_control_block(ControlBlock* cb) noexcept;
 
