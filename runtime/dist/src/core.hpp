@@ -98,6 +98,8 @@ struct DistNode::Core {
   void on_packet(std::string_view from, zmq::message_t& pkt);
   Peer* establish(const std::string& name, uint64_t inc);
   Peer* create_peer(const std::string& name, uint64_t inc);
+  Peer* retired_peer(const std::string& name, uint64_t inc);
+  void announce(Peer* p);
   void deliver_batch(Peer* p, uint64_t first_seq, SteadyClock::time_point now);
   void dispatch(Peer* p, uint8_t kind, std::string_view body);
   void dispatch_data(Peer* p, std::string_view body);

@@ -54,7 +54,8 @@ Pid DistNode::Core::resolve_payload_pid(Peer* from, uint32_t their_index, uint64
     if (f != by_identity.end()) p = f->second;
   }
   if (!p) p = establish(n, i);  // a third node: reachable once its address is known
-  return p ? proxy(p, id) : Pid();
+  if (!p) p = retired_peer(n, i);  // an incarnation older than the one we know: its pids are dead
+  return proxy(p, id);
 }
 
 void DistNode::Core::run() {
@@ -258,21 +259,45 @@ Peer* DistNode::Core::create_peer(const std::string& n, uint64_t i) {
     peers.push_back(std::move(up));
   }
   if (!p->address.empty()) transport->connect(n, p->address);
-  if (i) {  // tell every linked peer, before any pid of this node can reach them (same ordered streams)
-    std::vector<wire::NodeEntry> e{{p->index, n, i}};
-    std::string body = wire::encode_nodes_body(e);
-    std::vector<Peer*> ups;
-    {
-      std::lock_guard<std::mutex> l(mu);
-      for (auto& q : peers)
-        if (q.get() != p && q->st() == PeerState::up) ups.push_back(q.get());
-    }
-    for (Peer* q : ups) send_sequenced(q, wire::Kind::nodes, body);
-  }
+  if (i) announce(p);
   return p;
 }
 
-// The peer that sent a frame with incarnation `i`; nullptr if `i` is an incarnation we have retired.
+// Tells every linked peer p's index and identity, before any pid of p can reach them (same ordered streams).
+void DistNode::Core::announce(Peer* p) {
+  std::vector<wire::NodeEntry> e{{p->index, p->name, p->inc.load()}};
+  std::string body = wire::encode_nodes_body(e);
+  std::vector<Peer*> ups;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    for (auto& q : peers)
+      if (q.get() != p && q->st() == PeerState::up) ups.push_back(q.get());
+  }
+  for (Peer* q : ups) send_sequenced(q, wire::Kind::nodes, body);
+}
+
+// A record of an incarnation of n older than its current one, first named by a pid in a payload: retired
+// from the start (never current, never connected), so its pids compare unequal to the live node's and
+// a monitor or link on them fires noconnection at once.
+Peer* DistNode::Core::retired_peer(const std::string& n, uint64_t i) {
+  auto up = std::make_unique<Peer>();
+  Peer* p = up.get();
+  p->name = n;
+  p->inc.store(i);
+  p->state.store(static_cast<int>(PeerState::retired));
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (next_index == node.id()) ++next_index;
+    p->index = next_index++;
+    by_identity[{n, i}] = p;
+    peers.push_back(std::move(up));
+  }
+  announce(p);
+  return p;
+}
+
+// The peer that sent a frame with incarnation `i`; nullptr if `i` is an incarnation we have retired or
+// one older than the current incarnation of n.
 Peer* DistNode::Core::establish(const std::string& n, uint64_t i) {
   Peer* cur = nullptr;
   {
@@ -287,17 +312,12 @@ Peer* DistNode::Core::establish(const std::string& n, uint64_t i) {
     }
   }
   if (cur && cur->inc.load() == i) {
-    std::vector<wire::NodeEntry> e{{cur->index, n, i}};
-    std::string body = wire::encode_nodes_body(e);
-    std::vector<Peer*> ups;
-    {
-      std::lock_guard<std::mutex> l(mu);
-      for (auto& q : peers)
-        if (q.get() != cur && q->st() == PeerState::up) ups.push_back(q.get());
-    }
-    for (Peer* q : ups) send_sequenced(q, wire::Kind::nodes, body);
+    announce(cur);
     return cur;
   }
+  // An older incarnation than the current one (a late frame, or a pid a third node kept): it is gone.
+  // It must not replace the live node (incarnations grow across restarts, fresh_incarnation()).
+  if (cur && i < cur->inc.load()) return nullptr;
   if (cur) declare_down_io(cur, "restarted", true);  // a new incarnation: the old node is gone for good
   return create_peer(n, i);
 }

@@ -9,6 +9,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "fnd/dist/dist.hpp"
@@ -844,4 +845,250 @@ TEST_CASE("global names: node.whereis racing DistNode::stop answers the pid or n
   for (auto& t : lookers) t.join();
   CHECK(wrong.load() == 0);
   CHECK(!nb.whereis("svc.echo"));
+}
+
+// ---- remote monitors and links around a node's end (issue #6: "fire with reason noconnection when a
+// node is declared down; a node that comes back with a new incarnation is a new node") ----
+
+namespace {
+struct Fired {  // what a monitor and a trapped link on a remote pid delivered ("" = nothing)
+  std::string down, exit;
+  bool requested_while_up = false;
+};
+
+// On node a: the pid of echo on b (the sender of its answer), or null.
+Pid ask_echo(Process& self, DistNode& a) {
+  a.send("b", "echo", std::string("hello"));
+  auto m = self.receive_for(5s);
+  return m ? (*m)->sender() : Pid();
+}
+
+// Sets a monitor and a trapped link on `to`, then waits up to `wait` for both to fire.
+Fired monitor_and_link(Process& self, const Pid& to, std::chrono::milliseconds wait) {
+  Fired f;
+  self.trap_exit(true);
+  MonitorRef ref = self.monitor(to);
+  self.link(to);
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  while ((f.down.empty() || f.exit.empty()) && std::chrono::steady_clock::now() < deadline)
+    self.receive_select_for(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()),
+        on<Down>([&](Down& d) {
+          if (d.ref == ref && d.pid == to) f.down = d.reason.to_string();
+        }),
+        on<Exit>([&](Exit& e) {
+          if (e.from == to) f.exit = e.reason.to_string();
+        }));
+  return f;
+}
+
+// Runs fn(process) in a fiber on node n and returns its result.
+template <class R, class F>
+R in_process(Node& n, F fn) {
+  std::promise<R> done;
+  auto fut = done.get_future();
+  n.spawn_fiber([&](Process& self) { done.set_value(fn(self)); });
+  return fut.get();
+}
+
+bool says_noconnection(const std::string& reason) { return reason.find("noconnection") != std::string::npos; }
+}  // namespace
+
+TEST_CASE("a monitor and a link set just before the peer is cut off (never acknowledged) fire noconnection") {
+  // The requests sit in the resend buffer of a link that is still up; the peer is then declared down.
+  SECTION("declared down by silence") {
+    Pair p({}, 400ms);
+    REQUIRE(p.up());
+    Fired f = in_process<Fired>(p.na, [&](Process& self) {
+      Pid echo = ask_echo(self, *p.a);
+      p.net.partition("a", "b");  // from here on nothing reaches b: the requests are never acknowledged
+      Fired r;
+      bool up = p.a->is_up("b");
+      r = monitor_and_link(self, echo, 10s);
+      r.requested_while_up = up;
+      return r;
+    });
+    CHECK(f.requested_while_up);
+    INFO(f.down << " / " << f.exit);
+    CHECK(says_noconnection(f.down));
+    CHECK(says_noconnection(f.exit));
+  }
+  SECTION("declared down because it came back as a new incarnation") {
+    Pair p({}, 30s);  // silence alone would take far longer than the test waits
+    REQUIRE(p.up());
+    std::promise<void> requested;
+    auto requested_f = requested.get_future();
+    auto out = std::async(std::launch::async, [&] {
+      return in_process<Fired>(p.na, [&](Process& self) {
+        Pid echo = ask_echo(self, *p.a);
+        p.net.partition("a", "b");
+        bool up = p.a->is_up("b");
+        self.trap_exit(true);
+        MonitorRef ref = self.monitor(echo);
+        self.link(echo);
+        requested.set_value();
+        Fired r;
+        r.requested_while_up = up;
+        auto deadline = std::chrono::steady_clock::now() + 10s;
+        while ((r.down.empty() || r.exit.empty()) && std::chrono::steady_clock::now() < deadline)
+          self.receive_select_for(1s, on<Down>([&](Down& d) {
+                                    if (d.ref == ref) r.down = d.reason.to_string();
+                                  }),
+                                  on<Exit>([&](Exit& e) {
+                                    if (e.from == echo) r.exit = e.reason.to_string();
+                                  }));
+        return r;
+      });
+    });
+    requested_f.wait();
+    p.b.reset();  // killed with the requests unacknowledged ...
+    p.b = std::make_unique<DistNode>(p.nb, opts("b", 30s), p.net.make_transport());  // ... and back
+    p.net.heal();
+    Fired f = out.get();
+    CHECK(f.requested_while_up);
+    INFO(f.down << " / " << f.exit);
+    CHECK(says_noconnection(f.down));
+    CHECK(says_noconnection(f.exit));
+  }
+}
+
+TEST_CASE("a monitor and a link and a call on a pid of a node already declared down answer at once with noconnection") {
+  Pair p({}, 30s);  // only declare_down makes b down here
+  REQUIRE(p.up());
+  struct Out {
+    Fired fired;
+    std::string call_error;
+  };
+  Pid echo = in_process<Pid>(p.na, [&](Process& self) { return ask_echo(self, *p.a); });
+  REQUIRE(echo);
+  p.net.partition("a", "b");  // keeps it down (a healed link would come back up)
+  p.a->declare_down("b", "test");
+  REQUIRE(eventually([&] { return !p.a->is_up("b"); }));
+  Out o = in_process<Out>(p.na, [&](Process& self) {
+    Out r;
+    r.fired = monitor_and_link(self, echo, 10s);
+    auto c = self.call<int64_t>(echo, int64_t{1}, 10s);
+    r.call_error = c ? "answered" : c.error().to_string();
+    return r;
+  });
+  INFO(o.fired.down << " / " << o.fired.exit << " / " << o.call_error);
+  CHECK(says_noconnection(o.fired.down));
+  CHECK(says_noconnection(o.fired.exit));
+  CHECK(says_noconnection(o.call_error));
+}
+
+TEST_CASE("pids of an old incarnation are unequal to the new one's and a monitor on one never reaches the new node") {
+  Pair p;
+  REQUIRE(p.up());
+  Pid old_echo = in_process<Pid>(p.na, [&](Process& self) { return ask_echo(self, *p.a); });
+  REQUIRE(old_echo);
+  p.b.reset();
+  p.b = std::make_unique<DistNode>(p.nb, opts("b"), p.net.make_transport());  // echo lives on, same id
+  REQUIRE(eventually([&] {
+    for (auto& i : p.a->peers())
+      if (i.name == "b" && i.incarnation == p.b->incarnation() && i.up) return true;
+    return false;
+  }));
+  struct Out {
+    Pid fresh;
+    Fired fired;
+    std::string call_error;
+  };
+  Out o = in_process<Out>(p.na, [&](Process& self) {
+    Out r;
+    r.fresh = ask_echo(self, *p.a);
+    r.fired = monitor_and_link(self, old_echo, 10s);
+    auto c = self.call<int64_t>(old_echo, int64_t{1}, 10s);
+    r.call_error = c ? "answered" : c.error().to_string();
+    return r;
+  });
+  REQUIRE(o.fresh);
+  // The same process on b, seen through two incarnations of b: two different pids on a (as in Erlang,
+  // where the creation tells them apart), also in print (the node part is a's index of the incarnation).
+  CHECK(o.fresh.id() == old_echo.id());
+  CHECK(o.fresh != old_echo);
+  CHECK(Ref(o.fresh) != Ref(old_echo));
+  CHECK(o.fresh.to_string() != old_echo.to_string());
+  CHECK(std::set<Pid>{o.fresh, old_echo}.size() == 2);
+  // The old pid is a pid of a node that is gone: noconnection at once, never the live echo's answer.
+  INFO(o.fired.down << " / " << o.fired.exit << " / " << o.call_error);
+  CHECK(says_noconnection(o.fired.down));
+  CHECK(says_noconnection(o.fired.exit));
+  CHECK(says_noconnection(o.call_error));
+}
+
+TEST_CASE("a pid of an older incarnation passed on by a third node does not replace the live node") {
+  REQUIRE(register_message<PidMsg>(
+      "test.PidMsg",
+      [](const PidMsg& m, lang::Writer& w) {
+        w.put(m.who);
+        w.put(m.tag);
+      },
+      [](lang::Reader& r) {
+        PidMsg m;
+        r.get(m.who);
+        r.get(m.tag);
+        return m;
+      }));
+  FaultNet net(11);
+  Node na{{.threads = 2, .name = "a"}}, nb{{.threads = 2, .name = "b"}}, nc{{.threads = 2, .name = "c"}};
+  Stream stream;
+  (void)nb.register_name("echo", nb.spawn<Echo>());
+  (void)nb.register_name("sink", nb.spawn<Sink>(&stream));
+  DistNode a(na, opts("a"), net.make_transport());
+  DistNode c(nc, opts("c"), net.make_transport());
+  auto b = std::make_unique<DistNode>(nb, opts("b"), net.make_transport());
+  // c meets b's first incarnation and keeps a pid of it.
+  c.connect("b", b->address());
+  REQUIRE(eventually([&] { return c.is_up("b"); }));
+  std::promise<Pid> got;
+  auto got_f = got.get_future();
+  nc.spawn_fiber([&](Process& self) {
+    c.send("b", "echo", std::string("hi"));
+    auto m = self.receive_for(5s);
+    got.set_value(m ? (*m)->sender() : Pid());
+  });
+  Pid old_echo = got_f.get();
+  REQUIRE(old_echo);
+  // b restarts; a only ever meets the new incarnation, then c.
+  b.reset();
+  b = std::make_unique<DistNode>(nb, opts("b"), net.make_transport());
+  const uint64_t new_inc = b->incarnation();
+  a.connect("b", b->address());
+  REQUIRE(eventually([&] { return a.is_up("b"); }));
+  a.connect("c", c.address());
+  REQUIRE(eventually([&] { return a.is_up("c") && c.is_up("a"); }));
+  // c passes the old pid to a process on a, which monitors it.
+  struct Out {
+    std::string down;
+    bool got = false;
+  };
+  std::promise<Out> done;
+  auto done_f = done.get_future();
+  Pid inbox = na.spawn_fiber([&](Process& self) {
+    Out r;
+    auto m = self.receive_for<PidMsg>(10s);
+    if (m) {
+      r.got = true;
+      MonitorRef ref = self.monitor(m->who.pid());
+      self.receive_select_for(10s, on<Down>([&](Down& d) {
+                                if (d.ref == ref) r.down = d.reason.to_string();
+                              }));
+    }
+    done.set_value(r);
+  });
+  REQUIRE(na.register_name("inbox", inbox));
+  REQUIRE(c.send("a", "inbox", PidMsg{Ref(old_echo), "old"}));
+  Out o = done_f.get();
+  CHECK(o.got);
+  INFO(o.down);
+  CHECK(says_noconnection(o.down));
+  // The live incarnation stays current and up on a, and reachable.
+  bool current = false;
+  for (auto& i : a.peers())
+    if (i.name == "b" && i.incarnation == new_inc && i.up) current = true;
+  CHECK(current);
+  REQUIRE(a.send("b", "sink", int64_t{5}));
+  CHECK(eventually([&] { return stream.size() == 1; }));
+  CHECK(stream.exact(5, 1));
 }
