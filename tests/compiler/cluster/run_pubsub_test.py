@@ -15,8 +15,9 @@ LLVM back end) and checks, with exact expected output:
   3. b started first (its reader subscribes before a is up: a learns of it when the nodes meet);
   4. tests/compiler/cluster/pubsub_restart.fnd: once the publisher on a has an answer from reader 1
      (on b) and watches it, node b is killed (SIGKILL) and started again at once; the publisher sees
-     reader 1 down (noconnection) and then an answer of the new incarnation, whose subscription
-     reached a when the new node met it (cpp/cpp, llvm/llvm, llvm/cpp).
+     reader 1 down (noconnection) and then an answer of the new incarnation, from a pid unequal to
+     the old one (== and list.contains), whose subscription reached a when the new node met it
+     (cpp/cpp, llvm/llvm, llvm/cpp).
 """
 import os
 import subprocess
@@ -130,7 +131,8 @@ def main():
         check(b.returncode == 0, "fndc build --target=%s pubsub_restart.fnd: %s" % (target, b.stdout + b.stderr))
         if b.returncode == 0:
             restart[target] = binary
-    want_a = ["publisher: reader 1 answered", "publisher: reader 1 answered again", "publisher: reader 1 is down",
+    want_a = ["publisher: reader 1 answered", "publisher: reader 1 answered again, a new pid: true",
+              "publisher: reader 1 is down",
               "reader 0: got a tick"]
     for ta, tb in (("cpp", "cpp"), ("llvm", "llvm"), ("llvm", "cpp")):
         if ta in restart and tb in restart:
