@@ -897,7 +897,7 @@ bool says_noconnection(const std::string& reason) { return reason.find("noconnec
 TEST_CASE("a monitor and a link set just before the peer is cut off (never acknowledged) fire noconnection") {
   // The requests sit in the resend buffer of a link that is still up; the peer is then declared down.
   SECTION("declared down by silence") {
-    Pair p({}, 400ms);
+    Pair p({}, 1s);  // long enough that b is surely up when the requests are made
     REQUIRE(p.up());
     Fired f = in_process<Fired>(p.na, [&](Process& self) {
       Pid echo = ask_echo(self, *p.a);
