@@ -272,6 +272,14 @@ void* fnd_map_get(const fnd_map* m, const void* key) {
   const int64_t i = lower_bound(m, key, &found);
   return found ? at(m->values, i) : nullptr;
 }
+void* fnd_map_get_mut(fnd_map** slot, const void* key) {
+  bool found = false;
+  lower_bound(*slot, key, &found);
+  if (!found) return nullptr;
+  fnd_map* m = unshare_map(slot, nullptr, nullptr);
+  const int64_t i = lower_bound(m, key, &found);
+  return at(m->values, i);
+}
 void fnd_map_put(fnd_map** slot, const fnd_elem* ke, const fnd_elem* ve, const void* key, const void* value) {
   fnd_map* m = unshare_map(slot, ke, ve);
   bool found = false;

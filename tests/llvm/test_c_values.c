@@ -281,6 +281,14 @@ int main(void) {
     int64_t v = 42;
     fnd_map_put(&copy, &skey, &ival, &apple, &v); /* replaces in the unshared copy only */
     EXPECT(*(int64_t*)fnd_map_get(copy, &apple) == 42 && *(int64_t*)fnd_map_get(m, &apple) == 1);
+    fnd_map* shared = fnd_map_retain(copy); /* a write in place unshares too: `shared` keeps 42 */
+    *(int64_t*)fnd_map_get_mut(&copy, &apple) += 1;
+    EXPECT(copy != shared && *(int64_t*)fnd_map_get(copy, &apple) == 43 && *(int64_t*)fnd_map_get(shared, &apple) == 42);
+    fnd_str* kiwi = fnd_str_new("kiwi", 4);
+    fnd_map* before = copy;
+    EXPECT(fnd_map_get_mut(&copy, &kiwi) == NULL && copy == before && fnd_map_len(copy) == 3);
+    fnd_str_release(kiwi);
+    fnd_map_release(shared);
     fnd_list* keys = fnd_map_keys(m);
     fnd_map_remove(&m, &apple); /* keys() keeps its snapshot */
     EXPECT(fnd_list_len(keys) == 3 && fnd_map_len(m) == 2 && fnd_map_get(m, &apple) == NULL);

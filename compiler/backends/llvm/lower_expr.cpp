@@ -656,6 +656,15 @@ llvm::Value* Lowering::placeAddr(const Expr& e) {
                    {"index ", idx, " out of range (len ", CrashPart::listLen(b_.CreateLoad(i8p(), slot)), ")"});
     return b_.CreateBitCast(p, memType(e.type)->getPointerTo());
   }
+  if (e.is<IndexExpr>() && e.as<IndexExpr>().base->type->kind == TypeKind::Map) {
+    // m[k].field = v, m[k].xs.push(x), mm[k][j] = v: the value under an existing key, in place.
+    const auto& ie = e.as<IndexExpr>();
+    llvm::Value* slot = placeAddr(*ie.base);
+    Val k = lowerExpr(*ie.index);
+    llvm::Value* p = b_.CreateCall(rt("fnd_map_get_mut"), {b_.CreateBitCast(slot, i8p()), spill(k)});
+    crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())), {"key ", k, " not found"});
+    return b_.CreateBitCast(p, memType(e.type)->getPointerTo());
+  }
   if (e.is<FieldExpr>()) {
     const auto& fe = e.as<FieldExpr>();
     llvm::Value* base = placeAddr(*fe.base);

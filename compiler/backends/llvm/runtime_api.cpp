@@ -37,7 +37,7 @@ const Sig kRuntime[] = {
     {"fnd_list_pop", "ipp"},       {"fnd_list_clear", "vp"},        {"fnd_list_contains", "ipp"},
     {"fnd_list_equal", "ipp"},     {"fnd_ref_same", "ippp"},        {"fnd_list_contains_ref", "ippp"},
     {"fnd_map_retain", "pp"},      {"fnd_map_release", "vp"},       {"fnd_map_len", "lp"},
-    {"fnd_map_get", "ppp"},        {"fnd_map_put", "vppppp"},       {"fnd_map_remove", "vpp"},
+    {"fnd_map_get", "ppp"},        {"fnd_map_get_mut", "ppp"},      {"fnd_map_put", "vppppp"},       {"fnd_map_remove", "vpp"},
     {"fnd_map_clear", "vp"},       {"fnd_map_key_at", "ppl"},       {"fnd_map_value_at", "ppl"},
     {"fnd_map_keys", "pp"},        {"fnd_map_values", "pp"},        {"fnd_map_equal", "ipp"},
     {"fnd_str_split", "ppp"},      {"fnd_str_data", "pp"},        {"fnd_str_to_int", "ipp"},       {"fnd_str_to_float", "ipp"},       {"fnd_spawn_native", "pppppp"}, {"fnd_sup_spec_add_native_child", "ippppiii"},

@@ -181,6 +181,9 @@ fnd_map* fnd_map_retain(fnd_map* m);
 void fnd_map_release(fnd_map* m);
 int64_t fnd_map_len(const fnd_map* m);
 void* fnd_map_get(const fnd_map* m, const void* key); /* the value (borrowed) or NULL */
+/* The value under `key`, writable in place (the map is made exclusively owned first, as on any write),
+   or NULL when the key is absent (the map is then left untouched). For `m[k].field = v` and the like. */
+void* fnd_map_get_mut(fnd_map** slot, const void* key);
 /* Inserts or replaces (key and value copied). */
 void fnd_map_put(fnd_map** slot, const fnd_elem* key_elem, const fnd_elem* value_elem, const void* key, const void* value);
 void fnd_map_remove(fnd_map** slot, const void* key);
