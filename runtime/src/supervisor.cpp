@@ -172,8 +172,11 @@ class Supervisor {
     c->pid = *r;
     by_pid_[c->pid] = c;
     if (!name.empty()) {
+      // noproc: the child already exited during its start (e.g. a child supervisor that gave up);
+      // its exit is on the way through the link and handled like any other, so no name to register.
       auto reg = p_.node().register_name(name, c->pid);
-      if (!reg) log::warning("supervisor " + label() + ": " + reg.error().to_string());
+      if (!reg && reg.error().code != errc::noproc)
+        log::warning("supervisor " + label() + ": " + reg.error().to_string());
     }
     if (acker && acker == c->pid) await_start(acker);
     return r;
