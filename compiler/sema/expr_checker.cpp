@@ -599,6 +599,7 @@ const Type* ExprChecker::checkListLit(ListLit& e, const Type* hint) {
   else if (hint && hint->kind == TypeKind::List) elem = hint->elem;
   if (!elem) {
     if (e.elems.empty()) {
+      if (hint && hint->isError()) return T.error();  // the declared type was already reported
       cx_.error(Code::E0204, e.range, "cannot infer the element type of an empty list")
           .note({}, "write list<T>[] or give the variable a type: 'var xs: list<int> = []'");
       return T.error();
@@ -628,6 +629,7 @@ const Type* ExprChecker::checkMapLit(MapLit& e, const Type* hint) {
   }
   if (!k) {
     if (e.entries.empty()) {
+      if (hint && hint->isError()) return T.error();  // the declared type was already reported
       cx_.error(Code::E0204, e.range, "cannot infer the key and value types of an empty map")
           .note({}, "write map<K, V>{} or give the variable a type: 'var m: map<string, int> = {}'");
       return T.error();
