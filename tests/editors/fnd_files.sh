@@ -4,7 +4,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # tests/tools/fmt/cases/ is left out: the formatter's inputs are deliberately mis-indented and put
 # comments where no one writes them (between a keyword and its name, which the editor grammars,
 # matching line by line, do not follow: see docs/editors.md, "Known limits").
-mapfile -t FND_FILES < <(cd "$ROOT" && find examples tests stdlib -name '*.fnd' -type f -not -path 'tests/tools/fmt/cases/*' 2>/dev/null | LC_ALL=C sort)
+# tests/compiler/diagnostics/e0006_string_in_interpolation.fnd is left out too: it puts string
+# literals inside interpolations, an error (E0006) that editors colour as a nested string while the
+# grammar's STRING token ends at the inner quote (docs/editors.md, "Known limits").
+mapfile -t FND_FILES < <(cd "$ROOT" && find examples tests stdlib -name '*.fnd' -type f -not -path 'tests/tools/fmt/cases/*' \
+  -not -path 'tests/compiler/diagnostics/e0006_string_in_interpolation.fnd' 2>/dev/null | LC_ALL=C sort)
 if [ ${#FND_FILES[@]} -eq 0 ]; then
   echo "no .fnd files found under $ROOT/{examples,tests,stdlib}" >&2
   exit 1
