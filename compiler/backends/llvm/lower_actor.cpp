@@ -45,8 +45,6 @@ ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
     actorErrors_.emplace(a, u);
     throw;
   }
-  // Hidden last field: the actor's fnd_monitors table (NULL until the first monitor), freed by destroy.
-  all.emplace_back("fnd.monitors", program_.types.intType());
   info->args = makeRecord("args." + a->name.name, params);
   info->state = makeRecord("state." + a->name.name, all);
   // The class is filled in by lowerActor; declared now so spawn sites can refer to it.
@@ -128,10 +126,9 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
   return fn;
 }
 
-llvm::Value* Lowering::monitorsSlot() {
-  const unsigned last = static_cast<unsigned>(f_.actor->state.fieldTypes.size() - 1);
-  return b_.CreateBitCast(b_.CreateStructGEP(f_.actor->state.type, f_.state, last), i8p());
-}
+// The actor's monitor table lives in the runtime's C actor (fnd_ctx_monitors), not in the state:
+// an actor that never monitors pays nothing for it.
+llvm::Value* Lowering::monitorsSlot() { return b_.CreateCall(rt("fnd_ctx_monitors"), {f_.ctx}); }
 
 void Lowering::lowerActor(const ActorDecl& a) {
   ActorInfo& info = actorInfo(&a);
@@ -222,10 +219,6 @@ void Lowering::lowerActor(const ActorDecl& a) {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", d));
     b_.SetCurrentDebugLocation(llvm::DebugLoc());
     llvm::Value* st = b_.CreateBitCast(d->getArg(0), info.state.type->getPointerTo());
-    const unsigned last = static_cast<unsigned>(info.state.fieldTypes.size() - 1);
-    llvm::Value* table = b_.CreateLoad(i8p(), b_.CreateBitCast(b_.CreateStructGEP(info.state.type, st, last),
-                                                               i8p()->getPointerTo()));
-    b_.CreateCall(rt("fnd_monitors_free"), {table});
     destroyFields(info.state, st);
     b_.CreateRetVoid();
     destroy = llvm::ConstantExpr::getBitCast(d, i8p());

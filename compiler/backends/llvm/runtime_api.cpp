@@ -30,7 +30,7 @@ const Sig kRuntime[] = {
     {"fnd_sup_spec_new", "ppiii"}, {"fnd_sup_spec_free", "vp"},     {"fnd_sup_spec_add_child", "ippppiii"},
     {"fnd_sup_spec_add_supervisor", "ipppi"},                       {"fnd_start_supervisor", "ppp"},
     {"fnd_ref_link", "ipp"},       {"fnd_ref_unlink", "vpp"},       {"fnd_ref_monitor", "vppp"},
-    {"fnd_ref_demonitor", "vppp"}, {"fnd_monitors_free", "vp"},     {"fnd_msg_down", "ipppp"},
+    {"fnd_ref_demonitor", "vppp"}, {"fnd_ctx_monitors", "pp"},     {"fnd_msg_down", "ipppp"},
     {"fnd_msg_exit", "ippp"},      {"fnd_msg_is_down", "ipppp"},    {"fnd_msg_is_exit", "ippp"},
     {"fnd_emit", "vpppl"},         {"fnd_list_retain", "pp"},     {"fnd_list_release", "vp"},      {"fnd_list_len", "lp"},
     {"fnd_list_at", "ppl"},        {"fnd_list_at_mut", "ppl"},      {"fnd_list_push", "vppp"},

@@ -98,9 +98,11 @@ void fnd_ref_release_last(fnd_ref* r); /* frees what r held; its count is alread
  * A name nobody holds behaves as a dead process: link gives an exit signal with reason noproc (an
  * `on exit` when trapping exits, else the actor crashes: then fnd_ref_link returns nonzero and the
  * handler must return), monitor gives an `on down` with reason "noproc". The monitors an actor holds
- * (so demonitor finds them by ref) live in an fnd_monitors table the generated state owns: a slot
- * initialized to NULL, freed with fnd_monitors_free when the state is destroyed. */
+ * (so demonitor finds them by ref) live in an fnd_monitors table: a slot initialized to NULL, freed
+ * with fnd_monitors_free. A C actor has one, kept by the runtime (fnd_ctx_monitors: the slot's
+ * address, freed with the actor), so its state needs no field for it. */
 typedef struct fnd_monitors fnd_monitors;
+fnd_monitors** fnd_ctx_monitors(struct fnd_ctx* ctx);
 int fnd_ref_link(struct fnd_ctx* ctx, const fnd_ref* r);
 void fnd_ref_unlink(struct fnd_ctx* ctx, const fnd_ref* r);
 void fnd_ref_monitor(struct fnd_ctx* ctx, fnd_monitors** table, const fnd_ref* r);
