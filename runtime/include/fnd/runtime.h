@@ -86,7 +86,7 @@ typedef struct fnd_exit_reason {
 typedef struct fnd_actor_class {
   const char* name;
   size_t state_size;  /* bytes of per-actor state allocated inline with the process */
-  size_t state_align; /* 0 = alignof(max_align_t) */
+  size_t state_align; /* 0 = alignof(max_align_t), also the largest accepted */
   /* Constructs the state from `arg` at spawn (on the spawning thread). Nonzero = spawn fails. */
   int (*init)(void* state, const void* arg);
   void (*start)(fnd_ctx* ctx, void* state);                                 /* may be NULL */
