@@ -67,7 +67,7 @@ RunResult Actor::run_turn(Worker& w) {
     msgs = 0;
     if (handled) cb_->depth.fetch_sub(handled, std::memory_order_relaxed);
     handled = 0;
-    flush_releases();
+    // Sender references are released later, in batches (retire_message, Worker::loop).
   };
   while (!die) {
     if (!q_head_ || (flags_ & (kMuted | kHeld))) {

@@ -271,8 +271,9 @@ void bounce(const Pid& to, Message* m);
 void on_dequeued(ProcessCore* p) noexcept;  // depth accounting + bounded-mailbox wake-ups
 void append_queue(ProcessCore* p, Message* m) noexcept;
 Message* pop_queue(ProcessCore* p) noexcept;
-// Destroys a handled message; its sender reference is released later, in a batch with the following
-// messages from the same sender, by flush_releases() (the worker calls it after every turn).
+// Destroys a handled message; its sender reference is released later, in a batch with other messages
+// from the same sender (process.cpp), at the latest by flush_releases(): the worker calls it when it
+// runs out of work and when it stops.
 void retire_message(Message* m) noexcept;
 // Makes `c` (borrowed; may be null) the process's request context in effect.
 inline void adopt_context(ProcessCore* p, ContextData* c) noexcept {

@@ -277,31 +277,46 @@ Message* pop_queue(ProcessCore* p) noexcept {
 }
 
 // ---- batched releases of sender references (the receiving side of set_sender's credits) ----
+// Each handled message holds a reference to its sender's control block. Dropping it at once would
+// write the sender's block from the receiver's worker for every message: for a server answering
+// clients on another worker, a line the server's own inbox often shares. Instead each thread keeps
+// a few pending counts (direct-mapped by block) and drops them in one atomic operation when the
+// slot is needed for another sender, when the worker runs out of work, or when the thread ends.
 namespace {
-struct PendingRelease {
-  ControlBlock* cb = nullptr;
-  uint32_t n = 0;
+struct PendingReleases {
+  static constexpr size_t kSlots = 8;
+  struct Slot {
+    ControlBlock* cb = nullptr;
+    uint32_t n = 0;
+  };
+  Slot slots[kSlots];
+  static size_t index(const ControlBlock* cb) noexcept {
+    return (reinterpret_cast<uintptr_t>(cb) >> 6) & (kSlots - 1);  // blocks are 64-byte apart at least
+  }
+  ~PendingReleases() { flush_releases(); }  // a thread that retired messages outside a worker loop
 };
-thread_local PendingRelease t_release;
+thread_local PendingReleases t_releases;
 }  // namespace
 
 void flush_releases() noexcept {
-  PendingRelease& r = t_release;
-  if (r.cb) {
-    release(r.cb, r.n);
-    r.cb = nullptr;
-    r.n = 0;
+  for (auto& s : t_releases.slots) {
+    if (s.cb) {
+      release(s.cb, s.n);
+      s.cb = nullptr;
+      s.n = 0;
+    }
   }
 }
 
 void retire_message(Message* m) noexcept {
-  if (ControlBlock* s = m->sender_.control_block()) {
-    PendingRelease& r = t_release;
-    if (r.cb != s) {
-      flush_releases();
-      r.cb = s;
+  if (ControlBlock* cb = m->sender_.control_block()) {
+    auto& s = t_releases.slots[PendingReleases::index(cb)];
+    if (s.cb != cb) {
+      if (s.cb) release(s.cb, s.n);
+      s.cb = cb;
+      s.n = 0;
     }
-    ++r.n;
+    ++s.n;
     (void)m->sender_.detach();
   }
   destroy_message(m);

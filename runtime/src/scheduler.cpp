@@ -109,11 +109,13 @@ void Worker::loop() {
       p = find_work();
     }
     if (!p) {
+      flush_releases();  // out of work: the sender references held back by retire_message go now
       node->park(*this);
       continue;
     }
     run(p);
   }
+  flush_releases();
   t_worker = nullptr;
   exited.store(true, std::memory_order_release);
   {

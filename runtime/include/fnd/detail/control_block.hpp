@@ -24,9 +24,11 @@ struct ControlBlock {
   uint64_t id = 0;                       // unique per node, never reused
   std::atomic<Message*> head{nullptr};   // LIFO inbox + state: nullptr (empty, scheduled/running),
                                          // kInboxBlocked, kInboxClosed, or the newest message
-  std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
+  // depth right after head: every send writes both, and at offsets 16..27 they share a cache line
+  // wherever the allocator puts the block (16-byte aligned).
   std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
   std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread), kCbExitedNormally
+  std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
 };
 
