@@ -281,7 +281,7 @@ Message* pop_queue(ProcessCore* p) noexcept {
 // write the sender's block from the receiver's worker for every message: for a server answering
 // clients on another worker, a line the server's own inbox often shares. Instead each thread keeps
 // a few pending counts (direct-mapped by block) and drops them in one atomic operation when the
-// slot is needed for another sender, when the worker runs out of work, or when the thread ends.
+// slot is needed for another sender, when the worker runs out of work, or when it stops.
 namespace {
 struct PendingReleases {
   static constexpr size_t kSlots = 8;
@@ -293,8 +293,9 @@ struct PendingReleases {
   static size_t index(const ControlBlock* cb) noexcept {
     return (reinterpret_cast<uintptr_t>(cb) >> 6) & (kSlots - 1);  // blocks are 64-byte apart at least
   }
-  ~PendingReleases() { flush_releases(); }  // a thread that retired messages outside a worker loop
 };
+// Trivially destructible: no TLS guard on the per-message path. Only workers retire messages
+// (Actor::run_turn), and a worker flushes before it leaves its loop.
 thread_local PendingReleases t_releases;
 }  // namespace
 
