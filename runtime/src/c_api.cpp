@@ -13,6 +13,7 @@
 #include "fnd/fnd.hpp"
 #include "c_values_internal.hpp"
 #include "internal.hpp"
+#include "msg_alloc_cache.hpp"
 
 using namespace fnd;
 using namespace fnd::detail;
@@ -90,21 +91,21 @@ struct CTypeInfo : TypeInfo {
   return *static_cast<const CTypeInfo*>(m->type_);
 }
 [[gnu::always_inline]] inline void* c_alloc(const CTypeInfo& ci) {
-  return ci.cls < 32 ? alloc_block(ci.cls) : alloc_message(ci.total);
+  return ci.cls < msg_pool::kClasses ? msg_pool::alloc_block_inline(ci.cls) : alloc_message(ci.total);
 }
 void* c_payload(Message* m) noexcept { return reinterpret_cast<char*>(m) + c_info(m).header; }
 void c_destroy(Message* m) noexcept {
   const CTypeInfo& ci = c_info(m);
   if (ci.value_destroy) ci.value_destroy(reinterpret_cast<char*>(m) + ci.header);
   static_cast<CMessage*>(m)->~CMessage();
-  if (ci.cls < 32) free_block(m, ci.cls);
+  if (ci.cls < msg_pool::kClasses) msg_pool::free_block_inline(m, ci.cls);
   else free_message(m, ci.total);
 }
 // The common case, chosen once per type: a pooled envelope whose value owns nothing.
 void c_destroy_pooled_trivial(Message* m) noexcept {
   const size_t cls = c_info(m).cls;
   static_cast<CMessage*>(m)->~CMessage();
-  free_block(m, cls);
+  msg_pool::free_block_inline(m, cls);
 }
 
 [[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
@@ -114,7 +115,7 @@ void c_destroy_pooled_trivial(Message* m) noexcept {
   auto& slot = (*map)[t];
   if (!slot) {
     const size_t header = header_size(t), total = header + t->size, cls = c_class(t, total);
-    auto* destroy = cls < 32 && !t->destroy ? &c_destroy_pooled_trivial : &c_destroy;
+    auto* destroy = cls < msg_pool::kClasses && !t->destroy ? &c_destroy_pooled_trivial : &c_destroy;
     slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, destroy, t}, header, total, cls, t->destroy};
   }
   return slot;

@@ -19,19 +19,17 @@
 #include <vector>
 
 #include "fnd/message.hpp"
+#include "msg_alloc_cache.hpp"
 
 namespace fnd::detail {
+namespace msg_pool {
+// The per-thread cache the inline fast paths (msg_alloc_cache.hpp) use; constant-initialized and
+// trivially destructible, so they reach it without a TLS guard.
+constinit thread_local Cache t_cache;
+}  // namespace msg_pool
+using namespace msg_pool;
+
 namespace {
-constexpr size_t kGrain = 8;
-constexpr size_t kMaxPooled = 256;
-constexpr size_t kClasses = kMaxPooled / kGrain;  // class c holds blocks of (c + 1) * 8 bytes
-constexpr uint32_t kBatch = 128;                  // blocks moved to / from the depot at once
-constexpr size_t kChunk = 1 << 20;                // carved into batches of any class
-
-struct FreeBlock {
-  FreeBlock* next;
-};
-
 struct Batch {
   FreeBlock* head;
   uint32_t count;
@@ -76,35 +74,8 @@ void* new_chunk() {
   return p;
 }
 
-struct Cache {
-  // Per class: `cur` serves allocations and takes frees; once it holds kBatch blocks it becomes `full`
-  // (the previous `full` goes to the depot), so a thread keeps between 0 and 2 * kBatch free blocks.
-  FreeBlock* cur[kClasses] = {};
-  uint32_t ncur[kClasses] = {};
-  FreeBlock* full[kClasses] = {};
-  char* carve = nullptr;  // unused rest of this thread's current chunk
-  char* carve_end = nullptr;
-  bool hooked = false;    // the thread-exit hook is registered
-
-  // At thread exit the free blocks go to the depot (the unused rest of the chunk stays in the depot's
-  // chunk list: owned, not reused).
-  void give_back() {
-    for (size_t c = 0; c < kClasses; ++c) {
-      give_batch(c, Batch{cur[c], ncur[c]});
-      give_batch(c, Batch{full[c], kBatch});
-      cur[c] = full[c] = nullptr;
-      ncur[c] = 0;
-    }
-  }
-
-  // Makes `cur[c]` non-empty: the spare full batch, a batch from the depot, or new blocks.
-  __attribute__((noinline)) void refill(size_t c);
-  __attribute__((noinline)) void overflow(size_t c);  // `cur[c]` reached kBatch blocks
-  void hook();  // registers give_back() for thread exit (on the first slow path of each thread)
-};
-// Trivially destructible, so the fast paths reach it without a TLS init check; a second thread_local
-// with a destructor, touched once per thread, returns its blocks at thread exit.
-thread_local Cache t_cache;
+// A second thread_local with a destructor, touched once per thread (on its first slow path), returns
+// the thread's blocks at thread exit.
 struct ExitHook {
   bool armed = false;
   ~ExitHook() {
@@ -112,6 +83,17 @@ struct ExitHook {
   }
 };
 thread_local ExitHook t_exit_hook;
+
+}  // namespace
+
+void Cache::give_back() {
+  for (size_t c = 0; c < kClasses; ++c) {
+    give_batch(c, Batch{cur[c], ncur[c]});
+    give_batch(c, Batch{full[c], kBatch});
+    cur[c] = full[c] = nullptr;
+    ncur[c] = 0;
+  }
+}
 
 void Cache::hook() {
   hooked = true;
@@ -158,6 +140,7 @@ void Cache::overflow(size_t c) {
   ncur[c] = 0;
 }
 
+namespace {
 // Rounded size -> class; `align` 16 keeps sizes (hence block addresses) multiples of 16.
 inline size_t rounded(size_t n, size_t align) {
   size_t g = align > kGrain ? 16 : kGrain;
@@ -165,31 +148,15 @@ inline size_t rounded(size_t n, size_t align) {
   return (n + g - 1) & ~(g - 1);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kPool = false;
-#else
-constexpr bool kPool = true;
-#endif
 }  // namespace
 
-void* alloc_block(size_t c) {
-  if constexpr (!kPool) return alloc_message((c + 1) * kGrain, kGrain);
-  Cache& k = t_cache;
-  if (!k.cur[c]) [[unlikely]] k.refill(c);
-  FreeBlock* b = k.cur[c];
-  k.cur[c] = b->next;
-  --k.ncur[c];
-  return b;
-}
+namespace msg_pool {
+void* unpooled_alloc(size_t c) { return alloc_message((c + 1) * kGrain, kGrain); }
+void unpooled_free(void* p, size_t c) noexcept { free_message(p, (c + 1) * kGrain, kGrain); }
+}  // namespace msg_pool
 
-void free_block(void* p, size_t c) noexcept {
-  if constexpr (!kPool) return free_message(p, (c + 1) * kGrain, kGrain);
-  Cache& k = t_cache;
-  auto* b = static_cast<FreeBlock*>(p);
-  b->next = k.cur[c];
-  k.cur[c] = b;
-  if (++k.ncur[c] == kBatch) [[unlikely]] k.overflow(c);
-}
+void* alloc_block(size_t c) { return msg_pool::alloc_block_inline(c); }
+void free_block(void* p, size_t c) noexcept { msg_pool::free_block_inline(p, c); }
 
 void* alloc_message(size_t n, size_t align) {
   size_t r = rounded(n, align);
