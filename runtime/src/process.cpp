@@ -309,15 +309,20 @@ void flush_releases() noexcept {
   }
 }
 
+namespace {
+// The slot belonged to another sender (or none): drop what it held, take it over.
+[[gnu::noinline]] void retake_slot(PendingReleases::Slot& s, ControlBlock* cb) noexcept {
+  if (s.cb) release(s.cb, s.n);
+  s.cb = cb;
+  s.n = 1;
+}
+}  // namespace
+
 void retire_message(Message* m) noexcept {
   if (ControlBlock* cb = m->sender_.control_block()) {
     auto& s = t_releases.slots[PendingReleases::index(cb)];
-    if (s.cb != cb) {
-      if (s.cb) release(s.cb, s.n);
-      s.cb = cb;
-      s.n = 0;
-    }
-    ++s.n;
+    if (s.cb == cb) [[likely]] ++s.n;
+    else retake_slot(s, cb);
     (void)m->sender_.detach();
   }
   destroy_message(m);
