@@ -94,6 +94,16 @@ int main(void) {
     fnd_node_free(node);
   }
 
+  /* 1b. a class whose state needs more alignment than the runtime gives is refused at spawn */
+  {
+    fnd_node* node = fnd_node_new(NULL);
+    fnd_actor_class over = counter_class;
+    over.state_align = 64;
+    EXPECT(fnd_node_spawn(node, &over, NULL, NULL) == NULL);
+    EXPECT(strcmp(fnd_last_error_code(), "badarg") == 0);
+    fnd_node_free(node);
+  }
+
   /* 2. links and trap_exit */
   {
     fnd_node* node = fnd_node_new(NULL);
