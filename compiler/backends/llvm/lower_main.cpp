@@ -230,6 +230,21 @@ void Lowering::lowerMain(const MainDecl& m) {
   auto* mainFn = llvm::Function::Create(mainTy, llvm::GlobalValue::ExternalLinkage, "main", mod_);
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", mainFn));
   b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  {
+    // The runtime linked in must speak the C ABI this fndc lowered to (the C++ back end
+    // static_asserts the same): otherwise a clear message and exit 70, before any other call.
+    auto* bad = llvm::BasicBlock::Create(ctx_, "abi.mismatch", mainFn);
+    auto* ok = llvm::BasicBlock::Create(ctx_, "abi.ok", mainFn);
+    llvm::Value* v = b_.CreateCall(rt("fnd_abi_version"), {});
+    b_.CreateCondBr(b_.CreateICmpEQ(v, b_.getInt32(FND_C_ABI_VERSION_AT_BUILD)), ok, bad);
+    b_.SetInsertPoint(bad);
+    const std::string text = "fnd: this program was compiled for runtime C ABI " +
+                             std::to_string(FND_C_ABI_VERSION_AT_BUILD) +
+                             " but is linked with a runtime of another version; rebuild it with the fndc of that runtime\n";
+    b_.CreateCall(rt("write"), {b_.getInt32(2), cstr(text), b_.getInt64(text.size())});
+    b_.CreateRet(b_.getInt32(70));
+    b_.SetInsertPoint(ok);
+  }
   const Module* mm = nullptr;
   for (const auto& mod : program_.modules)
     for (const auto& md : mod->mains)

@@ -69,7 +69,9 @@ llvm::Value* Lowering::lowerServicesInit(llvm::Function* mainFn, const std::stri
     table = new llvm::GlobalVariable(mod_, tableTy, true, llvm::GlobalValue::PrivateLinkage,
                                      llvm::ConstantArray::get(tableTy, rows), "config.settings");
   }
-  llvm::Value* argcSlot = b_.CreateAlloca(b_.getInt32Ty(), nullptr, "argc");
+  llvm::Function* fn = b_.GetInsertBlock()->getParent();
+  llvm::IRBuilder<> entry(&fn->getEntryBlock(), fn->getEntryBlock().begin());  // allocas stay in the entry block
+  llvm::Value* argcSlot = entry.CreateAlloca(b_.getInt32Ty(), nullptr, "argc");
   b_.CreateStore(argc, argcSlot);
   llvm::Value* rc = b_.CreateCall(
       svc(mod_, "fnd_services_init", b_.getInt32Ty(), {argcSlot->getType(), i8p(), i8p(), i8p(), b_.getInt64Ty()}),

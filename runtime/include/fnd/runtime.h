@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define FND_ABI_VERSION 1
+#define FND_ABI_VERSION 2
 
 uint32_t fnd_abi_version(void);
 const char* fnd_runtime_version(void);

@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define FND_VALUES_ABI_VERSION 1
+#define FND_VALUES_ABI_VERSION 2
 
 struct fnd_ctx;
 struct fnd_node;
