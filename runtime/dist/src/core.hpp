@@ -95,6 +95,7 @@ struct DistNode::Core {
   // ---- network thread ----
   void run();
   void drain_queue();
+  void flush_on_stop();  // the io loop has ended: deliver what is queued to the peers that are up (bounded)
   void on_packet(std::string_view from, zmq::message_t& pkt);
   Peer* establish(const std::string& name, uint64_t inc);
   Peer* create_peer(const std::string& name, uint64_t inc);

@@ -83,6 +83,7 @@ void DistNode::Core::run() {
     transport->poll(timeout, [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
     io_waiting.store(false, std::memory_order_seq_cst);
   }
+  flush_on_stop();
   // Leaving: local processes watching remote ones hear noconnection now rather than never.
   std::vector<Peer*> all;
   {
@@ -95,6 +96,28 @@ void DistNode::Core::run() {
     queue.clear();  // queued for peers just declared down
   }
   set_io_thread(nullptr);
+}
+
+// What the program sent just before it stopped (`send peer Quit {}; shutdown(0)`) still reaches the
+// peers that are up: the queue is drained once more, and the loop keeps taking acks and resending
+// until every such peer has acknowledged everything, for at most kStopFlush. Without this the last
+// messages were lost whenever the sockets closed before they left (seen under load).
+void DistNode::Core::flush_on_stop() {
+  constexpr auto kStopFlush = std::chrono::milliseconds(500);
+  drain_queue();
+  const auto until = SteadyClock::now() + kStopFlush;
+  for (;;) {
+    bool pending = false;
+    {
+      std::lock_guard<std::mutex> l(mu);
+      for (auto& p : peers) pending |= p->out.unacked() > 0 && p->inc.load() != 0 && p->st() == PeerState::up;
+    }
+    const auto now = SteadyClock::now();
+    if (!pending || now >= until) return;
+    timers(now);
+    transport->poll(std::chrono::milliseconds(1),
+                    [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
+  }
 }
 
 void DistNode::Core::drain_queue() {
