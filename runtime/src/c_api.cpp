@@ -220,13 +220,23 @@ Message* from_native(const Bridge* b, Message& m) {
 // ran 1.5x slower with 344-byte C actors).
 class CActor final : public Actor {
  public:
+  // Every C actor is made here (spawn, supervised children, pools): NULL with the error set for a
+  // class the runtime cannot run (badarg) or whose init fails (start_failed).
   static CActor* create(const fnd_actor_class* cls, const void* arg) {
-    if (cls->state_align > alignof(std::max_align_t)) return nullptr;  // spawn_c says why
+    if (!cls->message && !cls->message_data) {
+      set_error(Error(errc::badarg, "actor class without a message callback"));
+      return nullptr;
+    }
+    if (cls->state_align > alignof(std::max_align_t)) {
+      set_error(Error(errc::badarg, "actor class state_align above alignof(max_align_t)"));
+      return nullptr;
+    }
     void* mem = ::operator new(state_offset() + cls->state_size);
     auto* p = new (mem) CActor(cls);
     if (cls->init && cls->init(p->state(), arg) != 0) {
       p->cls_ = nullptr;  // not constructed: no destroy callback
       delete p;
+      set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
       return nullptr;
     }
     return p;
@@ -313,7 +323,7 @@ class CActor final : public Actor {
     return true;
   }
   void check_crash() {
-    if (x_ && x_->crash) [[unlikely]] crash_pending();
+    if (crash_is_pending()) [[unlikely]] crash_pending();
   }
   [[gnu::noinline]] void crash_pending() {
     Error e = std::move(*x_->crash);
@@ -349,19 +359,12 @@ const SpawnOptions& no_opts() {
 
 fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls, const void* arg,
                 const fnd_spawn_opts* o, bool link) {
-  if (!cls || (!cls->message && !cls->message_data)) {
+  if (!cls) {
     set_error(Error(errc::badarg, "actor class without a message callback"));
     return nullptr;
   }
-  if (cls->state_align > alignof(std::max_align_t)) {
-    set_error(Error(errc::badarg, "actor class state_align above alignof(max_align_t)"));
-    return nullptr;
-  }
-  CActor* a = CActor::create(cls, arg);
-  if (!a) {
-    set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
-    return nullptr;
-  }
+  CActor* a = CActor::create(cls, arg);  // error set when NULL
+  if (!a) return nullptr;
   Pid p = default_opts(o) ? spawn_core(node, parent, a, no_opts(), link) : spawn_core(node, parent, a, to_opts(o), link);
   if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
   return owned(std::move(p));
@@ -538,14 +541,8 @@ extern "C" {
 void* fnd_msg_alloc(const fnd_msg_class* cls) {
   using namespace msg_pool;
   const CTypeInfo& ci = class_info(cls);
-  if (kPool && ci.cls < kClasses) [[likely]] {
-    Cache& k = t_cache;
-    if (FreeBlock* b = k.cur[ci.cls]) [[likely]] {
-      k.cur[ci.cls] = b->next;
-      --k.ncur[ci.cls];
-      return c_init_envelope(ci, b);
-    }
-  }
+  if (kPool && ci.cls < kClasses) [[likely]]
+    if (FreeBlock* b = pop_cached(ci.cls)) [[likely]] return c_init_envelope(ci, b);
   return msg_alloc_slow(ci);
 }
 void fnd_msg_free(const fnd_msg_class* cls, void* payload) { destroy_message(c_envelope(cls, payload)); }
@@ -738,9 +735,7 @@ const CMembership& c_membership(fnd_ctx* ctx) noexcept {
 
 Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const void* arg) {
   if (!cls) return make_native(make, arg);
-  Actor* a = CActor::create(cls, arg);
-  if (!a) set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
-  return a;
+  return CActor::create(cls, arg);  // error set when NULL
 }
 SpawnOptions c_spawn_options(const fnd_spawn_opts* o) { return to_opts(o); }
 void c_post(fnd_ctx* ctx, const Pid& to, const fnd_type* type, void* value) {

@@ -48,14 +48,22 @@ extern constinit thread_local Cache t_cache;
 void* unpooled_alloc(size_t c);                  // the sanitizer build's paths (msg_alloc.cpp)
 void unpooled_free(void* p, size_t c) noexcept;
 
+// A block of class c from this thread's list, or null when the list is empty (pooled builds only).
+[[gnu::always_inline]] inline FreeBlock* pop_cached(size_t c) {
+  Cache& k = t_cache;
+  FreeBlock* b = k.cur[c];
+  if (b) [[likely]] {
+    k.cur[c] = b->next;
+    --k.ncur[c];
+  }
+  return b;
+}
+
 [[gnu::always_inline]] inline void* alloc_block_inline(size_t c) {
   if constexpr (!kPool) return unpooled_alloc(c);
-  Cache& k = t_cache;
-  if (!k.cur[c]) [[unlikely]] k.refill(c);
-  FreeBlock* b = k.cur[c];
-  k.cur[c] = b->next;
-  --k.ncur[c];
-  return b;
+  if (FreeBlock* b = pop_cached(c)) [[likely]] return b;
+  t_cache.refill(c);
+  return pop_cached(c);
 }
 
 [[gnu::always_inline]] inline void free_block_inline(void* p, size_t c) noexcept {
