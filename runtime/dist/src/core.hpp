@@ -97,6 +97,7 @@ struct DistNode::Core {
   void drain_queue();
   void flush_on_stop();  // the io loop has ended: deliver what is queued to the peers that are up (bounded)
   void on_packet(std::string_view from, zmq::message_t& pkt);
+  void poll_packets(std::chrono::milliseconds timeout);  // waits up to timeout, hands packets to on_packet
   Peer* establish(const std::string& name, uint64_t inc);
   Peer* create_peer(const std::string& name, uint64_t inc);
   Peer* retired_peer(const std::string& name, uint64_t inc);

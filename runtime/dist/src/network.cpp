@@ -80,7 +80,7 @@ void DistNode::Core::run() {
       if (!queue.empty() || !commands.empty()) timeout = std::chrono::milliseconds(0);
       else io_waiting.store(true, std::memory_order_seq_cst);
     }
-    transport->poll(timeout, [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
+    poll_packets(timeout);
     io_waiting.store(false, std::memory_order_seq_cst);
   }
   flush_on_stop();
@@ -115,9 +115,12 @@ void DistNode::Core::flush_on_stop() {
     const auto now = SteadyClock::now();
     if (!pending || now >= until) return;
     timers(now);
-    transport->poll(std::chrono::milliseconds(1),
-                    [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
+    poll_packets(std::chrono::milliseconds(1));
   }
+}
+
+void DistNode::Core::poll_packets(std::chrono::milliseconds timeout) {
+  transport->poll(timeout, [this](std::string_view from, zmq::message_t& pkt) { on_packet(from, pkt); });
 }
 
 void DistNode::Core::drain_queue() {
