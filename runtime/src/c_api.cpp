@@ -245,18 +245,18 @@ class CActor final : public Actor {
   ~CActor() override {
     if (cls_ && cls_->destroy) cls_->destroy(state());
   }
+  // A crash (fnd_crash) is a stop request with the error as its reason, which run_turn takes when
+  // the callback returns: the receive path below is a tail call with nothing to check afterwards.
   void on_start() override {
     if (cls_->start) cls_->start(ctx(), state());
-    check_crash();
   }
   void on_message(Message& m) override {
     const TypeInfo* t = m.type_;
     if (t->c_type) [[likely]]  // a C message: straight to the class (no detour)
       data_fn_(ctx(), state(), reinterpret_cast<fnd_msg*>(&m), t->c_type,
                reinterpret_cast<char*>(&m) + static_cast<const CTypeInfo*>(t)->header);
-    else if (on_other_message(m)) [[unlikely]]
-      return;
-    check_crash();
+    else
+      on_other_message(m);
   }
   void on_stop(const ExitReason& r) override {
     if (cls_->stop) {
@@ -266,16 +266,20 @@ class CActor final : public Actor {
   }
   fnd_ctx* ctx() { return reinterpret_cast<fnd_ctx*>(this); }
   void* state() { return reinterpret_cast<char*>(this) + state_offset(); }
-  // fnd_crash: raised when the callback returns.
-  void set_pending_crash(Error e) { extras().crash = std::move(e); }
-  bool crash_is_pending() const { return x_ && x_->crash; }
+  // fnd_crash: raised when the callback returns (a later fnd_stop does not replace it; the last
+  // crash's error is the exit reason).
+  void set_pending_crash(Error e) {
+    extras().crashed = true;
+    stop(ExitReason::error(std::move(e)));
+  }
+  bool crash_is_pending() const { return x_ && x_->crashed; }
   const CMembership* membership() const { return x_ ? x_->membership.get() : nullptr; }
   fnd_monitors** monitors() { return &extras().monitors; }
 
  private:
   // What few C actors need, allocated on first use.
   struct CExtras {
-    std::optional<Error> crash;
+    bool crashed = false;  // fnd_crash was called (its error is the stop reason)
     std::unique_ptr<CMembership> membership;  // society members only
     fnd_monitors* monitors = nullptr;         // fnd_ctx_monitors: the language's monitor table
     ~CExtras() { fnd_monitors_free(monitors); }
@@ -306,29 +310,20 @@ class CActor final : public Actor {
     if (t->c_type) data_fn_(ctx(), state(), msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
     else data_fn_(ctx(), state(), msg, nullptr, nullptr);
   }
-  // Runtime messages, C++ messages and classes without message_data; true when the message was a
-  // bridged C++ message (delivered and checked here). Out of line: the path above stays light.
-  [[gnu::noinline]] bool on_other_message(Message& m) {
-    if (!m.type_->c_type && on_native_message(m)) return true;
+  // Runtime messages, C++ messages and classes without message_data. Out of line: the path above
+  // stays light.
+  [[gnu::noinline]] void on_other_message(Message& m) {
+    if (!m.type_->c_type && on_native_message(m)) return;
     deliver(m);
-    return false;
   }
+  // A bridged C++ message (an extern actor's reply): delivered as its record; false for others.
   [[gnu::noinline]] bool on_native_message(Message& m) {
     const Bridge* b = bridge_for(m.type_);
     if (!b) return false;
     Message* c = from_native(b, m);
     deliver(*c);
     destroy_message(c);
-    check_crash();
     return true;
-  }
-  void check_crash() {
-    if (crash_is_pending()) [[unlikely]] crash_pending();
-  }
-  [[gnu::noinline]] void crash_pending() {
-    Error e = std::move(*x_->crash);
-    x_->crash.reset();
-    crash(std::move(e));
   }
   const fnd_actor_class* cls_;
   decltype(fnd_actor_class::message_data) data_fn_;  // never null (via_message)
@@ -592,7 +587,9 @@ void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, cons
   if (ctx) actor(ctx)->exit(borrow(to), std::move(r));
   else if (node) node->node.exit(borrow(to), std::move(r));
 }
-void fnd_stop(fnd_ctx* ctx) { actor(ctx)->stop(); }
+void fnd_stop(fnd_ctx* ctx) {
+  if (!actor(ctx)->crash_is_pending()) actor(ctx)->stop();  // a crash in the same callback wins
+}
 void fnd_crash(fnd_ctx* ctx, const char* code, const char* message) {
   actor(ctx)->set_pending_crash(Error(code ? code : errc::crash, message ? message : ""));
 }

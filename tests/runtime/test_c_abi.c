@@ -35,7 +35,7 @@ static void counter_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   if (s->sum >= s->target) fnd_node_shutdown(fnd_ctx_node(ctx), s->sum);
 }
 static const fnd_actor_class counter_class = {"counter", sizeof(counter_state), 0, counter_init, NULL,
-                                              counter_message, NULL, NULL};
+                                              counter_message, NULL, NULL, NULL};
 
 /* Crashy: crashes on any int with code "boom". */
 static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
@@ -43,15 +43,46 @@ static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   (void)msg;
   fnd_crash(ctx, "boom", "asked to crash");
 }
-static const fnd_actor_class crashy_class = {"crashy", 0, 0, NULL, NULL, crashy_message, NULL, NULL};
+static const fnd_actor_class crashy_class = {"crashy", 0, 0, NULL, NULL, crashy_message, NULL, NULL, NULL};
 
-/* Trapper: traps exits, spawns a linked crashy and makes it crash; on the Exit it shuts the node down
- * with 42 if the reason is error(boom). */
-static void trapper_start(fnd_ctx* ctx, void* state) {
+/* A crash then a stop in the same callback: the crash is the exit reason. */
+static void crash_then_stop_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   (void)state;
+  (void)msg;
+  fnd_crash(ctx, "boom", "crash, then stop");
+  EXPECT(fnd_crash_pending(ctx) == 1);
+  fnd_stop(ctx);
+}
+static const fnd_actor_class crash_then_stop_class = {"crash_then_stop", 0, 0, NULL, NULL, crash_then_stop_message,
+                                                      NULL, NULL, NULL};
+/* A crash in on start: the actor exits before any message. */
+static void crash_at_start(fnd_ctx* ctx, void* state) {
+  (void)state;
+  EXPECT(fnd_crash_pending(ctx) == 0);
+  fnd_crash(ctx, "boom", "crash in start");
+}
+static void must_not_run(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)ctx;
+  (void)state;
+  (void)msg;
+  EXPECT(!"a message reached an actor that crashed in start");
+}
+static const fnd_actor_class crash_at_start_class = {"crash_at_start", 0, 0, NULL, crash_at_start, must_not_run,
+                                                     NULL, NULL, NULL};
+
+/* Trapper: traps exits, spawns a linked child of the class its argument names and sends it an int;
+ * on the Exit it shuts the node down with 42 if the reason is error(boom). */
+typedef struct {
+  const fnd_actor_class* child;
+} trapper_state;
+static int trapper_init(void* state, const void* arg) {
+  ((trapper_state*)state)->child = (const fnd_actor_class*)arg;
+  return 0;
+}
+static void trapper_start(fnd_ctx* ctx, void* state) {
   fnd_trap_exit(ctx, 1);
   fnd_spawn_opts o = {0, FND_DROP_NEWEST, NULL, 1, 0};
-  fnd_pid child = fnd_spawn(ctx, &crashy_class, NULL, &o);
+  fnd_pid child = fnd_spawn(ctx, ((trapper_state*)state)->child, NULL, &o);
   int v = 1;
   fnd_send(ctx, child, &int_type, &v);
   fnd_pid_release(child);
@@ -65,7 +96,8 @@ static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
     fnd_node_shutdown(fnd_ctx_node(ctx), ok ? 42 : 1);
   }
 }
-static const fnd_actor_class trapper_class = {"trapper", 0, 0, NULL, trapper_start, trapper_message, NULL, NULL};
+static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 0, trapper_init, trapper_start,
+                                              trapper_message, NULL, NULL, NULL};
 
 static double now_s(void) {
   struct timespec ts;
@@ -104,13 +136,17 @@ int main(void) {
     fnd_node_free(node);
   }
 
-  /* 2. links and trap_exit */
+  /* 2. links and trap_exit; fnd_crash in a message callback (alone or followed by fnd_stop) and in
+   * on start exits with error(boom) */
   {
-    fnd_node* node = fnd_node_new(NULL);
-    fnd_pid t = fnd_node_spawn(node, &trapper_class, NULL, NULL);
-    EXPECT(fnd_node_run(node) == 42);
-    fnd_pid_release(t);
-    fnd_node_free(node);
+    const fnd_actor_class* children[] = {&crashy_class, &crash_then_stop_class, &crash_at_start_class};
+    for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
+      fnd_node* node = fnd_node_new(NULL);
+      fnd_pid t = fnd_node_spawn(node, &trapper_class, children[i], NULL);
+      EXPECT(fnd_node_run(node) == 42);
+      fnd_pid_release(t);
+      fnd_node_free(node);
+    }
   }
 
   /* 3. supervisors and the registry */

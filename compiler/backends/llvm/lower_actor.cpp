@@ -126,6 +126,20 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
   return fn;
 }
 
+// A handler that calls out (the runtime, a helper) keeps a function of its own, which the dispatcher
+// tail-calls: the dispatcher and the leaf handlers inlined into it then need no stack frame (LLVM
+// cannot shrink-wrap a frame that only some of several exits need, so one handler that sends would
+// otherwise make every message, `count = count + 1` too, push and pop registers).
+static bool callsOut(const llvm::Function& fn) {
+  for (const auto& bb : fn)
+    for (const auto& i : bb)
+      if (const auto* call = llvm::dyn_cast<llvm::CallBase>(&i)) {
+        const llvm::Function* callee = call->getCalledFunction();
+        if (!callee || !callee->isIntrinsic()) return true;
+      }
+  return false;
+}
+
 // The actor's monitor table lives in the runtime's C actor (fnd_ctx_monitors), not in the state:
 // an actor that never monitors pays nothing for it.
 llvm::Value* Lowering::monitorsSlot() { return b_.CreateCall(rt("fnd_ctx_monitors"), {f_.ctx}); }
@@ -191,7 +205,8 @@ void Lowering::lowerActor(const ActorDecl& a) {
       auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
       b_.CreateCondBr(b_.CreateICmpEQ(type, b_.CreateBitCast(ty, i8p())), yes, no);
       b_.SetInsertPoint(yes);
-      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data});
+      if (callsOut(*fn)) fn->addFnAttr(llvm::Attribute::NoInline);
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data})->setTailCall();
       b_.CreateRetVoid();
       b_.SetInsertPoint(no);
     }
@@ -204,7 +219,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
       auto* no = llvm::BasicBlock::Create(ctx_, "next", msgFn);
       b_.CreateCondBr(b_.CreateICmpNE(is, b_.getInt32(0)), yes, no);
       b_.SetInsertPoint(yes);
-      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data});
+      b_.CreateCall(fn, {msgFn->getArg(0), msgFn->getArg(1), msgFn->getArg(2), data})->setTailCall();
       b_.CreateRetVoid();
       b_.SetInsertPoint(no);
     }
