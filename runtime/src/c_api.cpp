@@ -11,6 +11,7 @@
 
 #include "fnd/c_interop.hpp"
 #include "fnd/fnd.hpp"
+#include "c_envelope.hpp"
 #include "c_values_internal.hpp"
 #include "internal.hpp"
 #include "msg_alloc_cache.hpp"
@@ -50,26 +51,12 @@ fnd_status status_of(const Error& e) {
 fnd_status status_of(const Result<void>& r) { return r ? FND_OK : status_of(r.error()); }
 
 inline Pid borrow(fnd_pid p) { return Pid::share(reinterpret_cast<ControlBlock*>(p)); }
-// The caller's handle as a Pid for the duration of a call that does not keep it (a send): no
-// reference-count traffic on the target's control block, a cache line its own thread writes.
-class PidView {
- public:
-  explicit PidView(fnd_pid p) noexcept : pid_(Pid::adopt(reinterpret_cast<ControlBlock*>(p))) {}
-  ~PidView() { (void)pid_.detach(); }
-  PidView(const PidView&) = delete;
-  PidView& operator=(const PidView&) = delete;
-  operator const Pid&() const noexcept { return pid_; }  // NOLINT: stands for the Pid
-
- private:
-  Pid pid_;
-};
 inline fnd_pid handle(const Pid& p) { return reinterpret_cast<fnd_pid>(p.control_block()); }
 inline fnd_pid owned(Pid p) { return reinterpret_cast<fnd_pid>(p.detach()); }
 
 size_t align_of(const fnd_type* t) { return t->align ? t->align : alignof(std::max_align_t); }
 
-// ---- C message envelopes ----
-struct CMessage : Message {};
+// ---- C message envelopes (c_envelope.hpp) ----
 // Alignments are powers of two: masks, not divisions.
 size_t header_size(const fnd_type* t) {
   const size_t a = align_of(t);
@@ -79,16 +66,6 @@ size_t header_size(const fnd_type* t) {
 size_t c_class(const fnd_type* t, size_t total) {
   const size_t g = align_of(t) > 8 ? 16 : 8;
   return (((total < 16 ? 16 : total) + g - 1) & ~(g - 1)) / 8 - 1;
-}
-// A C type's TypeInfo with its envelope geometry worked out once (every send and receive needs it).
-struct CTypeInfo : TypeInfo {
-  size_t header;  // payload offset
-  size_t total;   // envelope bytes
-  size_t cls;     // pooled size class (>= 32: not pooled)
-  void (*value_destroy)(void*);  // c_type->destroy, one load nearer
-};
-[[gnu::always_inline]] inline const CTypeInfo& c_info(const Message* m) {
-  return *static_cast<const CTypeInfo*>(m->type_);
 }
 [[gnu::always_inline]] inline void* c_alloc(const CTypeInfo& ci) {
   return ci.cls < msg_pool::kClasses ? msg_pool::alloc_block_inline(ci.cls) : alloc_message(ci.total);
@@ -144,14 +121,6 @@ thread_local TypeCacheEntry t_type_cache[64] = {};
   if (t->move) t->move(dst, value);
   else if (t->size) std::memcpy(dst, value, t->size);
   return m;
-}
-// Envelopes built in place (fnd_msg_alloc): the class is the type's CTypeInfo, the payload sits at
-// its header offset.
-[[gnu::always_inline]] inline const CTypeInfo& class_info(const fnd_msg_class* c) {
-  return *reinterpret_cast<const CTypeInfo*>(c);
-}
-[[gnu::always_inline]] inline Message* c_envelope(const fnd_msg_class* c, void* payload) {
-  return reinterpret_cast<Message*>(static_cast<char*>(payload) - class_info(c).header);
 }
 Message* copy_c_message(const fnd_type* t, const void* value) {
   const CTypeInfo& ci = info_for(t);
@@ -212,12 +181,13 @@ Message* from_native(const Bridge* b, Message& m) {
 }
 
 // ---- C actors ----
-// Layout: the Actor base, the class, its message_data callback (cached: one load and no test per
-// message), a pointer to rarely used extras, then the state at a fixed offset (alignments up to
-// alignof(max_align_t), checked at spawn). The receive path is a direct call with every argument
-// at hand; a C actor is as small as a C++ back end actor with the same fields, give or take 8
-// bytes (a larger actor spreads its hot lines over more cache lines: chameneos with two workers
-// ran 1.5x slower with 344-byte C actors).
+// Layout: the Actor base, the class, then the state at a fixed offset (alignments up to
+// alignof(max_align_t), checked at spawn; the offset is FND_CTX_STATE_OFFSET of the C ABI). What
+// few C actors need (a pending crash, society membership, the monitor table) lives with the
+// process's lazily allocated Extras. A C actor is exactly as large as a C++ back end actor with the
+// same fields (a larger actor spreads its hot lines over more cache lines and malloc size classes:
+// chameneos with two workers ran 1.5x slower with 344-byte C actors, thread ring 2.5% slower with
+// 24 bytes more per actor).
 class CActor final : public Actor {
  public:
   // Every C actor is made here (spawn, supervised children, pools): NULL with the error set for a
@@ -250,13 +220,27 @@ class CActor final : public Actor {
   void on_start() override {
     if (cls_->start) cls_->start(ctx(), state());
   }
+  // Straight to the class's receive callback (same argument registers: an indirect jump), or to
+  // deliver_data for classes without one.
   void on_message(Message& m) override {
+    if (auto receive = cls_->receive) [[likely]] receive(ctx(), reinterpret_cast<fnd_msg*>(&m));
+    else deliver_data(m);
+  }
+  // Every message of a class without `receive`, and what a `receive` callback passes on
+  // (fnd_msg_deliver).
+  void deliver_data(Message& m) {
     const TypeInfo* t = m.type_;
     if (t->c_type) [[likely]]  // a C message: straight to the class (no detour)
-      data_fn_(ctx(), state(), reinterpret_cast<fnd_msg*>(&m), t->c_type,
-               reinterpret_cast<char*>(&m) + static_cast<const CTypeInfo*>(t)->header);
+      data_fn()(ctx(), state(), reinterpret_cast<fnd_msg*>(&m), t->c_type,
+                reinterpret_cast<char*>(&m) + static_cast<const CTypeInfo*>(t)->header);
     else
       on_other_message(m);
+  }
+  // Where the state starts: right after the CActor, rounded to alignof(max_align_t) (a constant,
+  // FND_CTX_STATE_OFFSET in the C ABI).
+  static constexpr size_t state_offset() {
+    constexpr size_t a = alignof(std::max_align_t);
+    return (sizeof(CActor) + a - 1) & ~(a - 1);
   }
   void on_stop(const ExitReason& r) override {
     if (cls_->stop) {
@@ -269,46 +253,55 @@ class CActor final : public Actor {
   // fnd_crash: raised when the callback returns (a later fnd_stop does not replace it; the last
   // crash's error is the exit reason).
   void set_pending_crash(Error e) {
-    extras().crashed = true;
+    c_extras().crashed = true;
     stop(ExitReason::error(std::move(e)));
   }
-  bool crash_is_pending() const { return x_ && x_->crashed; }
-  const CMembership* membership() const { return x_ ? x_->membership.get() : nullptr; }
-  fnd_monitors** monitors() { return &extras().monitors; }
+  bool crash_is_pending() const {
+    const CExtras* x = c_extras_if_any();
+    return x && x->crashed;
+  }
+  const CMembership* membership() const {
+    const CExtras* x = c_extras_if_any();
+    return x ? x->membership.get() : nullptr;
+  }
+  fnd_monitors** monitors() { return &c_extras().monitors; }
 
  private:
-  // What few C actors need, allocated on first use.
-  struct CExtras {
+  // What few C actors need: the extension of their Extras (allocated on first use, freed when the
+  // process terminates).
+  struct CExtras final : ProcessExtension {
     bool crashed = false;  // fnd_crash was called (its error is the stop reason)
     std::unique_ptr<CMembership> membership;  // society members only
     fnd_monitors* monitors = nullptr;         // fnd_ctx_monitors: the language's monitor table
-    ~CExtras() { fnd_monitors_free(monitors); }
+    ~CExtras() override { fnd_monitors_free(monitors); }
   };
-  explicit CActor(const fnd_actor_class* c) : cls_(c), data_fn_(c->message_data ? c->message_data : &via_message) {
+  explicit CActor(const fnd_actor_class* c) : cls_(c) {
     trap_linked_exits_only();  // as the C++ back end's actors: a supervisor's stop is not trapped
     CMembership m = c_take_pending_membership();
-    if (m.society) extras().membership = std::make_unique<CMembership>(std::move(m));
+    if (m.society) c_extras().membership = std::make_unique<CMembership>(std::move(m));
   }
-  // A class with only a message callback, reached the same way.
+  // A class with only a message callback, reached the same way as one with message_data.
   static void via_message(fnd_ctx* ctx, void* state, fnd_msg* msg, const fnd_type*, void*) {
     reinterpret_cast<CActor*>(ctx)->cls_->message(ctx, state, msg);
   }
-  // Where the state starts: right after the CActor, rounded to alignof(max_align_t) (a constant).
-  static constexpr size_t state_offset() {
-    constexpr size_t a = alignof(std::max_align_t);
-    return (sizeof(CActor) + a - 1) & ~(a - 1);
+  decltype(fnd_actor_class::message_data) data_fn() const {
+    return cls_->message_data ? cls_->message_data : &via_message;
   }
-  CExtras& extras() {
-    if (!x_) x_ = std::make_unique<CExtras>();
-    return *x_;
+  CExtras& c_extras() {
+    Extras& e = extras(this);
+    if (!e.extension) e.extension = std::make_unique<CExtras>();
+    return static_cast<CExtras&>(*e.extension);
+  }
+  const CExtras* c_extras_if_any() const {
+    return ext_ && ext_->extension ? static_cast<const CExtras*>(ext_->extension.get()) : nullptr;
   }
   // To the class's message_data callback with the C type and payload at hand (the generated
   // dispatch then makes no call to find them), else (via_message) to its message callback.
   [[gnu::always_inline]] void deliver(Message& m) {
     auto* msg = reinterpret_cast<fnd_msg*>(&m);
     const TypeInfo* t = m.type_;
-    if (t->c_type) data_fn_(ctx(), state(), msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
-    else data_fn_(ctx(), state(), msg, nullptr, nullptr);
+    if (t->c_type) data_fn()(ctx(), state(), msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
+    else data_fn()(ctx(), state(), msg, nullptr, nullptr);
   }
   // Runtime messages, C++ messages and classes without message_data. Out of line: the path above
   // stays light.
@@ -326,11 +319,14 @@ class CActor final : public Actor {
     return true;
   }
   const fnd_actor_class* cls_;
-  decltype(fnd_actor_class::message_data) data_fn_;  // never null (via_message)
-  std::unique_ptr<CExtras> x_;
 };
 
 inline CActor* actor(fnd_ctx* c) { return reinterpret_cast<CActor*>(c); }
+
+// The layout a class's receive callback relies on (fnd/runtime.h): a change here is an ABI change.
+static_assert(CActor::state_offset() == FND_CTX_STATE_OFFSET);
+static_assert(offsetof(Message, type_) == FND_MSG_CLASS_OFFSET);
+static_assert(sizeof(CMessage) == FND_MSG_HEADER);
 
 SpawnOptions to_opts(const fnd_spawn_opts* o) {
   SpawnOptions s;
@@ -378,8 +374,6 @@ Actor* make_native(fnd_native_make_fn make, const void* arg) {
   return a;
 }
 
-ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(actor(ctx)) : current_process(); }
-
 [[gnu::noinline, gnu::cold]] fnd_status reply_nobody(Message* m) {
   destroy_message(m);
   return status_of(Error(errc::noproc, "no sender to reply to"));
@@ -390,8 +384,10 @@ ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(ac
   reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
   return FND_OK;
 }
+}  // namespace
+
 // A message to a named ref or the null ref: the name's process now, else dropped.
-[[gnu::noinline]] void ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m) {
+void fnd::detail::c_ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m) {
   Pid p;
   if (ref_is_name(to)) p = actor(ctx)->whereis(to->ref.name());
   if (!p) {
@@ -400,7 +396,6 @@ ProcessCore* sender_of(fnd_ctx* ctx) { return ctx ? static_cast<ProcessCore*>(ac
   }
   post(sender_of(ctx), p, m);
 }
-}  // namespace
 
 namespace fnd::detail {
 Actor* c_new_actor(const fnd_actor_class* cls, fnd_native_make_fn make, const void* arg);
@@ -521,36 +516,18 @@ const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
   return reinterpret_cast<const fnd_msg_class*>(info_for_slow(type));
 }
 }  // extern "C"
-namespace {
-[[gnu::always_inline]] inline void* c_init_envelope(const CTypeInfo& ci, void* mem) {
-  auto* m = new (mem) CMessage();
-  m->type_ = &ci;
-  return static_cast<char*>(mem) + ci.header;
-}
-// Large envelopes, an empty per-thread list, the sanitizer build.
-[[gnu::noinline]] void* msg_alloc_slow(const CTypeInfo& ci) { return c_init_envelope(ci, c_alloc(ci)); }
-}  // namespace
+// fnd_msg_alloc's slow path (c_api_inline.cpp): large envelopes, an empty per-thread list, the
+// sanitizer build.
+void* fnd::detail::c_msg_alloc_slow(const CTypeInfo& ci) { return c_init_envelope(ci, c_alloc(ci)); }
+
 extern "C" {
 
-// Every C send starts here: the fast path pops the thread's free list and needs no stack frame.
-void* fnd_msg_alloc(const fnd_msg_class* cls) {
-  using namespace msg_pool;
-  const CTypeInfo& ci = class_info(cls);
-  if (kPool && ci.cls < kClasses) [[likely]]
-    if (FreeBlock* b = pop_cached(ci.cls)) [[likely]] return c_init_envelope(ci, b);
-  return msg_alloc_slow(ci);
-}
 void fnd_msg_free(const fnd_msg_class* cls, void* payload) { destroy_message(c_envelope(cls, payload)); }
 fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
   return reply_message(actor(ctx), c_envelope(cls, payload));
 }
-void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, void* payload) {
-  Message* m = c_envelope(cls, payload);
-  // The common case: straight to the pid the ref holds (borrowed: no reference counting).
-  if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] post(sender_of(ctx), PidView(reinterpret_cast<fnd_pid>(cb)), m);
-  else ref_post_slow(ctx, to, m);
-}
 
+void fnd_msg_deliver(fnd_ctx* ctx, fnd_msg* msg) { actor(ctx)->deliver_data(*reinterpret_cast<Message*>(msg)); }
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }
 void* fnd_msg_data(fnd_msg* msg) {
   auto* m = reinterpret_cast<Message*>(msg);

@@ -23,6 +23,11 @@
 
 namespace fnd::detail {
 
+// What one kind of process keeps beside its Extras (C actors: c_api.cpp's CExtras), freed with them.
+struct ProcessExtension {
+  virtual ~ProcessExtension() = default;
+};
+
 // ---- per-process state allocated on first use (most actors never link or monitor) ----
 struct Extras {
   std::unordered_set<Pid, PidHash> links;
@@ -34,6 +39,7 @@ struct Extras {
   std::optional<ExitReason> stop_reason;
   Pid start_ack_to;  // kAckStart: whom this actor tells that its on_start has completed
   Pid start_acker;   // a supervisor: the actor its last child start spawned with kAckStart
+  std::unique_ptr<ProcessExtension> extension;
 };
 Extras& extras(ProcessCore* p);
 

@@ -52,7 +52,7 @@ static void receiver_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   int ok = strcmp(fnd_str_data(o->name), "payload") == 0 && o->inner.flag == 1 && o->inner.who != NULL;
   fnd_node_shutdown(fnd_ctx_node(ctx), ok ? (int)o->n : 99);
 }
-static const fnd_actor_class receiver_class = {"receiver", 0, 0, NULL, NULL, receiver_message, NULL, NULL, NULL};
+static const fnd_actor_class receiver_class = {"receiver", 0, 0, NULL, NULL, receiver_message, NULL, NULL, NULL, NULL};
 
 /* Sender: sends one Outer to the name "recv" through a named ref, one to the null ref (dropped). */
 static void sender_start(fnd_ctx* ctx, void* state) {
@@ -71,7 +71,7 @@ static void sender_start(fnd_ctx* ctx, void* state) {
   fnd_ref_send(ctx, to, &outer_type, &v);         /* moved into the message */
   fnd_ref_release(to);
 }
-static const fnd_actor_class sender_class = {"sender", 0, 0, NULL, sender_start, receiver_message, NULL, NULL, NULL};
+static const fnd_actor_class sender_class = {"sender", 0, 0, NULL, sender_start, receiver_message, NULL, NULL, NULL, NULL};
 
 /* Messages built in place (fnd_msg_alloc) and delivered through message_data: the echo replies
  * n + 1 to each Outer; the asker frees one unsent envelope, posts one to the null ref (dropped), one
@@ -117,8 +117,8 @@ static int asker_init(void* state, const void* arg) {
   *(fnd_pid*)state = (fnd_pid)arg;
   return 0;
 }
-static const fnd_actor_class echo_class = {"echo", 0, 0, NULL, NULL, NULL, NULL, NULL, echo_data};
-static const fnd_actor_class asker_class = {"asker", sizeof(fnd_pid), 0, asker_init, asker_start, NULL, NULL, NULL, asker_data};
+static const fnd_actor_class echo_class = {"echo", 0, 0, NULL, NULL, NULL, NULL, NULL, echo_data, NULL};
+static const fnd_actor_class asker_class = {"asker", sizeof(fnd_pid), 0, asker_init, asker_start, NULL, NULL, NULL, asker_data, NULL};
 
 /* The count layout of fnd/runtime_values.h: the 32-bit count at the handle (low bit cleared). */
 static uint32_t ref_count(const fnd_ref* r) { return *(const uint32_t*)((uintptr_t)r & ~(uintptr_t)1); }

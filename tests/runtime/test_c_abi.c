@@ -35,7 +35,31 @@ static void counter_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   if (s->sum >= s->target) fnd_node_shutdown(fnd_ctx_node(ctx), s->sum);
 }
 static const fnd_actor_class counter_class = {"counter", sizeof(counter_state), 0, counter_init, NULL,
-                                              counter_message, NULL, NULL, NULL};
+                                              counter_message, NULL, NULL, NULL, NULL};
+
+/* Fast counter: the counter with a `receive` callback that finds its state, the class and the payload
+ * with the C ABI's layout constants, and passes other messages on (to counter_other). */
+static const fnd_type note_type = {"note", sizeof(double), _Alignof(double), NULL, NULL, NULL, NULL, NULL};
+static const fnd_msg_class* int_class;
+static int others_seen;
+static void fast_counter_receive(fnd_ctx* ctx, fnd_msg* msg) {
+  counter_state* s = (counter_state*)((char*)ctx + FND_CTX_STATE_OFFSET);
+  const void* cls = *(const void* const*)((char*)msg + FND_MSG_CLASS_OFFSET);
+  if (cls != (const void*)int_class) {
+    fnd_msg_deliver(ctx, msg);
+    return;
+  }
+  int* v = (int*)((char*)msg + ((FND_MSG_HEADER + _Alignof(int) - 1) & ~(_Alignof(int) - 1)));
+  EXPECT(fnd_msg_type(msg) == &int_type && fnd_msg_data(msg) == (void*)v);
+  s->sum += *v;
+  if (s->sum >= s->target) fnd_node_shutdown(fnd_ctx_node(ctx), s->sum);
+}
+static void counter_other(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  EXPECT(state == (char*)ctx + FND_CTX_STATE_OFFSET);
+  if (fnd_msg_type(msg) == &note_type && *(double*)fnd_msg_data(msg) == 2.5) ++others_seen;
+}
+static const fnd_actor_class fast_counter_class = {"fast_counter", sizeof(counter_state), 0, counter_init, NULL,
+                                                   counter_other, NULL, NULL, NULL, fast_counter_receive};
 
 /* Crashy: crashes on any int with code "boom". */
 static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
@@ -43,7 +67,7 @@ static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   (void)msg;
   fnd_crash(ctx, "boom", "asked to crash");
 }
-static const fnd_actor_class crashy_class = {"crashy", 0, 0, NULL, NULL, crashy_message, NULL, NULL, NULL};
+static const fnd_actor_class crashy_class = {"crashy", 0, 0, NULL, NULL, crashy_message, NULL, NULL, NULL, NULL};
 
 /* A crash then a stop in the same callback: the crash is the exit reason. */
 static void crash_then_stop_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
@@ -54,7 +78,7 @@ static void crash_then_stop_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   fnd_stop(ctx);
 }
 static const fnd_actor_class crash_then_stop_class = {"crash_then_stop", 0, 0, NULL, NULL, crash_then_stop_message,
-                                                      NULL, NULL, NULL};
+                                                      NULL, NULL, NULL, NULL};
 /* A crash in on start: the actor exits before any message. */
 static void crash_at_start(fnd_ctx* ctx, void* state) {
   (void)state;
@@ -68,7 +92,7 @@ static void must_not_run(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   EXPECT(!"a message reached an actor that crashed in start");
 }
 static const fnd_actor_class crash_at_start_class = {"crash_at_start", 0, 0, NULL, crash_at_start, must_not_run,
-                                                     NULL, NULL, NULL};
+                                                     NULL, NULL, NULL, NULL};
 
 /* Trapper: traps exits, spawns a linked child of the class its argument names and sends it an int;
  * on the Exit it shuts the node down with 42 if the reason is error(boom). */
@@ -97,7 +121,7 @@ static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
   }
 }
 static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 0, trapper_init, trapper_start,
-                                              trapper_message, NULL, NULL, NULL};
+                                              trapper_message, NULL, NULL, NULL, NULL};
 
 static double now_s(void) {
   struct timespec ts;
@@ -122,6 +146,21 @@ int main(void) {
     EXPECT(fnd_node_run(node) == 5050);
     int v = 1;
     EXPECT(fnd_try_send(NULL, counter, &int_type, &v) == FND_ERR_NOPROC); /* stopped: dead */
+    fnd_pid_release(counter);
+    fnd_node_free(node);
+  }
+
+  /* 1a. a class with a receive callback: ints through the layout, the note passed on */
+  {
+    fnd_node* node = fnd_node_new(NULL);
+    int_class = fnd_msg_class_of(&int_type);
+    int target = 5050;
+    fnd_pid counter = fnd_node_spawn(node, &fast_counter_class, &target, NULL);
+    double note = 2.5;
+    fnd_node_send(node, counter, &note_type, &note);
+    for (int i = 1; i <= 100; ++i) fnd_node_send(node, counter, &int_type, &i);
+    EXPECT(fnd_node_run(node) == 5050);
+    EXPECT(others_seen == 1);
     fnd_pid_release(counter);
     fnd_node_free(node);
   }

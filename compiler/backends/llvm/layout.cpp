@@ -158,15 +158,18 @@ llvm::Value* Lowering::elemDesc(const Type* elem) {
 }
 
 llvm::Value* Lowering::messageClass(const MessageDecl* m) {
-  llvm::GlobalVariable* g = nullptr;
-  for (auto& [decl, cls] : messageClasses_)
-    if (decl == m) g = cls;
-  if (!g) {
-    g = new llvm::GlobalVariable(mod_, i8p(), false, llvm::GlobalValue::PrivateLinkage,
-                                 llvm::ConstantPointerNull::get(i8p()), m->name.name + ".class");
-    messageClasses_.emplace_back(m, g);
-  }
-  return b_.CreateLoad(i8p(), g);
+  return b_.CreateLoad(i8p(), classGlobal(messageType(m)));
+}
+
+llvm::GlobalVariable* Lowering::classGlobal(llvm::GlobalVariable* fndType) {
+  for (auto& [type, cls] : messageClasses_)
+    if (type == fndType) return cls;
+  std::string name = fndType->getName().str();
+  if (llvm::StringRef(name).endswith(".type")) name.resize(name.size() - 5);
+  auto* g = new llvm::GlobalVariable(mod_, i8p(), false, llvm::GlobalValue::PrivateLinkage,
+                                     llvm::ConstantPointerNull::get(i8p()), name + ".class");
+  messageClasses_.emplace_back(fndType, g);
+  return g;
 }
 
 // Before main: every message class the code builds envelopes of, registered with the runtime.
@@ -177,8 +180,8 @@ void Lowering::emitMessageClassInit() {
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
   b_.SetCurrentDebugLocation(llvm::DebugLoc());
-  for (auto& [decl, cls] : messageClasses_)
-    b_.CreateStore(b_.CreateCall(rt("fnd_msg_class_of"), {b_.CreateBitCast(messageType(decl), i8p())}), cls);
+  for (auto& [type, cls] : messageClasses_)
+    b_.CreateStore(b_.CreateCall(rt("fnd_msg_class_of"), {b_.CreateBitCast(type, i8p())}), cls);
   b_.CreateRetVoid();
   llvm::appendToGlobalCtors(mod_, fn, 65535);
 }

@@ -18,6 +18,7 @@
 #include "backends/llvm/link.hpp"
 #include "backends/llvm/lowering.hpp"
 #include "backends/llvm/register.hpp"
+#include "backends/llvm/runtime_bitcode.hpp"
 
 namespace fnd::backend {
 
@@ -68,6 +69,7 @@ class LlvmBackend final : public Backend {
                       "; please report this with the program:\n" + details);
       return false;
     }
+    if (level > 0) linkRuntimeBitcode(mod, diags);
     llvmgen::optimize(mod, *tm, level);
     std::string bytes;
     if (!llvmgen::emitModule(mod, *tm, kind, bytes, error)) {
@@ -126,6 +128,19 @@ class LlvmBackend final : public Backend {
     out.push_back({std::string(kCxxDir) + "/fnd_glue.cpp", llvmgen::glueSource(program, diags.sources(), plan, headers)});
     glue_ = out.back().path;
     return true;
+  }
+
+  // The runtime's send path, inlined at -O1..-O3 (runtime_bitcode.hpp). Without the file (a build
+  // without clang 14, a sanitizer build) programs call those functions; a file that cannot be used
+  // is reported as a warning, and the program still builds.
+  static void linkRuntimeBitcode(llvm::Module& mod, diag::DiagnosticEngine& diags) {
+    std::string path = FND_LLVM_RUNTIME_BITCODE;
+    if (const char* home = std::getenv("FND_HOME"); home && *home) path = std::string(home) + "/lib/fnd_runtime_inline.bc";
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::exists(path, ec)) return;
+    std::string error;
+    if (!llvmgen::linkRuntimeBitcode(mod, path, error))
+      diags.warning(diag::Code::W0004, {}, "the runtime's send path is not inlined: " + error);
   }
 
   std::string object_;  // the object file of the last generate(), relative to outputDir

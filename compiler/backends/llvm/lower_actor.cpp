@@ -227,6 +227,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
   }
 
   llvm::Constant* null = llvm::ConstantPointerNull::get(i8p());
+  llvm::Constant* receive = dispatch.empty() ? null : llvm::ConstantExpr::getBitCast(lowerReceive(base, dispatch), i8p());
   llvm::Constant* destroy = null;
   {
     auto* dTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p()}, false);
@@ -242,7 +243,45 @@ void Lowering::lowerActor(const ActorDecl& a) {
   info.cls->setInitializer(llvm::ConstantStruct::get(
       classTy_, {cstr(a.name.name), b_.getInt64(sl->getSizeInBytes()), b_.getInt64(sl->getAlignment().value()),
                  llvm::ConstantExpr::getBitCast(init, i8p()), llvm::ConstantExpr::getBitCast(start, i8p()),
-                 null, null, destroy, llvm::ConstantExpr::getBitCast(msgFn, i8p())}));
+                 null, null, destroy, llvm::ConstantExpr::getBitCast(msgFn, i8p()), receive}));
+}
+
+// receive(ctx, msg): the same dispatch as message_data, on the envelope's class, with the state and
+// the payload at the constant offsets of the C ABI (fnd/runtime.h), so that the runtime reaches a
+// handler with one indirect jump and the dispatch loads only the class and the classes it compares.
+// Anything else (exits, downs, extern actors' replies) goes back to the runtime, which hands it to
+// message_data.
+llvm::Function* Lowering::lowerReceive(const std::string& base,
+                                       const std::vector<std::pair<llvm::GlobalVariable*, llvm::Function*>>& dispatch) {
+  auto* ty = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p()}, false);
+  auto* fn = llvm::Function::Create(ty, llvm::GlobalValue::PrivateLinkage, base + ".receive", mod_);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());
+  llvm::Value* ctx = fn->getArg(0);
+  llvm::Value* msg = fn->getArg(1);
+  llvm::Value* state = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), ctx, FND_CTX_STATE_OFFSET_AT_BUILD, "state");
+  llvm::Value* clsSlot = b_.CreateBitCast(
+      b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), msg, FND_MSG_CLASS_OFFSET_AT_BUILD), i8p()->getPointerTo());
+  llvm::Value* cls = b_.CreateLoad(i8p(), clsSlot, "class");
+  for (auto& [type, handler] : dispatch) {
+    auto* yes = llvm::BasicBlock::Create(ctx_, "handle", fn);
+    auto* no = llvm::BasicBlock::Create(ctx_, "next", fn);
+    b_.CreateCondBr(b_.CreateICmpEQ(cls, b_.CreateLoad(i8p(), classGlobal(type))), yes, no);
+    b_.SetInsertPoint(yes);
+    // The payload follows the header, rounded up to the type's alignment (0: max_align_t's).
+    const auto* desc = llvm::cast<llvm::ConstantStruct>(type->getInitializer());
+    uint64_t align = llvm::cast<llvm::ConstantInt>(desc->getOperand(2))->getZExtValue();
+    if (align == 0) align = alignof(std::max_align_t);
+    const uint64_t header = (FND_MSG_HEADER_AT_BUILD + align - 1) & ~(align - 1);
+    llvm::Value* payload = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), msg, header, "payload");
+    b_.CreateCall(handler, {ctx, state, msg, payload})->setTailCall();
+    b_.CreateRetVoid();
+    b_.SetInsertPoint(no);
+  }
+  b_.CreateCall(rt("fnd_msg_deliver"), {ctx, msg})->setTailCall();
+  b_.CreateRetVoid();
+  return fn;
 }
 
 }  // namespace fnd::backend::llvmgen

@@ -15,7 +15,7 @@ Lowering::Lowering(const Program& program, const diag::SourceManager& sources, d
   fieldTy_ = llvm::StructType::create(ctx_, {p, i32, i32, recordTy_->getPointerTo()}, "fnd_field");
   recordTy_->setBody({p, i64, i64, i64, fieldTy_->getPointerTo()});
   typeTy_ = llvm::StructType::create(ctx_, {p, i64, i64, p, p, p, p, p}, "fnd_type");
-  classTy_ = llvm::StructType::create(ctx_, {p, i64, i64, p, p, p, p, p, p}, "fnd_actor_class");
+  classTy_ = llvm::StructType::create(ctx_, {p, i64, i64, p, p, p, p, p, p, p}, "fnd_actor_class");
   elemTy_ = llvm::StructType::create(ctx_, {i32, i32, recordTy_->getPointerTo()}, "fnd_elem");
   optsTy_ = llvm::StructType::create(ctx_, {i32, i32, p, i32, i32}, "fnd_spawn_opts");
 }

@@ -100,6 +100,7 @@ class Lowering {
   llvm::GlobalVariable* messageType(const MessageDecl* m);  // fnd_type
   // The message's fnd_msg_class (a global set by a module constructor: fnd_msg_class_of), loaded.
   llvm::Value* messageClass(const MessageDecl* m);
+  llvm::GlobalVariable* classGlobal(llvm::GlobalVariable* fndType);  // that global, for any fnd_type
   void emitMessageClassInit();  // the constructor, once every class is known
   llvm::GlobalVariable* makeFndType(const std::string& name, const RecordLayout* rec);
   bool isCounted(const Type* t) const;  // strings, refs and lists
@@ -184,8 +185,10 @@ class Lowering {
 
   // ---- actors (lower_actor.cpp)
   ActorInfo& actorInfo(const ActorDecl* a);
-  llvm::Value* monitorsSlot();  // i8*: address of the state's fnd_monitors* field
+  llvm::Value* monitorsSlot();  // i8*: address of the actor's fnd_monitors* slot (fnd_ctx_monitors)
   void lowerActor(const ActorDecl& a);
+  llvm::Function* lowerReceive(const std::string& base,
+                               const std::vector<std::pair<llvm::GlobalVariable*, llvm::Function*>>& dispatch);
   llvm::Function* lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
                                const std::string& kind);
 
@@ -223,7 +226,7 @@ class Lowering {
   GluePlan glue_;
   std::map<const MessageDecl*, RecordLayout> messages_;
   std::map<const MessageDecl*, llvm::GlobalVariable*> messageTypes_;
-  std::vector<std::pair<const MessageDecl*, llvm::GlobalVariable*>> messageClasses_;
+  std::vector<std::pair<llvm::GlobalVariable*, llvm::GlobalVariable*>> messageClasses_;  // fnd_type -> class
   llvm::Function* refRetainFn_ = nullptr;
   llvm::Function* refReleaseFn_ = nullptr;
   std::map<const ActorDecl*, std::unique_ptr<ActorInfo>> actors_;

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define FND_ABI_VERSION 2
+#define FND_ABI_VERSION 3
 
 uint32_t fnd_abi_version(void);
 const char* fnd_runtime_version(void);
@@ -97,7 +97,26 @@ typedef struct fnd_actor_class {
    * and payload (fnd_msg_type / fnd_msg_data; both NULL for runtime messages such as exits and
    * downs), so that a dispatch needs no further calls. Then `message` may be NULL. */
   void (*message_data)(fnd_ctx* ctx, void* state, fnd_msg* msg, const struct fnd_type* type, void* data);
+  /* Optional, for compilers: when set, called for every message instead of the two above, so that a
+   * generated dispatch finds the state, the message's class and its payload with the layout below
+   * (no loads or calls beyond its own). A message it does not handle (another class, an exit, a
+   * down, a C++ message) it passes on with fnd_msg_deliver. `message` or `message_data` is still
+   * required. */
+  void (*receive)(fnd_ctx* ctx, fnd_msg* msg);
 } fnd_actor_class;
+
+/* The layout a `receive` callback may rely on (it changes only with FND_ABI_VERSION):
+ * - the actor's state is at (char*)ctx + FND_CTX_STATE_OFFSET;
+ * - a message's class is the pointer at (char*)msg + FND_MSG_CLASS_OFFSET: for a message of C type T
+ *   it is fnd_msg_class_of(T) (runtime and C++ messages hold other pointers);
+ * - the payload of a message of C type T is at (char*)msg + FND_MSG_HEADER rounded up to T's align
+ *   (0: alignof(max_align_t)), as for the envelopes fnd_msg_alloc returns. */
+#define FND_CTX_STATE_OFFSET 96
+#define FND_MSG_CLASS_OFFSET 16
+#define FND_MSG_HEADER 40
+/* Delivers `msg` as if the class had no `receive`: to message_data (message) after turning a C++
+ * reply of an extern actor into its record. For a `receive` callback's messages only. */
+void fnd_msg_deliver(fnd_ctx* ctx, fnd_msg* msg);
 
 typedef enum fnd_overflow { FND_DROP_NEWEST = 0, FND_DROP_OLDEST = 1, FND_REJECT = 2, FND_BLOCK = 3 } fnd_overflow;
 
