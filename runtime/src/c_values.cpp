@@ -110,6 +110,7 @@ int fnd_str_to_int(const fnd_str* s, int64_t* out) {
   if (b != e && *b == '+' && ++b != e && *b == '-') return 0;  // one sign at most
   int64_t n = 0;
   auto r = std::from_chars(b, e, n);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == e) return -1;  // an integer, too large
   if (r.ec != std::errc() || r.ptr != e || b == e) return 0;
   *out = n;
   return 1;

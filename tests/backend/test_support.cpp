@@ -159,6 +159,8 @@ TEST_CASE("checked operations crash with a clear reason") {
   List<std::int64_t> empty;
   CHECK_THROWS_WITH(pop(empty), "pop from an empty list");
   CHECK_THROWS_WITH(to_int(std::string("12x")), "int(\"12x\"): not an integer");
+  CHECK_THROWS_WITH(to_int(std::string("-9223372036854775809")), "int(\"-9223372036854775809\"): out of range");
+  CHECK(to_int(std::string("-9223372036854775808")) == std::numeric_limits<std::int64_t>::min());
   CHECK(to_int(std::string("-12")) == -12);
   CHECK_THROWS_AS(to_int(std::numeric_limits<double>::quiet_NaN()), Crash);
   CHECK(split("a,b,,c", ",") == List<std::string>{"a", "b", "", "c"});

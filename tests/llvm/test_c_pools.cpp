@@ -30,7 +30,7 @@ void worker_start(fnd_ctx* ctx, void* state) {
 }
 void ignore(fnd_ctx*, void*, fnd_msg*) {}
 const fnd_actor_class worker_class = {"worker", sizeof(IdRec), alignof(IdRec), worker_init, worker_start, ignore,
-                                      nullptr, nullptr, nullptr};
+                                      nullptr, nullptr, nullptr, nullptr};
 
 std::atomic<int64_t> g_ids{0};
 std::atomic<bool> g_missing_pool_null{false};
@@ -48,14 +48,14 @@ void boss_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
   const int64_t sum = g_ids += static_cast<const IdRec*>(fnd_msg_data(msg))->id;
   if (sum == 3) fnd_node_shutdown(fnd_ctx_node(ctx), 3);
 }
-const fnd_actor_class boss_class = {"boss", 0, 0, nullptr, boss_start, boss_message, nullptr, nullptr, nullptr};
+const fnd_actor_class boss_class = {"boss", 0, 0, nullptr, boss_start, boss_message, nullptr, nullptr, nullptr, nullptr};
 
 // Spawns from a pool declaration nobody registered: NULL, and the caller crashes.
 void lost_start(fnd_ctx* ctx, void*) {
   IdRec args{7};
   g_missing_pool_null = fnd_pool_spawn(ctx, "Nope", &worker_class, nullptr, &id_rec, &args, nullptr) == nullptr;
 }
-const fnd_actor_class lost_class = {"lost", 0, 0, nullptr, lost_start, ignore, nullptr, nullptr, nullptr};
+const fnd_actor_class lost_class = {"lost", 0, 0, nullptr, lost_start, ignore, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 

@@ -64,7 +64,7 @@ void worker_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
   fnd_send_name(ctx, "S.lead.0", &got_type, &got);
 }
 const fnd_actor_class worker_class = {"worker", sizeof(N), alignof(N), worker_init, nullptr, worker_message,
-                                      nullptr, nullptr};
+                                      nullptr, nullptr, nullptr, nullptr};
 
 // The leader (member 3): once every worker has subscribed, a broadcast and a publish.
 std::atomic<int> g_joined{0};
@@ -88,7 +88,7 @@ void lead_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
   if ((g_got += static_cast<const N*>(fnd_msg_data(msg))->n) == 3 * 102 + 3 * 1002)
     fnd_node_shutdown(fnd_ctx_node(ctx), 4);
 }
-const fnd_actor_class lead_class = {"lead", 0, 0, nullptr, lead_start, lead_message, nullptr, nullptr};
+const fnd_actor_class lead_class = {"lead", 0, 0, nullptr, lead_start, lead_message, nullptr, nullptr, nullptr, nullptr};
 
 // Not a member: empty lists, and broadcast/publish/subscribe reach nobody.
 void outsider_start(fnd_ctx* ctx, void*) {
@@ -99,7 +99,7 @@ void outsider_start(fnd_ctx* ctx, void*) {
   g_outsider = "[" + names(fnd_neighbors(ctx)) + "][" + names(fnd_role_members(ctx, "workers")) + "]";
 }
 void ignore(fnd_ctx*, void*, fnd_msg*) {}
-const fnd_actor_class outsider_class = {"outsider", 0, 0, nullptr, outsider_start, ignore, nullptr, nullptr};
+const fnd_actor_class outsider_class = {"outsider", 0, 0, nullptr, outsider_start, ignore, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 
@@ -170,7 +170,7 @@ void native_lead_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
   N news{7};
   fnd_publish(ctx, "t", &news_type, &news);
 }
-const fnd_actor_class native_lead_class = {"native_lead", 0, 0, nullptr, nullptr, native_lead_message, nullptr, nullptr};
+const fnd_actor_class native_lead_class = {"native_lead", 0, 0, nullptr, nullptr, native_lead_message, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 

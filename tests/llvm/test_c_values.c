@@ -156,8 +156,11 @@ int main(void) {
   double d = 0;
   fnd_str* s12 = fnd_str_new("+12", 3);
   fnd_str* bad = fnd_str_new("12x", 3);
-  EXPECT(fnd_str_to_int(s12, &i) && i == 12);
-  EXPECT(!fnd_str_to_int(bad, &i) && !fnd_str_to_int(NULL, &i));
+  fnd_str* big = fnd_str_new("-9223372036854775809", 20);
+  EXPECT(fnd_str_to_int(s12, &i) == 1 && i == 12);
+  EXPECT(fnd_str_to_int(bad, &i) == 0 && fnd_str_to_int(NULL, &i) == 0);
+  EXPECT(fnd_str_to_int(big, &i) == -1); /* an integer, out of range */
+  fnd_str_release(big);
   EXPECT(fnd_str_to_float(s12, &d) && d == 12.0);
   EXPECT(!fnd_str_to_float(bad, &d));
   fnd_str_release(s12);

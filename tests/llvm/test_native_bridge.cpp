@@ -69,7 +69,7 @@ void asker_message(fnd_ctx* ctx, void*, fnd_msg* msg) {
   g_reply_ok = r->n == 13 && std::string(fnd_str_data(r->s)) == "x!" && fnd_msg_sender(msg) != nullptr;
   fnd_node_shutdown(fnd_ctx_node(ctx), static_cast<int>(r->n));
 }
-const fnd_actor_class asker_class = {"asker", 0, 0, nullptr, asker_start, asker_message, nullptr, nullptr, nullptr};
+const fnd_actor_class asker_class = {"asker", 0, 0, nullptr, asker_start, asker_message, nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
 

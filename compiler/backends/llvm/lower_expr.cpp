@@ -591,6 +591,7 @@ Val Lowering::lowerExpr(const Expr& e) {
         llvm::Value* out = entryAlloca(b_, f_.fn, isInt ? (llvm::Type*)b_.getInt64Ty() : b_.getDoubleTy(), "conv");
         llvm::Value* ok = b_.CreateCall(rt(isInt ? "fnd_str_to_int" : "fnd_str_to_float"),
                                         {a.v, b_.CreateBitCast(out, i8p())});
+        if (isInt) crashIfDynamic(b_.CreateICmpEQ(ok, b_.getInt32(-1)), {"int(\"", a, "\"): out of range"});
         crashIfDynamic(b_.CreateICmpEQ(ok, b_.getInt32(0)),
                        {isInt ? "int(\"" : "float(\"", a, isInt ? "\"): not an integer" : "\"): not a number"});
         return {b_.CreateLoad(isInt ? (llvm::Type*)b_.getInt64Ty() : b_.getDoubleTy(), out), e.type};

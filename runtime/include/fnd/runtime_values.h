@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-#define FND_VALUES_ABI_VERSION 2
+#define FND_VALUES_ABI_VERSION 3
 
 struct fnd_ctx;
 struct fnd_node;
@@ -47,7 +47,8 @@ fnd_str* fnd_fmt_float(double v);
 fnd_str* fnd_fmt_bool(int v);
 fnd_str* fnd_fmt_duration(int64_t millis);
 
-/* Conversions int(s) and float(s): decimal text with an optional sign; nonzero on success. */
+/* Conversions int(s) and float(s): decimal text with an optional sign. 1 on success, 0 when the text
+ * is not a number of that kind; fnd_str_to_int returns -1 for an integer outside the int64 range. */
 int fnd_str_to_int(const fnd_str* s, int64_t* out);
 int fnd_str_to_float(const fnd_str* s, double* out);
 

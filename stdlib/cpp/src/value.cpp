@@ -72,6 +72,7 @@ std::int64_t to_int(const std::string& v) {
   const char* e = b + v.size();
   if (b != e && *b == '+' && ++b != e && *b == '-') b = e;  // one sign at most: refused below
   auto r = std::from_chars(b, e, out);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == e) crash("int(\"" + v + "\"): out of range");
   if (r.ec != std::errc() || r.ptr != e || b == e) crash("int(\"" + v + "\"): not an integer");
   return out;
 }
