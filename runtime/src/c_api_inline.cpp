@@ -14,6 +14,10 @@ using namespace fnd::detail;
 
 extern "C" {
 
+// The C ABI version this file was compiled for: fndc refuses bitcode whose version is not the one
+// it lowers to (a stale file beside a newer library).
+extern const int fnd_runtime_inline_abi = FND_ABI_VERSION;
+
 // Every C send starts here: the fast path pops the thread's free list and needs no stack frame.
 void* fnd_msg_alloc(const fnd_msg_class* cls) {
   using namespace msg_pool;

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The runtime's send path as bitcode (docs/llvm-backend.md, "Runtime bitcode").
 
-    check_runtime_bitcode.py FNDC PROGRAM WORKDIR
+    check_runtime_bitcode.py FNDC PROGRAM WORKDIR CLANG
 
 At -O2 the module must contain no call of fnd_msg_alloc or fnd_ref_post (inlined) and no
 available_externally body (dropped after optimization); at -O0 both calls are there. The -O2
-binary must run and print the count. A bitcode file that cannot be read ($FND_HOME pointing at a
-broken one) must give a warning and still produce a module, with the calls.
+binary must run and print the count. A bitcode file fndc must not use ($FND_HOME pointing at one
+that is not bitcode, one made for another C ABI version, one that defines a variable; the last
+two compiled by CLANG, LLVM 14's clang) must give warning W0004 saying why and still produce a
+module, with the calls.
 """
 import os
 import re
@@ -31,7 +33,7 @@ def calls(ir, name):
 
 
 def main():
-    fndc, prog, work = sys.argv[1:4]
+    fndc, prog, work, clang = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
     failures = []
     ir, _ = emit(fndc, prog, os.path.join(work, "o2"), "-O2")
@@ -52,22 +54,41 @@ def main():
         out = run([binary, "--threads", "2"])
         if out.returncode != 0 or out.stdout.strip() != "count 1000":
             failures.append("run: exit %d, output %r" % (out.returncode, out.stdout))
-    # A broken bitcode file: a warning, and the calls stay.
-    home = os.path.join(work, "home")
-    os.makedirs(os.path.join(home, "lib"), exist_ok=True)
-    with open(os.path.join(home, "lib", "fnd_runtime_inline.bc"), "w") as f:
-        f.write("not bitcode")
-    env = dict(os.environ, FND_HOME=home)
-    irb, text = emit(fndc, prog, os.path.join(work, "broken"), "-O2", env)
-    if "warning: the runtime's send path is not inlined" not in text or "W0004" not in text:
-        failures.append("a broken bitcode file gave no warning:\n" + text)
-    if not calls(irb, "fnd_msg_alloc"):
-        failures.append("with a broken bitcode file, fnd_msg_alloc is not called")
+    # Bitcode fndc must not use: a warning saying why, and the calls stay.
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime", "include", "fnd", "runtime.h")
+    with open(header) as f:
+        abi = re.search(r"^#define FND_ABI_VERSION (\d+)", f.read(), re.M).group(1)
+    cases = [
+        ("not_bitcode", None, "Invalid bitcode signature"),
+        ("stale", "const int fnd_runtime_inline_abi = 999;\n", "made for C ABI 999"),
+        ("variable", "const int fnd_runtime_inline_abi = %s;\nint counter;\nint bump(void) { return ++counter; }\n" % abi,
+         "defines the variable 'counter'"),
+    ]
+    for name, source, why in cases:
+        home = os.path.join(work, "home_" + name)
+        bc = os.path.join(home, "lib", "fnd_runtime_inline.bc")
+        os.makedirs(os.path.dirname(bc), exist_ok=True)
+        if source is None:
+            with open(bc, "w") as f:
+                f.write("not bitcode")
+        else:
+            c = os.path.join(work, name + ".c")
+            with open(c, "w") as f:
+                f.write(source)
+            r = run([clang, "-x", "c", "-O2", "-emit-llvm", "-c", c, "-o", bc])
+            if r.returncode != 0:
+                failures.append("%s: clang failed:\n%s" % (name, r.stdout))
+                continue
+        irb, text = emit(fndc, prog, os.path.join(work, name), "-O2", dict(os.environ, FND_HOME=home))
+        if "warning: the runtime's send path is not inlined" not in text or "W0004" not in text or why not in text:
+            failures.append("%s: no warning W0004 with %r:\n%s" % (name, why, text))
+        if not calls(irb, "fnd_msg_alloc"):
+            failures.append("%s: fnd_msg_alloc is not called" % name)
     for f in failures:
         print("FAIL:", f)
     if failures:
         sys.exit(1)
-    print("runtime bitcode: inlined at -O2, calls at -O0, a broken file is a warning")
+    print("runtime bitcode: inlined at -O2, calls at -O0, unusable files are warnings")
 
 
 if __name__ == "__main__":

@@ -139,7 +139,7 @@ class LlvmBackend final : public Backend {
     std::error_code ec;
     if (path.empty() || !std::filesystem::exists(path, ec)) return;
     std::string error;
-    if (!llvmgen::linkRuntimeBitcode(mod, path, error))
+    if (!llvmgen::linkRuntimeBitcode(mod, path, FND_C_ABI_VERSION_AT_BUILD, error))
       diags.warning(diag::Code::W0004, {}, "the runtime's send path is not inlined: " + error);
   }
 

@@ -1,7 +1,9 @@
 // Actors: a state record (params, then states), an fnd_actor_class whose callbacks are generated
 // here (init copies the start arguments, start runs the state initializers, arms the `every` timers
-// and runs `on start`, message_data dispatches on the fnd_type pointer the runtime hands it with the
-// payload, destroy releases the state), and one function per handler (ctx, state, msg, payload).
+// and runs `on start`, receive dispatches every message on the envelope's class with the C ABI's
+// fixed layout and passes the rest back through fnd_msg_deliver to message_data, which dispatches
+// on the fnd_type pointer the runtime hands it with the payload and handles downs and exits,
+// destroy releases the state), and one function per handler (ctx, state, msg, payload).
 #include "backends/llvm/lowering.hpp"
 
 namespace fnd::backend::llvmgen {

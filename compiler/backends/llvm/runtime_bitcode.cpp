@@ -24,7 +24,7 @@ void dropUnwinding(llvm::Function& f) {
 }
 }  // namespace
 
-bool linkRuntimeBitcode(llvm::Module& m, const std::string& path, std::string& error) {
+bool linkRuntimeBitcode(llvm::Module& m, const std::string& path, int abiVersion, std::string& error) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     error = path + ": " + buffer.getError().message();
@@ -48,9 +48,23 @@ bool linkRuntimeBitcode(llvm::Module& m, const std::string& path, std::string& e
     // The runtime library defines these; here they are only bodies to inline.
     if (f.hasExternalLinkage()) f.setLinkage(llvm::GlobalValue::AvailableExternallyLinkage);
   }
+  // Made by the same build as the runtime library it goes with: its C ABI version says so (a stale
+  // file beside a newer library would inline old layouts).
+  llvm::GlobalVariable* version = runtime->getGlobalVariable("fnd_runtime_inline_abi");
+  const auto* value = version && version->hasInitializer()
+                          ? llvm::dyn_cast<llvm::ConstantInt>(version->getInitializer())
+                          : nullptr;
+  if (!value || value->getSExtValue() != abiVersion) {
+    error = path + ": made for C ABI " + (value ? std::to_string(value->getSExtValue()) : std::string("(none)")) +
+            ", this fndc lowers to C ABI " + std::to_string(abiVersion);
+    return false;
+  }
+  version->eraseFromParent();
+  // Only constants may come along: a variable (even a `static` one) would be the program's own
+  // copy of runtime state, and a constructor would run twice.
   for (llvm::GlobalVariable& g : runtime->globals())
-    if (!g.isDeclaration() && g.hasExternalLinkage()) {
-      error = path + ": defines the global '" + g.getName().str() + "' (the runtime's state must stay in the library)";
+    if (!g.isDeclaration() && (!g.isConstant() || g.hasAppendingLinkage())) {
+      error = path + ": defines the variable '" + g.getName().str() + "' (the runtime's state must stay in the library)";
       return false;
     }
   if (llvm::Linker::linkModules(m, std::move(runtime), llvm::Linker::LinkOnlyNeeded)) {

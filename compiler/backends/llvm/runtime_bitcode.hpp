@@ -10,7 +10,9 @@
 
 namespace fnd::backend::llvmgen {
 
-// Links the bitcode file at `path` into `m`; false with `error` set when it cannot be read or linked.
-bool linkRuntimeBitcode(llvm::Module& m, const std::string& path, std::string& error);
+// Links the bitcode file at `path` into `m`; false with `error` set when it cannot be read, was made
+// for another C ABI version than `abiVersion` (its `fnd_runtime_inline_abi` constant), defines a
+// variable, or cannot be linked.
+bool linkRuntimeBitcode(llvm::Module& m, const std::string& path, int abiVersion, std::string& error);
 
 }  // namespace fnd::backend::llvmgen

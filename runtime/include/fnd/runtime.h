@@ -206,7 +206,7 @@ void fnd_trap_exit(fnd_ctx* ctx, int on);
 void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, const char* code, const char* message);
 void fnd_stop(fnd_ctx* ctx);                                   /* normal exit after this callback */
 void fnd_crash(fnd_ctx* ctx, const char* code, const char* message); /* crash after this callback */
-int fnd_crash_pending(fnd_ctx* ctx); /* 1 if fnd_crash was called in this callback */
+int fnd_crash_pending(fnd_ctx* ctx); /* 1 once fnd_crash was called (the actor is ending) */
 
 /* ---- timers ---- */
 fnd_timer_ref fnd_send_after(fnd_ctx* ctx, uint64_t delay_ms, fnd_pid to, const fnd_type* type, void* value);
