@@ -285,8 +285,11 @@ TEST_CASE("pool: a fiber waiting for a resource suspends and is served when one 
   for (int i = 0; i < 10000 && !other_ran; ++i) std::this_thread::sleep_for(1ms);  // waits; no timing check
   CHECK(other_ran.load());
   CHECK(got.load() == 0);
+  // Watched before the resource returns: the waiter may finish at once, and a watch installed on a
+  // dead process reports noproc.
+  auto waiter_exit = node.watch(waiter);
   held->reset();  // returns the resource: handed to the waiting fiber
-  CHECK(node.watch(waiter).get().is_normal());
+  CHECK(waiter_exit.get().is_normal());
   CHECK(got.load() == 1);
 }
 
