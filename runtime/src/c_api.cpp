@@ -229,12 +229,8 @@ class CActor final : public Actor {
   // Every message of a class without `receive`, and what a `receive` callback passes on
   // (fnd_msg_deliver).
   void deliver_data(Message& m) {
-    const TypeInfo* t = m.type_;
-    if (t->c_type) [[likely]]  // a C message: straight to the class (no detour)
-      data_fn()(ctx(), state(), reinterpret_cast<fnd_msg*>(&m), t->c_type,
-                reinterpret_cast<char*>(&m) + static_cast<const CTypeInfo*>(t)->header);
-    else
-      on_other_message(m);
+    if (m.type_->c_type) [[likely]] deliver(m);  // a C message: straight to the class (no detour)
+    else on_other_message(m);
   }
   // Where the state starts: right after the CActor, rounded to alignof(max_align_t) (a constant,
   // FND_CTX_STATE_OFFSET in the C ABI).
@@ -303,10 +299,9 @@ class CActor final : public Actor {
     if (t->c_type) data_fn()(ctx(), state(), msg, t->c_type, reinterpret_cast<char*>(&m) + c_info(&m).header);
     else data_fn()(ctx(), state(), msg, nullptr, nullptr);
   }
-  // Runtime messages, C++ messages and classes without message_data. Out of line: the path above
-  // stays light.
+  // Runtime messages and C++ messages (no C type). Out of line: the path above stays light.
   [[gnu::noinline]] void on_other_message(Message& m) {
-    if (!m.type_->c_type && on_native_message(m)) return;
+    if (on_native_message(m)) return;
     deliver(m);
   }
   // A bridged C++ message (an extern actor's reply): delivered as its record; false for others.
