@@ -265,13 +265,6 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   struct StackPool* stacks = nullptr;
 };
 
-// A spin-wait iteration's pause (lets the sibling hyperthread run, saves power).
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
 // ---- process machinery (process.cpp) ----
 // Moves new inbox messages into the private queue, handling signals. Returns true if a signal requires
 // the process to exit (reason in `out`); the remaining messages stay queued for terminate().
@@ -282,12 +275,8 @@ void terminate(ProcessCore* p, const ExitReason& reason);
 // A message that could not be delivered to `to` (dead): answer link/monitor/call requests with noproc.
 void bounce(const Pid& to, Message* m);
 void on_dequeued(ProcessCore* p) noexcept;  // depth accounting + bounded-mailbox wake-ups
-// The private queue q_head_..q_tail_. An actor's fetch splices a batch onto it without walking it, so a
-// link inside may still be being written by its sender: pop_queue waits for it, and code that walks the
-// queue by next_ calls settle_queue first (a fiber's queue is always settled: its fetch walks).
 void append_queue(ProcessCore* p, Message* m) noexcept;
 Message* pop_queue(ProcessCore* p) noexcept;
-void settle_queue(ProcessCore* p) noexcept;
 // Destroys a handled message; its sender reference is released later, in a batch with other messages
 // from the same sender (process.cpp), at the latest by flush_releases(): the worker calls it when it
 // runs out of work and when it stops.

@@ -1,23 +1,15 @@
 // Mailbox, signals and process lifecycle shared by actors and fibers.
 //
 // Inbox protocol (ControlBlock::head, one atomic word = mailbox + scheduling state):
-//   the inbox is a FIFO chain; head is its newest message. A sender CASes head from what it read to its
-//   message, then links the message it replaced to its own (or, if it replaced an empty state, stores its
-//   message in ControlBlock::first). Replacing kInboxBlocked (idle) means the sender must schedule the
-//   process; kInboxClosed cannot be replaced (the process is dead: bounce()).
-//   The running process takes everything in one exchange (head -> nullptr) after taking `first`; the
-//   batch first..head is already in send order, so it is spliced onto the private queue as it is, unless
-//   head carries kInboxSignalTag (a signal is in it) and each message must be looked at. Only the process
-//   sets nullptr -> kInboxBlocked (going idle) and -> kInboxClosed (death).
-//   Between a sender's CAS and its link the chain has a gap; the receiver waits it out (two stores apart).
-//   The CAS, not an exchange, keeps a message the receiver has taken (and freed) from being linked to.
+//   producers CAS-push onto a LIFO stack; pushing onto kInboxBlocked (idle) means the producer must
+//   schedule the process; pushing onto kInboxClosed fails (the process is dead: bounce()).
+//   The running process takes the whole stack with one exchange, reverses it and appends it to its
+//   private FIFO queue; only it sets nullptr -> kInboxBlocked (going idle) and -> kInboxClosed (death).
 // Signals (link, monitor, exit, down, ...) travel in the same inbox, so they are ordered with data from
 // the same sender, and they take effect when taken from the inbox (like Erlang, where a signal acts on
 // arrival, before queued messages are consumed).
-#include <atomic>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "fnd/detail/remote.hpp"
 #include "fnd/log.hpp"
@@ -34,61 +26,18 @@ std::atomic<uint64_t> g_monitor_refs{1};
 
 enum class Push { ok, woke, closed };
 
-inline Message* untag(Message* h) noexcept {
-  return reinterpret_cast<Message*>(reinterpret_cast<uintptr_t>(h) & ~kInboxSignalTag);
-}
-inline uintptr_t tag_of(Message* h) noexcept { return reinterpret_cast<uintptr_t>(h) & kInboxSignalTag; }
-inline std::atomic_ref<Message*> link_of(Message* m) noexcept { return std::atomic_ref<Message*>(m->next_); }
-
-// Waits out a gap: a sender has published a message (CAS on head) but not yet stored the pointer to it.
-template <class Load>
-[[gnu::noinline]] Message* wait_for(Load load) noexcept {
-  for (unsigned spins = 0;; ++spins) {
-    if (Message* n = load()) return n;
-    if (spins < 64) cpu_relax();
-    else std::this_thread::yield();  // the writer was preempted between its two stores
-  }
-}
-
 Push push(ControlBlock* cb, Message* m) noexcept {
   cb->depth.fetch_add(1, std::memory_order_seq_cst);
-  m->next_ = nullptr;
-  const uintptr_t sig = m->sys_ != Sys::none ? kInboxSignalTag : 0;
   Message* h = cb->head.load(std::memory_order_acquire);
   for (;;) {
     if (h == kInboxClosed) {
       cb->depth.fetch_sub(1, std::memory_order_relaxed);
       return Push::closed;
     }
-    auto* nh = reinterpret_cast<Message*>(reinterpret_cast<uintptr_t>(m) | sig | tag_of(h));
-    if (cb->head.compare_exchange_weak(h, nh, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    m->next_ = (h == kInboxBlocked) ? nullptr : h;
+    if (cb->head.compare_exchange_weak(h, m, std::memory_order_acq_rel, std::memory_order_acquire))
+      return h == kInboxBlocked ? Push::woke : Push::ok;
   }
-  if (h == nullptr || h == kInboxBlocked) {
-    cb->first.store(m, std::memory_order_release);
-    return h == kInboxBlocked ? Push::woke : Push::ok;
-  }
-  // h stays untaken until this link exists: the receiver takes the chain's last message only by
-  // exchanging head, which no longer holds h.
-  link_of(untag(h)).store(m, std::memory_order_release);
-  return Push::ok;
-}
-
-// The oldest message of a non-empty inbox (head holds a message), taken out of ControlBlock::first. A
-// plain load and store: only the receiver clears `first`, and a sender stores it only after the receiver
-// has emptied head (which the receiver does after this).
-inline Message* take_first(ControlBlock* cb) noexcept {
-  Message* f = cb->first.load(std::memory_order_acquire);
-  if (!f) [[unlikely]]
-    f = wait_for([cb] { return cb->first.load(std::memory_order_acquire); });
-  cb->first.store(nullptr, std::memory_order_relaxed);
-  return f;
-}
-
-// m's successor in a chain of which m is not the last.
-inline Message* next_in_chain(Message* m) noexcept {
-  Message* n = link_of(m).load(std::memory_order_acquire);
-  if (n) [[likely]] return n;
-  return wait_for([m] { return link_of(m).load(std::memory_order_acquire); });
 }
 
 // The sender field is a counted reference to the sender's control block. A process takes those references
@@ -318,20 +267,13 @@ void append_queue(ProcessCore* p, Message* m) noexcept {
 Message* pop_queue(ProcessCore* p) noexcept {
   Message* m = p->q_head_;
   if (m) {
-    if (m == p->q_tail_) {
-      p->q_head_ = p->q_tail_ = nullptr;
-    } else {
-      Message* n = next_in_chain(m);
-      p->q_head_ = n;
-      __builtin_prefetch(n);  // a long queue is cold: fetch the next one while m is handled
-    }
+    Message* n = m->next_;
+    p->q_head_ = n;
+    if (n) __builtin_prefetch(n);  // a long queue is cold: fetch the next one while m is handled
+    else p->q_tail_ = nullptr;
     m->next_ = nullptr;
   }
   return m;
-}
-
-void settle_queue(ProcessCore* p) noexcept {
-  for (Message* m = p->q_head_; m && m != p->q_tail_; m = m->next_) (void)next_in_chain(m);
 }
 
 // ---- batched releases of sender references (the receiving side of set_sender's credits) ----
@@ -476,24 +418,32 @@ static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
 bool fetch(ProcessCore* p, ExitReason& out) {
   ControlBlock* cb = p->cb_;
   if (cb->head.load(std::memory_order_acquire) == nullptr) return false;
-  // `first` before head: once head is nullptr, a sender may start the next batch and store its own.
-  Message* first = take_first(cb);
   Message* h = cb->head.exchange(nullptr, std::memory_order_acq_rel);
-  Message* last = untag(h);
-  // Usually no message of the batch needs handling on the way in (a signal, or a reply that may belong
-  // to an abandoned call) and it is spliced on as it is. A fiber's batch is always walked: its
-  // selective receive walks the queue by next_ (the walk also closes the chain's gaps).
-  const bool walk = tag_of(h) || (p->flags_ & kFiber) || (p->ext_ && !p->ext_->abandoned_calls.empty());
-  if (!walk) {
-    if (p->q_tail_) p->q_tail_->next_ = first;
-    else p->q_head_ = first;
-    p->q_tail_ = last;
-    first = nullptr;
+  // One pass: reverse the LIFO batch into send order and note whether any message needs handling on
+  // the way in (a signal, or a reply that may belong to an abandoned call). Usually none does, and the
+  // whole batch is spliced onto the private queue at once.
+  Message* fifo = nullptr;
+  Message* last = h;
+  bool plain = true;
+  while (h) {
+    Message* n = h->next_;
+    plain &= h->sys_ == Sys::none && !(h->flags_ & Message::kReply);
+    h->next_ = fifo;
+    fifo = h;
+    h = n;
+  }
+  if (plain) {
+    if (fifo) {
+      if (p->q_tail_) p->q_tail_->next_ = fifo;
+      else p->q_head_ = fifo;
+      p->q_tail_ = last;
+    }
+    fifo = nullptr;
   }
   bool dying = false;
-  while (first) {
-    Message* m = first;
-    first = m == last ? nullptr : next_in_chain(m);
+  while (fifo) {
+    Message* m = fifo;
+    fifo = fifo->next_;
     m->next_ = nullptr;
     if (dying || m->sys_ == Sys::none) {
       if (!dying && (m->flags_ & Message::kReply) && p->ext_ && p->ext_->abandoned_calls.erase(m->corr_)) {
@@ -535,11 +485,17 @@ void terminate(ProcessCore* p, const ExitReason& reason) {
   Pid self = Pid::share(cb);
   // 1. No new messages: close the inbox and keep what was in it, in order.
   Message* h = cb->head.exchange(kInboxClosed, std::memory_order_acq_rel);
-  if (h != nullptr && h != kInboxBlocked) {
-    Message* first = take_first(cb);  // no sender starts another batch on a closed inbox
-    if (p->q_tail_) p->q_tail_->next_ = first;
-    else p->q_head_ = first;
-    p->q_tail_ = untag(h);  // pop_queue below waits out the chain's gaps
+  Message* fifo = nullptr;
+  while (h && h != kInboxBlocked) {
+    Message* n = h->next_;
+    h->next_ = fifo;
+    fifo = h;
+    h = n;
+  }
+  while (fifo) {
+    Message* n = fifo->next_;
+    append_queue(p, fifo);
+    fifo = n;
   }
   if (reason.is_error()) log_crash(p, reason);
   // 2. Timers and name.
@@ -578,7 +534,10 @@ ProcessCore::~ProcessCore() {
   delete ext_;
   release_context(ctx_);
   // Messages left (a process destroyed without terminate(), e.g. spawn failure) are freed.
-  while (Message* m = pop_queue(this)) destroy_message(m);
+  while (Message* m = q_head_) {
+    q_head_ = m->next_;
+    destroy_message(m);
+  }
   release(cb_, 1 + credits_);
 }
 
@@ -622,7 +581,6 @@ bool Context::demonitor(MonitorRef ref, bool flush) {
     }
   }
   if (flush) {
-    settle_queue(this);
     Message* prev = nullptr;
     for (Message* m = q_head_; m;) {
       Message* next = m->next_;

@@ -22,6 +22,11 @@ inline uint64_t xorshift(uint64_t& s) {
   s ^= s << 17;
   return s;
 }
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 }  // namespace
 
 __attribute__((noinline)) Worker* current_worker() noexcept { return t_worker; }

@@ -1,6 +1,6 @@
 // Internal: the small ref-counted block a Pid points to. It outlives the process (which is freed at
 // death) for as long as any Pid references it. It holds the mailbox's inbox head, which doubles as the
-// process's scheduling state (see runtime/src/process.cpp), so that a send to a dead process only ever
+// process's scheduling state (see runtime/src/mailbox.hpp), so that a send to a dead process only ever
 // touches this block and never freed memory.
 #pragma once
 
@@ -17,26 +17,19 @@ struct BoundedState;
 // Inbox sentinels stored in ControlBlock::head.
 inline Message* const kInboxBlocked = reinterpret_cast<Message*>(uintptr_t{1});  // idle, not scheduled
 inline Message* const kInboxClosed = reinterpret_cast<Message*>(uintptr_t{2});   // dead
-// Set in ControlBlock::head (on the newest message's address; envelopes are 8-aligned) once a signal is
-// among the messages not yet taken: only then must the receiver look at each message as it takes them in.
-constexpr uintptr_t kInboxSignalTag = 4;
 
 struct ControlBlock {
   std::atomic<uint32_t> refs{1};
   uint32_t node = 0;                     // node part of the pid (0 = local)
-  // The oldest message not yet taken: stored by the sender whose message went into an empty inbox (the
-  // others link theirs to the message before them), cleared by the receiver as it takes the batch.
-  std::atomic<Message*> first{nullptr};
-  std::atomic<Message*> head{nullptr};   // FIFO inbox's newest end + state: nullptr (empty, scheduled/
-                                         // running), kInboxBlocked, kInboxClosed, or the newest message
-                                         // (maybe tagged with kInboxSignalTag)
+  uint64_t id = 0;                       // unique per node, never reused
+  std::atomic<Message*> head{nullptr};   // LIFO inbox + state: nullptr (empty, scheduled/running),
+                                         // kInboxBlocked, kInboxClosed, or the newest message
   // depth right after head: every send writes both, and at offsets 16..27 they share a cache line
   // wherever the allocator puts the block (16-byte aligned).
   std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
   std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread), kCbExitedNormally
   std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
-  uint64_t id = 0;                       // unique per node, never reused
 };
 
 // kCbExitedNormally: set at a normal exit, before `proc` is cleared, so that a watch installed after
