@@ -1,5 +1,6 @@
 // Links, monitors, exit signals, trap_exit: Erlang's semantics.
 #include <future>
+#include <map>
 
 #include "helpers.hpp"
 
@@ -231,6 +232,52 @@ TEST_CASE_METHOD(Fx, "signals are ordered with messages from the same sender") {
   CHECK(out.pop() == "m1");
   CHECK(out.pop() == "m2");
   CHECK(out.pop() == "exit:error(exception: a dies)");
+}
+
+TEST_CASE_METHOD(Fx, "signals keep their place among many concurrent senders' messages") {
+  // Eight linked senders each send kEach numbered messages and then exit (shutdown), while an outside thread sends
+  // plain data: batches the receiver takes hold signals and data from several senders at once. Each
+  // sender's messages must arrive complete and in order, then its Exit, and nothing after it.
+  constexpr int kSenders = 8, kEach = 3000, kOutside = 20000;
+  struct Seq {
+    int sender, n;
+  };
+  struct Receiver : fnd::Actor {
+    std::promise<std::string>* done;
+    std::map<fnd::Pid, int> seen;     // sender -> messages so far
+    std::map<fnd::Pid, bool> exited;
+    int outside = 0, exits = 0;
+    std::string error;
+    explicit Receiver(std::promise<std::string>* d) : done(d) {}
+    void on_start() override { trap_exit(true); }
+    void on_message(fnd::Message& m) override {
+      if (auto* s = m.try_get<Seq>()) {
+        if (s->sender < 0) {
+          if (s->n != outside++) error = "outside message out of order";
+        } else {
+          int& k = seen[m.sender()];
+          if (exited[m.sender()]) error = "a message after its sender's Exit";
+          if (s->n != k++) error = "sender " + std::to_string(s->sender) + " out of order";
+        }
+      } else if (auto* x = m.try_get<fnd::Exit>()) {
+        if (seen[x->from] != kEach) error = "Exit before all of its sender's messages";
+        exited[x->from] = true;
+        ++exits;
+      }
+      if (exits == kSenders && outside == kOutside) done->set_value(error.empty() ? "ok" : error);
+    }
+  };
+  std::promise<std::string> done;
+  auto r = node.spawn<Receiver>(&done);
+  for (int s = 0; s < kSenders; ++s) {
+    node.spawn_fiber([r, s](fnd::Process& self) {
+      self.link(r);
+      for (int i = 0; i < kEach; ++i) self.send(r, Seq{s, i});
+      self.stop(fnd::ExitReason::shutdown());  // trapped by the receiver as an Exit; no crash report
+    });
+  }
+  for (int i = 0; i < kOutside; ++i) node.send(r, Seq{-1, i});
+  REQUIRE(done.get_future().get() == "ok");
 }
 
 TEST_CASE_METHOD(Fx, "on_stop runs with the reason (not for kill)") {
