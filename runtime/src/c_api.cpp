@@ -11,6 +11,7 @@
 
 #include "fnd/c_interop.hpp"
 #include "fnd/fnd.hpp"
+#include "actor_turn.hpp"
 #include "c_envelope.hpp"
 #include "c_values_internal.hpp"
 #include "internal.hpp"
@@ -220,8 +221,16 @@ class CActor final : public Actor {
   void on_start() override {
     if (cls_->start) cls_->start(ctx(), state());
   }
-  // Straight to the class's receive callback (same argument registers: an indirect jump), or to
-  // deliver_data for classes without one.
+  // A class with a receive callback: the turn calls it for each message straight from its loop, with
+  // the callback loaded once per turn (actor_turn.hpp), so a C actor pays one indirect call per message,
+  // as a C++ actor does for its virtual on_message.
+  RunResult run_turn(Worker& w) override {
+    if (auto receive = cls_->receive) [[likely]]
+      return actor_turn(*this, w, [this, receive](Message& m) { receive(ctx(), reinterpret_cast<fnd_msg*>(&m)); });
+    return Actor::run_turn(w);
+  }
+  // Not reached for a class with a receive callback (run_turn above) unless called directly: straight to
+  // the callback (same argument registers: an indirect jump), or to deliver_data for classes without one.
   void on_message(Message& m) override {
     if (auto receive = cls_->receive) [[likely]] receive(ctx(), reinterpret_cast<fnd_msg*>(&m));
     else deliver_data(m);

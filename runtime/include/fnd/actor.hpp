@@ -43,7 +43,8 @@ class Actor : public Context {
   [[noreturn]] void crash(Error error);
   [[noreturn]] void crash(std::string message);
 
-  detail::RunResult run_turn(detail::Worker& w) final;
+  // Overridden only by the runtime's C actor (its receive callback is called from the loop directly).
+  detail::RunResult run_turn(detail::Worker& w) override;
 };
 
 }  // namespace fnd
