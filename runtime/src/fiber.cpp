@@ -1,7 +1,7 @@
 // Blocking processes on Boost.Context fibers, scheduled by the node's own work-stealing scheduler (not by
 // Boost.Fiber's per-thread scheduler: one scheduler owns every process, so fibers and actors share the
 // queues, stealing and fairness rules). A fiber that must wait returns control to its worker with an
-// action; the worker — off the fiber's stack — then publishes the idle state (nullptr -> kInboxBlocked),
+// action; the worker — off the fiber's stack — then publishes the idle state (kInboxEmpty -> kInboxBlocked),
 // so a producer can never resume a fiber that is still running.
 #include <sys/mman.h>
 #include <unistd.h>
@@ -160,7 +160,7 @@ RunResult Process::run_turn(Worker&) {
         return RunResult::dead;
       case FiberState::yield: return RunResult::requeue;
       case FiberState::wait: {
-        Message* expected = nullptr;
+        InboxWord expected = kInboxEmpty;
         if (cb_->head.compare_exchange_strong(expected, kInboxBlocked, std::memory_order_acq_rel,
                                               std::memory_order_acquire))
           return RunResult::idle;
@@ -183,7 +183,7 @@ static void suspend(Process* p, FiberState::Action a) {
 bool Process::await_more(const Clock::time_point* deadline) {
   for (;;) {
     Message* tail_before = q_tail_;
-    if (cb_->head.load(std::memory_order_acquire) != nullptr) {
+    if (cb_->head.load(std::memory_order_acquire) != kInboxEmpty) {
       ExitReason r;
       if (fetch(this, r)) throw ExitException{r};
       if (flags_ & kQueueTrimmed) {

@@ -319,7 +319,10 @@ bool Node::unregister_name(std::string_view name) { return impl_->registry.remov
 Pid Node::whereis(std::string_view name) const { return impl_->registry.find(name); }
 
 size_t Node::mailbox_depth(const Pid& pid) const noexcept {
-  return pid ? pid.control_block()->depth.load(std::memory_order_relaxed) : 0;
+  if (!pid) return 0;
+  // Taken in by the receiver (or counted by their senders) plus still in its inbox's count.
+  const ControlBlock* cb = pid.control_block();
+  return cb->depth.load(std::memory_order_relaxed) + inbox_count(cb->head.load(std::memory_order_relaxed));
 }
 
 ProcessInfo Node::process_info(const Pid& pid) const {

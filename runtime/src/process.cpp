@@ -1,14 +1,18 @@
 // Mailbox, signals and process lifecycle shared by actors and fibers.
 //
-// Inbox protocol (ControlBlock::head, one atomic word = mailbox + scheduling state):
-//   producers CAS-push onto a LIFO stack; pushing onto kInboxBlocked (idle) means the producer must
-//   schedule the process; pushing onto kInboxClosed fails (the process is dead: bounce()).
-//   The running process takes the whole stack with one exchange, reverses it and appends it to its
-//   private FIFO queue; only it sets nullptr -> kInboxBlocked (going idle) and -> kInboxClosed (death).
+// Inbox protocol (ControlBlock::head, one atomic word = mailbox + scheduling state + count, see
+// fnd/detail/control_block.hpp):
+//   producers CAS-push onto a LIFO stack, counting the message in the same CAS; pushing onto
+//   kInboxBlocked (idle) means the producer must schedule the process; pushing onto kInboxClosed fails
+//   (the process is dead: bounce()).
+//   The running process takes the whole stack with one exchange, adds its count to `depth`, reverses it
+//   and appends it to its private FIFO queue; only it sets kInboxEmpty -> kInboxBlocked (going idle)
+//   and -> kInboxClosed (death).
 // Signals (link, monitor, exit, down, ...) travel in the same inbox, so they are ordered with data from
 // the same sender, and they take effect when taken from the inbox (like Erlang, where a signal acts on
 // arrival, before queued messages are consumed).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "fnd/detail/remote.hpp"
@@ -27,16 +31,36 @@ std::atomic<uint64_t> g_monitor_refs{1};
 enum class Push { ok, woke, closed };
 
 Push push(ControlBlock* cb, Message* m) noexcept {
-  cb->depth.fetch_add(1, std::memory_order_seq_cst);
-  Message* h = cb->head.load(std::memory_order_acquire);
+  const auto addr = reinterpret_cast<InboxWord>(m);
+  if (addr & ~kInboxPointerMask) [[unlikely]] {
+    std::fprintf(stderr, "fnd: a message envelope at %p lies above 2^48; the inbox cannot hold it\n",
+                 static_cast<void*>(m));
+    std::abort();
+  }
+  // A bounded mailbox counts every send in `depth` (its policies read it at once); an unbounded one
+  // counts in head, with the same CAS that pushes.
+  const bool bounded = cb->bounded != nullptr;
+  if (bounded) cb->depth.fetch_add(1, std::memory_order_seq_cst);
+  InboxWord h = cb->head.load(std::memory_order_acquire);
   for (;;) {
     if (h == kInboxClosed) {
-      cb->depth.fetch_sub(1, std::memory_order_relaxed);
+      if (bounded) cb->depth.fetch_sub(1, std::memory_order_relaxed);
       return Push::closed;
     }
-    m->next_ = (h == kInboxBlocked) ? nullptr : h;
-    if (cb->head.compare_exchange_weak(h, m, std::memory_order_acq_rel, std::memory_order_acquire))
+    InboxWord n = bounded ? 0 : inbox_count(h) + 1;
+    uint32_t moved = 0;
+    if (n > kInboxCountMax) [[unlikely]] {
+      // The count is full: move it to `depth` (before the receiver can take the messages) and restart
+      // it at this message. Once per 65535 sends to a receiver that takes none in meanwhile.
+      moved = static_cast<uint32_t>(kInboxCountMax);
+      cb->depth.fetch_add(moved, std::memory_order_relaxed);
+      n = 1;
+    }
+    m->next_ = inbox_message(h);
+    if (cb->head.compare_exchange_weak(h, addr | (n << kInboxCountShift), std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
       return h == kInboxBlocked ? Push::woke : Push::ok;
+    if (moved) cb->depth.fetch_sub(moved, std::memory_order_relaxed);  // head changed: count again
   }
 }
 
@@ -415,10 +439,12 @@ static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
   return die;
 }
 
-bool fetch(ProcessCore* p, ExitReason& out) {
+bool fetch(ProcessCore* p, ExitReason& out, uint32_t* taken) {
   ControlBlock* cb = p->cb_;
-  if (cb->head.load(std::memory_order_acquire) == nullptr) return false;
-  Message* h = cb->head.exchange(nullptr, std::memory_order_acq_rel);
+  if (cb->head.load(std::memory_order_acquire) == kInboxEmpty) return false;
+  const InboxWord w = cb->head.exchange(kInboxEmpty, std::memory_order_acq_rel);
+  const auto counted = static_cast<uint32_t>(inbox_count(w));  // 0 for bounded mailboxes
+  Message* h = inbox_message(w);
   // One pass: reverse the LIFO batch into send order and note whether any message needs handling on
   // the way in (a signal, or a reply that may belong to an abandoned call). Usually none does, and the
   // whole batch is spliced onto the private queue at once.
@@ -432,6 +458,9 @@ bool fetch(ProcessCore* p, ExitReason& out) {
     fifo = h;
     h = n;
   }
+  // Into `depth` before any signal is handled (handling one takes it off again).
+  if (taken && plain) *taken += counted;
+  else if (counted) cb->depth.fetch_add(counted, std::memory_order_relaxed);
   if (plain) {
     if (fifo) {
       if (p->q_tail_) p->q_tail_->next_ = fifo;
@@ -484,9 +513,9 @@ void terminate(ProcessCore* p, const ExitReason& reason) {
   NodeImpl* node = p->node_;
   Pid self = Pid::share(cb);
   // 1. No new messages: close the inbox and keep what was in it, in order.
-  Message* h = cb->head.exchange(kInboxClosed, std::memory_order_acq_rel);
+  Message* h = inbox_message(cb->head.exchange(kInboxClosed, std::memory_order_acq_rel));
   Message* fifo = nullptr;
-  while (h && h != kInboxBlocked) {
+  while (h) {
     Message* n = h->next_;
     h->next_ = fifo;
     fifo = h;

@@ -45,6 +45,25 @@ TEST_CASE("mailbox depth is observable") {
   CHECK(g.out.pop() == std::vector<int>{0, 1, 2, 3, 4});
 }
 
+TEST_CASE("mailbox depth stays exact past the count the inbox word holds") {
+  // The inbox counts up to 65535 messages in its head word; senders past that count themselves in the
+  // depth counter. Both parts must add up, and taking the messages in must not count any twice.
+  fnd::Node node({.threads = 2});
+  Gated g;
+  auto p = g.spawn(node, {});
+  constexpr int kSends = 70000;
+  std::thread t([&] {
+    for (int i = 0; i < kSends / 2; ++i) node.send(p, i);
+  });
+  for (int i = kSends / 2; i < kSends; ++i) node.send(p, i);
+  t.join();
+  CHECK(node.mailbox_depth(p) == kSends);
+  CHECK(node.process_info(p).mailbox_depth == kSends);
+  g.open.set_value();
+  auto v = g.out.pop();
+  CHECK(v.size() == static_cast<size_t>(kSends));
+}
+
 TEST_CASE("drop_newest discards what does not fit") {
   fnd::Node node({.threads = 2});
   Gated g;

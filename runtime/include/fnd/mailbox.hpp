@@ -9,8 +9,9 @@
 //                capacity: a fiber suspends, an event-driven actor is muted (not scheduled again until the
 //                receiver has room), an outside thread blocks. Depth may exceed capacity by one message per
 //                waiting sender.
-// Depth (messages queued, data and signals) is observable with Node::mailbox_depth(pid) (exact for
-// bounded mailboxes; for unbounded ones settled at the end of each turn of the receiver).
+// Depth (messages queued, data and signals) is observable with Node::mailbox_depth(pid): exact for
+// bounded mailboxes; for unbounded ones exact while the receiver waits, settled at the end of each of
+// its turns while it runs (docs/runtime.md, "Depth").
 #pragma once
 
 #include <cstdint>

@@ -14,19 +14,37 @@ namespace detail {
 class ProcessCore;
 struct BoundedState;
 
-// Inbox sentinels stored in ControlBlock::head.
-inline Message* const kInboxBlocked = reinterpret_cast<Message*>(uintptr_t{1});  // idle, not scheduled
-inline Message* const kInboxClosed = reinterpret_cast<Message*>(uintptr_t{2});   // dead
+// ControlBlock::head is one word: the inbox (a LIFO stack of messages) and the scheduling state.
+//   bits 0..47   the newest message, or a state: kInboxEmpty (empty; scheduled or running),
+//                kInboxBlocked (idle, not scheduled) or kInboxClosed (dead)
+//   bits 48..63  how many messages the stack holds that `depth` does not count yet (unbounded
+//                mailboxes; 0 for bounded ones): Node::mailbox_depth adds it to `depth`, so that a send
+//                to an unbounded mailbox is one CAS, with no separate atomic add. A sender that finds
+//                it at kInboxCountMax moves that much to `depth` and restarts it at 1.
+// Envelopes live below 2^48 (user space on x86-64 and AArch64 Linux); push() checks.
+using InboxWord = uintptr_t;
+constexpr InboxWord kInboxEmpty = 0;
+constexpr InboxWord kInboxBlocked = 1;
+constexpr InboxWord kInboxClosed = 2;
+constexpr unsigned kInboxCountShift = 48;
+constexpr InboxWord kInboxCountMax = 0xFFFF;
+constexpr InboxWord kInboxPointerMask = (InboxWord{1} << kInboxCountShift) - 1;
+inline Message* inbox_message(InboxWord w) noexcept {  // the newest message, or null for a state
+  w &= kInboxPointerMask;
+  return w > kInboxClosed ? reinterpret_cast<Message*>(w) : nullptr;
+}
+inline InboxWord inbox_count(InboxWord w) noexcept { return w >> kInboxCountShift; }
 
 struct ControlBlock {
   std::atomic<uint32_t> refs{1};
   uint32_t node = 0;                     // node part of the pid (0 = local)
   uint64_t id = 0;                       // unique per node, never reused
-  std::atomic<Message*> head{nullptr};   // LIFO inbox + state: nullptr (empty, scheduled/running),
-                                         // kInboxBlocked, kInboxClosed, or the newest message
-  // depth right after head: every send writes both, and at offsets 16..27 they share a cache line
-  // wherever the allocator puts the block (16-byte aligned).
-  std::atomic<uint32_t> depth{0};        // messages in inbox + private queue (observable)
+  std::atomic<InboxWord> head{kInboxEmpty};  // LIFO inbox + state + count (above)
+  // Messages queued (observable). Bounded mailboxes: every send adds to it (their policies read it).
+  // Unbounded: the receiver adds the count it takes from head (and a sender a full count). Right
+  // after head: at offsets 16..27 they share a cache line wherever the allocator puts the block
+  // (16-byte aligned).
+  std::atomic<uint32_t> depth{0};
   std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread), kCbExitedNormally
   std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
