@@ -30,38 +30,56 @@ std::atomic<uint64_t> g_monitor_refs{1};
 
 enum class Push { ok, woke, closed };
 
-Push push(ControlBlock* cb, Message* m) noexcept {
+constexpr InboxWord kInboxOne = InboxWord{1} << kInboxCountShift;
+constexpr InboxWord kInboxFull = kInboxCountMax << kInboxCountShift;
+
+// Everything but the common case: a bounded mailbox, a full count, a closed inbox, a lost race, an
+// envelope the word cannot hold.
+[[gnu::noinline]] Push push_slow(ControlBlock* cb, Message* m, InboxWord h) noexcept {
   const auto addr = reinterpret_cast<InboxWord>(m);
-  if (addr & ~kInboxPointerMask) [[unlikely]] {
+  if (addr & ~kInboxPointerMask) {
     std::fprintf(stderr, "fnd: a message envelope at %p lies above 2^48; the inbox cannot hold it\n",
                  static_cast<void*>(m));
     std::abort();
   }
-  // A bounded mailbox counts every send in `depth` (its policies read it at once); an unbounded one
-  // counts in head, with the same CAS that pushes.
+  // A bounded mailbox counts every send in `depth` (its policies read it at once).
   const bool bounded = cb->bounded != nullptr;
   if (bounded) cb->depth.fetch_add(1, std::memory_order_seq_cst);
-  InboxWord h = cb->head.load(std::memory_order_acquire);
+  const InboxWord one = bounded ? 0 : kInboxOne;
   for (;;) {
     if (h == kInboxClosed) {
       if (bounded) cb->depth.fetch_sub(1, std::memory_order_relaxed);
       return Push::closed;
     }
-    InboxWord n = bounded ? 0 : inbox_count(h) + 1;
+    InboxWord count = h & ~kInboxPointerMask;
     uint32_t moved = 0;
-    if (n > kInboxCountMax) [[unlikely]] {
+    if (count == kInboxFull && one) {
       // The count is full: move it to `depth` (before the receiver can take the messages) and restart
       // it at this message. Once per 65535 sends to a receiver that takes none in meanwhile.
       moved = static_cast<uint32_t>(kInboxCountMax);
       cb->depth.fetch_add(moved, std::memory_order_relaxed);
-      n = 1;
+      count = 0;
     }
     m->next_ = inbox_message(h);
-    if (cb->head.compare_exchange_weak(h, addr | (n << kInboxCountShift), std::memory_order_acq_rel,
+    if (cb->head.compare_exchange_weak(h, addr | (count + one), std::memory_order_acq_rel,
                                        std::memory_order_acquire))
       return h == kInboxBlocked ? Push::woke : Push::ok;
     if (moved) cb->depth.fetch_sub(moved, std::memory_order_relaxed);  // head changed: count again
   }
+}
+
+// A send to an unbounded mailbox counts itself in head with the CAS that pushes it.
+inline Push push(ControlBlock* cb, Message* m) noexcept {
+  const auto addr = reinterpret_cast<InboxWord>(m);
+  InboxWord h = cb->head.load(std::memory_order_acquire);
+  const InboxWord count = h & ~kInboxPointerMask;
+  if (!cb->bounded && h != kInboxClosed && count != kInboxFull && !(addr & ~kInboxPointerMask)) [[likely]] {
+    m->next_ = inbox_message(h);
+    if (cb->head.compare_exchange_weak(h, addr | (count + kInboxOne), std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) [[likely]]
+      return h == kInboxBlocked ? Push::woke : Push::ok;
+  }
+  return push_slow(cb, m, h);
 }
 
 // The sender field is a counted reference to the sender's control block. A process takes those references
