@@ -6,11 +6,14 @@
 For every bench/fnd/*.fnd: times `fndc build --target=cpp` and `fndc build --target=llvm -O2`
 (wall clock, one build each into a fresh directory), then runs both binaries N times interleaved
 (default 5, `--threads T`, default 2) and reads their `TIME <name> <seconds>` lines. Prints a
-Markdown table: median seconds of each, the ratio llvm/cpp (<= 1.0 meets the target) and the
-build times, with the load average before and after (the machine may be shared). Not a test: no
-thresholds; the numbers go to docs/performance.md.
+Markdown table: median seconds of each, the ratio llvm/cpp of the medians (<= 1.0 meets the
+target), the median of the per-round ratios (each llvm run over the cpp run beside it, which
+cancels slow drifts of a shared machine) with a 95% bootstrap interval for it, and the build
+times, with the load average before and after. Not a test: no thresholds; the numbers go to
+docs/performance.md.
 """
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -37,6 +40,14 @@ def run(binary, threads):
     sys.exit(binary + ": no TIME line (exit %d)" % r.returncode)
 
 
+def paired_ratio(cpp, llvm, resamples=2000):
+    """Median of the per-round ratios llvm[i] / cpp[i] and a 95% bootstrap interval for it."""
+    ratios = [l / c for c, l in zip(cpp, llvm)]
+    rng = random.Random(4)  # fixed: the same times give the same interval
+    meds = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(resamples))
+    return statistics.median(ratios), meds[int(0.025 * resamples)], meds[int(0.975 * resamples) - 1]
+
+
 def main():
     argv = sys.argv[1:]
     opt = lambda name, default: argv[argv.index(name) + 1] if name in argv else default
@@ -59,15 +70,17 @@ def main():
             for target in ("cpp", "llvm"):
                 times[target].append(run(bins[target], threads))
         c, l = statistics.median(times["cpp"]), statistics.median(times["llvm"])
+        pr, lo, hi = paired_ratio(times["cpp"], times["llvm"])
         rows.append((name, c, min(times["cpp"]), max(times["cpp"]), l, min(times["llvm"]), max(times["llvm"]),
-                     l / c, builds["cpp"], builds["llvm"]))
+                     l / c, pr, lo, hi, builds["cpp"], builds["llvm"]))
     load1 = os.getloadavg()
     print("load average before %.1f %.1f %.1f, after %.1f %.1f %.1f; %d runs, --threads %d" % (*load0, *load1, runs, threads))
     print()
-    print("| workload | cpp s (range) | llvm -O2 s (range) | llvm/cpp | build cpp s | build llvm s |")
-    print("|---|---|---|---|---|---|")
-    for n, c, cl, ch, l, ll, lh, ratio, bc, bl in rows:
-        print("| %s | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) | %.2f | %.1f | %.1f |" % (n, c, cl, ch, l, ll, lh, ratio, bc, bl))
+    print("| workload | cpp s (range) | llvm -O2 s (range) | llvm/cpp | paired (95%) | build cpp s | build llvm s |")
+    print("|---|---|---|---|---|---|---|")
+    for n, c, cl, ch, l, ll, lh, ratio, pr, lo, hi, bc, bl in rows:
+        print("| %s | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) | %.2f | %.2f (%.2f–%.2f) | %.1f | %.1f |"
+              % (n, c, cl, ch, l, ll, lh, ratio, pr, lo, hi, bc, bl))
 
 
 if __name__ == "__main__":
