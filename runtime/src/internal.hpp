@@ -268,9 +268,8 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
 // ---- process machinery (process.cpp) ----
 // Moves new inbox messages into the private queue, handling signals. Returns true if a signal requires
 // the process to exit (reason in `out`); the remaining messages stay queued for terminate().
-// The messages taken in are added to `depth`, or, for a batch of data only and a non-null `taken`, to
-// *taken, for the caller to settle with what it handled in one update (an actor's turn).
-bool fetch(ProcessCore* p, ExitReason& out, uint32_t* taken = nullptr);
+// The messages taken in are added to `depth` (they were counted in the inbox's head word).
+bool fetch(ProcessCore* p, ExitReason& out);
 // Closes the mailbox, notifies links/monitors/watchers, answers queued requests, unregisters. Does not
 // delete the process.
 void terminate(ProcessCore* p, const ExitReason& reason);

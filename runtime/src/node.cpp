@@ -320,9 +320,12 @@ Pid Node::whereis(std::string_view name) const { return impl_->registry.find(nam
 
 size_t Node::mailbox_depth(const Pid& pid) const noexcept {
   if (!pid) return 0;
-  // Taken in by the receiver (or counted by their senders) plus still in its inbox's count.
+  // Taken in by the receiver (or counted by their senders) plus still in its inbox's count. None for a
+  // dead process (a sender may still be undoing a count it moved into depth).
   const ControlBlock* cb = pid.control_block();
-  return cb->depth.load(std::memory_order_relaxed) + inbox_count(cb->head.load(std::memory_order_relaxed));
+  const InboxWord h = cb->head.load(std::memory_order_relaxed);
+  if (h == kInboxClosed) return 0;
+  return cb->depth.load(std::memory_order_relaxed) + inbox_count(h);
 }
 
 ProcessInfo Node::process_info(const Pid& pid) const {
