@@ -28,6 +28,7 @@ template <class Handle>
 RunResult actor_turn(Actor& a, Worker& w, Handle handle) {
   ExitReason reason;
   bool die = false;
+  uint32_t taken = 0;  // taken in this turn and not yet in depth (fetch)
   if (!(a.flags_ & kStarted)) {
     a.flags_ |= kStarted;
     // on_start runs before any signal is taken in, so what it sets (e.g. trap_exit) governs them all.
@@ -42,28 +43,30 @@ RunResult actor_turn(Actor& a, Worker& w, Handle handle) {
       die = true;
     }
     if (!die && (a.flags_ & kAckStart)) ack_start(&a);  // its supervisor waits for this (supervisor.cpp)
-    if (!die) die = fetch(&a, reason);
+    if (!die) die = fetch(&a, reason, &taken);
   } else {
-    die = fetch(&a, reason);
+    die = fetch(&a, reason, &taken);
   }
   uint32_t budget = a.node_->opts.throughput;
   // Depth accounting: exact per message for bounded mailboxes (their policies read it); for unbounded
-  // ones the handled messages are subtracted once per turn, so a busy receiver does not write the line
-  // its senders push on for every message (Node::mailbox_depth is exact whenever the actor waits).
+  // ones what the turn handled, and the small batches it took in (fetch), are settled in one update at
+  // its end, so a busy receiver does not write the line its senders push on for every message
+  // (Node::mailbox_depth is exact whenever the actor waits).
   const bool exact_depth = a.cb_->bounded != nullptr;
   uint32_t handled = 0;
   uint32_t msgs = 0;  // handled this turn, for the worker's message count (fnd/stats.hpp)
   auto settle = [&] {
     w.handled.store(w.handled.load(std::memory_order_relaxed) + msgs, std::memory_order_relaxed);
     msgs = 0;
-    if (handled) a.cb_->depth.fetch_sub(handled, std::memory_order_relaxed);
-    handled = 0;
+    if (taken > handled) a.cb_->depth.fetch_add(taken - handled, std::memory_order_relaxed);
+    else if (handled > taken) a.cb_->depth.fetch_sub(handled - taken, std::memory_order_relaxed);
+    taken = handled = 0;
     // Sender references are released later, in batches (retire_message, Worker::loop).
   };
   while (!die) {
     if (!a.q_head_ || (a.flags_ & (kMuted | kHeld))) {
       if (a.cb_->head.load(std::memory_order_acquire) != kInboxEmpty) {
-        die = fetch(&a, reason);
+        die = fetch(&a, reason, &taken);
         continue;
       }
       settle();  // before going idle: once blocked, another worker may run (and free) this process

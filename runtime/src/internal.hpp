@@ -268,8 +268,12 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
 // ---- process machinery (process.cpp) ----
 // Moves new inbox messages into the private queue, handling signals. Returns true if a signal requires
 // the process to exit (reason in `out`); the remaining messages stay queued for terminate().
-// The messages taken in are added to `depth` (they were counted in the inbox's head word).
-bool fetch(ProcessCore* p, ExitReason& out);
+// The messages taken in (counted in the inbox's head word until now) are added to `depth`. With a
+// non-null `taken` (an actor's turn), a batch of data only is added to *taken instead as long as
+// *taken stays within the node's throughput: the turn settles it with what it handled in one update,
+// so a turn that takes in and handles a message does not write `depth` at all, and a reading during
+// the turn is low by at most one turn's worth.
+bool fetch(ProcessCore* p, ExitReason& out, uint32_t* taken = nullptr);
 // Closes the mailbox, notifies links/monitors/watchers, answers queued requests, unregisters. Does not
 // delete the process.
 void terminate(ProcessCore* p, const ExitReason& reason);

@@ -457,13 +457,11 @@ static bool handle_signal(ProcessCore* p, Message* m, ExitReason& out) {
   return die;
 }
 
-bool fetch(ProcessCore* p, ExitReason& out) {
+bool fetch(ProcessCore* p, ExitReason& out, uint32_t* taken) {
   ControlBlock* cb = p->cb_;
   if (cb->head.load(std::memory_order_acquire) == kInboxEmpty) return false;
   const InboxWord w = cb->head.exchange(kInboxEmpty, std::memory_order_acq_rel);
-  // At once, so that the depth stays right while the batch is handled (and before a signal in it is
-  // handled, which takes it off again). 0 for bounded mailboxes: their senders count in depth.
-  if (InboxWord n = inbox_count(w)) cb->depth.fetch_add(static_cast<uint32_t>(n), std::memory_order_relaxed);
+  const auto counted = static_cast<uint32_t>(inbox_count(w));  // 0 for bounded mailboxes
   Message* h = inbox_message(w);
   // One pass: reverse the LIFO batch into send order and note whether any message needs handling on
   // the way in (a signal, or a reply that may belong to an abandoned call). Usually none does, and the
@@ -478,6 +476,10 @@ bool fetch(ProcessCore* p, ExitReason& out) {
     fifo = h;
     h = n;
   }
+  // Into `depth` before any signal is handled (handling one takes it off again); a small batch of data
+  // only is left to the turn (fetch's declaration).
+  if (taken && plain && *taken + counted <= p->node_->opts.throughput) *taken += counted;
+  else if (counted) cb->depth.fetch_add(counted, std::memory_order_relaxed);
   if (plain) {
     if (fifo) {
       if (p->q_tail_) p->q_tail_->next_ = fifo;
