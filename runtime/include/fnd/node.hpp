@@ -111,8 +111,9 @@ class Node {
   // ---- observation ----
   // Messages queued for `pid` (data and signals, taken in or not). Exact for bounded mailboxes, for
   // fibers, and for an event-driven actor that is not running; while an actor with an unbounded mailbox
-  // is in a turn, it may still count the messages that turn has already handled (at most
-  // NodeOptions::throughput), which are subtracted when the turn ends.
+  // is in a turn, it may be off by up to NodeOptions::throughput messages either way: those the turn
+  // has handled, or small batches it has taken in, are settled when the turn ends (docs/runtime.md,
+  // "Depth").
   size_t mailbox_depth(const Pid& pid) const noexcept;
   ProcessInfo process_info(const Pid& pid) const;
   size_t process_count() const noexcept;  // live processes
