@@ -1,6 +1,4 @@
-// Event-driven actors: one handler call per message, on the worker's stack.
-#include <exception>
-
+// Event-driven actors: one handler call per message, on the worker's stack (the turn: actor_turn.hpp).
 #include "actor_turn.hpp"
 #include "fnd/actor.hpp"
 #include "internal.hpp"

@@ -229,12 +229,8 @@ class CActor final : public Actor {
       return actor_turn(*this, w, [this, receive](Message& m) { receive(ctx(), reinterpret_cast<fnd_msg*>(&m)); });
     return Actor::run_turn(w);
   }
-  // Not reached for a class with a receive callback (run_turn above) unless called directly: straight to
-  // the callback (same argument registers: an indirect jump), or to deliver_data for classes without one.
-  void on_message(Message& m) override {
-    if (auto receive = cls_->receive) [[likely]] receive(ctx(), reinterpret_cast<fnd_msg*>(&m));
-    else deliver_data(m);
-  }
+  // The turn of a class without a receive callback (Actor::run_turn) calls this for each message.
+  void on_message(Message& m) override { deliver_data(m); }
   // Every message of a class without `receive`, and what a `receive` callback passes on
   // (fnd_msg_deliver).
   void deliver_data(Message& m) {
