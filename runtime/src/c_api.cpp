@@ -3,11 +3,13 @@
 // in envelopes whose payload follows the header at the type's alignment.
 #include "fnd/runtime.h"
 
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <mutex>
 #include <new>
 #include <unordered_map>
+#include <utility>
 
 #include "fnd/c_interop.hpp"
 #include "fnd/fnd.hpp"
@@ -37,6 +39,14 @@ thread_local std::string t_err_code, t_err_msg;
 void set_error(const Error& e) {
   t_err_code = e.code;
   t_err_msg = e.message;
+}
+// The error of a failed spawn, out of line: the spawn path itself then builds no strings and needs
+// no large stack frame.
+[[gnu::noinline, gnu::cold]] void set_spawn_error(const char* code, const char* message) {
+  set_error(Error(code, message));
+}
+[[gnu::noinline, gnu::cold]] void set_init_error(const fnd_actor_class* cls) {
+  set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
 }
 fnd_status status_of(const Error& e) {
   set_error(e);
@@ -79,12 +89,20 @@ void c_destroy(Message* m) noexcept {
   if (ci.cls < msg_pool::kClasses) msg_pool::free_block_inline(m, ci.cls);
   else free_message(m, ci.total);
 }
-// The common case, chosen once per type: a pooled envelope whose value owns nothing.
+// The common case, chosen once per type: a pooled envelope whose value owns nothing. One function
+// per size class, so that the class is a constant (as in a C++ TypedMessage's destroy) and freeing
+// reads nothing of the type.
+template <size_t Class>
 void c_destroy_pooled_trivial(Message* m) noexcept {
-  const size_t cls = c_info(m).cls;
   static_cast<CMessage*>(m)->~CMessage();
-  msg_pool::free_block_inline(m, cls);
+  msg_pool::free_block_inline(m, Class);
 }
+template <size_t... Class>
+constexpr std::array<void (*)(Message*) noexcept, sizeof...(Class)> pooled_trivial_destroys(
+    std::index_sequence<Class...>) {
+  return {&c_destroy_pooled_trivial<Class>...};
+}
+constexpr auto kPooledTrivialDestroy = pooled_trivial_destroys(std::make_index_sequence<msg_pool::kClasses>());
 
 [[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
   static std::mutex mu;
@@ -93,7 +111,7 @@ void c_destroy_pooled_trivial(Message* m) noexcept {
   auto& slot = (*map)[t];
   if (!slot) {
     const size_t header = header_size(t), total = header + t->size, cls = c_class(t, total);
-    auto* destroy = cls < msg_pool::kClasses && !t->destroy ? &c_destroy_pooled_trivial : &c_destroy;
+    auto* destroy = cls < msg_pool::kClasses && !t->destroy ? kPooledTrivialDestroy[cls] : &c_destroy;
     slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, destroy, t}, header, total, cls, t->destroy};
   }
   return slot;
@@ -193,21 +211,21 @@ class CActor final : public Actor {
  public:
   // Every C actor is made here (spawn, supervised children, pools): NULL with the error set for a
   // class the runtime cannot run (badarg) or whose init fails (start_failed).
-  static CActor* create(const fnd_actor_class* cls, const void* arg) {
-    if (!cls->message && !cls->message_data) {
-      set_error(Error(errc::badarg, "actor class without a message callback"));
+  [[gnu::always_inline]] static CActor* create(const fnd_actor_class* cls, const void* arg) {
+    if (!cls->message && !cls->message_data) [[unlikely]] {
+      set_spawn_error(errc::badarg, "actor class without a message callback");
       return nullptr;
     }
-    if (cls->state_align > alignof(std::max_align_t)) {
-      set_error(Error(errc::badarg, "actor class state_align above alignof(max_align_t)"));
+    if (cls->state_align > alignof(std::max_align_t)) [[unlikely]] {
+      set_spawn_error(errc::badarg, "actor class state_align above alignof(max_align_t)");
       return nullptr;
     }
     void* mem = ::operator new(state_offset() + cls->state_size);
     auto* p = new (mem) CActor(cls);
-    if (cls->init && cls->init(p->state(), arg) != 0) {
+    if (cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
       p->cls_ = nullptr;  // not constructed: no destroy callback
       delete p;
-      set_error(Error(errc::start_failed, std::string(cls->name ? cls->name : "actor") + ": init failed"));
+      set_init_error(cls);
       return nullptr;
     }
     return p;
@@ -343,21 +361,26 @@ SpawnOptions to_opts(const fnd_spawn_opts* o) {
 bool default_opts(const fnd_spawn_opts* o) {
   return !o || (!o->mailbox_capacity && !o->overflow && !o->name && !o->trap_exit);
 }
-const SpawnOptions& no_opts() {
-  static const SpawnOptions none;
-  return none;
+const SpawnOptions kNoOpts;
+
+// A spawn with options (a bounded mailbox, a name, trap_exit): out of line, so that the common
+// spawn builds no SpawnOptions.
+[[gnu::noinline]] Pid spawn_with_opts(NodeImpl* node, ProcessCore* parent, Actor* a, const fnd_spawn_opts* o,
+                                      bool link) {
+  return spawn_core(node, parent, a, to_opts(o), link);
 }
 
-fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls, const void* arg,
-                const fnd_spawn_opts* o, bool link) {
-  if (!cls) {
-    set_error(Error(errc::badarg, "actor class without a message callback"));
+// Inlined into its two callers: a spawn is then one call into the runtime before spawn_core.
+[[gnu::always_inline]] inline fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
+                                              const void* arg, const fnd_spawn_opts* o, bool link) {
+  if (!cls) [[unlikely]] {
+    set_spawn_error(errc::badarg, "actor class without a message callback");
     return nullptr;
   }
   CActor* a = CActor::create(cls, arg);  // error set when NULL
-  if (!a) return nullptr;
-  Pid p = default_opts(o) ? spawn_core(node, parent, a, no_opts(), link) : spawn_core(node, parent, a, to_opts(o), link);
-  if (!p) set_error(Error(errc::start_failed, "spawn failed (name taken or node stopping)"));
+  if (!a) [[unlikely]] return nullptr;
+  Pid p = default_opts(o) ? spawn_core(node, parent, a, kNoOpts, link) : spawn_with_opts(node, parent, a, o, link);
+  if (!p) [[unlikely]] set_spawn_error(errc::start_failed, "spawn failed (name taken or node stopping)");
   return owned(std::move(p));
 }
 
@@ -374,17 +397,12 @@ Actor* make_native(fnd_native_make_fn make, const void* arg) {
   return a;
 }
 
-[[gnu::noinline, gnu::cold]] fnd_status reply_nobody(Message* m) {
+}  // namespace
+
+[[gnu::noinline, gnu::cold]] fnd_status fnd::detail::c_reply_nobody(Message* m) {
   destroy_message(m);
   return status_of(Error(errc::noproc, "no sender to reply to"));
 }
-[[gnu::always_inline]] inline fnd_status reply_message(CActor* a, Message* m) {
-  Message* cur = a->current_;
-  if (!cur || !cur->sender_) [[unlikely]] return reply_nobody(m);
-  reply_to(a, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
-  return FND_OK;
-}
-}  // namespace
 
 // A message to a named ref or the null ref: the name's process now, else dropped.
 void fnd::detail::c_ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m) {
@@ -483,7 +501,6 @@ void fnd_bridge_native_type(const void* native_type, const fnd_type* type, fnd_f
   while (!g_bridges.compare_exchange_weak(head, b, std::memory_order_release, std::memory_order_relaxed));
 }
 
-fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(actor(ctx)->cb_); }
 void* fnd_state(fnd_ctx* ctx) { return actor(ctx)->state(); }
 
 fnd_status fnd_send(fnd_ctx* ctx, fnd_pid to, const fnd_type* type, void* value) {
@@ -509,7 +526,7 @@ fnd_status fnd_node_send(fnd_node*, fnd_pid to, const fnd_type* type, void* valu
   return FND_OK;
 }
 fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
-  return reply_message(actor(ctx), make_c_message(type, value));
+  return c_reply(actor(ctx), make_c_message(type, value));
 }
 
 const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
@@ -523,9 +540,6 @@ void* fnd::detail::c_msg_alloc_slow(const CTypeInfo& ci) { return c_init_envelop
 extern "C" {
 
 void fnd_msg_free(const fnd_msg_class* cls, void* payload) { destroy_message(c_envelope(cls, payload)); }
-fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
-  return reply_message(actor(ctx), c_envelope(cls, payload));
-}
 
 void fnd_msg_deliver(fnd_ctx* ctx, fnd_msg* msg) { actor(ctx)->deliver_data(*reinterpret_cast<Message*>(msg)); }
 const fnd_type* fnd_msg_type(fnd_msg* msg) { return reinterpret_cast<Message*>(msg)->type_->c_type; }

@@ -1,4 +1,5 @@
-// The C ABI calls that generated code makes on every send, in a file of their own. The runtime
+// The C ABI calls that generated code makes on every send or reply, and the few that read a value's
+// layout (the own pid, a list's length and elements), in a file of their own. The runtime
 // library compiles it like any other; the build also compiles it to LLVM bitcode
 // (fnd_runtime_inline.bc), which the LLVM back end links into a program's module as
 // available_externally definitions before optimizing, so that these fast paths are inlined into
@@ -33,5 +34,14 @@ void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, voi
   if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] post(sender_of(ctx), PidView(cb), m);
   else c_ref_post_slow(ctx, to, m);
 }
+
+fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
+  return c_reply(ctx_process(ctx), c_envelope(cls, payload));
+}
+
+fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(ctx_process(ctx)->cb_); }
+
+int64_t fnd_list_len(const fnd_list* l) { return l ? l->len : 0; }
+void* fnd_list_at(const fnd_list* l, int64_t i) { return l && i >= 0 && i < l->len ? list_at(l, i) : nullptr; }
 
 }  // extern "C"

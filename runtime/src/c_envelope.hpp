@@ -48,6 +48,11 @@ struct CTypeInfo : TypeInfo {
   return ctx ? static_cast<ProcessCore*>(reinterpret_cast<Actor*>(ctx)) : current_process();
 }
 
+// The actor a callback's ctx stands for (a C actor is an Actor at the same address).
+[[gnu::always_inline]] inline ProcessCore* ctx_process(fnd_ctx* ctx) {
+  return static_cast<ProcessCore*>(reinterpret_cast<Actor*>(ctx));
+}
+
 // A borrowed handle as a Pid for the duration of a call that does not keep it (a send): no
 // reference-count traffic on the target's control block, a cache line its own thread writes.
 class PidView {
@@ -63,9 +68,19 @@ class PidView {
   Pid pid_;
 };
 
-// The slow paths of fnd_msg_alloc and fnd_ref_post (c_api.cpp): out of line and with external
-// linkage, so that the inlined fast paths call the runtime's own (c_api_inline.cpp).
+// The slow paths of fnd_msg_alloc, fnd_ref_post and fnd_msg_reply (c_api.cpp): out of line and with
+// external linkage, so that the inlined fast paths call the runtime's own (c_api_inline.cpp).
 void* c_msg_alloc_slow(const CTypeInfo& ci);
 void c_ref_post_slow(fnd_ctx* ctx, const fnd_ref* to, Message* m);
+fnd_status c_reply_nobody(Message* m);
+
+// A reply from `from` to the sender of the message it is handling (with that message's request id,
+// if it was a request); dropped, with FND_ERR_NOPROC, when there is no sender.
+[[gnu::always_inline]] inline fnd_status c_reply(ProcessCore* from, Message* m) {
+  const Message* cur = from->current_;
+  if (!cur || !cur->sender_) [[unlikely]] return c_reply_nobody(m);
+  reply_to(from, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
+  return FND_OK;
+}
 
 }  // namespace fnd::detail

@@ -14,17 +14,9 @@ struct fnd_map {
   fnd_list* values;  // exclusively owned by the map
 };
 
-struct fnd_list {
-  std::atomic<uint32_t> rc;
-  const fnd_elem* elem;
-  int64_t len;
-  int64_t cap;
-  alignas(16) unsigned char data[1];
-};
-
 namespace {
 
-char* at(const fnd_list* l, int64_t i) { return const_cast<char*>(reinterpret_cast<const char*>(l->data)) + i * l->elem->size; }
+char* at(const fnd_list* l, int64_t i) { return fnd::detail::list_at(l, i); }
 
 fnd_list* alloc(const fnd_elem* elem, int64_t cap) {
   void* mem = std::malloc(offsetof(fnd_list, data) + static_cast<size_t>(cap ? cap : 1) * elem->size);
@@ -133,8 +125,6 @@ void fnd_list_release(fnd_list* l) {
   for (int64_t i = 0; i < l->len; ++i) destroy_elem(l->elem, at(l, i));
   std::free(l);
 }
-int64_t fnd_list_len(const fnd_list* l) { return l ? l->len : 0; }
-void* fnd_list_at(const fnd_list* l, int64_t i) { return l && i >= 0 && i < l->len ? at(l, i) : nullptr; }
 void* fnd_list_at_mut(fnd_list** slot, int64_t i) {
   if (!*slot || i < 0 || i >= (*slot)->len) return nullptr;
   fnd_list* l = unshare(slot, nullptr, (*slot)->len);

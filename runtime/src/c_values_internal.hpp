@@ -7,6 +7,7 @@
 
 #include "fnd/message.hpp"
 #include "fnd/ref.hpp"
+#include "fnd/runtime.h"
 #include "fnd/society.hpp"
 #include "fnd/supervisor.hpp"
 
@@ -22,6 +23,22 @@ struct fnd_ref {
     fnd::detail::free_block(p, fnd::detail::block_class<sizeof(fnd_ref), alignof(fnd_ref)>());
   }
 };
+
+// A list: elements inline after the header, copy-on-write (c_lists.cpp). Here because
+// fnd_list_len and fnd_list_at are inlined into generated code (c_api_inline.cpp).
+struct fnd_list {
+  std::atomic<uint32_t> rc;
+  const fnd_elem* elem;
+  int64_t len;
+  int64_t cap;
+  alignas(16) unsigned char data[1];
+};
+
+namespace fnd::detail {
+inline char* list_at(const fnd_list* l, int64_t i) noexcept {
+  return const_cast<char*>(reinterpret_cast<const char*>(l->data)) + i * static_cast<int64_t>(l->elem->size);
+}
+}  // namespace fnd::detail
 
 struct fnd_ctx;
 

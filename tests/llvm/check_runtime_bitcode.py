@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The runtime's send path as bitcode (docs/llvm-backend.md, "Runtime bitcode").
+"""The runtime's fast paths as bitcode (docs/llvm-backend.md, "Runtime bitcode").
 
     check_runtime_bitcode.py FNDC PROGRAM WORKDIR CLANG
 
-At -O2 the module must contain no call of fnd_msg_alloc or fnd_ref_post (inlined) and no
-available_externally body (dropped after optimization); at -O0 both calls are there. The -O2
+At -O2 the module must contain no call of the inlined functions (INLINED: the send and reply path,
+fnd_self, a list's length and elements) and no available_externally body (dropped after
+optimization); at -O0 every one of those calls is there. The -O2
 binary must run and print the count. A bitcode file fndc must not use ($FND_HOME pointing at one
 that is not bitcode, one made for another C ABI version, one that defines a variable; the last
 two compiled by CLANG, LLVM 14's clang) must give warning W0004 saying why and still produce a
@@ -32,18 +33,21 @@ def calls(ir, name):
     return len(re.findall(r"call [^\n]*@%s\(" % name, ir))
 
 
+INLINED = ("fnd_msg_alloc", "fnd_ref_post", "fnd_msg_reply", "fnd_self", "fnd_list_len", "fnd_list_at")
+
+
 def main():
     fndc, prog, work, clang = sys.argv[1:5]
     os.makedirs(work, exist_ok=True)
     failures = []
     ir, _ = emit(fndc, prog, os.path.join(work, "o2"), "-O2")
-    for name in ("fnd_msg_alloc", "fnd_ref_post"):
+    for name in INLINED:
         if calls(ir, name):
             failures.append("-O2: %s is still called (not inlined)" % name)
     if "available_externally" in ir:
         failures.append("-O2: an available_externally body is left in the module")
     ir0, _ = emit(fndc, prog, os.path.join(work, "o0"), "-O0")
-    for name in ("fnd_msg_alloc", "fnd_ref_post"):
+    for name in INLINED:
         if not calls(ir0, name):
             failures.append("-O0: %s is not called (the check itself is broken)" % name)
     binary = os.path.join(work, "prog")

@@ -82,6 +82,8 @@ llvm::Value* Lowering::spawnOpts(const ActorDecl& a) {
   // fnd_spawn_opts {capacity, overflow, name, link, trap_exit}
   const uint32_t cap = a.mailbox.bounded ? static_cast<uint32_t>(a.mailbox.capacity) : 0;
   const uint32_t overflow = a.mailbox.overflow == Overflow::DropOldest ? 1 : 0;
+  // No options: NULL, which the runtime takes without reading anything.
+  if (cap == 0 && overflow == 0 && !a.trapExit) return llvm::ConstantPointerNull::get(i8p());
   auto* g = new llvm::GlobalVariable(
       mod_, optsTy_, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(optsTy_, {b_.getInt32(cap), b_.getInt32(overflow), llvm::ConstantPointerNull::get(i8p()),

@@ -120,6 +120,7 @@ void fnd_msg_deliver(fnd_ctx* ctx, fnd_msg* msg);
 
 typedef enum fnd_overflow { FND_DROP_NEWEST = 0, FND_DROP_OLDEST = 1, FND_REJECT = 2, FND_BLOCK = 3 } fnd_overflow;
 
+/* Options of a spawn. Every function taking them accepts NULL for none (the same as all zero). */
 typedef struct fnd_spawn_opts {
   uint32_t mailbox_capacity; /* 0 = unbounded */
   fnd_overflow overflow;
