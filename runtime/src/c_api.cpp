@@ -5,6 +5,8 @@
 
 #include <array>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -104,16 +106,38 @@ constexpr std::array<void (*)(Message*) noexcept, sizeof...(Class)> pooled_trivi
 }
 constexpr auto kPooledTrivialDestroy = pooled_trivial_destroys(std::make_index_sequence<msg_pool::kClasses>());
 
-[[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
-  static std::mutex mu;
+// A C type's envelope geometry and destroy function, built in `mem` (heap, or the program's storage:
+// fnd_msg_class_init).
+CTypeInfo* make_type_info(const fnd_type* t, void* mem) {
+  const size_t header = header_size(t), total = header + t->size, cls = c_class(t, total);
+  auto* destroy = cls < msg_pool::kClasses && !t->destroy ? kPooledTrivialDestroy[cls] : &c_destroy;
+  return new (mem) CTypeInfo{{t->name ? t->name : "c-type", &c_payload, destroy, t}, header, total, cls, t->destroy};
+}
+static_assert(sizeof(CTypeInfo) <= FND_MSG_CLASS_SIZE && alignof(CTypeInfo) <= 8,
+              "FND_MSG_CLASS_SIZE (fnd/runtime.h) must hold a CTypeInfo");
+
+// Every C type's class, made on first use, or registered by the program with its own storage.
+std::mutex g_types_mu;
+std::unordered_map<const fnd_type*, CTypeInfo*>& types() {
   static auto* map = new std::unordered_map<const fnd_type*, CTypeInfo*>();
-  std::lock_guard<std::mutex> g(mu);
-  auto& slot = (*map)[t];
-  if (!slot) {
-    const size_t header = header_size(t), total = header + t->size, cls = c_class(t, total);
-    auto* destroy = cls < msg_pool::kClasses && !t->destroy ? kPooledTrivialDestroy[cls] : &c_destroy;
-    slot = new CTypeInfo{{t->name ? t->name : "c-type", &c_payload, destroy, t}, header, total, cls, t->destroy};
+  return *map;
+}
+
+[[gnu::noinline]] const CTypeInfo* info_for_slow(const fnd_type* t) {
+  std::lock_guard<std::mutex> g(g_types_mu);
+  auto& slot = types()[t];
+  if (!slot) slot = make_type_info(t, ::operator new(sizeof(CTypeInfo)));
+  return slot;
+}
+
+const CTypeInfo* register_type_info(const fnd_type* t, void* storage) {
+  std::lock_guard<std::mutex> g(g_types_mu);
+  auto& slot = types()[t];
+  if (slot) {
+    std::fprintf(stderr, "fnd: fnd_msg_class_init: message type '%s' already has a class\n", t->name ? t->name : "?");
+    std::abort();
   }
+  slot = make_type_info(t, storage);
   return slot;
 }
 // Every C send looks its type up: a per-thread direct-mapped cache keeps the shared table's mutex
@@ -531,6 +555,9 @@ fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
 
 const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
   return reinterpret_cast<const fnd_msg_class*>(info_for_slow(type));
+}
+const fnd_msg_class* fnd_msg_class_init(const fnd_type* type, void* storage) {
+  return reinterpret_cast<const fnd_msg_class*>(register_type_info(type, storage));
 }
 }  // extern "C"
 // fnd_msg_alloc's slow path (c_api_inline.cpp): large envelopes, an empty per-thread list, the

@@ -157,22 +157,26 @@ llvm::Value* Lowering::elemDesc(const Type* elem) {
   return b_.CreateBitCast(g, i8p());
 }
 
-llvm::Value* Lowering::messageClass(const MessageDecl* m) {
-  return b_.CreateLoad(i8p(), classGlobal(messageType(m)));
-}
+llvm::Value* Lowering::messageClass(const MessageDecl* m) { return classOf(messageType(m)); }
 
-llvm::GlobalVariable* Lowering::classGlobal(llvm::GlobalVariable* fndType) {
+// A message class lives in storage of the program's own (fnd_msg_class_init), so its address is a
+// link-time constant: dispatch compares with it as an immediate, sends read its fields at a fixed
+// address.
+llvm::Constant* Lowering::classOf(llvm::GlobalVariable* fndType) {
   for (auto& [type, cls] : messageClasses_)
-    if (type == fndType) return cls;
+    if (type == fndType) return llvm::ConstantExpr::getBitCast(cls, i8p());
   std::string name = fndType->getName().str();
   if (llvm::StringRef(name).endswith(".type")) name.resize(name.size() - 5);
-  auto* g = new llvm::GlobalVariable(mod_, i8p(), false, llvm::GlobalValue::PrivateLinkage,
-                                     llvm::ConstantPointerNull::get(i8p()), name + ".class");
+  auto* storageTy = llvm::ArrayType::get(b_.getInt8Ty(), FND_MSG_CLASS_SIZE_AT_BUILD);
+  auto* g = new llvm::GlobalVariable(mod_, storageTy, false, llvm::GlobalValue::PrivateLinkage,
+                                     llvm::ConstantAggregateZero::get(storageTy), name + ".class");
+  g->setAlignment(llvm::Align(8));
   messageClasses_.emplace_back(fndType, g);
-  return g;
+  return llvm::ConstantExpr::getBitCast(g, i8p());
 }
 
-// Before main: every message class the code builds envelopes of, registered with the runtime.
+// Before main: every message class the code builds envelopes of or dispatches on, registered with
+// the runtime in its storage.
 void Lowering::emitMessageClassInit() {
   if (messageClasses_.empty()) return;
   auto* fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), false), llvm::GlobalValue::PrivateLinkage,
@@ -181,7 +185,7 @@ void Lowering::emitMessageClassInit() {
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
   b_.SetCurrentDebugLocation(llvm::DebugLoc());
   for (auto& [type, cls] : messageClasses_)
-    b_.CreateStore(b_.CreateCall(rt("fnd_msg_class_of"), {b_.CreateBitCast(type, i8p())}), cls);
+    b_.CreateCall(rt("fnd_msg_class_init"), {b_.CreateBitCast(type, i8p()), b_.CreateBitCast(cls, i8p())});
   b_.CreateRetVoid();
   llvm::appendToGlobalCtors(mod_, fn, 65535);
 }

@@ -269,7 +269,7 @@ llvm::Function* Lowering::lowerReceive(const std::string& base,
   for (auto& [type, handler] : dispatch) {
     auto* yes = llvm::BasicBlock::Create(ctx_, "handle", fn);
     auto* no = llvm::BasicBlock::Create(ctx_, "next", fn);
-    b_.CreateCondBr(b_.CreateICmpEQ(cls, b_.CreateLoad(i8p(), classGlobal(type))), yes, no);
+    b_.CreateCondBr(b_.CreateICmpEQ(cls, classOf(type)), yes, no);
     b_.SetInsertPoint(yes);
     // The payload follows the header, rounded up to the type's alignment (0: max_align_t's).
     const auto* desc = llvm::cast<llvm::ConstantStruct>(type->getInitializer());

@@ -98,9 +98,10 @@ class Lowering {
   const RecordLayout& messageLayout(const MessageDecl* m);
   RecordLayout makeRecord(const std::string& name, const std::vector<std::pair<std::string, const Type*>>& fields);
   llvm::GlobalVariable* messageType(const MessageDecl* m);  // fnd_type
-  // The message's fnd_msg_class (a global set by a module constructor: fnd_msg_class_of), loaded.
+  // The message's fnd_msg_class: storage of the program's, made the class by a module constructor
+  // (fnd_msg_class_init), so a constant.
   llvm::Value* messageClass(const MessageDecl* m);
-  llvm::GlobalVariable* classGlobal(llvm::GlobalVariable* fndType);  // that global, for any fnd_type
+  llvm::Constant* classOf(llvm::GlobalVariable* fndType);  // the class (its storage), for any fnd_type
   void emitMessageClassInit();  // the constructor, once every class is known
   llvm::GlobalVariable* makeFndType(const std::string& name, const RecordLayout* rec);
   bool isCounted(const Type* t) const;  // strings, refs and lists

@@ -6,7 +6,7 @@
 #define FND_RUNTIME_VERSION_MINOR 1
 #define FND_RUNTIME_VERSION_PATCH 0
 // Bumped on every incompatible change of the C++ API's object layout or of the C ABI (fnd/runtime.h).
-#define FND_RUNTIME_ABI_VERSION 3
+#define FND_RUNTIME_ABI_VERSION 4
 
 namespace fnd {
 inline constexpr int runtime_version_major = FND_RUNTIME_VERSION_MAJOR;

@@ -4,7 +4,7 @@
 #include <fnd/lang/lang.hpp>
 
 // The runtime and support library this code was generated for.
-static_assert(FND_RUNTIME_ABI_VERSION == 3, "generated for runtime ABI 3: regenerate with this fndc");
+static_assert(FND_RUNTIME_ABI_VERSION == 4, "generated for runtime ABI 4: regenerate with this fndc");
 static_assert(FND_LANG_ABI_VERSION == 2, "generated for support library ABI 2");
 
 namespace actor_basics {
