@@ -322,18 +322,20 @@ Message* pop_queue(ProcessCore* p) noexcept {
 // Each handled message holds a reference to its sender's control block. Dropping it at once would
 // write the sender's block from the receiver's worker for every message: for a server answering
 // clients on another worker, a line the server's own inbox often shares. Instead each thread keeps
-// a few pending counts (direct-mapped by block) and drops them in one atomic operation when the
-// slot is needed for another sender, when the worker runs out of work, or when it stops.
+// a few pending counts and drops them in one atomic operation when their slot is needed for another
+// sender, when the worker runs out of work, or when it stops. The slots are 2-way set-associative:
+// with one way, two busy senders whose blocks happened to share a slot (1 in 8 pairs, depending only
+// on where the blocks were allocated) cost an atomic release and a retake on every message.
 namespace {
 struct PendingReleases {
-  static constexpr size_t kSlots = 8;
+  static constexpr size_t kSets = 8;
   struct Slot {
     ControlBlock* cb = nullptr;
     uint32_t n = 0;
   };
-  Slot slots[kSlots];
+  Slot slots[kSets][2];  // [set][0]: the sender that took a place in the set last
   static size_t index(const ControlBlock* cb) noexcept {
-    return (reinterpret_cast<uintptr_t>(cb) >> 6) & (kSlots - 1);  // blocks are 64-byte apart at least
+    return (reinterpret_cast<uintptr_t>(cb) >> 6) & (kSets - 1);  // blocks are 64-byte apart at least
   }
 };
 // Trivially destructible: no TLS guard on the per-message path. Only workers retire messages
@@ -342,29 +344,34 @@ thread_local PendingReleases t_releases;
 }  // namespace
 
 void flush_releases() noexcept {
-  for (auto& s : t_releases.slots) {
-    if (s.cb) {
-      release(s.cb, s.n);
-      s.cb = nullptr;
-      s.n = 0;
+  for (auto& set : t_releases.slots) {
+    for (auto& s : set) {
+      if (s.cb) {
+        release(s.cb, s.n);
+        s.cb = nullptr;
+        s.n = 0;
+      }
     }
   }
 }
 
 namespace {
-// The slot belonged to another sender (or none): drop what it held, take it over.
-[[gnu::noinline]] void retake_slot(PendingReleases::Slot& s, ControlBlock* cb) noexcept {
-  if (s.cb) release(s.cb, s.n);
-  s.cb = cb;
-  s.n = 1;
+// Neither slot of the set holds this sender: the older one's count is dropped, and the sender takes
+// the newer place.
+[[gnu::noinline]] void retake_slot(PendingReleases::Slot* set, ControlBlock* cb) noexcept {
+  if (set[1].cb) release(set[1].cb, set[1].n);
+  set[1] = set[0];
+  set[0].cb = cb;
+  set[0].n = 1;
 }
 }  // namespace
 
 void retire_message(Message* m) noexcept {
   if (ControlBlock* cb = m->sender_.control_block()) {
-    auto& s = t_releases.slots[PendingReleases::index(cb)];
-    if (s.cb == cb) [[likely]] ++s.n;
-    else retake_slot(s, cb);
+    PendingReleases::Slot* set = t_releases.slots[PendingReleases::index(cb)];
+    if (set[0].cb == cb) [[likely]] ++set[0].n;
+    else if (set[1].cb == cb) ++set[1].n;
+    else retake_slot(set, cb);
     (void)m->sender_.detach();
   }
   destroy_message(m);
