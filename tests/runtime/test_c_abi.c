@@ -1,4 +1,5 @@
-/* The C ABI from C: actors, messages, replies to the node, links/trap_exit, supervisors, registry. */
+/* The C ABI from C: actors, messages (classes of the runtime's and in the program's storage), replies to
+ * the node, links/trap_exit, supervisors, registry. */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +61,21 @@ static void counter_other(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 }
 static const fnd_actor_class fast_counter_class = {"fast_counter", sizeof(counter_state), 0, counter_init, NULL,
                                                    counter_other, NULL, NULL, NULL, fast_counter_receive};
+
+/* Static counter: as the fast counter, for a type whose class is in this program's storage
+ * (fnd_msg_class_init): the class of every message of the type is that storage's address. */
+static const fnd_type count_type = {"count", sizeof(int), _Alignof(int), NULL, NULL, NULL, NULL, NULL};
+static _Alignas(8) unsigned char count_class_storage[FND_MSG_CLASS_SIZE];
+static void static_counter_receive(fnd_ctx* ctx, fnd_msg* msg) {
+  counter_state* s = (counter_state*)((char*)ctx + FND_CTX_STATE_OFFSET);
+  const void* cls = *(const void* const*)((char*)msg + FND_MSG_CLASS_OFFSET);
+  EXPECT(cls == (const void*)count_class_storage);
+  if (cls != (const void*)count_class_storage) return;
+  s->sum += *(int*)fnd_msg_data(msg);
+  if (s->sum >= s->target) fnd_node_shutdown(fnd_ctx_node(ctx), s->sum);
+}
+static const fnd_actor_class static_counter_class = {"static_counter", sizeof(counter_state), 0, counter_init, NULL,
+                                                     counter_other, NULL, NULL, NULL, static_counter_receive};
 
 /* Crashy: crashes on any int with code "boom". */
 static void crashy_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
@@ -161,6 +177,28 @@ int main(void) {
     for (int i = 1; i <= 100; ++i) fnd_node_send(node, counter, &int_type, &i);
     EXPECT(fnd_node_run(node) == 5050);
     EXPECT(others_seen == 1);
+    fnd_pid_release(counter);
+    fnd_node_free(node);
+  }
+
+  /* 1c. a message class in the program's storage: what fnd_msg_class_of returns from then on, and
+   * the class every message of the type carries (sent by type or built in place) */
+  {
+    const fnd_msg_class* c = fnd_msg_class_init(&count_type, count_class_storage);
+    EXPECT((const void*)c == (const void*)count_class_storage);
+    EXPECT(fnd_msg_class_of(&count_type) == c);
+    fnd_node* node = fnd_node_new(NULL);
+    int target = 5051;
+    fnd_pid counter = fnd_node_spawn(node, &static_counter_class, &target, NULL);
+    for (int i = 1; i <= 100; ++i) fnd_node_send(node, counter, &count_type, &i);
+    int* one = (int*)fnd_msg_alloc(c);
+    *one = 1;
+    fnd_msg_free(c, one); /* an envelope of the class, freed unsent */
+    one = (int*)fnd_msg_alloc(c);
+    *one = 1;
+    fnd_node_send(node, counter, &count_type, one); /* copied from a payload of the class */
+    fnd_msg_free(c, one);
+    EXPECT(fnd_node_run(node) == 5051);
     fnd_pid_release(counter);
     fnd_node_free(node);
   }
