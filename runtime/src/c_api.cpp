@@ -244,17 +244,24 @@ class CActor final : public Actor {
       set_spawn_error(errc::badarg, "actor class state_align above alignof(max_align_t)");
       return nullptr;
     }
-    void* mem = ::operator new(state_offset() + cls->state_size);
+    void* mem = alloc_process(state_offset() + cls->state_size);
     auto* p = new (mem) CActor(cls);
     if (cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
       p->cls_ = nullptr;  // not constructed: no destroy callback
-      delete p;
+      p->~CActor();
+      free_process(mem, state_offset() + cls->state_size);
       set_init_error(cls);
       return nullptr;
     }
     return p;
   }
-  static void operator delete(void* p) { ::operator delete(p); }
+  // In whole cache lines, as a C++ back end actor (alloc_process); its size is the class's, read
+  // before the object is destroyed.
+  static void operator delete(CActor* p, std::destroying_delete_t) {
+    const size_t size = state_offset() + p->cls_->state_size;
+    p->~CActor();
+    free_process(p, size);
+  }
   ~CActor() override {
     if (cls_ && cls_->destroy) cls_->destroy(state());
   }

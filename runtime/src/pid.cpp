@@ -30,6 +30,11 @@ Ref Ref::name(std::string_view n) {
 namespace detail {
 void destroy_remote_block(ControlBlock* cb) noexcept;  // remote.cpp
 
+// 128 bytes, 128-aligned (msg_alloc.cpp carves 128-byte blocks so): Intel's adjacent-line prefetcher
+// moves lines in 128-byte pairs, so a block alone in 64 bytes still contends with its neighbour.
+void* ControlBlock::operator new(size_t size) { return alloc_message(size < 128 ? 128 : size, 64); }
+void ControlBlock::operator delete(void* p, size_t size) noexcept { free_message(p, size < 128 ? 128 : size, 64); }
+
 void destroy_control_block(ControlBlock* cb) noexcept {
   if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return destroy_remote_block(cb);  // a proxy
   delete cb->bounded;

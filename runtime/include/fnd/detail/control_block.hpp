@@ -48,6 +48,12 @@ struct ControlBlock {
   std::atomic<uint32_t> flags{0};        // kCbRegistered, kCbWatched (set from any thread), kCbExitedNormally
   std::atomic<ProcessCore*> proc{nullptr};  // the live process, null once dead
   BoundedState* bounded = nullptr;       // non-null only for bounded mailboxes (immutable after spawn)
+
+  // From the runtime's block pool, alone in a 128-byte aligned pair of cache lines (pid.cpp): a block
+  // is written by every thread that sends to its process or counts a reference to it, and must not
+  // share its lines with another block or with some process's object.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
 };
 
 // kCbExitedNormally: set at a normal exit, before `proc` is cleared, so that a watch installed after

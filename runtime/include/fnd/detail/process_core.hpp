@@ -63,6 +63,13 @@ class ProcessCore {
   ContextData* ctx_ = nullptr;   // request context in effect for sends (one reference), or null
 };
 
+// Process objects in whole cache lines (the size rounded up to 64 bytes, 64-aligned; from the runtime's
+// block pool up to 256 bytes, msg_alloc.cpp): the fields a process's worker writes on every message
+// then share no line with another process's, which another worker writes. Used for the actors of
+// generated code (fnd::lang::Actor, the C ABI's actors); `size` must be the same for both calls.
+void* alloc_process(size_t size);
+void free_process(void* p, size_t size) noexcept;
+
 // ---- runtime entry points used by the header templates ----
 ProcessCore* current_process() noexcept;     // the process running on this thread, or nullptr
 NodeImpl* current_node() noexcept;           // its node, or nullptr

@@ -27,6 +27,11 @@ class Actor : public fnd::Actor {
   // Adopts the membership a society's start function announced for the actor being constructed.
   Actor();
 
+  // Generated actors live in whole cache lines (fnd/detail/process_core.hpp, alloc_process). The
+  // destructor is virtual, so the size is the actor's own.
+  static void* operator new(std::size_t size) { return fnd::detail::alloc_process(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { fnd::detail::free_process(p, size); }
+
   // Not a society member: a null society.
   const Membership& membership() const noexcept;
 
