@@ -130,7 +130,12 @@ std::unordered_map<const fnd_type*, CTypeInfo*>& types() {
   return slot;
 }
 
-const CTypeInfo* register_type_info(const fnd_type* t, void* storage) {
+const CTypeInfo* register_type_info(const fnd_type* t, void* storage, size_t size) {
+  if (size < sizeof(CTypeInfo) || reinterpret_cast<uintptr_t>(storage) % alignof(CTypeInfo) != 0) {
+    std::fprintf(stderr, "fnd: fnd_msg_class_init: storage for message type '%s' is %zu bytes at %p; this runtime needs %zu bytes aligned to %zu (rebuild the program with this runtime's fndc)\n",
+                 t->name ? t->name : "?", size, storage, sizeof(CTypeInfo), alignof(CTypeInfo));
+    std::abort();
+  }
   std::lock_guard<std::mutex> g(g_types_mu);
   auto& slot = types()[t];
   if (slot) {
@@ -563,8 +568,8 @@ fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value) {
 const fnd_msg_class* fnd_msg_class_of(const fnd_type* type) {
   return reinterpret_cast<const fnd_msg_class*>(info_for_slow(type));
 }
-const fnd_msg_class* fnd_msg_class_init(const fnd_type* type, void* storage) {
-  return reinterpret_cast<const fnd_msg_class*>(register_type_info(type, storage));
+const fnd_msg_class* fnd_msg_class_init(const fnd_type* type, void* storage, size_t size) {
+  return reinterpret_cast<const fnd_msg_class*>(register_type_info(type, storage, size));
 }
 }  // extern "C"
 // fnd_msg_alloc's slow path (c_api_inline.cpp): large envelopes, an empty per-thread list, the

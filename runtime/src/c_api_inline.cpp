@@ -41,7 +41,7 @@ fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) 
 
 fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(ctx_process(ctx)->cb_); }
 
-int64_t fnd_list_len(const fnd_list* l) { return l ? l->len : 0; }
-void* fnd_list_at(const fnd_list* l, int64_t i) { return l && i >= 0 && i < l->len ? list_at(l, i) : nullptr; }
+int64_t fnd_list_len(const fnd_list* l) { return list_len(l); }
+void* fnd_list_at(const fnd_list* l, int64_t i) { return list_at_checked(l, i); }
 
 }  // extern "C"

@@ -131,7 +131,7 @@ void* fnd_list_at_mut(fnd_list** slot, int64_t i) {
   return at(l, i);
 }
 void fnd_list_push(fnd_list** slot, const fnd_elem* elem, const void* value) {
-  fnd_list* l = unshare(slot, elem, fnd_list_len(*slot) + 1);
+  fnd_list* l = unshare(slot, elem, fnd::detail::list_len(*slot) + 1);
   copy_elem(l->elem, at(l, l->len), value);
   ++l->len;
 }
@@ -147,7 +147,7 @@ void fnd_list_clear(fnd_list** slot) {
   *slot = nullptr;
 }
 int fnd_list_contains(const fnd_list* l, const void* value) {
-  for (int64_t i = 0; i < fnd_list_len(l); ++i)
+  for (int64_t i = 0; i < fnd::detail::list_len(l); ++i)
     if (equal_elem(l->elem, at(l, i), value)) return 1;
   return 0;
 }
@@ -177,13 +177,13 @@ fnd_list* fnd_str_split(const fnd_str* s, const fnd_str* sep) {
 }
 
 int fnd_list_contains_ref(fnd_ctx* ctx, const fnd_list* l, const fnd_ref* r) {
-  for (int64_t i = 0; i < fnd_list_len(l); ++i)
+  for (int64_t i = 0; i < fnd::detail::list_len(l); ++i)
     if (fnd_ref_same(ctx, *reinterpret_cast<fnd_ref* const*>(at(l, i)), r)) return 1;
   return 0;
 }
 int fnd_list_equal(const fnd_list* a, const fnd_list* b) {
-  if (fnd_list_len(a) != fnd_list_len(b)) return 0;
-  for (int64_t i = 0; i < fnd_list_len(a); ++i)
+  if (fnd::detail::list_len(a) != fnd::detail::list_len(b)) return 0;
+  for (int64_t i = 0; i < fnd::detail::list_len(a); ++i)
     if (!equal_elem(a->elem, at(a, i), at(b, i))) return 0;
   return 1;
 }
@@ -306,8 +306,8 @@ void fnd_map_clear(fnd_map** slot) {
   fnd_map_release(*slot);
   *slot = nullptr;
 }
-void* fnd_map_key_at(const fnd_map* m, int64_t i) { return fnd_list_at(m ? m->keys : nullptr, i); }
-void* fnd_map_value_at(const fnd_map* m, int64_t i) { return fnd_list_at(m ? m->values : nullptr, i); }
+void* fnd_map_key_at(const fnd_map* m, int64_t i) { return fnd::detail::list_at_checked(m ? m->keys : nullptr, i); }
+void* fnd_map_value_at(const fnd_map* m, int64_t i) { return fnd::detail::list_at_checked(m ? m->values : nullptr, i); }
 fnd_list* fnd_map_keys(const fnd_map* m) { return m && m->keys->len ? fnd_list_retain(m->keys) : nullptr; }
 fnd_list* fnd_map_values(const fnd_map* m) { return m && m->values->len ? fnd_list_retain(m->values) : nullptr; }
 int fnd_map_equal(const fnd_map* a, const fnd_map* b) {

@@ -38,6 +38,11 @@ namespace fnd::detail {
 inline char* list_at(const fnd_list* l, int64_t i) noexcept {
   return const_cast<char*>(reinterpret_cast<const char*>(l->data)) + i * static_cast<int64_t>(l->elem->size);
 }
+// fnd_list_len and fnd_list_at, for the runtime's own use (the C functions are in another file).
+inline int64_t list_len(const fnd_list* l) noexcept { return l ? l->len : 0; }
+inline void* list_at_checked(const fnd_list* l, int64_t i) noexcept {
+  return l && i >= 0 && i < l->len ? list_at(l, i) : nullptr;
+}
 }  // namespace fnd::detail
 
 struct fnd_ctx;

@@ -335,7 +335,8 @@ struct PendingReleases {
   };
   Slot slots[kSets][2];  // [set][0]: the sender that took a place in the set last
   static size_t index(const ControlBlock* cb) noexcept {
-    return (reinterpret_cast<uintptr_t>(cb) >> 6) & (kSets - 1);  // blocks are 64-byte apart at least
+    // Pooled blocks are 128 bytes, 128-aligned (pid.cpp): the bits above 7 tell them apart.
+    return (reinterpret_cast<uintptr_t>(cb) >> 7) & (kSets - 1);
   }
 };
 // Trivially destructible: no TLS guard on the per-message path. Only workers retire messages

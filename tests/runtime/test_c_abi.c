@@ -1,6 +1,9 @@
 /* The C ABI from C: actors, messages (classes of the runtime's and in the program's storage), replies to
  * the node, links/trap_exit, supervisors, registry. */
 #include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -139,6 +142,29 @@ static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 0, trapper_init, trapper_start,
                                               trapper_message, NULL, NULL, NULL, NULL};
 
+/* Runs `f` in a child process: 1 if it died of SIGABRT (stderr silenced). */
+static int aborts(void (*f)(void)) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    freopen("/dev/null", "w", stderr);
+    f();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+static const fnd_type small_type = {"small", sizeof(int), _Alignof(int), NULL, NULL, NULL, NULL, NULL};
+static void init_too_small(void) {
+  static _Alignas(8) unsigned char storage[8];
+  fnd_msg_class_init(&small_type, storage, sizeof storage);
+}
+static void init_twice(void) {
+  static _Alignas(8) unsigned char a[FND_MSG_CLASS_SIZE], b[FND_MSG_CLASS_SIZE];
+  fnd_msg_class_init(&small_type, a, sizeof a);
+  fnd_msg_class_init(&small_type, b, sizeof b);
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -184,7 +210,7 @@ int main(void) {
   /* 1c. a message class in the program's storage: what fnd_msg_class_of returns from then on, and
    * the class every message of the type carries (sent by type or built in place) */
   {
-    const fnd_msg_class* c = fnd_msg_class_init(&count_type, count_class_storage);
+    const fnd_msg_class* c = fnd_msg_class_init(&count_type, count_class_storage, sizeof count_class_storage);
     EXPECT((const void*)c == (const void*)count_class_storage);
     EXPECT(fnd_msg_class_of(&count_type) == c);
     fnd_node* node = fnd_node_new(NULL);
@@ -201,6 +227,9 @@ int main(void) {
     EXPECT(fnd_node_run(node) == 5051);
     fnd_pid_release(counter);
     fnd_node_free(node);
+    /* storage smaller than the runtime's class, and a second class for one type: fatal */
+    EXPECT(aborts(init_too_small));
+    EXPECT(aborts(init_twice));
   }
 
   /* 1b. a class whose state needs more alignment than the runtime gives is refused at spawn */

@@ -185,7 +185,8 @@ void Lowering::emitMessageClassInit() {
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
   b_.SetCurrentDebugLocation(llvm::DebugLoc());
   for (auto& [type, cls] : messageClasses_)
-    b_.CreateCall(rt("fnd_msg_class_init"), {b_.CreateBitCast(type, i8p()), b_.CreateBitCast(cls, i8p())});
+    b_.CreateCall(rt("fnd_msg_class_init"), {b_.CreateBitCast(type, i8p()), b_.CreateBitCast(cls, i8p()),
+                                             b_.getInt64(FND_MSG_CLASS_SIZE_AT_BUILD)});
   b_.CreateRetVoid();
   llvm::appendToGlobalCtors(mod_, fn, 65535);
 }

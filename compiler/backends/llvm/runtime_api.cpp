@@ -48,7 +48,7 @@ const Sig kRuntime[] = {
     {"fnd_bytes_retain", "pp"},    {"fnd_bytes_release", "vp"},     {"fnd_bytes_len", "lp"},
     {"fnd_bytes_equal", "ipp"},    {"fnd_bytes_concat", "ppp"},     {"fnd_bytes_from_str", "pp"},
     {"fnd_str_from_bytes", "pp"},  {"fnd_ref_pid_id", "lp"},
-    {"fnd_msg_class_init", "ppp"},    {"fnd_msg_alloc", "pp"},         {"fnd_ref_post", "vpppp"},
+    {"fnd_msg_class_init", "pppl"},    {"fnd_msg_alloc", "pp"},         {"fnd_ref_post", "vpppp"},
     {"fnd_msg_reply", "ippp"},     {"fnd_msg_deliver", "vpp"},     {"fnd_ref_release_last", "vp"},
     {"fnd_broadcast", "vpppp"},    {"fnd_publish", "vpppp"},               {"free", "vp"},   {"fnd_abi_version", "i"}, {"write", "lipl"},
 };

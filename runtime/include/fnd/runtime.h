@@ -182,14 +182,16 @@ fnd_status fnd_reply(fnd_ctx* ctx, const fnd_type* type, void* value);
  * with exactly one of fnd_msg_reply, fnd_ref_post (fnd/runtime_values.h) or fnd_msg_free. */
 typedef struct fnd_msg_class fnd_msg_class;
 const fnd_msg_class* fnd_msg_class_of(const fnd_type* type);
-/* A class in storage the program provides (FND_MSG_CLASS_SIZE bytes aligned to 8, e.g. a static
- * array), so that its address is a link-time constant: a generated dispatch then compares a
- * message's class with an immediate, and a send reads the class's fields at a fixed address.
- * Makes `storage` the class of `type` (what fnd_msg_class_of returns from then on) and returns it.
- * Call it before anything has used the type (a module constructor); a type that already has a
- * class is a fatal error (its messages would carry two different classes). */
+/* A class in storage the program provides (`size` bytes, at least FND_MSG_CLASS_SIZE, aligned to 8,
+ * e.g. a static array), so that its address is a link-time constant: a generated dispatch then
+ * compares a message's class with an immediate, and a send reads the class's fields at a fixed
+ * address. Makes `storage` the class of `type` (what fnd_msg_class_of returns from then on) and
+ * returns it. Call it before anything has used the type (a module constructor, which may run before
+ * the program's fnd_abi_version check: hence `size`). Fatal errors (a message on stderr, then
+ * abort): storage smaller than this runtime's class, and a type that already has a class (its
+ * messages would carry two different classes). */
 #define FND_MSG_CLASS_SIZE 64
-const fnd_msg_class* fnd_msg_class_init(const fnd_type* type, void* storage);
+const fnd_msg_class* fnd_msg_class_init(const fnd_type* type, void* storage, size_t size);
 void* fnd_msg_alloc(const fnd_msg_class* cls);
 void fnd_msg_free(const fnd_msg_class* cls, void* payload); /* destroys the value too */
 /* As fnd_reply with the value in `payload` (consumed). */

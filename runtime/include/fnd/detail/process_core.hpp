@@ -63,10 +63,12 @@ class ProcessCore {
   ContextData* ctx_ = nullptr;   // request context in effect for sends (one reference), or null
 };
 
-// Process objects in whole cache lines (the size rounded up to 64 bytes, 64-aligned; from the runtime's
-// block pool up to 256 bytes, msg_alloc.cpp): the fields a process's worker writes on every message
-// then share no line with another process's, which another worker writes. Used for the actors of
-// generated code (fnd::lang::Actor, the C ABI's actors); `size` must be the same for both calls.
+// Process objects in whole cache lines: the size rounded up to 64 bytes, from the runtime's block pool
+// (msg_alloc.cpp), which aligns such blocks to 64 bytes (128 for multiples of 128), up to 256 bytes;
+// larger ones, and every one in sanitizer builds, come from malloc (16-aligned). The fields a
+// process's worker writes on every message then share no line with another process's, which another
+// worker writes. Used for the actors of generated code (fnd::lang::Actor, the C ABI's actors); `size`
+// must be the same for both calls.
 void* alloc_process(size_t size);
 void free_process(void* p, size_t size) noexcept;
 

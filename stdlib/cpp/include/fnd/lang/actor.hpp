@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <new>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ class Actor : public fnd::Actor {
   // destructor is virtual, so the size is the actor's own.
   static void* operator new(std::size_t size) { return fnd::detail::alloc_process(size); }
   static void operator delete(void* p, std::size_t size) noexcept { fnd::detail::free_process(p, size); }
+  // An extern actor with over-aligned members keeps the global aligned allocation.
+  static void* operator new(std::size_t size, std::align_val_t a) { return ::operator new(size, a); }
+  static void operator delete(void* p, std::size_t size, std::align_val_t a) noexcept { ::operator delete(p, size, a); }
 
   // Not a society member: a null society.
   const Membership& membership() const noexcept;
