@@ -90,7 +90,9 @@ TEST_CASE("mailbox depth of a running actor is off by at most a turn") {
   auto r = node.spawn<Reader>(open.get_future().share(), &seen);
   node.send(r, 0);
   for (size_t i = 0; i < kQueued; ++i) node.send(r, 1);
-  CHECK(node.mailbox_depth(r) >= kQueued);
+  // The actor may have taken some of them in with the first message (its turn began while they were
+  // being sent): a small batch is settled at the end of the turn, so those may not count yet.
+  CHECK(node.mailbox_depth(r) + 100 >= kQueued);
   open.set_value();
   size_t d = seen.get_future().get();
   CHECK(d + 100 >= kQueued);
