@@ -156,8 +156,19 @@ TEST_CASE("runtime metrics: processes, mailbox depths, messages, restarts, utili
   auto sup = fnd::start_supervisor(node, spec);
   REQUIRE(sup.ok());
   fnd::log::set_sink([](fnd::log::Level, std::string_view) {});  // crash reports
+  fnd::Pid crashed;
   for (int i = 0; i < 3; ++i) {
-    node.send(fnd::child_ref("tm_sup", "c"), 1);
+    // The restart is counted before the new child is registered under the name: a send to the name in
+    // between would be dropped. So each round waits for the next incarnation and sends to it.
+    fnd::Pid c;
+    for (int k = 0; k < 5000; ++k) {
+      c = node.whereis("tm_sup.c");
+      if (c && c != crashed) break;
+      std::this_thread::sleep_for(1ms);  // waits for the child (not a timing assertion)
+    }
+    REQUIRE(c);
+    crashed = c;
+    node.send(c, 1);
     for (int k = 0; k < 5000 && r.counter("fnd_supervisor_restarts_total").value() < static_cast<uint64_t>(i + 1); ++k)
       std::this_thread::sleep_for(1ms);  // waits for the restart (not a timing assertion)
   }
