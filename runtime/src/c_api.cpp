@@ -249,12 +249,12 @@ class CActor final : public Actor {
       set_spawn_error(errc::badarg, "actor class state_align above alignof(max_align_t)");
       return nullptr;
     }
-    void* mem = alloc_process(state_offset() + cls->state_size);
+    void* mem = alloc_process(object_size(cls));
     auto* p = new (mem) CActor(cls);
     if (cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
       p->cls_ = nullptr;  // not constructed: no destroy callback
       p->~CActor();
-      free_process(mem, state_offset() + cls->state_size);
+      free_process(mem, object_size(cls));
       set_init_error(cls);
       return nullptr;
     }
@@ -263,7 +263,7 @@ class CActor final : public Actor {
   // In whole cache lines, as a C++ back end actor (alloc_process); its size is the class's, read
   // before the object is destroyed.
   static void operator delete(CActor* p, std::destroying_delete_t) {
-    const size_t size = state_offset() + p->cls_->state_size;
+    const size_t size = object_size(p->cls_);
     p->~CActor();
     free_process(p, size);
   }
@@ -303,6 +303,8 @@ class CActor final : public Actor {
       cls_->stop(ctx(), state(), &c);
     }
   }
+  // The bytes of a C actor of class `c`: the object, then its state (what alloc_process is given).
+  static size_t object_size(const fnd_actor_class* c) { return state_offset() + c->state_size; }
   fnd_ctx* ctx() { return reinterpret_cast<fnd_ctx*>(this); }
   void* state() { return reinterpret_cast<char*>(this) + state_offset(); }
   // fnd_crash: raised when the callback returns (a later fnd_stop does not replace it; the last

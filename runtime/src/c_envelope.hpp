@@ -42,15 +42,15 @@ struct CTypeInfo : TypeInfo {
   return static_cast<char*>(mem) + ci.header;
 }
 
-// The process a C call acts for: the actor whose callback runs (a C actor is an Actor at the same
-// address), else the process running on this thread (none outside processes).
-[[gnu::always_inline]] inline ProcessCore* sender_of(fnd_ctx* ctx) {
-  return ctx ? static_cast<ProcessCore*>(reinterpret_cast<Actor*>(ctx)) : current_process();
-}
-
 // The actor a callback's ctx stands for (a C actor is an Actor at the same address).
 [[gnu::always_inline]] inline ProcessCore* ctx_process(fnd_ctx* ctx) {
   return static_cast<ProcessCore*>(reinterpret_cast<Actor*>(ctx));
+}
+
+// The process a C call acts for: the actor whose callback runs, else the process running on this
+// thread (none outside processes).
+[[gnu::always_inline]] inline ProcessCore* sender_of(fnd_ctx* ctx) {
+  return ctx ? ctx_process(ctx) : current_process();
 }
 
 // A borrowed handle as a Pid for the duration of a call that does not keep it (a send): no

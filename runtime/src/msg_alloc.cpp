@@ -119,11 +119,12 @@ void Cache::refill(size_t c) {
   // 64 (128) bytes for sizes that are multiples of 64 (128), whose blocks then each fill whole cache
   // lines (line pairs): processes (alloc_process) and control blocks, which share no line.
   const uintptr_t align = size % 128 == 0 ? 128 : size % 64 == 0 ? 64 : 16;
-  auto at = (reinterpret_cast<uintptr_t>(carve) + align - 1) & ~(align - 1);
+  auto aligned = [align](const char* p) { return (reinterpret_cast<uintptr_t>(p) + align - 1) & ~(align - 1); };
+  auto at = aligned(carve);
   if (!carve || at + size * kBatch > reinterpret_cast<uintptr_t>(carve_end)) {
     carve = static_cast<char*>(new_chunk());
     carve_end = carve + kChunk;
-    at = (reinterpret_cast<uintptr_t>(carve) + align - 1) & ~(align - 1);
+    at = aligned(carve);
   }
   char* base = reinterpret_cast<char*>(at);
   // Linked in address order, so a fresh batch is handed out (and later walked) sequentially.
@@ -174,8 +175,9 @@ void free_message(void* p, size_t n, size_t align) noexcept {
   std::free(p);
 }
 
-void* alloc_process(size_t n) { return alloc_message((n + 63) & ~size_t{63}, 64); }
-void free_process(void* p, size_t n) noexcept { free_message(p, (n + 63) & ~size_t{63}, 64); }
+// Whole lines: the carve (Cache::refill) aligns blocks whose size is a multiple of 64.
+void* alloc_process(size_t n) { return alloc_message((n + 63) & ~size_t{63}); }
+void free_process(void* p, size_t n) noexcept { free_message(p, (n + 63) & ~size_t{63}); }
 
 void* alloc_message(size_t n) { return alloc_message(n, alignof(std::max_align_t)); }
 void free_message(void* p, size_t n) noexcept { free_message(p, n, alignof(std::max_align_t)); }

@@ -32,8 +32,10 @@ void destroy_remote_block(ControlBlock* cb) noexcept;  // remote.cpp
 
 // 128 bytes, 128-aligned (msg_alloc.cpp carves 128-byte blocks so): Intel's adjacent-line prefetcher
 // moves lines in 128-byte pairs, so a block alone in 64 bytes still contends with its neighbour.
-void* ControlBlock::operator new(size_t size) { return alloc_message(size < 128 ? 128 : size, 64); }
-void ControlBlock::operator delete(void* p, size_t size) noexcept { free_message(p, size < 128 ? 128 : size, 64); }
+// (A RemoteBlock, dist's proxy, is larger; its size is what both calls get.)
+static size_t block_bytes(size_t size) noexcept { return size < 128 ? 128 : size; }
+void* ControlBlock::operator new(size_t size) { return alloc_message(block_bytes(size)); }
+void ControlBlock::operator delete(void* p, size_t size) noexcept { free_message(p, block_bytes(size)); }
 
 void destroy_control_block(ControlBlock* cb) noexcept {
   if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return destroy_remote_block(cb);  // a proxy

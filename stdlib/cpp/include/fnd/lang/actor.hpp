@@ -7,8 +7,8 @@
 
 #include <cstdint>
 #include <map>
-#include <new>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
