@@ -10,10 +10,13 @@ import through -I DIR), any C++ sources (*.cpp: extern actors), and the expectat
   expected_stderr_contains                  optional: lines that must each appear in stderr
   expected_stderr_lacks                     optional: lines none of which may appear in stderr
   args                                      optional: command-line arguments, one line
-The program is built with `fndc build` into WORKDIR and run with a 60 s timeout.
+The program is built with `fndc build` into WORKDIR and run with a 60 s timeout. After a pass the
+binary and its generated sources are deleted (a sanitizer build of one program is ~36 MB, and CI
+builds some 200 of them); a failure keeps them for a look, and so does FND_KEEP_TEST_BUILDS=1.
 """
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -69,6 +72,9 @@ def main():
     if not ok:
         print("--- stderr\n" + run.stderr[-4000:])
         sys.exit(1)
+    if not os.environ.get("FND_KEEP_TEST_BUILDS"):
+        os.remove(binary)
+        shutil.rmtree(binary + ".fnd-build", ignore_errors=True)
     print("ok")
 
 

@@ -20,10 +20,14 @@ fails when a listed case now works (remove it from the list: progress) or an unl
 unsupported (a regression), so the list is always the exact state of the back end. Any other
 failure (an LLVM build error other than E0601, a crash, different output) always fails.
 --update rewrites the list from this run.
+
+A case that passes has its binaries and generated sources deleted (disk: CI builds both back ends of
+every case); a failing case keeps them in WORKDIR/NAME, and FND_KEEP_TEST_BUILDS=1 keeps them all.
 """
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -159,6 +163,8 @@ def main():
             failures.extend(cluster_failures)
             continue
         passed.append(name)
+        if not os.environ.get("FND_KEEP_TEST_BUILDS"):
+            shutil.rmtree(d, ignore_errors=True)
     if update:
         with open(listfile, "w") as f:
             f.write("# Programs that --target=llvm does not lower yet (E0601), kept exact by\n"
