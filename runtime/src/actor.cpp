@@ -11,8 +11,14 @@ const Pid& Actor::sender() const noexcept {
   return current_ ? current_->sender_ : none;
 }
 
+// A normal stop, by far the most common, is the flag alone (no Extras for a process that had no
+// need of them): the turn reads a missing stop_reason as normal (requested_stop_reason).
 void Actor::stop(ExitReason reason) {
-  extras(this).stop_reason = std::move(reason);
+  if (reason.is_normal()) {
+    if (ext_) ext_->stop_reason.reset();  // the last stop wins
+  } else {
+    extras(this).stop_reason = std::move(reason);
+  }
   flags_ |= kStopRequested;
 }
 

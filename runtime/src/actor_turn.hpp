@@ -23,6 +23,11 @@ inline ExitReason from_exception(std::exception_ptr e) {
   }
 }
 
+// The reason of a stop() (Actor::stop keeps only a reason other than normal).
+inline ExitReason requested_stop_reason(const Actor& a) {
+  return a.ext_ && a.ext_->stop_reason ? *a.ext_->stop_reason : ExitReason::normal();
+}
+
 // `handle(Message&)` handles one data message; it may throw (the exception is the exit reason).
 template <class Handle>
 RunResult actor_turn(Actor& a, Worker& w, Handle handle) {
@@ -39,7 +44,7 @@ RunResult actor_turn(Actor& a, Worker& w, Handle handle) {
       die = true;
     }
     if (!die && (a.flags_ & kStopRequested)) {
-      reason = *a.ext_->stop_reason;
+      reason = requested_stop_reason(a);
       die = true;
     }
     if (!die && (a.flags_ & kAckStart)) ack_start(&a);  // its supervisor waits for this (supervisor.cpp)
@@ -93,7 +98,7 @@ RunResult actor_turn(Actor& a, Worker& w, Handle handle) {
     retire_message(m);
     if (die) break;
     if (a.flags_ & kStopRequested) {
-      reason = *a.ext_->stop_reason;
+      reason = requested_stop_reason(a);
       die = true;
       break;
     }

@@ -17,6 +17,7 @@
 #include "fnd/fnd.hpp"
 #include "actor_turn.hpp"
 #include "c_envelope.hpp"
+#include "c_spawn.hpp"
 #include "c_values_internal.hpp"
 #include "internal.hpp"
 #include "msg_alloc_cache.hpp"
@@ -241,24 +242,27 @@ class CActor final : public Actor {
   // Every C actor is made here (spawn, supervised children, pools): NULL with the error set for a
   // class the runtime cannot run (badarg) or whose init fails (start_failed).
   [[gnu::always_inline]] static CActor* create(const fnd_actor_class* cls, const void* arg) {
-    if (!cls->message && !cls->message_data) [[unlikely]] {
-      set_spawn_error(errc::badarg, "actor class without a message callback");
-      return nullptr;
-    }
-    if (cls->state_align > alignof(std::max_align_t)) [[unlikely]] {
-      set_spawn_error(errc::badarg, "actor class state_align above alignof(max_align_t)");
-      return nullptr;
-    }
-    void* mem = alloc_process(object_size(cls));
-    auto* p = new (mem) CActor(cls);
-    if (cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
+    CActor* p = allocate(cls);
+    if (p && cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
       p->cls_ = nullptr;  // not constructed: no destroy callback
       p->~CActor();
-      free_process(mem, object_size(cls));
+      free_process(p, object_size(cls));
       set_init_error(cls);
       return nullptr;
     }
     return p;
+  }
+  // A process of class `cls` whose state is not constructed yet (create, c_actor_make): NULL with
+  // the error set for a class the runtime cannot run.
+  [[gnu::always_inline]] static CActor* allocate(const fnd_actor_class* cls) {
+    if (!c_class_runnable(cls)) [[unlikely]] {
+      c_actor_refuse(cls);
+      return nullptr;
+    }
+    return make(cls);
+  }
+  [[gnu::always_inline]] static CActor* make(const fnd_actor_class* cls) {
+    return new (alloc_process(object_size(cls))) CActor(cls);
   }
   // In whole cache lines, as a C++ back end actor (alloc_process); its size is the class's, read
   // before the object is destroyed.
@@ -310,13 +314,10 @@ class CActor final : public Actor {
   // fnd_crash: raised when the callback returns (a later fnd_stop does not replace it; the last
   // crash's error is the exit reason).
   void set_pending_crash(Error e) {
-    c_extras().crashed = true;
+    flags_ |= kCrashPending;
     stop(ExitReason::error(std::move(e)));
   }
-  bool crash_is_pending() const {
-    const CExtras* x = c_extras_if_any();
-    return x && x->crashed;
-  }
+  bool crash_is_pending() const { return flags_ & kCrashPending; }
   const CMembership* membership() const {
     const CExtras* x = c_extras_if_any();
     return x ? x->membership.get() : nullptr;
@@ -327,7 +328,6 @@ class CActor final : public Actor {
   // What few C actors need: the extension of their Extras (allocated on first use, freed when the
   // process terminates).
   struct CExtras final : ProcessExtension {
-    bool crashed = false;  // fnd_crash was called (its error is the stop reason)
     std::unique_ptr<CMembership> membership;  // society members only
     fnd_monitors* monitors = nullptr;         // fnd_ctx_monitors: the language's monitor table
     ~CExtras() override { fnd_monitors_free(monitors); }
@@ -395,32 +395,56 @@ SpawnOptions to_opts(const fnd_spawn_opts* o) {
 }
 
 // Spawn options that say nothing (the common case: every `spawn` of an actor without a mailbox
-// declaration): one shared SpawnOptions instead of building and destroying one per spawn.
+// declaration): one shared SpawnOptions (kNoSpawnOptions) instead of building and destroying one
+// per spawn.
 bool default_opts(const fnd_spawn_opts* o) {
   return !o || (!o->mailbox_capacity && !o->overflow && !o->name && !o->trap_exit);
 }
-const SpawnOptions kNoOpts;
 
 // A spawn with options (a bounded mailbox, a name, trap_exit): out of line, so that the common
 // spawn builds no SpawnOptions.
-[[gnu::noinline]] Pid spawn_with_opts(NodeImpl* node, ProcessCore* parent, Actor* a, const fnd_spawn_opts* o,
+[[gnu::noinline]] Pid spawn_with_opts(NodeImpl* node, ProcessCore* parent, ProcessCore* a, const fnd_spawn_opts* o,
                                       bool link) {
   return spawn_core(node, parent, a, to_opts(o), link);
 }
 
-// Inlined into its two callers: a spawn is then one call into the runtime before spawn_core.
-[[gnu::always_inline]] inline fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
-                                              const void* arg, const fnd_spawn_opts* o, bool link) {
-  if (!cls) [[unlikely]] {
-    set_spawn_error(errc::badarg, "actor class without a message callback");
-    return nullptr;
-  }
-  CActor* a = CActor::create(cls, arg);  // error set when NULL
-  if (!a) [[unlikely]] return nullptr;
-  Pid p = default_opts(o) ? spawn_core(node, parent, a, kNoOpts, link) : spawn_with_opts(node, parent, a, o, link);
-  if (!p) [[unlikely]] set_spawn_error(errc::start_failed, "spawn failed (name taken or node stopping)");
+// Starts a made C actor (spawn_core destroys it when it cannot start). Inlined into its callers: a
+// spawn is then one call into the runtime before spawn_core.
+[[gnu::always_inline]] inline fnd_pid start_c(NodeImpl* node, ProcessCore* parent, ProcessCore* a,
+                                              const fnd_spawn_opts* o, bool link) {
+  Pid p = default_opts(o) ? spawn_core(node, parent, a, kNoSpawnOptions, link) : spawn_with_opts(node, parent, a, o, link);
+  if (!p) [[unlikely]] return c_spawn_refused();
   return owned(std::move(p));
 }
+
+[[gnu::always_inline]] inline fnd_pid spawn_c(NodeImpl* node, ProcessCore* parent, const fnd_actor_class* cls,
+                                              const void* arg, const fnd_spawn_opts* o, bool link) {
+  CActor* a = CActor::create(cls, arg);  // error set when NULL
+  if (!a) [[unlikely]] return nullptr;
+  return start_c(node, parent, a, o, link);
+}
+
+}  // namespace
+
+namespace fnd::detail {
+const SpawnOptions kNoSpawnOptions;
+ProcessCore* c_actor_make(const fnd_actor_class* cls) { return CActor::make(cls); }
+void* c_actor_refuse(const fnd_actor_class* cls) {
+  set_spawn_error(errc::badarg, !cls                                       ? "null actor class"
+                                : !cls->message && !cls->message_data ? "actor class without a message callback"
+                                                                      : "actor class state_align above alignof(max_align_t)");
+  return nullptr;
+}
+fnd_pid c_actor_start(ProcessCore* parent, ProcessCore* child, const fnd_spawn_opts* o) {
+  return start_c(parent->node_, parent, child, o, o && o->link);
+}
+fnd_pid c_spawn_refused() {
+  set_spawn_error(errc::start_failed, "spawn failed (name taken or node stopping)");
+  return nullptr;
+}
+}  // namespace fnd::detail
+
+namespace {
 
 Shutdown shutdown_of(fnd_shutdown_kind shutdown, uint32_t shutdown_ms) {
   return shutdown == FND_SHUTDOWN_BRUTAL_KILL ? Shutdown::brutal()
@@ -618,9 +642,6 @@ void fnd_exit(fnd_ctx* ctx, fnd_node* node, fnd_pid to, fnd_exit_kind kind, cons
   ExitReason r = from_c(kind, code, message);
   if (ctx) actor(ctx)->exit(borrow(to), std::move(r));
   else if (node) node->node.exit(borrow(to), std::move(r));
-}
-void fnd_stop(fnd_ctx* ctx) {
-  if (!actor(ctx)->crash_is_pending()) actor(ctx)->stop();  // a crash in the same callback wins
 }
 void fnd_crash(fnd_ctx* ctx, const char* code, const char* message) {
   actor(ctx)->set_pending_crash(Error(code ? code : errc::crash, message ? message : ""));

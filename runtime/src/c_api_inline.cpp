@@ -1,5 +1,5 @@
-// The C ABI calls that generated code makes on every send or reply, and the few that read a value's
-// layout (the own pid, a list's length and elements), in a file of their own. The runtime
+// The C ABI calls that generated code makes on every send or reply, spawn or stop, and the few that
+// read a value's layout (the own pid, a list's length and elements), in a file of their own. The runtime
 // library compiles it like any other; the build also compiles it to LLVM bitcode
 // (fnd_runtime_inline.bc), which the LLVM back end links into a program's module as
 // available_externally definitions before optimizing, so that these fast paths are inlined into
@@ -7,6 +7,7 @@
 // bitcode"). So everything here must reach the runtime's state only through symbols with external
 // linkage: no anonymous namespace, no statics (a copy in the program would not be the runtime's).
 #include "c_envelope.hpp"
+#include "c_spawn.hpp"
 #include "c_values_internal.hpp"
 #include "msg_alloc_cache.hpp"
 
@@ -37,6 +38,31 @@ void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, voi
 
 fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
   return c_reply(ctx_process(ctx), c_envelope(cls, payload));
+}
+
+// A spawn from generated code: fnd_actor_new, the state constructed in place, fnd_actor_spawn. For
+// the program's constant class the checks fold away, and a spawn without options is two calls into
+// the runtime (the allocation with the constructor, then spawn_core), as a C++ back end spawn.
+void* fnd_actor_new(const fnd_actor_class* cls) {
+  if (!c_class_runnable(cls)) [[unlikely]] return c_actor_refuse(cls);
+  return reinterpret_cast<char*>(c_actor_make(cls)) + FND_CTX_STATE_OFFSET;
+}
+
+fnd_pid fnd_actor_spawn(fnd_ctx* ctx, void* state, const fnd_spawn_opts* opts) {
+  if (!state) [[unlikely]] return nullptr;  // fnd_actor_new failed and set the error
+  ProcessCore* self = ctx_process(ctx);
+  if (opts) [[unlikely]] return c_actor_start(self, c_state_process(state), opts);
+  if (ControlBlock* cb = spawn_core(self->node_, self, c_state_process(state), kNoSpawnOptions, false).detach())
+      [[likely]]
+    return reinterpret_cast<fnd_pid>(cb);
+  return c_spawn_refused();
+}
+
+// Actor::stop() without a call: a C actor's only stop reason other than normal is a pending crash
+// (kCrashPending), which wins over a stop in the same callback, so a stop is the flag alone.
+void fnd_stop(fnd_ctx* ctx) {
+  ProcessCore* p = ctx_process(ctx);
+  if (!(p->flags_ & kCrashPending)) p->flags_ |= kStopRequested;
 }
 
 fnd_pid fnd_self(fnd_ctx* ctx) { return reinterpret_cast<fnd_pid>(ctx_process(ctx)->cb_); }

@@ -4,7 +4,7 @@
     check_runtime_bitcode.py FNDC PROGRAM WORKDIR CLANG
 
 At -O2 the module must contain no call of the inlined functions (INLINED: the send and reply path,
-fnd_self, a list's length and elements) and no available_externally body (dropped after
+the spawn's fnd_actor_new and fnd_actor_spawn, fnd_self, fnd_stop, a list's length and elements) and no available_externally body (dropped after
 optimization); at -O0 every one of those calls is there. The -O2
 binary must run and print the count. A bitcode file fndc must not use ($FND_HOME pointing at one
 that is not bitcode, one made for another C ABI version, one that defines a variable; the last
@@ -33,7 +33,8 @@ def calls(ir, name):
     return len(re.findall(r"call [^\n]*@%s\(" % name, ir))
 
 
-INLINED = ("fnd_msg_alloc", "fnd_ref_post", "fnd_msg_reply", "fnd_self", "fnd_list_len", "fnd_list_at")
+INLINED = ("fnd_msg_alloc", "fnd_ref_post", "fnd_msg_reply", "fnd_actor_new", "fnd_actor_spawn", "fnd_self", "fnd_stop",
+           "fnd_list_len", "fnd_list_at")
 
 
 def main():

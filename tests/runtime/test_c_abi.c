@@ -1,5 +1,5 @@
 /* The C ABI from C: actors, messages (classes of the runtime's and in the program's storage), replies to
- * the node, links/trap_exit, supervisors, registry. */
+ * the node, two-step spawns, links/trap_exit, supervisors, registry. */
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -143,6 +143,58 @@ static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 
                                               trapper_message, NULL, NULL, NULL, NULL};
 
 /* Runs `f` in a child process: 1 if it died of SIGABRT (stderr silenced). */
+/* Two-step spawns (fnd_actor_new, the state built in place, fnd_actor_spawn) from an actor's start:
+ * a counter built without init, which ends the run; refused classes; NULL state; a spawn that
+ * fails (its name taken), whose state is destroyed. */
+static int destroyed;
+static void count_destroy(void* state) {
+  (void)state;
+  ++destroyed;
+}
+static const fnd_actor_class destroy_counted_class = {"destroy_counted", sizeof(counter_state), 0, NULL, NULL,
+                                                      counter_message, NULL, count_destroy, NULL, NULL};
+static void two_step_start(fnd_ctx* ctx, void* state) {
+  (void)state;
+  counter_state* s = (counter_state*)fnd_actor_new(&counter_class);
+  EXPECT(s != NULL);
+  s->sum = 0;
+  s->target = 5050;
+  fnd_pid counter = fnd_actor_spawn(ctx, s, NULL);
+  EXPECT(counter != NULL);
+
+  EXPECT(fnd_actor_new(NULL) == NULL && strcmp(fnd_last_error_code(), "badarg") == 0);
+  fnd_actor_class over = counter_class;
+  over.state_align = 64;
+  EXPECT(fnd_actor_new(&over) == NULL && strcmp(fnd_last_error_code(), "badarg") == 0);
+  fnd_actor_class mute = counter_class;
+  mute.message = NULL;
+  EXPECT(fnd_actor_new(&mute) == NULL && strcmp(fnd_last_error_code(), "badarg") == 0);
+  EXPECT(fnd_actor_spawn(ctx, NULL, NULL) == NULL);
+
+  fnd_spawn_opts named = {0, FND_DROP_NEWEST, "two-step", 0, 0};
+  counter_state* a = (counter_state*)fnd_actor_new(&destroy_counted_class);
+  a->sum = 0;
+  a->target = 1 << 30;
+  fnd_pid first = fnd_actor_spawn(ctx, a, &named);
+  EXPECT(first != NULL);
+  counter_state* b = (counter_state*)fnd_actor_new(&destroy_counted_class);
+  b->sum = 0;
+  b->target = 1 << 30;
+  EXPECT(fnd_actor_spawn(ctx, b, &named) == NULL && strcmp(fnd_last_error_code(), "start_failed") == 0);
+  EXPECT(destroyed == 1); /* the refused one's state, at once */
+  fnd_pid_release(first);
+
+  for (int i = 1; i <= 100; ++i) fnd_send(ctx, counter, &int_type, &i);
+  fnd_pid_release(counter);
+}
+static void ignore_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)ctx;
+  (void)state;
+  (void)msg;
+}
+static const fnd_actor_class two_step_class = {"two_step", 0, 0, NULL, two_step_start, ignore_message,
+                                               NULL, NULL, NULL, NULL};
+
 static int aborts(void (*f)(void)) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -240,6 +292,16 @@ int main(void) {
     EXPECT(fnd_node_spawn(node, &over, NULL, NULL) == NULL);
     EXPECT(strcmp(fnd_last_error_code(), "badarg") == 0);
     fnd_node_free(node);
+  }
+
+  /* 1d. spawns in two steps (for compilers) */
+  {
+    fnd_node* node = fnd_node_new(NULL);
+    fnd_pid spawner = fnd_node_spawn(node, &two_step_class, NULL, NULL);
+    EXPECT(fnd_node_run(node) == 5050);
+    fnd_pid_release(spawner);
+    fnd_node_free(node);
+    EXPECT(destroyed == 2); /* the named one too, when the node stopped */
   }
 
   /* 2. links and trap_exit; fnd_crash in a message callback (alone or followed by fnd_stop) and in

@@ -9,6 +9,9 @@ struct Crash {};
 struct ExitWith {
   fnd::ExitReason reason;
 };
+struct ExitWithTwice {  // stop(first), then stop(second), in one handler
+  fnd::ExitReason first, second;
+};
 struct LinkTo {
   fnd::Pid pid;
 };
@@ -25,6 +28,10 @@ struct Puppet : fnd::Actor {
   void on_message(fnd::Message& m) override {
     if (m.is<Crash>()) throw std::runtime_error("puppet crashed");
     if (auto* e = m.try_get<ExitWith>()) stop(e->reason);
+    if (auto* e = m.try_get<ExitWithTwice>()) {
+      stop(e->first);
+      stop(e->second);
+    }
     if (auto* l = m.try_get<LinkTo>()) {
       link(l->pid);
       out->push("linked");
@@ -60,6 +67,22 @@ TEST_CASE_METHOD(Fx, "a crash propagates through links; the handler's exception 
   REQUIRE(ra.is_error());
   CHECK(ra.error_value()->message == "puppet crashed");
   CHECK(rb == ra);  // b dies with a's reason
+}
+
+TEST_CASE_METHOD(Fx, "of two stops in one handler the last one's reason is the exit reason") {
+  const fnd::ExitReason boom = fnd::ExitReason::error("boom", "first");
+  const std::pair<fnd::ExitReason, fnd::ExitReason> cases[] = {
+      {boom, fnd::ExitReason::normal()},
+      {fnd::ExitReason::normal(), boom},
+      {fnd::ExitReason::normal(), fnd::ExitReason::shutdown()},
+      {fnd::ExitReason::shutdown(), fnd::ExitReason::normal()},
+  };
+  for (const auto& [first, second] : cases) {
+    auto a = puppet();
+    auto fa = node.watch(a);
+    node.send(a, ExitWithTwice{first, second});
+    CHECK(get_exit(fa) == second);
+  }
 }
 
 TEST_CASE_METHOD(Fx, "links are bidirectional") {

@@ -49,9 +49,11 @@ ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
   }
   info->args = makeRecord("args." + a->name.name, params);
   info->state = makeRecord("state." + a->name.name, all);
-  // The class is filled in by lowerActor; declared now so spawn sites can refer to it.
+  // The class and init are defined by lowerActor; declared now so spawn sites can refer to them.
   info->cls = new llvm::GlobalVariable(mod_, classTy_, true, llvm::GlobalValue::PrivateLinkage, nullptr,
                                        "class." + a->name.name);
+  info->init = llvm::Function::Create(llvm::FunctionType::get(b_.getInt32Ty(), {i8p(), i8p()}, false),
+                                      llvm::GlobalValue::PrivateLinkage, a->name.name + ".init", mod_);
   return *actors_.emplace(a, std::move(info)).first->second;
 }
 
@@ -155,8 +157,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
   const std::string base = a.name.name;
 
   // init(state, arg): zero the state, copy the params from the start arguments.
-  auto* initTy = llvm::FunctionType::get(b_.getInt32Ty(), {i8p(), i8p()}, false);
-  auto* init = llvm::Function::Create(initTy, llvm::GlobalValue::PrivateLinkage, base + ".init", mod_);
+  llvm::Function* init = info.init;
   {
     f_ = FnState{};
     f_.fn = init;

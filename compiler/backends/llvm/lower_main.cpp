@@ -74,8 +74,19 @@ llvm::Value* Lowering::spawnActor(ActorInfo& info, llvm::Value* ctx, llvm::Value
                                                   b_.CreateBitCast(info.make, i8p()), args, opts});
   }
   llvm::Value* cls = b_.CreateBitCast(info.cls, i8p());
-  if (ctx) return b_.CreateCall(rt("fnd_spawn"), {ctx, cls, args, opts});
-  return b_.CreateCall(rt("fnd_node_spawn"), {node, cls, args, opts});
+  if (!ctx) return b_.CreateCall(rt("fnd_node_spawn"), {node, cls, args, opts});
+  // From a process: the state is constructed in place by a direct call of the class's init, which
+  // the optimizer inlines (the argument record then disappears): fnd_actor_new, init, then
+  // fnd_actor_spawn, which also takes the NULL of a failed fnd_actor_new (its error is set).
+  llvm::Value* state = b_.CreateCall(rt("fnd_actor_new"), {cls});
+  auto* initBB = llvm::BasicBlock::Create(ctx_, "spawn.init", f_.fn);
+  auto* startBB = llvm::BasicBlock::Create(ctx_, "spawn.start", f_.fn);
+  b_.CreateCondBr(b_.CreateIsNull(state), startBB, initBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
+  b_.SetInsertPoint(initBB);
+  b_.CreateCall(info.init, {state, args});  // generated inits cannot fail
+  b_.CreateBr(startBB);
+  b_.SetInsertPoint(startBB);
+  return b_.CreateCall(rt("fnd_actor_spawn"), {ctx, state, opts});
 }
 
 llvm::Value* Lowering::spawnOpts(const ActorDecl& a) {

@@ -24,7 +24,7 @@ const Sig kRuntime[] = {
     {"fnd_print", "vp"},           {"fnd_log_str", "vip"},          {"fnd_crash_str", "vpp"},
     {"fnd_crash_text", "vpp"},     {"fnd_program_main", "iipppp"},  {"fnd_self", "pp"},
     {"fnd_msg_type", "pp"},        {"fnd_msg_data", "pp"},          {"fnd_msg_sender", "pp"},
-    {"fnd_reply", "ippp"},         {"fnd_spawn", "ppppp"},          {"fnd_node_spawn", "ppppp"},
+    {"fnd_reply", "ippp"},         {"fnd_spawn", "ppppp"},          {"fnd_node_spawn", "ppppp"},   {"fnd_actor_new", "pp"},  {"fnd_actor_spawn", "pppp"},
     {"fnd_pid_release", "vp"},     {"fnd_ctx_node", "pp"},          {"fnd_node_shutdown", "vpi"},   {"fnd_shutdown", "vpi"},
     {"fnd_stop", "vp"},            {"fnd_trap_exit", "vpi"},        {"fnd_send_every", "lplppp"},
     {"fnd_sup_spec_new", "ppiii"}, {"fnd_sup_spec_free", "vp"},     {"fnd_sup_spec_add_child", "ippppiii"},

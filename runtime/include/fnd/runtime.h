@@ -163,6 +163,15 @@ size_t fnd_pid_format(fnd_pid pid, char* buf, size_t cap);
 /* ---- spawning ---- */
 fnd_pid fnd_spawn(fnd_ctx* ctx, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* opts);
 fnd_pid fnd_node_spawn(fnd_node* node, const fnd_actor_class* cls, const void* arg, const fnd_spawn_opts* opts);
+/* For compilers: fnd_spawn in two steps, so that the caller constructs the state in place (no init
+ * callback, no argument record). fnd_actor_new makes a process of `cls` that is not running yet and
+ * returns its state (state_size bytes, uninitialized), or NULL with the error set (as fnd_spawn).
+ * The caller constructs the state, then fnd_actor_spawn starts the process from the calling process
+ * ctx as fnd_spawn would have, and returns its pid (owned), or NULL with the error set: when `state`
+ * is NULL, or when the spawn fails, and then the state is destroyed with cls->destroy. A state from
+ * fnd_actor_new must be handed to fnd_actor_spawn. */
+void* fnd_actor_new(const fnd_actor_class* cls);
+fnd_pid fnd_actor_spawn(fnd_ctx* ctx, void* state, const fnd_spawn_opts* opts);
 
 /* ---- inside a process ---- */
 fnd_pid fnd_self(fnd_ctx* ctx); /* borrowed */

@@ -38,6 +38,9 @@ enum ProcessFlags : uint32_t {
   kSupervisor = 1u << 8,
   kTrapLinkedOnly = 1u << 9,  // trap_exit covers linked exits only (Context::trap_linked_exits_only)
   kHeld = 1u << 10,           // an actor that takes no more messages (Context::hold_messages)
+  // A C actor's fnd_crash: its error is the stop reason, which a later fnd_stop does not replace.
+  // (The only stop reason other than normal a C actor can have: fnd_stop needs no Extras.)
+  kCrashPending = 1u << 11,
 };
 
 class ProcessCore {
