@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
       o.seeds.emplace_back(v.substr(0, eq), v.substr(eq + 1));
     } else if (k == "--cluster-key") {
       try {
-        o.security = dist::security::ClusterSecurity::load({.clusterKeyFile = v});
+        dist::security::SecuritySettings settings;
+        settings.clusterKeyFile = v;
+        o.security = dist::security::ClusterSecurity::load(settings);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "dist_test_node: %s\n", e.what());
         return 1;
