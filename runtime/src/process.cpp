@@ -227,20 +227,27 @@ ProcessCore* current_process() noexcept { return t_current; }
 NodeImpl* current_node() noexcept { return t_current ? t_current->node_ : nullptr; }
 void set_current(ProcessCore* p) noexcept { t_current = p; }
 
-void post(ProcessCore* from, const Pid& to, Message* m) {
+// A post to an unbounded mailbox, the common case, without the Result machinery (the same for
+// every PostMode: only a bounded mailbox's policies tell them apart); false for the others.
+[[gnu::always_inline]] static inline bool post_unbounded(ProcessCore* from, const Pid& to, Message* m) {
   ControlBlock* cb = to.control_block();
-  if (cb && !cb->bounded) [[likely]] {  // the common case without the Result machinery
-    if (from) {
-      set_sender(from, m);
-      spill_check();
-    }
-    attach_context(from, m);
-    (void)deliver(to, m);
-    return;
+  if (!cb || cb->bounded) [[unlikely]] return false;
+  if (from) {
+    set_sender(from, m);
+    spill_check();
   }
-  (void)post_impl(from, to, m, PostMode::normal);
+  attach_context(from, m);
+  (void)deliver(to, m);
+  return true;
 }
-void post_nowait(ProcessCore* from, const Pid& to, Message* m) { (void)post_impl(from, to, m, PostMode::nowait); }
+
+void post(ProcessCore* from, const Pid& to, Message* m) {
+  if (!post_unbounded(from, to, m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::normal);
+}
+// Replies and runtime notices: never blocked by a full mailbox.
+void post_nowait(ProcessCore* from, const Pid& to, Message* m) {
+  if (!post_unbounded(from, to, m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::nowait);
+}
 Result<void> try_post(ProcessCore* from, const Pid& to, Message* m) { return post_impl(from, to, m, PostMode::try_); }
 
 void post_ref(NodeImpl* node, ProcessCore* from, const Ref& to, Message* m) {
