@@ -52,6 +52,9 @@ enum : uint32_t {
   // on_start has completed; the supervisor waits for that before starting the next child.
   kStartingChild = 1u << 18,
   kAckStart = 1u << 19,
+  // Bits 24..27: the live-process shard the process is in (NodeImpl::add_live).
+  kLiveShardShift = 24,
+  kLiveShardMask = 0xFu << kLiveShardShift,
 };
 // The message an actor with kAckStart sends after its on_start (supervisor.cpp).
 struct StartedAck {
@@ -232,14 +235,18 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   std::atomic<uint64_t> wake_epoch{0};
   std::atomic<int> sleepers{0};
 
-  // live processes, sharded
+  // Live processes, in shards: a process joins the shard of the worker that spawns it (a thread
+  // that is no worker uses its id's), so that the spawns and exits of one worker write lines no
+  // other worker writes (a shared list or counter had both workers' every spawn and exit pull the
+  // same lines). Each shard counts its processes; the node's count is their sum.
   static constexpr unsigned kShards = 16;
-  struct Shard {
+  struct alignas(128) Shard {
     std::mutex mu;
     ProcessCore* head = nullptr;
+    std::atomic<size_t> count{0};
   };
   Shard shards[kShards];
-  std::atomic<size_t> live{0};
+  size_t live_count() const noexcept;
   std::mutex live_mu;
   std::condition_variable live_cv;  // signalled when live hits 0 (during stop)
 

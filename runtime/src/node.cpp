@@ -34,7 +34,11 @@ void NodeImpl::start() {
 }
 
 void NodeImpl::add_live(ProcessCore* p) {
-  Shard& s = shards[p->cb_->id % kShards];
+  static_assert(kShards - 1 <= (kLiveShardMask >> kLiveShardShift));
+  const Worker* w = current_worker();
+  const unsigned i = static_cast<unsigned>((w ? w->index : p->cb_->id) % kShards);
+  p->flags_ = (p->flags_ & ~kLiveShardMask) | (i << kLiveShardShift);  // not running yet: no race
+  Shard& s = shards[i];
   {
     std::lock_guard<std::mutex> g(s.mu);
     p->live_next_ = s.head;
@@ -42,11 +46,11 @@ void NodeImpl::add_live(ProcessCore* p) {
     if (s.head) s.head->live_prev_ = p;
     s.head = p;
   }
-  live.fetch_add(1, std::memory_order_relaxed);
+  s.count.fetch_add(1, std::memory_order_relaxed);
 }
 
 void NodeImpl::remove_live(ProcessCore* p) {
-  Shard& s = shards[p->cb_->id % kShards];
+  Shard& s = shards[(p->flags_ & kLiveShardMask) >> kLiveShardShift];
   {
     std::lock_guard<std::mutex> g(s.mu);
     if (p->live_prev_) p->live_prev_->live_next_ = p->live_next_;
@@ -54,10 +58,19 @@ void NodeImpl::remove_live(ProcessCore* p) {
     if (p->live_next_) p->live_next_->live_prev_ = p->live_prev_;
     p->live_prev_ = p->live_next_ = nullptr;
   }
-  if (live.fetch_sub(1, std::memory_order_acq_rel) == 1 && stopping_wait.load(std::memory_order_acquire)) {
+  // seq_cst with stop()'s store of stopping_wait and its reads of the counts: either stop() sees
+  // this exit in live_count(), or this sees stopping_wait and wakes it.
+  s.count.fetch_sub(1, std::memory_order_seq_cst);
+  if (stopping_wait.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> g(live_mu);
     live_cv.notify_all();
   }
+}
+
+size_t NodeImpl::live_count() const noexcept {
+  size_t n = 0;
+  for (const Shard& s : shards) n += s.count.load(std::memory_order_seq_cst);
+  return n;
 }
 
 std::vector<Pid> NodeImpl::live_pids() {
@@ -108,7 +121,7 @@ bool wait_until_dead(NodeImpl* n, const Pid& pid, Clock::time_point deadline) {
 void NodeImpl::stop() {
   if (stopped.exchange(true)) return;
   auto grace = opts.stop_grace;
-  size_t before = live.load();
+  size_t before = live_count();
   // 1. Supervision trees, top-down: each top-level supervisor stops its children in reverse order.
   std::vector<Pid> sups;
   {
@@ -124,11 +137,11 @@ void NodeImpl::stop() {
   }
   // 2. Everything else is killed.
   refuse_spawn.store(true);
-  stopping_wait.store(true, std::memory_order_release);
-  for (int round = 0; round < 3 && live.load() > 0; ++round) {
+  stopping_wait.store(true, std::memory_order_seq_cst);
+  for (int round = 0; round < 3 && live_count() > 0; ++round) {
     for (auto& p : live_pids()) facade->exit(p, ExitReason::kill());
     std::unique_lock<std::mutex> l(live_mu);
-    live_cv.wait_until(l, Clock::now() + grace / 3, [&] { return live.load() == 0; });
+    live_cv.wait_until(l, Clock::now() + grace / 3, [&] { return live_count() == 0; });
   }
   // 3. Workers. One stuck in a handler cannot be preempted: it is abandoned (it keeps the node's memory
   //    alive through its shared_ptr) and reported.
@@ -342,7 +355,7 @@ ProcessInfo Node::process_info(const Pid& pid) const {
   return i;
 }
 
-size_t Node::process_count() const noexcept { return impl_->live.load(); }
+size_t Node::process_count() const noexcept { return impl_->live_count(); }
 const NodeOptions& Node::options() const noexcept { return impl_->opts; }
 unsigned Node::threads() const noexcept { return impl_->opts.threads; }
 uint32_t Node::id() const noexcept { return impl_->opts.node_id; }

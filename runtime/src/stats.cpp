@@ -10,7 +10,7 @@ namespace fnd {
 RuntimeStats runtime_stats(const Node& node) {
   detail::NodeImpl* n = node.impl();
   RuntimeStats s;
-  s.processes = n->live.load(std::memory_order_relaxed);
+  s.processes = n->live_count();
   for (const Pid& p : n->live_pids()) {
     uint64_t d = node.mailbox_depth(p);
     s.mailbox_depth_total += d;

@@ -1,6 +1,8 @@
-// Node lifecycle: run() exit codes, shutdown from a handler, stop() top-down, spawn after stop.
+// Node lifecycle: run() exit codes, shutdown from a handler, stop() top-down, spawn after stop; the
+// live processes (count, lookup by id).
 #include <future>
 
+#include "fnd/detail/remote.hpp"
 #include "helpers.hpp"
 
 namespace {
@@ -94,5 +96,47 @@ TEST_CASE("stop() releases idle fibers and queued actors") {
   while (entered.load() != 100) std::this_thread::yield();
   node.stop();
   CHECK(unwound.load() == 100);
+  CHECK(node.process_count() == 0);
+}
+
+namespace {
+struct Idle : fnd::Actor {
+  void on_message(fnd::Message&) override {}
+};
+// On an int n: spawns n idle actors (from its worker) and pushes their pids.
+struct Spawner : fnd::Actor {
+  Channel<std::vector<fnd::Pid>>* out;
+  explicit Spawner(Channel<std::vector<fnd::Pid>>* o) : out(o) {}
+  void on_message(fnd::Message& m) override {
+    std::vector<fnd::Pid> kids;
+    for (int i = 0; i < m.get<int>(); ++i) kids.push_back(spawn<Idle>());
+    out->push(std::move(kids));
+  }
+};
+}  // namespace
+
+// Live processes are kept per spawning worker (threads that are no worker use the id's shard): the
+// count, the lookup by id (the distribution layer's fallback) and stop() must see all of them.
+TEST_CASE("processes spawned by workers and by threads are counted, found by id and stopped") {
+  fnd::Node node({.threads = 2});
+  Channel<std::vector<fnd::Pid>> out;
+  std::vector<fnd::Pid> all;
+  for (int i = 0; i < 4; ++i) all.push_back(node.spawn<Spawner>(&out));
+  for (int i = 0; i < 4; ++i) node.send(all[i], 50);
+  for (int i = 0; i < 4; ++i)
+    for (auto& p : out.pop()) all.push_back(p);
+  for (int i = 0; i < 20; ++i) all.push_back(node.spawn<Idle>());
+  CHECK(node.process_count() == 4 + 200 + 20);
+  for (const auto& p : all) CHECK(fnd::detail::find_local_pid(node, p.id()) == p);
+  CHECK(fnd::detail::find_local_pid(node, 0).is_null());
+  CHECK(fnd::detail::find_local_pid(node, all.back().id() + 1000).is_null());  // never given out
+
+  std::vector<std::shared_future<fnd::ExitReason>> exits;
+  for (size_t i = 4; i < all.size(); i += 3) exits.push_back(node.watch(all[i]));
+  for (size_t i = 4; i < all.size(); i += 3) node.exit(all[i], fnd::ExitReason::kill());
+  for (auto& f : exits) get_exit(f);
+  CHECK(node.process_count() == all.size() - exits.size());
+  for (size_t i = 4; i < all.size(); i += 3) CHECK(fnd::detail::find_local_pid(node, all[i].id()).is_null());
+  node.stop();
   CHECK(node.process_count() == 0);
 }

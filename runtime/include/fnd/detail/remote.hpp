@@ -47,8 +47,10 @@ struct SignalFields {
 bool read_signal(const Message* m, SignalFields& out);
 Message* make_remote_signal(const SignalFields& f);
 
-// The live local process with this id, or the null pid (dead or unknown). A linear scan of one of the
-// node's 16 live-process shards: the distribution layer's fallback for ids it has not seen exported.
+// The live local process with this id, or the null pid (dead or unknown). A linear scan of the node's
+// live processes (ids never given out return at once): the distribution layer's fallback for ids
+// that are not in its exports table (every pid it sends out is), e.g. exported by an earlier
+// DistNode of the same Node.
 Pid find_local_pid(const Node& node, uint64_t id);
 
 }  // namespace detail
