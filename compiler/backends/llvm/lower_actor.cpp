@@ -57,11 +57,18 @@ ActorInfo& Lowering::actorInfo(const ActorDecl* a) {
   return *actors_.emplace(a, std::move(info)).first->second;
 }
 
+// The runtime never passes NULL for these parameters (fnd/runtime.h): saying so lets the optimizer
+// drop the null tests of the inlined runtime paths.
+void Lowering::markNonNull(llvm::Function* fn, std::initializer_list<unsigned> params) {
+  for (unsigned i : params) fn->addParamAttr(i, llvm::Attribute::NonNull);
+}
+
 llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
                                        const std::string& kind) {
   auto* fnTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p(), i8p()}, false);
   auto* fn = llvm::Function::Create(fnTy, llvm::GlobalValue::PrivateLinkage, fnName, mod_);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
+  markNonNull(fn, {0, 1});  // ctx and state (the runtime's sender_of then folds its null test)
   f_ = FnState{};
   f_.fn = fn;
   f_.actor = &info;
@@ -198,6 +205,7 @@ void Lowering::lowerActor(const ActorDecl& a) {
   // discarded.
   auto* hTy = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p(), i8p(), i8p(), i8p()}, false);
   auto* msgFn = llvm::Function::Create(hTy, llvm::GlobalValue::PrivateLinkage, base + ".message", mod_);
+  markNonNull(msgFn, {0, 1, 2});  // ctx, state, msg
   {
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", msgFn));
     b_.SetCurrentDebugLocation(llvm::DebugLoc());
@@ -259,6 +267,7 @@ llvm::Function* Lowering::lowerReceive(const std::string& base,
   auto* ty = llvm::FunctionType::get(b_.getVoidTy(), {i8p(), i8p()}, false);
   auto* fn = llvm::Function::Create(ty, llvm::GlobalValue::PrivateLinkage, base + ".receive", mod_);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
+  markNonNull(fn, {0, 1});  // ctx, msg
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
   b_.SetCurrentDebugLocation(llvm::DebugLoc());
   llvm::Value* ctx = fn->getArg(0);

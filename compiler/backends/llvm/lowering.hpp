@@ -190,6 +190,7 @@ class Lowering {
   void lowerActor(const ActorDecl& a);
   llvm::Function* lowerReceive(const std::string& base,
                                const std::vector<std::pair<llvm::GlobalVariable*, llvm::Function*>>& dispatch);
+  static void markNonNull(llvm::Function* fn, std::initializer_list<unsigned> params);
   llvm::Function* lowerHandler(ActorInfo& info, const HandlerDecl* h, const std::string& fnName,
                                const std::string& kind);
 
