@@ -241,24 +241,56 @@ void Lowering::crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& p
   auto* okBB = llvm::BasicBlock::Create(ctx_, "ok", f_.fn);
   b_.CreateCondBr(cond, crashBB, okBB, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
   b_.SetInsertPoint(crashBB);
+  std::vector<llvm::Value*> args{f_.ctx};
+  for (const CrashPart& p : parts) {
+    if (p.lenOfList) args.push_back(p.lenOfList);
+    else if (p.value.v) args.push_back(p.value.v);
+  }
+  b_.CreateCall(crashFunction(parts, args), args);
+  for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
+  b_.CreateBr(f_.exit);
+  b_.SetInsertPoint(okBB);
+}
+
+// The message of a failed check built from the values at hand, in a cold function of its own (one
+// per site), so that the handler's common path spends no registers, stack or code on it: a list
+// index check inlined in the handler made it save every callee-saved register.
+llvm::Function* Lowering::crashFunction(const std::vector<CrashPart>& parts, const std::vector<llvm::Value*>& args) {
+  std::vector<llvm::Type*> types;
+  for (llvm::Value* a : args) types.push_back(a->getType());
+  auto* fn = llvm::Function::Create(llvm::FunctionType::get(b_.getVoidTy(), types, false),
+                                    llvm::GlobalValue::PrivateLinkage, f_.fn->getName() + ".crash", mod_);
+  fn->addFnAttr(llvm::Attribute::Cold);
+  fn->addFnAttr(llvm::Attribute::NoInline);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilderBase::InsertPoint saved = b_.saveIP();
+  const llvm::DebugLoc savedLoc = b_.getCurrentDebugLocation();
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn));
+  b_.SetCurrentDebugLocation(llvm::DebugLoc());  // no subprogram of its own
   auto* arrTy = llvm::ArrayType::get(i8p(), parts.size());
-  llvm::Value* arr = entryAlloca(b_, f_.fn, arrTy, "crash.parts");
+  llvm::Value* arr = b_.CreateAlloca(arrTy, nullptr, "crash.parts");
   std::vector<llvm::Value*> owned;
+  unsigned arg = 1;  // 0 is the ctx
   for (size_t i = 0; i < parts.size(); ++i) {
-    llvm::Value* p = parts[i].lenOfList ? b_.CreateCall(rt("fnd_fmt_int"), {b_.CreateCall(rt("fnd_list_len"), {parts[i].lenOfList})})
-                     : parts[i].value.v
-                         ? format(parts[i].value)
-                         : b_.CreateCall(rt("fnd_str_new"), {cstr(parts[i].text), b_.getInt64(parts[i].text.size())});
+    llvm::Value* p;
+    if (parts[i].lenOfList) {
+      p = b_.CreateCall(rt("fnd_fmt_int"), {b_.CreateCall(rt("fnd_list_len"), {fn->getArg(arg++)})});
+    } else if (parts[i].value.v) {
+      p = format(Val{fn->getArg(arg++), parts[i].value.type});
+    } else {
+      p = b_.CreateCall(rt("fnd_str_new"), {cstr(parts[i].text), b_.getInt64(parts[i].text.size())});
+    }
     owned.push_back(p);
     b_.CreateStore(p, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, static_cast<unsigned>(i)));
   }
   llvm::Value* text = b_.CreateCall(rt("fnd_str_concat"), {b_.CreateBitCast(arr, i8p()), b_.getInt64(parts.size())});
-  b_.CreateCall(rt("fnd_crash_text"), {f_.ctx, b_.CreateCall(rt("fnd_str_data"), {text})});
+  b_.CreateCall(rt("fnd_crash_text"), {fn->getArg(0), b_.CreateCall(rt("fnd_str_data"), {text})});
   b_.CreateCall(rt("fnd_str_release"), {text});
   for (llvm::Value* p : owned) b_.CreateCall(rt("fnd_str_release"), {p});
-  for (auto it = f_.temps.rbegin(); it != f_.temps.rend(); ++it) release(it->type, it->v, it->type->kind == TypeKind::Message);
-  b_.CreateBr(f_.exit);
-  b_.SetInsertPoint(okBB);
+  b_.CreateRetVoid();
+  b_.restoreIP(saved);
+  b_.SetCurrentDebugLocation(savedLoc);
+  return fn;
 }
 
 llvm::Value* Lowering::lowerCond(const Expr& e) {

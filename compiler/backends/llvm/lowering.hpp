@@ -176,6 +176,7 @@ class Lowering {
     llvm::Value* lenOfList = nullptr;
   };
   void crashIfDynamic(llvm::Value* cond, const std::vector<CrashPart>& parts);
+  llvm::Function* crashFunction(const std::vector<CrashPart>& parts, const std::vector<llvm::Value*>& args);
 
   // ---- statements (lower_stmt.cpp)
   void lowerBlock(const Block& b);
