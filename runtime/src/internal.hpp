@@ -222,7 +222,7 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   std::atomic<bool> stopping{false};   // workers exit their loops
   std::atomic<bool> stopped{false};    // stop() ran
   std::atomic<bool> refuse_spawn{false};
-  std::atomic<bool> stopping_wait{false};  // stop() waits for live == 0
+  std::atomic<bool> stopping_wait{false};  // stop() waits for live_count() == 0
 
   // injection queue
   std::mutex inj_mu;
@@ -246,9 +246,22 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
     std::atomic<size_t> count{0};
   };
   Shard shards[kShards];
+  // The sum of the shards' counts. Not a snapshot: a spawn into one shard and an exit from another
+  // can be seen in either order, so a reader may be off by a process for that moment.
   size_t live_count() const noexcept;
+  // Processes by id, for the distribution layer's look-ups of local pids that arrive as ids
+  // (find_local_pid): kept only once a DistNode asks for it (enable_id_index), so a node alone pays
+  // nothing per spawn. An entry changes under its process's live shard lock, then its id shard's.
+  std::atomic<bool> index_ids{false};
+  struct alignas(128) IdShard {
+    std::mutex mu;
+    std::unordered_map<uint64_t, ControlBlock*> by_id;  // the process holds the block while listed
+  };
+  IdShard id_shards[kShards];
+  void enable_id_index();
+  Pid find_by_id(uint64_t id);
   std::mutex live_mu;
-  std::condition_variable live_cv;  // signalled when live hits 0 (during stop)
+  std::condition_variable live_cv;  // signalled at every exit while stop() waits
 
   // watchers
   std::mutex watch_mu;

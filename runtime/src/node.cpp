@@ -45,6 +45,11 @@ void NodeImpl::add_live(ProcessCore* p) {
     p->live_prev_ = nullptr;
     if (s.head) s.head->live_prev_ = p;
     s.head = p;
+    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] {
+      IdShard& x = id_shards[p->cb_->id % kShards];
+      std::lock_guard<std::mutex> gx(x.mu);
+      x.by_id[p->cb_->id] = p->cb_;
+    }
   }
   s.count.fetch_add(1, std::memory_order_relaxed);
 }
@@ -57,6 +62,11 @@ void NodeImpl::remove_live(ProcessCore* p) {
     else if (s.head == p) s.head = p->live_next_;
     if (p->live_next_) p->live_next_->live_prev_ = p->live_prev_;
     p->live_prev_ = p->live_next_ = nullptr;
+    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] {
+      IdShard& x = id_shards[p->cb_->id % kShards];
+      std::lock_guard<std::mutex> gx(x.mu);
+      x.by_id.erase(p->cb_->id);
+    }
   }
   // seq_cst with stop()'s store of stopping_wait and its reads of the counts: either stop() sees
   // this exit in live_count(), or this sees stopping_wait and wakes it.
@@ -65,6 +75,35 @@ void NodeImpl::remove_live(ProcessCore* p) {
     std::lock_guard<std::mutex> g(live_mu);
     live_cv.notify_all();
   }
+}
+
+// Turned on once; the processes already live are added shard by shard under each shard's lock, so
+// a concurrent spawn or exit in that shard is either seen by the walk or sees the flag itself.
+void NodeImpl::enable_id_index() {
+  if (index_ids.exchange(true, std::memory_order_seq_cst)) return;
+  for (Shard& s : shards) {
+    std::lock_guard<std::mutex> g(s.mu);
+    for (ProcessCore* p = s.head; p; p = p->live_next_) {
+      IdShard& x = id_shards[p->cb_->id % kShards];
+      std::lock_guard<std::mutex> gx(x.mu);
+      x.by_id[p->cb_->id] = p->cb_;
+    }
+  }
+}
+
+Pid NodeImpl::find_by_id(uint64_t id) {
+  if (index_ids.load(std::memory_order_seq_cst)) {
+    IdShard& x = id_shards[id % kShards];
+    std::lock_guard<std::mutex> gx(x.mu);
+    auto it = x.by_id.find(id);
+    return it == x.by_id.end() ? Pid() : Pid::share(it->second);
+  }
+  for (Shard& s : shards) {  // no index: a process is in its spawning worker's shard, not its id's
+    std::lock_guard<std::mutex> g(s.mu);
+    for (ProcessCore* p = s.head; p; p = p->live_next_)
+      if (p->cb_->id == id) return Pid::share(p->cb_);
+  }
+  return Pid();
 }
 
 size_t NodeImpl::live_count() const noexcept {

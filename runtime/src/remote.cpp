@@ -64,12 +64,9 @@ Message* make_remote_signal(const SignalFields& f) {
 Pid find_local_pid(const Node& node, uint64_t id) {
   NodeImpl* n = node.impl();
   if (id == 0 || id >= n->next_id.load(std::memory_order_relaxed)) return Pid();  // never given out
-  for (auto& s : n->shards) {  // a process is in its spawning worker's shard, not its id's
-    std::lock_guard<std::mutex> g(s.mu);
-    for (ProcessCore* p = s.head; p; p = p->live_next_)
-      if (p->cb_->id == id) return Pid::share(p->cb_);
-  }
-  return Pid();
+  return n->find_by_id(id);
 }
+
+void index_local_pids(const Node& node) { node.impl()->enable_id_index(); }
 
 }  // namespace fnd::detail

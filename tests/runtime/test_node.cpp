@@ -1,5 +1,6 @@
 // Node lifecycle: run() exit codes, shutdown from a handler, stop() top-down, spawn after stop; the
 // live processes (count, lookup by id).
+#include <algorithm>
 #include <future>
 
 #include "fnd/detail/remote.hpp"
@@ -116,27 +117,61 @@ struct Spawner : fnd::Actor {
 }  // namespace
 
 // Live processes are kept per spawning worker (threads that are no worker use the id's shard): the
-// count, the lookup by id (the distribution layer's fallback) and stop() must see all of them.
+// count, the lookup by id (the distribution layer's; by scan, then by the index once it is on, with
+// processes spawned before and after) and stop() must see all of them.
 TEST_CASE("processes spawned by workers and by threads are counted, found by id and stopped") {
   fnd::Node node({.threads = 2});
   Channel<std::vector<fnd::Pid>> out;
   std::vector<fnd::Pid> all;
-  for (int i = 0; i < 4; ++i) all.push_back(node.spawn<Spawner>(&out));
-  for (int i = 0; i < 4; ++i) node.send(all[i], 50);
-  for (int i = 0; i < 4; ++i)
-    for (auto& p : out.pop()) all.push_back(p);
-  for (int i = 0; i < 20; ++i) all.push_back(node.spawn<Idle>());
-  CHECK(node.process_count() == 4 + 200 + 20);
-  for (const auto& p : all) CHECK(fnd::detail::find_local_pid(node, p.id()) == p);
+  auto spawn_some = [&] {
+    std::vector<fnd::Pid> spawners;
+    for (int i = 0; i < 4; ++i) spawners.push_back(node.spawn<Spawner>(&out));
+    for (auto& sp : spawners) node.send(sp, 50);
+    for (int i = 0; i < 4; ++i)
+      for (auto& p : out.pop()) all.push_back(p);
+    for (auto& sp : spawners) all.push_back(sp);
+    for (int i = 0; i < 20; ++i) all.push_back(node.spawn<Idle>());
+  };
+  auto settled = [&](size_t want) {  // an exit is counted a moment after its watchers fire
+    for (int i = 0; i < 2000 && node.process_count() != want; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return node.process_count() == want;
+  };
+  auto kill_every_third = [&](size_t from) {
+    std::vector<fnd::Pid> killed;
+    std::vector<std::shared_future<fnd::ExitReason>> exits;
+    for (size_t i = from; i < all.size(); i += 3) {
+      killed.push_back(all[i]);
+      exits.push_back(node.watch(all[i]));
+      node.exit(all[i], fnd::ExitReason::kill());
+    }
+    for (auto& f : exits) get_exit(f);
+    return killed;
+  };
+
+  spawn_some();
+  CHECK(node.process_count() == all.size());
+  for (const auto& p : all) CHECK(fnd::detail::find_local_pid(node, p.id()) == p);  // by scan
   CHECK(fnd::detail::find_local_pid(node, 0).is_null());
   CHECK(fnd::detail::find_local_pid(node, all.back().id() + 1000).is_null());  // never given out
+  auto killed = kill_every_third(0);
+  REQUIRE(settled(all.size() - killed.size()));
+  for (const auto& p : killed) CHECK(fnd::detail::find_local_pid(node, p.id()).is_null());
 
-  std::vector<std::shared_future<fnd::ExitReason>> exits;
-  for (size_t i = 4; i < all.size(); i += 3) exits.push_back(node.watch(all[i]));
-  for (size_t i = 4; i < all.size(); i += 3) node.exit(all[i], fnd::ExitReason::kill());
-  for (auto& f : exits) get_exit(f);
-  CHECK(node.process_count() == all.size() - exits.size());
-  for (size_t i = 4; i < all.size(); i += 3) CHECK(fnd::detail::find_local_pid(node, all[i].id()).is_null());
+  fnd::detail::index_local_pids(node);  // the live ones are indexed now, later ones at spawn
+  fnd::detail::index_local_pids(node);  // idempotent
+  const size_t before = all.size();
+  spawn_some();
+  size_t alive = all.size() - killed.size();
+  CHECK(node.process_count() == alive);
+  for (size_t i = 0; i < all.size(); ++i) {
+    const bool dead = std::find(killed.begin(), killed.end(), all[i]) != killed.end();
+    CHECK(fnd::detail::find_local_pid(node, all[i].id()) == (dead ? fnd::Pid() : all[i]));
+  }
+  auto killed2 = kill_every_third(before + 1);
+  REQUIRE(settled(alive - killed2.size()));
+  for (const auto& p : killed2) CHECK(fnd::detail::find_local_pid(node, p.id()).is_null());
   node.stop();
   CHECK(node.process_count() == 0);
+  for (const auto& p : all) CHECK(fnd::detail::find_local_pid(node, p.id()).is_null());
 }

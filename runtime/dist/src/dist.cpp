@@ -322,6 +322,7 @@ DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> t
     return true;
   }();
   (void)installed;
+  detail::index_local_pids(node);  // pids arrive as ids (find_local_pid)
   Core& c = *core_;
 #if defined(__GLIBC__)
   static std::once_flag malloc_tuned;

@@ -47,11 +47,13 @@ struct SignalFields {
 bool read_signal(const Message* m, SignalFields& out);
 Message* make_remote_signal(const SignalFields& f);
 
-// The live local process with this id, or the null pid (dead or unknown). A linear scan of the node's
-// live processes (ids never given out return at once): the distribution layer's fallback for ids
-// that are not in its exports table (every pid it sends out is), e.g. exported by an earlier
-// DistNode of the same Node.
+// The live local process with this id, or the null pid (dead or unknown): how the distribution
+// layer resolves local pids that arrive as ids (a message's receiver, pids inside payloads). A
+// look-up in the node's index by id once index_local_pids has been called (a DistNode does, when it
+// attaches), else a scan of the live processes.
 Pid find_local_pid(const Node& node, uint64_t id);
+// Keeps the node's index by id from now on (idempotent): spawns and exits then update it.
+void index_local_pids(const Node& node);
 
 }  // namespace detail
 }  // namespace fnd
