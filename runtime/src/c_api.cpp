@@ -232,8 +232,8 @@ Message* from_native(const Bridge* b, Message& m) {
 // ---- C actors ----
 // Layout: the Actor base, the class, then the state at a fixed offset (alignments up to
 // alignof(max_align_t), checked at spawn; the offset is FND_CTX_STATE_OFFSET of the C ABI). What
-// few C actors need (a pending crash, society membership, the monitor table) lives with the
-// process's lazily allocated Extras. A C actor is exactly as large as a C++ back end actor with the
+// few C actors need (society membership, the monitor table, a pending crash's error: its flag is
+// kCrashPending) lives with the process's lazily allocated Extras. A C actor is exactly as large as a C++ back end actor with the
 // same fields (a larger actor spreads its hot lines over more cache lines and malloc size classes:
 // chameneos with two workers ran 1.5x slower with 344-byte C actors, thread ring 2.5% slower with
 // 24 bytes more per actor).
@@ -244,9 +244,7 @@ class CActor final : public Actor {
   [[gnu::always_inline]] static CActor* create(const fnd_actor_class* cls, const void* arg) {
     CActor* p = allocate(cls);
     if (p && cls->init && cls->init(p->state(), arg) != 0) [[unlikely]] {
-      p->cls_ = nullptr;  // not constructed: no destroy callback
-      p->~CActor();
-      free_process(p, object_size(cls));
+      p->discard();
       set_init_error(cls);
       return nullptr;
     }
@@ -263,6 +261,14 @@ class CActor final : public Actor {
   }
   [[gnu::always_inline]] static CActor* make(const fnd_actor_class* cls) {
     return new (alloc_process(object_size(cls))) CActor(cls);
+  }
+  // Frees a process that never ran, without the class's destroy callback (its state was not
+  // constructed): create's init failure, fnd_actor_discard.
+  void discard() {
+    const size_t size = object_size(cls_);
+    cls_ = nullptr;  // no destroy callback
+    this->~CActor();
+    free_process(this, size);
   }
   // In whole cache lines, as a C++ back end actor (alloc_process); its size is the class's, read
   // before the object is destroyed.
@@ -438,6 +444,7 @@ void* c_actor_refuse(const fnd_actor_class* cls) {
 fnd_pid c_actor_start(ProcessCore* parent, ProcessCore* child, const fnd_spawn_opts* o) {
   return start_c(parent->node_, parent, child, o, o && o->link);
 }
+void c_actor_discard(ProcessCore* p) { static_cast<CActor*>(static_cast<Actor*>(p))->discard(); }
 fnd_pid c_spawn_refused() {
   set_spawn_error(errc::start_failed, "spawn failed (name taken or node stopping)");
   return nullptr;

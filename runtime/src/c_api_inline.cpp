@@ -48,6 +48,10 @@ void* fnd_actor_new(const fnd_actor_class* cls) {
   return reinterpret_cast<char*>(c_actor_make(cls)) + FND_CTX_STATE_OFFSET;
 }
 
+void fnd_actor_discard(void* state) {
+  if (state) c_actor_discard(c_state_process(state));
+}
+
 fnd_pid fnd_actor_spawn(fnd_ctx* ctx, void* state, const fnd_spawn_opts* opts) {
   if (!state) [[unlikely]] return nullptr;  // fnd_actor_new failed and set the error
   ProcessCore* self = ctx_process(ctx);

@@ -22,6 +22,8 @@ void* c_actor_refuse(const fnd_actor_class* cls);
 // Starts `child` (from c_actor_make, its state constructed) from `parent` with options: the path
 // that is not inlined. NULL with the error set when the spawn fails (the child is destroyed).
 fnd_pid c_actor_start(ProcessCore* parent, ProcessCore* child, const fnd_spawn_opts* opts);
+// Frees a C actor from c_actor_make that never ran, without the class's destroy callback.
+void c_actor_discard(ProcessCore* p);
 // Sets the error of a spawn that spawn_core refused; returns NULL.
 fnd_pid c_spawn_refused();
 // Spawn options that say nothing: the common spawn builds none.

@@ -142,10 +142,9 @@ static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 0, trapper_init, trapper_start,
                                               trapper_message, NULL, NULL, NULL, NULL};
 
-/* Runs `f` in a child process: 1 if it died of SIGABRT (stderr silenced). */
 /* Two-step spawns (fnd_actor_new, the state built in place, fnd_actor_spawn) from an actor's start:
- * a counter built without init, which ends the run; refused classes; NULL state; a spawn that
- * fails (its name taken), whose state is destroyed. */
+ * a counter built without init, which ends the run; refused classes; NULL state; a discarded state
+ * (not destroyed); a spawn that fails (its name taken), whose state is destroyed. */
 static int destroyed;
 static void count_destroy(void* state) {
   (void)state;
@@ -170,6 +169,9 @@ static void two_step_start(fnd_ctx* ctx, void* state) {
   mute.message = NULL;
   EXPECT(fnd_actor_new(&mute) == NULL && strcmp(fnd_last_error_code(), "badarg") == 0);
   EXPECT(fnd_actor_spawn(ctx, NULL, NULL) == NULL);
+  fnd_actor_discard(fnd_actor_new(&destroy_counted_class)); /* never constructed: no destroy */
+  fnd_actor_discard(NULL);
+  EXPECT(destroyed == 0);
 
   fnd_spawn_opts named = {0, FND_DROP_NEWEST, "two-step", 0, 0};
   counter_state* a = (counter_state*)fnd_actor_new(&destroy_counted_class);
@@ -195,6 +197,7 @@ static void ignore_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 static const fnd_actor_class two_step_class = {"two_step", 0, 0, NULL, two_step_start, ignore_message,
                                                NULL, NULL, NULL, NULL};
 
+/* Runs `f` in a child process: 1 if it died of SIGABRT (stderr silenced). */
 static int aborts(void (*f)(void)) {
   pid_t pid = fork();
   if (pid == 0) {

@@ -166,11 +166,15 @@ fnd_pid fnd_node_spawn(fnd_node* node, const fnd_actor_class* cls, const void* a
 /* For compilers: fnd_spawn in two steps, so that the caller constructs the state in place (no init
  * callback, no argument record). fnd_actor_new makes a process of `cls` that is not running yet and
  * returns its state (state_size bytes, uninitialized), or NULL with the error set (as fnd_spawn).
- * The caller constructs the state, then fnd_actor_spawn starts the process from the calling process
- * ctx as fnd_spawn would have, and returns its pid (owned), or NULL with the error set: when `state`
- * is NULL, or when the spawn fails, and then the state is destroyed with cls->destroy. A state from
- * fnd_actor_new must be handed to fnd_actor_spawn. */
+ * The caller constructs the state, then either fnd_actor_spawn starts the process from the calling
+ * process ctx as fnd_spawn would have and returns its pid (owned) -- or NULL when the spawn fails,
+ * with the error set and the state destroyed with cls->destroy; for a NULL state (a failed
+ * fnd_actor_new) it returns NULL and leaves the error fnd_actor_new set -- or fnd_actor_discard
+ * frees the process without calling cls->destroy (a state the caller could not construct; it
+ * releases what it had put there itself). Every state from fnd_actor_new goes to exactly one of
+ * the two. */
 void* fnd_actor_new(const fnd_actor_class* cls);
+void fnd_actor_discard(void* state); /* NULL: nothing */
 fnd_pid fnd_actor_spawn(fnd_ctx* ctx, void* state, const fnd_spawn_opts* opts);
 
 /* ---- inside a process ---- */
