@@ -14,6 +14,15 @@
 using namespace fnd;
 using namespace fnd::detail;
 
+// The send and the reply carry the whole send fast path (post_fast.hpp): more than LLVM's inliner
+// takes on its own, so the bitcode (clang) marks them always_inline; the library (g++) compiles
+// them as the ordinary functions they are.
+#if defined(__clang__)
+#define FND_INLINE_IN_PROGRAMS __attribute__((always_inline))
+#else
+#define FND_INLINE_IN_PROGRAMS
+#endif
+
 extern "C" {
 
 // The C ABI version this file was compiled for: fndc refuses bitcode whose version is not the one
@@ -29,14 +38,19 @@ void* fnd_msg_alloc(const fnd_msg_class* cls) {
   return c_msg_alloc_slow(ci);
 }
 
-void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, void* payload) {
+FND_INLINE_IN_PROGRAMS void fnd_ref_post(fnd_ctx* ctx, const fnd_ref* to, const fnd_msg_class* cls, void* payload) {
   Message* m = c_envelope(cls, payload);
-  // The common case: straight to the pid the ref holds (borrowed: no reference counting).
-  if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] post(sender_of(ctx), PidView(cb), m);
-  else c_ref_post_slow(ctx, to, m);
+  // The common case: straight to the pid the ref holds (borrowed: no reference counting), and to an
+  // unbounded mailbox without a call (post_fast.hpp); a bounded one goes through post's policies.
+  if (ControlBlock* cb = ref_pid_cb(to)) [[likely]] {
+    ProcessCore* from = sender_of(ctx);
+    if (!post_unbounded(from, cb, m)) [[unlikely]] post(from, PidView(cb), m);
+  } else {
+    c_ref_post_slow(ctx, to, m);
+  }
 }
 
-fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
+FND_INLINE_IN_PROGRAMS fnd_status fnd_msg_reply(fnd_ctx* ctx, const fnd_msg_class* cls, void* payload) {
   return c_reply(ctx_process(ctx), c_envelope(cls, payload));
 }
 

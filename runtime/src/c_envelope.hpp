@@ -9,6 +9,7 @@
 #include "fnd/actor.hpp"
 #include "fnd/message.hpp"
 #include "fnd/runtime.h"
+#include "post_fast.hpp"
 
 struct fnd_ref;
 
@@ -79,7 +80,12 @@ fnd_status c_reply_nobody(Message* m);
 [[gnu::always_inline]] inline fnd_status c_reply(ProcessCore* from, Message* m) {
   const Message* cur = from->current_;
   if (!cur || !cur->sender_) [[unlikely]] return c_reply_nobody(m);
-  reply_to(from, cur->sender_, (cur->flags_ & Message::kRequest) ? cur->corr_ : 0, m);
+  if (cur->flags_ & Message::kRequest) [[unlikely]] {
+    reply_to(from, cur->sender_, cur->corr_, m);
+    return FND_OK;
+  }
+  // reply_to without a request id: post_nowait, whose fast path is post's (post_fast.hpp)
+  if (!post_unbounded(from, cur->sender_.control_block(), m)) [[unlikely]] reply_to(from, cur->sender_, 0, m);
   return FND_OK;
 }
 

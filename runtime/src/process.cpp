@@ -20,6 +20,7 @@
 #include "fnd/process.hpp"
 #include "fnd/telemetry.hpp"
 #include "internal.hpp"
+#include "post_fast.hpp"
 
 namespace fnd::detail {
 
@@ -28,13 +29,10 @@ thread_local ProcessCore* t_current = nullptr;
 std::atomic<uint64_t> g_request_ids{1};
 std::atomic<uint64_t> g_monitor_refs{1};
 
-enum class Push { ok, woke, closed };
+}  // namespace
 
-constexpr InboxWord kInboxOne = InboxWord{1} << kInboxCountShift;
-constexpr InboxWord kInboxFull = kInboxCountMax << kInboxCountShift;
-
-// Everything but the common case: a bounded mailbox, a full count, a closed inbox, a lost race, an
-// envelope the word cannot hold.
+// The slow half of push (post_fast.hpp): a bounded mailbox, a full count, a closed inbox, a lost
+// race, an envelope the word cannot hold.
 [[gnu::noinline]] Push push_slow(ControlBlock* cb, Message* m, InboxWord h) noexcept {
   const auto addr = reinterpret_cast<InboxWord>(m);
   if (addr & ~kInboxPointerMask) {
@@ -68,75 +66,31 @@ constexpr InboxWord kInboxFull = kInboxCountMax << kInboxCountShift;
   }
 }
 
-// A send to an unbounded mailbox counts itself in head with the CAS that pushes it.
-inline Push push(ControlBlock* cb, Message* m) noexcept {
-  const auto addr = reinterpret_cast<InboxWord>(m);
-  InboxWord h = cb->head.load(std::memory_order_acquire);
-  const InboxWord count = h & ~kInboxPointerMask;
-  if (!cb->bounded && h != kInboxClosed && count != kInboxFull && !(addr & ~kInboxPointerMask)) [[likely]] {
-    m->next_ = inbox_message(h);
-    if (cb->head.compare_exchange_weak(h, addr | (count + kInboxOne), std::memory_order_acq_rel,
-                                       std::memory_order_acquire)) [[likely]]
-      return h == kInboxBlocked ? Push::woke : Push::ok;
-  }
-  return push_slow(cb, m, h);
+constinit thread_local uint32_t t_sends = 0;
+void spill_run_next_now() {
+  if (Worker* w = current_worker()) w->spill_run_next();
 }
 
-// The sender field is a counted reference to the sender's control block. A process takes those references
-// from its own credit, refilled 64 at a time, so a sending loop does not do one atomic increment per
-// message on a line the receivers' releases also write.
-constexpr uint32_t kCredit = 64;
-inline void set_sender(ProcessCore* from, Message* m) {
-  if (!from || m->sender_) return;
-  ControlBlock* cb = from->cb_;
-  if (from->credits_ == 0) {
-    cb->refs.fetch_add(kCredit, std::memory_order_relaxed);
-    from->credits_ = kCredit;
-  }
-  --from->credits_;
-  m->sender_ = Pid::adopt(cb);
+void wake(ControlBlock* cb) {
+  ProcessCore* p = cb->proc.load(std::memory_order_acquire);
+  p->node_->schedule(p);
 }
 
-// A data message takes the request context in effect (docs/runtime.md "Request context"): the sending
-// process's, or for sends from outside processes the thread's ContextScope. One branch when none is set.
-inline void attach_context(ProcessCore* from, Message* m) noexcept {
-  ContextData* c = from ? from->ctx_ : ambient_context();
-  if (c && !m->ctx_ && m->sys_ == Sys::none) [[unlikely]] {
-    retain_context(c);
-    m->ctx_ = c;
-  }
-}
-
-// Delivers without any bounded-mailbox policy (signals, bounces). Returns false if `to` is dead.
-bool deliver(const Pid& to, Message* m) {
-  ControlBlock* cb = to.control_block();
-  switch (push(cb, m)) {
-    case Push::ok: return true;
-    case Push::woke: {
-      ProcessCore* p = cb->proc.load(std::memory_order_acquire);
-      p->node_->schedule(p);
-      return true;
-    }
-    case Push::closed:
-      // A remote pid's proxy block is always closed: hand the message to the distribution layer.
-      if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return route_remote(cb, m);
-      bounce(to, m);
-      return false;
-  }
+bool deliver_closed(ControlBlock* cb, Message* m) {
+  // A remote pid's proxy block is always closed: hand the message to the distribution layer.
+  if (cb->flags.load(std::memory_order_relaxed) & kCbRemote) return route_remote(cb, m);
+  Pid view = Pid::adopt(cb);  // borrowed for the call: no count taken or dropped
+  bounce(view, m);
+  (void)view.detach();
   return false;
 }
 
-void wait_for_room(ProcessCore* from, ControlBlock* cb);
+namespace {
 
-// A handler that sends a lot in one turn (a producer loop) must not keep the process it woke parked in
-// its worker's run-next slot (not stealable): every 256 sends the slot is spilled to the deque, where an
-// idle worker can steal it.
-thread_local uint32_t t_sends = 0;
-inline void spill_check() {
-  if ((++t_sends & 255) == 0) {
-    if (Worker* w = current_worker()) w->spill_run_next();
-  }
-}
+// Delivers without any bounded-mailbox policy (signals, bounces). Returns false if `to` is dead.
+bool deliver(const Pid& to, Message* m) { return deliver_to(to.control_block(), m); }
+
+void wait_for_room(ProcessCore* from, ControlBlock* cb);
 
 enum class PostMode { normal, nowait, try_ };
 
@@ -227,26 +181,12 @@ ProcessCore* current_process() noexcept { return t_current; }
 NodeImpl* current_node() noexcept { return t_current ? t_current->node_ : nullptr; }
 void set_current(ProcessCore* p) noexcept { t_current = p; }
 
-// A post to an unbounded mailbox, the common case, without the Result machinery (the same for
-// every PostMode: only a bounded mailbox's policies tell them apart); false for the others.
-[[gnu::always_inline]] static inline bool post_unbounded(ProcessCore* from, const Pid& to, Message* m) {
-  ControlBlock* cb = to.control_block();
-  if (!cb || cb->bounded) [[unlikely]] return false;
-  if (from) {
-    set_sender(from, m);
-    spill_check();
-  }
-  attach_context(from, m);
-  (void)deliver(to, m);
-  return true;
-}
-
 void post(ProcessCore* from, const Pid& to, Message* m) {
-  if (!post_unbounded(from, to, m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::normal);
+  if (!post_unbounded(from, to.control_block(), m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::normal);
 }
 // Replies and runtime notices: never blocked by a full mailbox.
 void post_nowait(ProcessCore* from, const Pid& to, Message* m) {
-  if (!post_unbounded(from, to, m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::nowait);
+  if (!post_unbounded(from, to.control_block(), m)) [[unlikely]] (void)post_impl(from, to, m, PostMode::nowait);
 }
 Result<void> try_post(ProcessCore* from, const Pid& to, Message* m) { return post_impl(from, to, m, PostMode::try_); }
 
