@@ -141,6 +141,18 @@ static void trapper_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 }
 static const fnd_actor_class trapper_class = {"trapper", sizeof(trapper_state), 0, trapper_init, trapper_start,
                                               trapper_message, NULL, NULL, NULL, NULL};
+/* The same with the child spawned in two steps (fnd_actor_spawn with the link option). */
+static void two_step_trapper_start(fnd_ctx* ctx, void* state) {
+  fnd_trap_exit(ctx, 1);
+  fnd_spawn_opts o = {0, FND_DROP_NEWEST, NULL, 1, 0};
+  fnd_pid child = fnd_actor_spawn(ctx, fnd_actor_new(((trapper_state*)state)->child), &o);
+  int v = 1;
+  fnd_send(ctx, child, &int_type, &v);
+  fnd_pid_release(child);
+}
+static const fnd_actor_class two_step_trapper_class = {"two_step_trapper", sizeof(trapper_state), 0, trapper_init,
+                                                       two_step_trapper_start, trapper_message, NULL, NULL, NULL,
+                                                       NULL};
 
 /* Two-step spawns (fnd_actor_new, the state built in place, fnd_actor_spawn) from an actor's start:
  * a counter built without init, which ends the run; refused classes; NULL state; a discarded state
@@ -307,13 +319,21 @@ int main(void) {
     EXPECT(destroyed == 2); /* the named one too, when the node stopped */
   }
 
-  /* 2. links and trap_exit; fnd_crash in a message callback (alone or followed by fnd_stop) and in
-   * on start exits with error(boom) */
+  /* 2. links (by fnd_spawn's options and by fnd_actor_spawn's) and trap_exit; fnd_crash in a message
+   * callback (alone or followed by fnd_stop) and in on start exits with error(boom) */
   {
     const fnd_actor_class* children[] = {&crashy_class, &crash_then_stop_class, &crash_at_start_class};
     for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
       fnd_node* node = fnd_node_new(NULL);
       fnd_pid t = fnd_node_spawn(node, &trapper_class, children[i], NULL);
+      EXPECT(fnd_node_run(node) == 42);
+      fnd_pid_release(t);
+      fnd_node_free(node);
+    }
+    /* linked by fnd_actor_spawn's options (the states of these classes are empty: nothing to build) */
+    for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
+      fnd_node* node = fnd_node_new(NULL);
+      fnd_pid t = fnd_node_spawn(node, &two_step_trapper_class, children[i], NULL);
       EXPECT(fnd_node_run(node) == 42);
       fnd_pid_release(t);
       fnd_node_free(node);
