@@ -233,10 +233,10 @@ Message* from_native(const Bridge* b, Message& m) {
 // Layout: the Actor base, the class, then the state at a fixed offset (alignments up to
 // alignof(max_align_t), checked at spawn; the offset is FND_CTX_STATE_OFFSET of the C ABI). What
 // few C actors need (society membership, the monitor table, a pending crash's error: its flag is
-// kCrashPending) lives with the process's lazily allocated Extras. A C actor is exactly as large as a C++ back end actor with the
-// same fields (a larger actor spreads its hot lines over more cache lines and malloc size classes:
-// chameneos with two workers ran 1.5x slower with 344-byte C actors, thread ring 2.5% slower with
-// 24 bytes more per actor).
+// kCrashPending) lives with the process's lazily allocated Extras. A C actor is exactly as large as
+// a C++ back end actor with the same fields (a larger actor spreads its hot lines over more cache
+// lines and malloc size classes: chameneos with two workers ran 1.5x slower with 344-byte C actors,
+// thread ring 2.5% slower with 24 bytes more per actor).
 class CActor final : public Actor {
  public:
   // Every C actor is made here (spawn, supervised children, pools): NULL with the error set for a

@@ -260,6 +260,8 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   IdShard id_shards[kShards];
   void enable_id_index();
   Pid find_by_id(uint64_t id);
+  void index_add(ProcessCore* p);
+  void index_remove(ProcessCore* p);
   std::mutex live_mu;
   std::condition_variable live_cv;  // signalled at every exit while stop() waits
 

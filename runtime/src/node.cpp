@@ -45,11 +45,7 @@ void NodeImpl::add_live(ProcessCore* p) {
     p->live_prev_ = nullptr;
     if (s.head) s.head->live_prev_ = p;
     s.head = p;
-    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] {
-      IdShard& x = id_shards[p->cb_->id % kShards];
-      std::lock_guard<std::mutex> gx(x.mu);
-      x.by_id[p->cb_->id] = p->cb_;
-    }
+    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] index_add(p);
   }
   s.count.fetch_add(1, std::memory_order_relaxed);
 }
@@ -62,11 +58,7 @@ void NodeImpl::remove_live(ProcessCore* p) {
     else if (s.head == p) s.head = p->live_next_;
     if (p->live_next_) p->live_next_->live_prev_ = p->live_prev_;
     p->live_prev_ = p->live_next_ = nullptr;
-    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] {
-      IdShard& x = id_shards[p->cb_->id % kShards];
-      std::lock_guard<std::mutex> gx(x.mu);
-      x.by_id.erase(p->cb_->id);
-    }
+    if (index_ids.load(std::memory_order_seq_cst)) [[unlikely]] index_remove(p);
   }
   // seq_cst with stop()'s store of stopping_wait and its reads of the counts: either stop() sees
   // this exit in live_count(), or this sees stopping_wait and wakes it.
@@ -83,12 +75,20 @@ void NodeImpl::enable_id_index() {
   if (index_ids.exchange(true, std::memory_order_seq_cst)) return;
   for (Shard& s : shards) {
     std::lock_guard<std::mutex> g(s.mu);
-    for (ProcessCore* p = s.head; p; p = p->live_next_) {
-      IdShard& x = id_shards[p->cb_->id % kShards];
-      std::lock_guard<std::mutex> gx(x.mu);
-      x.by_id[p->cb_->id] = p->cb_;
-    }
+    for (ProcessCore* p = s.head; p; p = p->live_next_) index_add(p);
   }
+}
+
+// Under the process's live shard lock (add_live, remove_live, enable_id_index).
+void NodeImpl::index_add(ProcessCore* p) {
+  IdShard& x = id_shards[p->cb_->id % kShards];
+  std::lock_guard<std::mutex> g(x.mu);
+  x.by_id[p->cb_->id] = p->cb_;
+}
+void NodeImpl::index_remove(ProcessCore* p) {
+  IdShard& x = id_shards[p->cb_->id % kShards];
+  std::lock_guard<std::mutex> g(x.mu);
+  x.by_id.erase(p->cb_->id);
 }
 
 Pid NodeImpl::find_by_id(uint64_t id) {

@@ -323,21 +323,17 @@ int main(void) {
    * callback (alone or followed by fnd_stop) and in on start exits with error(boom) */
   {
     const fnd_actor_class* children[] = {&crashy_class, &crash_then_stop_class, &crash_at_start_class};
-    for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
-      fnd_node* node = fnd_node_new(NULL);
-      fnd_pid t = fnd_node_spawn(node, &trapper_class, children[i], NULL);
-      EXPECT(fnd_node_run(node) == 42);
-      fnd_pid_release(t);
-      fnd_node_free(node);
-    }
-    /* linked by fnd_actor_spawn's options (the states of these classes are empty: nothing to build) */
-    for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
-      fnd_node* node = fnd_node_new(NULL);
-      fnd_pid t = fnd_node_spawn(node, &two_step_trapper_class, children[i], NULL);
-      EXPECT(fnd_node_run(node) == 42);
-      fnd_pid_release(t);
-      fnd_node_free(node);
-    }
+    /* the trapper links by fnd_spawn's options, the two-step one by fnd_actor_spawn's (the states of
+     * these children are empty: nothing to build) */
+    const fnd_actor_class* trappers[] = {&trapper_class, &two_step_trapper_class};
+    for (size_t k = 0; k < sizeof trappers / sizeof trappers[0]; ++k)
+      for (size_t i = 0; i < sizeof children / sizeof children[0]; ++i) {
+        fnd_node* node = fnd_node_new(NULL);
+        fnd_pid t = fnd_node_spawn(node, trappers[k], children[i], NULL);
+        EXPECT(fnd_node_run(node) == 42);
+        fnd_pid_release(t);
+        fnd_node_free(node);
+      }
   }
 
   /* 3. supervisors and the registry */
