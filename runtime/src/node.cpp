@@ -323,13 +323,14 @@ Node::~Node() { stop(); }
 void Node::stop() { impl_->stop(); }
 bool Node::stopped() const noexcept { return impl_->stopped.load(); }
 
+int Node::wait() {
+  std::unique_lock<std::mutex> l(impl_->run_mu);
+  impl_->run_cv.wait(l, [&] { return impl_->shutdown_requested || impl_->root_exited; });
+  return impl_->shutdown_requested ? impl_->shutdown_code : impl_->root_code;
+}
+
 int Node::run() {
-  int code;
-  {
-    std::unique_lock<std::mutex> l(impl_->run_mu);
-    impl_->run_cv.wait(l, [&] { return impl_->shutdown_requested || impl_->root_exited; });
-    code = impl_->shutdown_requested ? impl_->shutdown_code : impl_->root_code;
-  }
+  const int code = wait();
   stop();
   return code;
 }

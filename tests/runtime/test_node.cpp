@@ -1,4 +1,4 @@
-// Node lifecycle: run() exit codes, shutdown from a handler, stop() top-down, spawn after stop; the
+// Node lifecycle: run() and wait() exit codes, shutdown from a handler, stop() top-down, spawn after stop; the
 // live processes (count, lookup by id).
 #include <algorithm>
 #include <future>
@@ -36,6 +36,27 @@ TEST_CASE("run() returns the code given to shutdown from a handler") {
   node.send(a, 7);
   CHECK(node.run() == 7);
   CHECK(node.stopped());
+}
+
+TEST_CASE("wait() returns the shutdown code and leaves the processes running until stop()") {
+  fnd::Node node({.threads = 2});
+  auto a = node.spawn<ShutdownOn>();
+  auto echo = node.spawn_fiber([](fnd::Process& p) {
+    for (;;) {
+      fnd::MessagePtr m = p.receive();
+      if (m->is<int>()) p.reply(m->get<int>() + 1);
+    }
+  });
+  node.send(a, 5);
+  CHECK(node.wait() == 5);
+  CHECK_FALSE(node.stopped());
+  // Still served after the shutdown request: the last words a program may need before it stops.
+  auto r = node.call<int>(echo, 41, 5s);
+  REQUIRE(r.ok());
+  CHECK(*r == 42);
+  node.stop();
+  CHECK(node.stopped());
+  CHECK_FALSE(node.process_info(echo).alive);
 }
 
 TEST_CASE("run() returns 0 when the root supervisor ends normally") {

@@ -125,6 +125,10 @@ class Node {
   void set_root(const Pid& root);
   // Blocks until shutdown(code) is called or the root exits, then stop()s and returns the exit code.
   int run();
+  // run() without the stop(): blocks until shutdown(code) is called or the root exits and returns
+  // the exit code; the processes keep running until stop() (a program's last words before it stops
+  // them: fnd::lang::NodeHooks::before_stop).
+  int wait();
   // Asks run() to return `code` (callable from any handler or thread).
   void shutdown(int code = 0);
   // Stops everything and returns: supervision trees top-down (each supervisor stops its children in

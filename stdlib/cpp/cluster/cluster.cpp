@@ -7,12 +7,15 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fnd/dist/dist.hpp>
 #include <fnd/dist/security/cluster_security.hpp>
@@ -42,13 +45,59 @@ long member_index(const std::string& name) {
   return r.ec == std::errc() && r.ptr == name.data() + name.size() ? i : -1;
 }
 
+// Counts forwarders down to zero (drain_forwarders).
+struct Countdown {
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t left = 0;
+  void done() {
+    std::lock_guard<std::mutex> l(mu);
+    if (--left == 0) cv.notify_all();
+  }
+};
+// Sent to a forwarder after everything it must pass on before the node stops: it counts down when it
+// gets here, so what it received before has been handed to the network by then.
+struct ForwardBarrier {
+  std::shared_ptr<Countdown> countdown;
+};
+
+// The forwarding processes of this node (placed()), for drain_forwarders.
+std::mutex g_forwarders_mu;
+std::vector<fnd::Pid> g_forwarders;
+
 // Forwards everything it receives to `name` on `node`; the message keeps its original sender, so
 // replies go straight back to it. Dropped while the node is not up (like a child that is not running).
 void forward_loop(fnd::Process& p, std::string node, std::string name) {
   for (;;) {
     fnd::MessagePtr m = p.receive();
+    if (auto* b = m->try_get<ForwardBarrier>()) {
+      b->countdown->done();
+      continue;
+    }
     if (auto* d = g_dist.load(std::memory_order_acquire)) (void)d->send_named(node, name, m.release());
   }
+}
+
+// Before the node stops its processes: every forwarder passes on what it holds. A program that ends
+// with `send peer Quit {}; shutdown(0)` sends Quit to the local forwarder of `peer`; stopping the
+// node at once would kill the forwarder with Quit still in its mailbox. The barrier goes in behind
+// Quit (the sender queued Quit before it asked for the shutdown this runs after), so once every
+// forwarder has counted down, Quit is in the network's queue, which detach then waits on. Bounded:
+// a forwarder that dies meanwhile never counts down.
+void drain_forwarders(fnd::Node& node, std::chrono::milliseconds bound) {
+  std::vector<fnd::Pid> live;
+  {
+    std::lock_guard<std::mutex> l(g_forwarders_mu);
+    for (const auto& f : g_forwarders)
+      if (node.process_info(f).alive) live.push_back(f);
+    g_forwarders = live;  // restarted forwarders leave dead pids behind
+  }
+  if (live.empty()) return;
+  auto countdown = std::make_shared<Countdown>();
+  countdown->left = live.size();
+  for (const auto& f : live) fnd::send(f, ForwardBarrier{countdown});
+  std::unique_lock<std::mutex> l(countdown->mu);
+  countdown->cv.wait_for(l, bound, [&] { return countdown->left == 0; });
 }
 
 }  // namespace
@@ -69,7 +118,13 @@ ChildStart placed(ChildStart start) {
     const std::string& name = ctx.registered_name();
     const std::string where = placement_of(*g_spec, name);
     if (where == g_local) return start(ctx);
-    return ctx.spawn_fiber([where, name](fnd::Process& p) { forward_loop(p, where, name); });
+    fnd::Result<fnd::Pid> forwarder =
+        ctx.spawn_fiber([where, name](fnd::Process& p) { forward_loop(p, where, name); });
+    if (forwarder) {
+      std::lock_guard<std::mutex> l(g_forwarders_mu);
+      g_forwarders.push_back(*forwarder);
+    }
+    return forwarder;
   };
 }
 
@@ -130,6 +185,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     societies->attach(*dist);
     return 0;
   };
+  hooks.before_stop = [](fnd::Node& node) { drain_forwarders(node, std::chrono::seconds(2)); };
   hooks.detach = [&](fnd::Node&) {
     if (!dist) return;
     societies.reset();  // no more announcements: this node is leaving

@@ -49,7 +49,9 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
       status = 1;
     } else {
       node.set_root(*root);
-      status = node.run();
+      status = node.wait();
+      if (hooks.before_stop) hooks.before_stop(node);
+      node.stop();
     }
     signals.detach();
     if (hooks.detach) hooks.detach(node);

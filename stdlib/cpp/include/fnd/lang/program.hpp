@@ -36,6 +36,8 @@ struct NodeHooks {
   // After the node is made, before the root starts. A non-zero return stops the node and ends the
   // program with that status (e.g. 1: the node cannot listen).
   std::function<int(fnd::Node&)> attach;
+  // Once shutdown was asked for (or the root ended), before the node stops its processes.
+  std::function<void(fnd::Node&)> before_stop;
   // After the node has run (or failed to start its root), while it still exists.
   std::function<void(fnd::Node&)> detach;
 };
