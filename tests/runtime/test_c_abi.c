@@ -1,5 +1,5 @@
 /* The C ABI from C: actors, messages (classes of the runtime's and in the program's storage), replies to
- * the node, two-step spawns, links/trap_exit, supervisors, registry. */
+ * the node, two-step spawns (one refused by a stopping node), links/trap_exit, supervisors, registry. */
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -209,6 +209,38 @@ static void ignore_message(fnd_ctx* ctx, void* state, fnd_msg* msg) {
 static const fnd_actor_class two_step_class = {"two_step", 0, 0, NULL, two_step_start, ignore_message,
                                                NULL, NULL, NULL, NULL};
 
+/* A two-step spawn without options that the node refuses because it is stopping: the spawner, in
+ * a message callback, keeps spawning probes (state: sum = the probe's number) until one is refused;
+ * the refused probe's state must be destroyed by then, and the error must say so. */
+#define MAX_PROBES 1000000
+static _Atomic int probe_destroyed[MAX_PROBES];
+static _Atomic int spawner_busy;
+static int refused_probe = -1;
+static char refused_code[64]; /* copied: the error text is the worker thread's */
+static void probe_destroy(void* state) { probe_destroyed[((counter_state*)state)->sum] = 1; }
+static const fnd_actor_class probe_class = {"probe", sizeof(counter_state), 0, NULL, NULL, counter_message,
+                                            NULL, probe_destroy, NULL, NULL};
+static void spawn_until_refused(fnd_ctx* ctx, void* state, fnd_msg* msg) {
+  (void)state;
+  (void)msg;
+  spawner_busy = 1;
+  for (int i = 0; i < MAX_PROBES; ++i) {
+    counter_state* s = (counter_state*)fnd_actor_new(&probe_class);
+    s->sum = i;
+    s->target = 1 << 30;
+    fnd_pid probe = fnd_actor_spawn(ctx, s, NULL);
+    if (!probe) {
+      refused_probe = i;
+      snprintf(refused_code, sizeof refused_code, "%s", fnd_last_error_code());
+      EXPECT(probe_destroyed[i] == 1); /* destroyed before the spawn returned */
+      return;
+    }
+    fnd_pid_release(probe);
+  }
+}
+static const fnd_actor_class spawn_until_refused_class = {"spawn_until_refused", 0, 0, NULL, NULL,
+                                                          spawn_until_refused, NULL, NULL, NULL, NULL};
+
 /* Runs `f` in a child process: 1 if it died of SIGABRT (stderr silenced). */
 static int aborts(void (*f)(void)) {
   pid_t pid = fork();
@@ -317,6 +349,21 @@ int main(void) {
     fnd_pid_release(spawner);
     fnd_node_free(node);
     EXPECT(destroyed == 2); /* the named one too, when the node stopped */
+  }
+
+  /* 1e. a two-step spawn refused because the node is stopping (its state is destroyed) */
+  {
+    fnd_node* node = fnd_node_new(NULL);
+    fnd_pid spawner = fnd_node_spawn(node, &spawn_until_refused_class, NULL, NULL);
+    int go = 1;
+    fnd_node_send(node, spawner, &int_type, &go);
+    while (!spawner_busy) sched_yield();
+    fnd_node_stop(node); /* refuses spawns, then waits for the spawner's callback to return */
+    EXPECT(refused_probe >= 0);
+    EXPECT(strcmp(refused_code, "start_failed") == 0);
+    for (int i = 0; i < refused_probe; ++i) EXPECT(probe_destroyed[i] == 1); /* killed by the stop */
+    fnd_pid_release(spawner);
+    fnd_node_free(node);
   }
 
   /* 2. links (by fnd_spawn's options and by fnd_actor_spawn's) and trap_exit; fnd_crash in a message
