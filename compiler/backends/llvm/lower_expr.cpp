@@ -506,12 +506,16 @@ Val Lowering::lowerCall(const CallExpr& c) {
     case Builtin::Max: {
       Val a = lowerExpr(*c.args[0]);
       Val d = lowerExpr(*c.args[1]);
-      const bool mn = c.builtin == Builtin::Min;
-      llvm::Value* lt = a.type->kind == TypeKind::Float ? b_.CreateFCmpOLT(d.v, a.v) : b_.CreateICmpSLT(d.v, a.v);
+      // x < y as the operator `<` compares: strings bytewise (their handles are pointers).
+      auto less = [&](llvm::Value* x, llvm::Value* y) -> llvm::Value* {
+        if (a.type->kind == TypeKind::Float) return b_.CreateFCmpOLT(x, y);
+        if (a.type->kind == TypeKind::String)
+          return b_.CreateICmpSLT(b_.CreateCall(rt("fnd_str_compare"), {x, y}), b_.getInt32(0));
+        return b_.CreateICmpSLT(x, y);
+      };
       // std::min(a, b) is (b < a) ? b : a; std::max(a, b) is (a < b) ? b : a.
-      if (mn) return {b_.CreateSelect(lt, d.v, a.v), a.type};
-      llvm::Value* gt = a.type->kind == TypeKind::Float ? b_.CreateFCmpOLT(a.v, d.v) : b_.CreateICmpSLT(a.v, d.v);
-      return {b_.CreateSelect(gt, d.v, a.v), a.type};
+      if (c.builtin == Builtin::Min) return {b_.CreateSelect(less(d.v, a.v), d.v, a.v), a.type};
+      return {b_.CreateSelect(less(a.v, d.v), d.v, a.v), a.type};
     }
     case Builtin::Link: {
       Val r = lowerExpr(*c.args[0]);
