@@ -28,6 +28,19 @@ interpolation
   : expr EOF
   ;
 
+// Diagnostics only (compiler/parse/parser.cpp): a call's argument list parsed on its own. When the
+// arguments of `f(...)` or `x.m(...)` do not parse, prediction falls back to reading `f` as a name
+// (the alternative that completes its rule), and the error would land on the '('; this rule finds
+// the mistake inside the list.
+callArgsCheck
+  : LPAREN (expr (COMMA expr)*)? RPAREN
+  ;
+
+// The same for named arguments (`spawn W(n: 1)`, `child a: A(p: p)`).
+namedArgsCheck
+  : namedArgs
+  ;
+
 topDecl
   : KW_IMPORT dottedName                                                     # importDecl
   | KW_MESSAGE name LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE       # messageDecl

@@ -1,6 +1,8 @@
 #include "parse/parser.hpp"
 
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "FndParser.h"
 #include "parse/ast_builder.hpp"
@@ -74,6 +76,12 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       : text_(text), diags_(diags), reportedLines_(text.errorLines()) {}
   bool hadErrors = false;
   const std::set<std::uint32_t>& reportedLines() const { return reportedLines_; }
+  // For the argument-list check: report at most one error, and do not check nested calls again.
+  void limitToOneError() {
+    limit_ = 1;
+    nested_ = true;
+  }
+  int reported() const { return reported_; }
 
  protected:
   void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
@@ -103,15 +111,28 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   // recovery stopped at any token in that set (a ')', a ',', a name...), in the middle of the
   // statement, and the parser then reported the rest of that statement as follow-on errors. Both
   // recover() and sync() (a loop that finds a token it cannot take) skip through here.
+  //
+  // Brackets are matched by kind: a '}' that meets an unclosed '(' or '[' (`print("x"` on a line,
+  // then the block's '}') closes the block, not the '(' — the '(' was simply never closed.
   void consumeUntil(antlr4::Parser* p, const antlr4::misc::IntervalSet& follow) override {
-    std::size_t depth = 0;
+    std::vector<std::size_t> open;  // the closers the brackets opened while skipping expect
     for (;;) {
       std::size_t t = p->getInputStream()->LA(1);
       if (t == antlr4::Token::EOF) return;
+      if (t == FndLexer::RPAREN || t == FndLexer::RBRACK || t == FndLexer::RBRACE) {
+        auto match = std::find(open.rbegin(), open.rend(), t);
+        if (match != open.rend()) {  // closes it, and what it enclosed
+          open.erase(match.base() - 1, open.end());
+          p->consume();
+          continue;
+        }
+        if (t == FndLexer::RBRACE) open.clear();  // closes a block opened before the skip
+      }
       bool boundary = t == FndLexer::NL || t == FndLexer::SEMI || t == FndLexer::RBRACE;
-      if (depth == 0 && boundary && follow.contains(t)) return;
-      if (t == FndLexer::LPAREN || t == FndLexer::LBRACK || t == FndLexer::LBRACE) ++depth;
-      else if ((t == FndLexer::RPAREN || t == FndLexer::RBRACK || t == FndLexer::RBRACE) && depth > 0) --depth;
+      if (open.empty() && boundary && follow.contains(t)) return;
+      if (t == FndLexer::LPAREN) open.push_back(FndLexer::RPAREN);
+      else if (t == FndLexer::LBRACK) open.push_back(FndLexer::RBRACK);
+      else if (t == FndLexer::LBRACE) open.push_back(FndLexer::RBRACE);
       p->consume();
     }
   }
@@ -131,6 +152,14 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     reportUnwantedToken(p);
     consumeUntil(p, p->getExpectedTokens().Or(getErrorRecoverySet(p)));
   }
+  // A missing '{' is not conjured: `if a >` at the end of a line (the condition is cut short),
+  // then the newline, which can follow a '{', made ANTLR insert one, and the braces after paired up
+  // wrongly: the handler's '}' closed the invented block, the actor's the handler, and the rest of
+  // the file was reported as out of place.
+  bool singleTokenInsertion(antlr4::Parser* p) override {
+    if (p->getExpectedTokens().contains(static_cast<std::size_t>(FndLexer::LBRACE))) return false;
+    return DefaultErrorStrategy::singleTokenInsertion(p);
+  }
   void reportMatch(antlr4::Parser* p) override {
     DefaultErrorStrategy::reportMatch(p);
     switch (p->getCurrentToken()->getType()) {
@@ -145,9 +174,63 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
  private:
+  // `f(...)` or `x.m(...)` whose argument list does not parse: prediction then reads `f` as a name,
+  // and the parser stops at the '('. Parses the list on its own (rule callArgsCheck, or
+  // namedArgsCheck for `spawn W(n: 1)`; one error at most) to report the mistake where it is.
+  // False if the list parses: the error is elsewhere.
+  bool reportInsideCallArgs(antlr4::Parser* p, antlr4::Token* tok) {
+    if (nested_ || !tok || tok->getType() != FndLexer::LPAREN) return false;
+    antlr4::TokenStream* in = p->getTokenStream();
+    const antlr4::Token* before = in->index() > 0 ? in->LT(-1) : nullptr;
+    if (!before) return false;
+    // A function's name, or a method's (any word after a '.'): not `for (` or `if (`.
+    const bool name = before->getType() == FndLexer::ID || before->getType() == FndLexer::TYPE_NAME;
+    const bool method = before->getType() >= FndLexer::KW_MODULE && before->getType() <= FndLexer::KW_REF &&
+                        in->index() > 1 && in->LT(-2)->getType() == FndLexer::DOT;
+    if (!name && !method) return false;
+    if (before->getLine() != tok->getLine()) return false;
+    const std::size_t resume = in->index();
+    auto sub = std::make_shared<ErrorStrategy>(text_, diags_);
+    sub->limitToOneError();
+    sub->reportedLines_ = reportedLines_;
+    sub->afterError_ = false;
+    FndParser check(&text_.tokens());
+    check.removeErrorListeners();
+    check.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    check.setErrorHandler(sub);
+    in->seek(tok->getTokenIndex());
+    // Named arguments (spawn, child, member) follow an actor's name (a TYPE_NAME: functions and
+    // methods are lower case) or start with `name:`; a call's never do.
+    const std::size_t a1 = in->LA(2), a2 = in->LA(3);
+    if (before->getType() == FndLexer::TYPE_NAME ||
+        ((a1 == FndLexer::ID || a1 == FndLexer::TYPE_NAME) && a2 == FndLexer::COLON))
+      check.namedArgsCheck();
+    else check.callArgsCheck();
+    in->seek(resume);
+    if (sub->reported() == 0) return false;
+    reportedLines_.insert(sub->reportedLines_.begin(), sub->reportedLines_.end());
+    reportedLines_.insert(static_cast<std::uint32_t>(diags_.sources().lineCol(text_.range(tok).file, text_.range(tok).begin).line));
+    return true;
+  }
+
+  // The token before `tok` in the input (not the parser's position: a failed prediction reports a
+  // token ahead of it).
+  antlr4::Token* previousToken(const antlr4::Token* tok) {
+    for (std::size_t i = tok->getTokenIndex(); i-- > 0;) {
+      antlr4::Token* t = text_.tokens().get(i);
+      if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) return t;
+    }
+    return nullptr;
+  }
+
   void report(antlr4::Parser* p, antlr4::Token* tok, const antlr4::misc::IntervalSet& expected) {
     hadErrors = true;
+    if (limit_ == 0) return;
     if (text_.truncated() && tok && tok->getType() == antlr4::Token::EOF) return;
+    if (reportInsideCallArgs(p, tok)) {
+      afterError_ = true;
+      return;
+    }
     // After an error, recovery often closes a declaration early and the rest of its body lands at
     // the top level: stay quiet there until the next declaration keyword.
     bool topLevel = dynamic_cast<FndParser::ProgramContext*>(p->getContext()) != nullptr;
@@ -178,11 +261,16 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     }
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
     if (!reportedLines_.insert(line).second) return;
+    ++reported_;
+    if (limit_ > 0) --limit_;
     auto d = diags_.error(diag::Code::E0001, r, message);
     // `Ping { n = 1 }`: no message literal parses here, so `Ping` was read as a name.
     if (tok && tok->getType() == FndLexer::LBRACE && before && before->getType() == FndLexer::TYPE_NAME)
       d.note({}, "'" + before->getText() + " {' does not start a valid message literal here: its fields are " +
                      "written 'name: value', separated by commas");
+    if (tok && tok->getType() == FndLexer::NL && previousToken(tok) && previousToken(tok)->getType() == FndLexer::GT)
+      d.note({}, "a line that ends with '>' ends there ('>' may close a type such as 'ref<Ponger>'): break "
+                 "the line after another operator, or inside parentheses");
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
@@ -194,6 +282,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   diag::DiagnosticEngine& diags_;
   std::set<std::uint32_t> reportedLines_;
   bool afterError_ = false;
+  int limit_ = -1;  // errors still to report (-1: no limit)
+  int reported_ = 0;
+  bool nested_ = false;
 };
 
 // Runs `entry` on the tokens: SLL with bail-out first (fast, exact for correct input), then full
