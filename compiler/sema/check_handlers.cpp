@@ -410,7 +410,9 @@ void checkActor(Context& cx, ActorDecl& a) {
       env.kind = EnvKind::TimerInterval;
       env.actor = &a;
       ExprChecker(cx, env, none).check(*h->interval, T.durationType());
-      if (h->interval->is<DurationLit>() && h->interval->as<DurationLit>().millis <= 0)
+      // A constant interval is checked here; one computed from parameters, when the actor starts
+      // (it crashes: fnd::lang::timer_interval, and the LLVM lowering's check).
+      if (auto ms = ExprChecker::constantDuration(*h->interval); ms && *ms <= 0)
         cx.error(Code::E0302, h->interval->range, "a timer interval must be positive");
     }
   }

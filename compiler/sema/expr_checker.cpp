@@ -551,6 +551,47 @@ std::optional<std::int64_t> ExprChecker::constantInt(const Expr& e) {
   }
 }
 
+// The same for a duration: `-1s`, `1s - 1s`, `2 * 500ms`, `1s / 4`. Wraps as at run time.
+std::optional<std::int64_t> ExprChecker::constantDuration(const Expr& e) {
+  auto wrap = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  if (e.is<DurationLit>()) return e.as<DurationLit>().millis;
+  if (e.is<UnaryExpr>()) {
+    const auto& u = e.as<UnaryExpr>();
+    auto v = u.op == UnaryOp::Neg ? constantDuration(*u.operand) : std::nullopt;
+    if (!v) return std::nullopt;
+    return wrap(0ull - static_cast<std::uint64_t>(*v));
+  }
+  if (!e.is<BinaryExpr>()) return std::nullopt;
+  const auto& b = e.as<BinaryExpr>();
+  switch (b.op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub: {
+      auto l = constantDuration(*b.lhs);
+      auto r = l ? constantDuration(*b.rhs) : std::nullopt;
+      if (!r) return std::nullopt;
+      const auto ul = static_cast<std::uint64_t>(*l), ur = static_cast<std::uint64_t>(*r);
+      return wrap(b.op == BinaryOp::Add ? ul + ur : ul - ur);
+    }
+    case BinaryOp::Mul: {
+      auto d = constantDuration(*b.lhs);
+      auto n = d ? constantInt(*b.rhs) : std::nullopt;
+      if (!d) {
+        d = constantDuration(*b.rhs);
+        n = d ? constantInt(*b.lhs) : std::nullopt;
+      }
+      if (!d || !n) return std::nullopt;
+      return wrap(static_cast<std::uint64_t>(*d) * static_cast<std::uint64_t>(*n));
+    }
+    case BinaryOp::Div: {
+      auto d = constantDuration(*b.lhs);
+      auto n = d ? constantInt(*b.rhs) : std::nullopt;
+      if (!n || *n == 0) return std::nullopt;
+      return *n == -1 ? wrap(0ull - static_cast<std::uint64_t>(*d)) : *d / *n;
+    }
+    default: return std::nullopt;
+  }
+}
+
 const Type* ExprChecker::checkMessageLit(MessageLit& e) {
   auto& T = cx_.types();
   auto it = cx_.program.messages.find(e.typeName.name);

@@ -33,6 +33,11 @@ class ExprChecker {
   static bool assignable(const ast::Type* to, const ast::Type* from);
   static bool comparable(const ast::Type* t);
 
+  // The value of an int (duration, in milliseconds) expression made of literals and operators
+  // only, if it has one.
+  static std::optional<std::int64_t> constantInt(const ast::Expr& e);
+  static std::optional<std::int64_t> constantDuration(const ast::Expr& e);
+
  private:
   const ast::Type* inferImpl(ast::Expr& e, const ast::Type* hint);
   const ast::Type* checkName(ast::NameExpr& e);
@@ -43,7 +48,6 @@ class ExprChecker {
   const ast::Type* checkConvert(ast::ConvertExpr& e);
   const ast::Type* checkUnary(ast::UnaryExpr& e);
   const ast::Type* checkBinary(ast::BinaryExpr& e);
-  static std::optional<std::int64_t> constantInt(const ast::Expr& e);
   const ast::Type* checkMessageLit(ast::MessageLit& e);
   const ast::Type* checkListLit(ast::ListLit& e, const ast::Type* hint);
   const ast::Type* checkMapLit(ast::MapLit& e, const ast::Type* hint);

@@ -113,9 +113,12 @@ void Gen::actorMethods(Code& c, const ActorDecl& a) {
     c.line();
     if (start) c.line(from(start->range));
     c.open("void " + n + "::on_start()");
-    for (std::size_t i = 0; i < everies.size(); ++i)
-      c.line("this->every(" + topExpr(*everies[i]->interval) + ", Every" + std::to_string(i) + "{});  " +
-             from(everies[i]->range));
+    for (std::size_t i = 0; i < everies.size(); ++i) {
+      // A literal is positive (E0302); a computed interval is checked as the actor starts.
+      const ast::Expr& d = *everies[i]->interval;
+      const std::string interval = d.is<ast::DurationLit>() ? topExpr(d) : "fnd::lang::timer_interval(" + topExpr(d) + ")";
+      c.line("this->every(" + interval + ", Every" + std::to_string(i) + "{});  " + from(everies[i]->range));
+    }
     if (start && start->body) block(c, *start->body);
     c.close();
   }

@@ -106,6 +106,10 @@ llvm::Function* Lowering::lowerHandler(ActorInfo& info, const HandlerDecl* h, co
       if (hd->kind != HandlerKind::Every) continue;
       debugLocation(hd->range);
       llvm::Value* period = lowerCond(*hd->interval);
+      // A literal is positive (E0302); a computed interval is checked as the actor starts.
+      if (!hd->interval->is<DurationLit>())
+        crashIfDynamic(b_.CreateICmpSLE(period, b_.getInt64(0)),
+                       {"timer interval ", Val{period, hd->interval->type}, " is not positive"});
       llvm::Value* self = b_.CreateCall(rt("fnd_self"), {f_.ctx});
       b_.CreateCall(rt("fnd_send_every"), {f_.ctx, period, self, b_.CreateBitCast(info.tickTypes[timer], i8p()),
                                            llvm::ConstantPointerNull::get(i8p())});

@@ -92,6 +92,10 @@ void index_out_of_range(std::int64_t i, std::size_t size) {
 }
 void key_not_found(const std::string& key) { crash("key " + key + " not found"); }
 void pop_empty() { crash("pop from an empty list"); }
+Duration timer_interval(Duration d) {
+  if (d.count() <= 0) [[unlikely]] crash("timer interval " + fmt(d) + " is not positive");
+  return d;
+}
 void shift_out_of_range(std::int64_t count) { crash("shift count " + std::to_string(count) + " out of range 0..63"); }
 
 List<std::string> split(const std::string& s, const std::string& sep) {

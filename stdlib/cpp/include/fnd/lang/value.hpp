@@ -87,6 +87,11 @@ inline std::int64_t abs(std::int64_t v) { return v < 0 ? static_cast<std::int64_
 inline double abs(double v) { return v < 0 ? -v : v; }
 inline Duration abs(Duration v) { return Duration(abs(static_cast<std::int64_t>(v.count()))); }
 
+// ---- `every D` ----
+// The interval of a timer, computed from parameters when the actor starts: a non-positive one
+// crashes the actor ("timer interval 0ms is not positive"; a constant one is E0302).
+Duration timer_interval(Duration d);
+
 // ---- shifts with a computed count ----
 // The count must be in 0..63, else the actor crashes ("shift count N out of range 0..63"). `<<`
 // wraps (bits shifted out are lost), `>>` is arithmetic (copies the sign bit), `>>>` is logical
