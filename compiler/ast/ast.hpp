@@ -613,6 +613,7 @@ struct ActorDecl {
   SourceRange range;
   bool isExtern = false;
   std::string externHeader;       // extern: the header named after `from`
+  SourceRange externHeaderRange;  // the string after `from`
   bool externHasInterface = false; // extern with `{ ... }`: messages and params are checked
   std::vector<std::unique_ptr<ParamDecl>> params;
   std::vector<std::unique_ptr<StateDecl>> states;

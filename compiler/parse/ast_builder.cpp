@@ -737,6 +737,7 @@ void AstBuilder::buildActor(P::NameContext* name, P::ActorBodyContext* body, boo
   if (header) {
     std::string h = header->getText();
     a->externHeader = h.size() >= 2 ? h.substr(1, h.size() - 2) : h;
+    a->externHeaderRange = text_.range(header->getSymbol());
   }
   a->externHasInterface = isExtern && body;
   std::map<std::string, SourceRange> seenSettings;

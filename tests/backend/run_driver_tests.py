@@ -85,6 +85,17 @@ def main():
     check("build without main exits 1", r.returncode == 1 and "main" in r.stderr, r.stderr)
     r = run([fndc, "build", pingpong])
     check("build without -o exits 2", r.returncode == 2, r.stderr)
+    # an extern actor's header that no include directory holds: E0121 at the `from` string, from
+    # fndc (both back ends), not the C++ compiler's error about a generated file
+    nohdr = os.path.join(work, "nohdr.fnd")
+    with open(nohdr, "w") as f:
+        f.write('module nohdr\nmessage P {}\nextern actor Parser from "no_such_parser.hpp" {\n  on P\n}\n'
+                'actor M {\n  on start {\n    let p = spawn Parser\n    send p P {}\n  }\n}\nmain M\n')
+    for target in ("cpp", "llvm"):
+        r = run([fndc, "build", "--target=" + target, nohdr, "-o", os.path.join(work, "nohdr_" + target)])
+        check("missing extern header is E0121 (%s)" % target,
+              r.returncode == 1 and "nohdr.fnd:3:26: error: header 'no_such_parser.hpp' of extern actor 'Parser' "
+              "not found [E0121]" in r.stderr and "fatal error" not in r.stderr, r.stderr)
     bad_dir = os.path.join(work, "bad")
     os.makedirs(bad_dir)
     with open(os.path.join(bad_dir, "main.fnd"), "w") as f:

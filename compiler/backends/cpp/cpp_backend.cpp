@@ -12,6 +12,7 @@
 #include <set>
 
 #include "backends/backend.hpp"
+#include "backends/extern_headers.hpp"
 #include "backends/subprocess.hpp"
 #include "backends/cpp/build_config.hpp"
 #include "backends/cpp/gen.hpp"
@@ -171,6 +172,7 @@ class CppBackend final : public Backend {
       std::cerr << '\n';
     }
     std::cerr.flush();
+    if (!checkExternHeaders(cmd, program, diags)) return false;
     const int status = runCommand(cmd);
     if (status == 127) {
       diags.error(diag::Code::None, {}, "cannot run the C++ compiler '" + cmd[0] + "' (set FND_CXX)");

@@ -11,6 +11,7 @@
 #include <llvm/IR/Module.h>
 
 #include "backends/backend.hpp"
+#include "backends/extern_headers.hpp"
 #include "backends/subprocess.hpp"
 #include "backends/llvm/build_config.hpp"
 #include "backends/llvm/emit.hpp"
@@ -92,6 +93,7 @@ class LlvmBackend final : public Backend {
       for (const auto& a : cmd) std::cerr << a << ' ';
       std::cerr << '\n';
     }
+    if (!checkExternHeaders(cmd, program, diags)) return false;
     const int status = runCommand(cmd);
     if (status == 127) {
       diags.error(diag::Code::None, {}, "cannot run the linker driver '" + cmd[0] + "' (set FND_CXX)");
