@@ -76,8 +76,10 @@ struct TypeNode {
 // Local variables: `let`/`var`, `for` variables, handler bindings (`on Ping(p)`, `on down(r, why)`)
 
 struct LocalVar {
+  enum class Origin { Let, For, Binding };  // `let`/`var`, a `for` variable, a handler binding
   Ident name;
   bool isMutable = false;  // `var`; everything else is immutable
+  Origin origin = Origin::Let;
   // sema
   const Type* type = nullptr;
 };

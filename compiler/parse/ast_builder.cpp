@@ -524,9 +524,11 @@ StmtPtr AstBuilder::buildStmt(P::StmtContext* ctx) {
     auto s = std::make_unique<ForStmt>();
     auto names = f->name();
     s->first.name = ident(names.empty() ? nullptr : names[0]);
+    s->first.origin = LocalVar::Origin::For;
     if (names.size() > 1) {
       s->second = std::make_unique<LocalVar>();
       s->second->name = ident(names[1]);
+      s->second->origin = LocalVar::Origin::For;
     }
     auto xs = f->expr();
     s->iterable = buildExpr(xs.empty() ? nullptr : xs[0]);
@@ -709,6 +711,7 @@ void AstBuilder::buildHandler(P::HandlerItemContext* ctx, ActorDecl& actor) {
   for (auto& p : params) {
     auto lv = std::make_unique<LocalVar>();
     lv->name = p;
+    lv->origin = LocalVar::Origin::Binding;
     h->params.push_back(std::move(lv));
   }
   if (ctx->block()) {

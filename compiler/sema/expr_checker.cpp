@@ -887,7 +887,12 @@ bool ExprChecker::requireMutablePlace(const Expr& e, const char* what) {
         case NameRef::Local:
           if (n.local->isMutable) return true;
           cx_.error(Code::E0209, e.range, std::string("cannot ") + what + " '" + n.name.name + "': it is immutable")
-              .note(n.local->name.range, "declared here; use 'var' for a variable that changes");
+              .note(n.local->name.range,
+                    n.local->origin == LocalVar::Origin::Let
+                        ? "declared here; use 'var' for a variable that changes"
+                        : n.local->origin == LocalVar::Origin::For
+                              ? "a 'for' variable is immutable; copy it into a 'var' to change it"
+                              : "a handler's binding is immutable; copy it into a 'var' to change it");
           return false;
         case NameRef::State:
           return true;
