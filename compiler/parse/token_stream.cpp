@@ -282,6 +282,32 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
         type = FndLexer::STRING;
         break;
       }
+      case FndLexer::DOT: {
+        // `1.` and `.5`: a float literal needs a digit on both sides of '.'. Reported here, at the
+        // '.', which is then dropped: left in, `1.` at a line's end would continue the statement
+        // on the next line and `.5` would be "expected an expression", neither naming the mistake.
+        auto adjacent = [](const antlr4::Token* a, const antlr4::Token* b) {
+          return b->getStartIndex() == a->getStopIndex() + 1;
+        };
+        const antlr4::Token* before = out.empty() ? nullptr : out.back().get();  // raw_'s are moved out
+        const antlr4::Token* after = i + 1 < raw_.size() ? raw_[i + 1].get() : nullptr;
+        const bool intBefore = before && before->getType() == FndLexer::INT && adjacent(before, tok.get());
+        const bool intAfter = after && after->getType() == FndLexer::INT && adjacent(tok.get(), after);
+        const bool wordAfter = after && adjacent(tok.get(), after) &&
+                               (after->getType() == FndLexer::ID || after->getType() == FndLexer::TYPE_NAME);
+        const bool operandBefore = before && adjacent(before, tok.get()) &&
+                                   (before->getType() == FndLexer::ID || before->getType() == FndLexer::TYPE_NAME ||
+                                    before->getType() == FndLexer::RPAREN || before->getType() == FndLexer::RBRACK);
+        if ((intBefore && !wordAfter && !intAfter) || (intAfter && !intBefore && !operandBefore)) {
+          diags.error(diag::Code::E0001, range(tok.get()),
+                      intAfter ? "a float literal needs a digit before '.' (write 0." + after->getText() + ")"
+                               : "a float literal needs a digit after '.' (write " + before->getText() + ".0)");
+          noteLine(tok.get());
+          hadErrors_ = true;
+          continue;
+        }
+        break;
+      }
       case FndLexer::STRING:
         merged = mergeQuotedInterpolation(i, diags);
         break;
