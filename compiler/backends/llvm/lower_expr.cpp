@@ -497,9 +497,8 @@ Val Lowering::lowerCall(const CallExpr& c) {
     }
     case Builtin::Abs: {
       Val v = lowerExpr(*c.args[0]);
-      if (v.type->kind == TypeKind::Float)
-        return {b_.CreateSelect(b_.CreateFCmpOLT(v.v, llvm::ConstantFP::get(b_.getDoubleTy(), 0.0)), b_.CreateFNeg(v.v), v.v),
-                v.type};
+      if (v.type->kind == TypeKind::Float)  // fabs: abs(-0.0) is 0.0, as the C++ back end's std::fabs
+        return {b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, v.v), v.type};
       return {b_.CreateSelect(b_.CreateICmpSLT(v.v, b_.getInt64(0)), b_.CreateSub(b_.getInt64(0), v.v), v.v), v.type};
     }
     case Builtin::Min:

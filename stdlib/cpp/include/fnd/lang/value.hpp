@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -84,7 +85,7 @@ double mod(double a, double b);                           // fmod
 Duration div(Duration a, std::int64_t b);
 std::int64_t div(Duration a, Duration b);
 inline std::int64_t abs(std::int64_t v) { return v < 0 ? static_cast<std::int64_t>(0ull - static_cast<std::uint64_t>(v)) : v; }
-inline double abs(double v) { return v < 0 ? -v : v; }
+inline double abs(double v) { return std::fabs(v); }  // abs(-0.0) is 0.0, abs(nan) a nan
 inline Duration abs(Duration v) { return Duration(abs(static_cast<std::int64_t>(v.count()))); }
 
 // ---- `every D` ----
