@@ -14,6 +14,7 @@ void collectDeclarations(Context& cx) {
     if (id.name.empty()) return false;
     auto [it, fresh] = seen.emplace(id.name, id.range);
     if (!fresh) {
+      cx.redeclared.insert(id.name);
       cx.error(diag::Code::E0103, id.range, std::string("redefinition of '") + id.name + "' as " + kind)
           .note(it->second, "previous definition is here");
       return false;

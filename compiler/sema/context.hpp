@@ -1,6 +1,7 @@
 // Internal to sema/: the state every pass shares, and the pass signature.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct Context {
   std::vector<PublishSite> publishes;
   std::vector<SubscribeSite> subscribes;
   std::vector<const ast::MessageDecl*> sentMessages;  // payload types of send/reply/broadcast/publish
+  // Names declared twice (E0103): a use that finds only the other kind is not reported again as
+  // unknown (`message W {}` and `actor W`: `main W` is not "unknown actor").
+  std::set<std::string> redeclared;
 
   ast::TypeContext& types() { return program.types; }
   diag::DiagBuilder error(diag::Code c, diag::SourceRange r, std::string msg) {

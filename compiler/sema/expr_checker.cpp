@@ -599,6 +599,7 @@ const Type* ExprChecker::checkMessageLit(MessageLit& e) {
     for (auto& fi : e.inits) infer(*fi.value);
     std::vector<std::string> names;
     for (auto& [n, m] : cx_.program.messages) names.push_back(n);
+    if (cx_.redeclared.count(e.typeName.name)) return T.error();
     auto d = cx_.error(Code::E0108, e.typeName.range, "unknown message '" + e.typeName.name + "'");
     if (auto s = closestName(e.typeName.name, names); !s.empty()) d.note({}, "did you mean '" + s + "'?");
     else if (cx_.program.actors.count(e.typeName.name)) d.note({}, "'" + e.typeName.name + "' is an actor; start one with 'spawn " + e.typeName.name + "(...)'");
@@ -714,8 +715,10 @@ void ExprChecker::checkStartArgs(StartArgs& s, bool allowMissing) {
       for (auto& [k, v] : p.actors) names.push_back(k);
       for (auto& [k, v] : p.supervisors) names.push_back(k);
       for (auto& [k, v] : p.societies) names.push_back(k);
-      auto d = cx_.error(Code::E0109, s.target.range, "unknown actor, supervisor or society '" + n + "'");
-      if (auto c = closestName(n, names); !c.empty()) d.note({}, "did you mean '" + c + "'?");
+      if (!cx_.redeclared.count(n)) {
+        auto d = cx_.error(Code::E0109, s.target.range, "unknown actor, supervisor or society '" + n + "'");
+        if (auto c = closestName(n, names); !c.empty()) d.note({}, "did you mean '" + c + "'?");
+      }
     }
   }
   if (s.targetKind != TargetKind::Actor) {

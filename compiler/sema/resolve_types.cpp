@@ -44,6 +44,7 @@ const ast::Type* resolveTypeNode(Context& cx, ast::TypeNode& node) {
         r = t.ref(it->second);
         break;
       }
+      if (cx.redeclared.count(node.name.name)) break;
       std::vector<std::string> names;
       for (auto& [n, a] : cx.program.actors) names.push_back(n);
       auto d = cx.error(diag::Code::E0109, node.name.range, "unknown actor '" + node.name.name + "'");
@@ -59,6 +60,7 @@ const ast::Type* resolveTypeNode(Context& cx, ast::TypeNode& node) {
         r = t.message(it->second);
         break;
       }
+      if (cx.redeclared.count(node.name.name)) break;
       std::vector<std::string> names = {"int", "float", "bool", "string", "bytes", "duration"};
       for (auto& [n, m] : cx.program.messages) names.push_back(n);
       auto d = cx.error(diag::Code::E0107, node.name.range, "unknown type '" + node.name.name + "'");
