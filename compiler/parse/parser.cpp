@@ -213,6 +213,18 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     return true;
   }
 
+  static bool isDeclarationKeyword(std::size_t t) {
+    switch (t) {
+      case FndLexer::KW_ON: case FndLexer::KW_EVERY: case FndLexer::KW_PARAM: case FndLexer::KW_STATE:
+      case FndLexer::KW_ACTOR: case FndLexer::KW_MESSAGE: case FndLexer::KW_SUPERVISOR:
+      case FndLexer::KW_SOCIETY: case FndLexer::KW_MAIN: case FndLexer::KW_EXTERN: case FndLexer::KW_IMPORT:
+      case FndLexer::KW_CLUSTER: case FndLexer::KW_CHILD:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // The token before `tok` in the input (not the parser's position: a failed prediction reports a
   // token ahead of it).
   antlr4::Token* previousToken(const antlr4::Token* tok) {
@@ -259,11 +271,28 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
         message = "expected " + want + " at the end of the line";
       }
     }
+    // A declaration keyword where a statement should be (`on Ping {` after an `on start {` whose
+    // '}' is missing): say so at the keyword, and point at the block that is still open.
+    const antlr4::Token* openBrace = nullptr;
+    const antlr4::Token* prevTok = tok ? previousToken(tok) : nullptr;
+    const bool startsStatement = !prevTok || prevTok->getType() == FndLexer::NL || prevTok->getType() == FndLexer::SEMI ||
+                                 prevTok->getType() == FndLexer::LBRACE || prevTok->getType() == FndLexer::RBRACE;
+    if (tok && startsStatement && isDeclarationKeyword(tok->getType()))
+      for (antlr4::tree::ParseTree* c = p->getContext(); c; c = c->parent)
+        if (auto* b = dynamic_cast<FndParser::BlockContext*>(c)) {
+          openBrace = b->getStart();
+          break;
+        }
+    if (openBrace) {
+      r = text_.range(tok);
+      message = "expected '}' before '" + tok->getText() + "': a block is still open";
+    }
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
     if (!reportedLines_.insert(line).second) return;
     ++reported_;
     if (limit_ > 0) --limit_;
     auto d = diags_.error(diag::Code::E0001, r, message);
+    if (openBrace) d.note(text_.range(openBrace), "this '{' is not closed");
     // `Ping { n = 1 }`: no message literal parses here, so `Ping` was read as a name.
     if (tok && tok->getType() == FndLexer::LBRACE && before && before->getType() == FndLexer::TYPE_NAME)
       d.note({}, "'" + before->getText() + " {' does not start a valid message literal here: its fields are " +
