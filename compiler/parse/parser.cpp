@@ -300,6 +300,8 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (tok && tok->getType() == FndLexer::NL && previousToken(tok) && previousToken(tok)->getType() == FndLexer::GT)
       d.note({}, "a line that ends with '>' ends there ('>' may close a type such as 'ref<Ponger>'): break "
                  "the line after another operator, or inside parentheses");
+    if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)
+      d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&

@@ -67,9 +67,11 @@ void checkReachability(Context& cx) {
   std::set<const MessageDecl*> sent(cx.sentMessages.begin(), cx.sentMessages.end());
   for (auto& m : cx.program.modules) {
     for (auto& a : m->actors) {
+      std::set<const MessageDecl*> warned;  // a duplicate handler (E0503) is not warned about twice
       for (auto& h : a->handlers) {
         if (h->body) checkBlock(cx, *h->body);
-        if (!anyExtern && cx.program.main && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message && !sent.count(h->message))
+        if (!anyExtern && cx.program.main && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message &&
+            !sent.count(h->message) && warned.insert(h->message).second)
           cx.warning(Code::W0002, h->range, "handler is unreachable: no '" + h->message->name.name + "' message is ever sent")
               .note(h->message->name.range, "'" + h->message->name.name + "' is declared here");
       }
