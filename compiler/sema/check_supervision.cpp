@@ -31,9 +31,10 @@ void checkSupervision(Context& cx) {
               .note(it->second->name.range, "previous child is here");
       }
       if (sup->strategy == Strategy::SimpleOneForOne) {
-        if (sup->children.size() != 1)
-          cx.error(Code::E0306, sup->name.range, "a simple_one_for_one supervisor has exactly one child (its template), not " +
-                                                     std::to_string(sup->children.size()))
+        if (sup->children.size() != 1)  // at the second child (none: at the supervisor)
+          cx.error(Code::E0306, sup->children.size() > 1 ? sup->children[1]->name.range : sup->name.range,
+                   "a simple_one_for_one supervisor has exactly one child (its template), not " +
+                       std::to_string(sup->children.size()))
               .note({}, "children are added at run time with 'spawn " + sup->name.name + "(...)'");
         else if (sup->children[0]->start.targetKind != TargetKind::Actor &&
                  sup->children[0]->start.targetKind != TargetKind::Unresolved)
