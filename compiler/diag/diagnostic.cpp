@@ -74,6 +74,20 @@ std::string printable(std::string_view in) {
   }
   return s;
 }
+
+// Whether the UTF-8 character at s[i] is East Asian wide (two terminal columns): the CJK, Hangul,
+// full-width and emoji blocks (the common cases of wcwidth() == 2, without the locale).
+bool isWide(const std::string& s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  char32_t cp;
+  if (b(0) >= 0xF0 && i + 3 < s.size()) cp = ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  else if (b(0) >= 0xE0 && i + 2 < s.size()) cp = ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  else return false;
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
 }  // namespace
 
 void DiagnosticEngine::renderSnippet(SourceRange r) {
@@ -98,11 +112,31 @@ void DiagnosticEngine::renderSnippet(SourceRange r) {
   out_ << prefix << printable(line.substr(from - lineBegin, to - from)) << (to < lineEnd ? "..." : "") << '\n';
   // Underline from the caret to the end of the range, clipped to the shown text.
   std::uint32_t end = std::min(r.end, to);
+  // One mark per character, not per byte (columns in the location stay bytes): the text is
+  // printable()'s, where an invalid byte is one '?' and a UTF-8 sequence one character.
+  auto isCont = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  const std::string before = printable(line.substr(from - lineBegin, std::min(r.begin, to) - from));
   std::string marks(prefix.size(), ' ');
-  for (std::uint32_t i = from; i < r.begin && i < to; ++i)
-    marks += line[i - lineBegin] == '\t' ? '\t' : ' ';
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (isCont(before[i])) continue;
+    if (before[i] == '\t') {
+      marks += '\t';
+      continue;
+    }
+    marks += ' ';
+    if (isWide(before, i)) marks += ' ';  // a terminal gives East Asian wide characters two columns
+  }
   marks += '^';
-  for (std::uint32_t i = r.begin + 1; i < end; ++i) marks += '~';
+  if (end > r.begin + 1) {
+    // the range's first character is the caret (skip its continuation bytes), the rest is '~'
+    const std::string under = printable(line.substr(r.begin - lineBegin, end - r.begin));
+    bool first = true;
+    for (char c : under) {
+      if (isCont(c)) continue;
+      if (!first) marks += '~';
+      first = false;
+    }
+  }
   out_ << marks << '\n';
 }
 
