@@ -181,12 +181,13 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   bool reportInsideCallArgs(antlr4::Parser* p, antlr4::Token* tok) {
     if (nested_ || !tok || tok->getType() != FndLexer::LPAREN) return false;
     antlr4::TokenStream* in = p->getTokenStream();
-    const antlr4::Token* before = in->index() > 0 ? in->LT(-1) : nullptr;
+    const antlr4::Token* before = previousToken(tok);
     if (!before) return false;
     // A function's name, or a method's (any word after a '.'): not `for (` or `if (`.
     const bool name = before->getType() == FndLexer::ID || before->getType() == FndLexer::TYPE_NAME;
-    const bool method = before->getType() >= FndLexer::KW_MODULE && before->getType() <= FndLexer::KW_REF &&
-                        in->index() > 1 && in->LT(-2)->getType() == FndLexer::DOT;
+    const antlr4::Token* dot = name ? nullptr : previousToken(before);
+    const bool method = before->getType() >= FndLexer::KW_MODULE && before->getType() <= FndLexer::KW_REF && dot &&
+                        dot->getType() == FndLexer::DOT;
     if (!name && !method) return false;
     if (before->getLine() != tok->getLine()) return false;
     const std::size_t resume = in->index();
@@ -297,7 +298,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (tok && tok->getType() == FndLexer::LBRACE && before && before->getType() == FndLexer::TYPE_NAME)
       d.note({}, "'" + before->getText() + " {' does not start a valid message literal here: its fields are " +
                      "written 'name: value', separated by commas");
-    if (tok && tok->getType() == FndLexer::NL && previousToken(tok) && previousToken(tok)->getType() == FndLexer::GT)
+    if (tok && tok->getType() == FndLexer::NL && prevTok && prevTok->getType() == FndLexer::GT)
       d.note({}, "a line that ends with '>' ends there ('>' may close a type such as 'ref<Ponger>'): break "
                  "the line after another operator, or inside parentheses");
     if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)

@@ -377,9 +377,9 @@ void checkActor(Context& cx, ActorDecl& a) {
       case HandlerKind::Message: {
         auto it = cx.program.messages.find(h->name.name);
         if (it == cx.program.messages.end()) {
+          if (cx.redeclared.count(h->name.name)) break;
           std::vector<std::string> names;
           for (auto& [n, m] : cx.program.messages) names.push_back(n);
-          if (cx.redeclared.count(h->name.name)) break;
           auto d = cx.error(Code::E0108, h->name.range, "unknown message '" + h->name.name + "'");
           if (auto c = closestName(h->name.name, names); !c.empty()) d.note({}, "did you mean '" + c + "'?");
           break;

@@ -597,9 +597,9 @@ const Type* ExprChecker::checkMessageLit(MessageLit& e) {
   auto it = cx_.program.messages.find(e.typeName.name);
   if (it == cx_.program.messages.end()) {
     for (auto& fi : e.inits) infer(*fi.value);
+    if (cx_.redeclared.count(e.typeName.name)) return T.error();
     std::vector<std::string> names;
     for (auto& [n, m] : cx_.program.messages) names.push_back(n);
-    if (cx_.redeclared.count(e.typeName.name)) return T.error();
     auto d = cx_.error(Code::E0108, e.typeName.range, "unknown message '" + e.typeName.name + "'");
     if (auto s = closestName(e.typeName.name, names); !s.empty()) d.note({}, "did you mean '" + s + "'?");
     else if (cx_.program.actors.count(e.typeName.name)) d.note({}, "'" + e.typeName.name + "' is an actor; start one with 'spawn " + e.typeName.name + "(...)'");
@@ -710,15 +710,13 @@ void ExprChecker::checkStartArgs(StartArgs& s, bool allowMissing) {
     } else if (auto so = p.societies.find(n); so != p.societies.end()) {
       s.targetKind = TargetKind::Society;
       s.society = so->second;
-    } else {
+    } else if (!cx_.redeclared.count(n)) {
       std::vector<std::string> names;
       for (auto& [k, v] : p.actors) names.push_back(k);
       for (auto& [k, v] : p.supervisors) names.push_back(k);
       for (auto& [k, v] : p.societies) names.push_back(k);
-      if (!cx_.redeclared.count(n)) {
-        auto d = cx_.error(Code::E0109, s.target.range, "unknown actor, supervisor or society '" + n + "'");
-        if (auto c = closestName(n, names); !c.empty()) d.note({}, "did you mean '" + c + "'?");
-      }
+      auto d = cx_.error(Code::E0109, s.target.range, "unknown actor, supervisor or society '" + n + "'");
+      if (auto c = closestName(n, names); !c.empty()) d.note({}, "did you mean '" + c + "'?");
     }
   }
   if (s.targetKind != TargetKind::Actor) {

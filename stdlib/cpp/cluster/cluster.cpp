@@ -84,12 +84,12 @@ void forward_loop(fnd::Process& p, std::string node, std::string name) {
 // Quit (the sender queued Quit before it asked for the shutdown this runs after), so once every
 // forwarder has counted down, Quit is in the network's queue, which detach then waits on. Bounded:
 // a forwarder that dies meanwhile never counts down.
-void drain_forwarders(fnd::Node& node, std::chrono::milliseconds bound) {
+void drain_forwarders(std::chrono::milliseconds bound) {
   std::vector<fnd::Pid> live;
   {
     std::lock_guard<std::mutex> l(g_forwarders_mu);
     for (const auto& f : g_forwarders)
-      if (node.process_info(f).alive) live.push_back(f);
+      if (f.alive()) live.push_back(f);
     g_forwarders = live;  // restarted forwarders leave dead pids behind
   }
   if (live.empty()) return;
@@ -185,7 +185,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     societies->attach(*dist);
     return 0;
   };
-  hooks.before_stop = [](fnd::Node& node) { drain_forwarders(node, std::chrono::seconds(2)); };
+  hooks.before_stop = [](fnd::Node&) { drain_forwarders(std::chrono::seconds(2)); };
   hooks.detach = [&](fnd::Node&) {
     if (!dist) return;
     societies.reset();  // no more announcements: this node is leaving
