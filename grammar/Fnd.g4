@@ -41,6 +41,12 @@ namedArgsCheck
   : namedArgs
   ;
 
+// The same for a message literal's fields (`Ping { n: 1 2 }` would otherwise read `Ping` as a name
+// and stop at the '{').
+messageFieldsCheck
+  : LBRACE (fieldInit (COMMA fieldInit)* COMMA?)? RBRACE
+  ;
+
 topDecl
   : KW_IMPORT dottedName                                                     # importDecl
   | KW_MESSAGE name LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE       # messageDecl

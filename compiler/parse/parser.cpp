@@ -76,7 +76,8 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       : text_(text), diags_(diags), reportedLines_(text.errorLines()) {}
   bool hadErrors = false;
   const std::set<std::uint32_t>& reportedLines() const { return reportedLines_; }
-  // For the argument-list check: report at most one error, and do not check nested calls again.
+  // For the argument-list and message-field checks: report at most one error, and do not check
+  // nested ones again.
   void limitToOneError() {
     limit_ = 1;
     nested_ = true;
@@ -179,7 +180,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   // namedArgsCheck for `spawn W(n: 1)`; one error at most) to report the mistake where it is.
   // False if the list parses: the error is elsewhere.
   bool reportInsideCallArgs(antlr4::Parser* p, antlr4::Token* tok) {
-    if (nested_ || !tok || tok->getType() != FndLexer::LPAREN) return false;
+    if (nested_ || !tok) return false;
+    if (tok->getType() == FndLexer::LBRACE) return reportInsideMessageFields(p, tok);
+    if (tok->getType() != FndLexer::LPAREN) return false;
     antlr4::TokenStream* in = p->getTokenStream();
     const antlr4::Token* before = previousToken(tok);
     if (!before) return false;
@@ -191,10 +194,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (!name && !method) return false;
     if (before->getLine() != tok->getLine()) return false;
     const std::size_t resume = in->index();
-    auto sub = std::make_shared<ErrorStrategy>(text_, diags_);
-    sub->limitToOneError();
-    sub->reportedLines_ = reportedLines_;
-    sub->afterError_ = false;
+    auto sub = subParser();
     FndParser check(&text_.tokens());
     check.removeErrorListeners();
     check.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
@@ -208,8 +208,41 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       check.namedArgsCheck();
     else check.callArgsCheck();
     in->seek(resume);
-    if (sub->reported() == 0) return false;
-    reportedLines_.insert(sub->reportedLines_.begin(), sub->reportedLines_.end());
+    return adoptSubReport(*sub, tok);
+  }
+
+  // `Ping { n: 1 2 }`: the same for a message literal whose fields do not parse (prediction reads
+  // `Ping` as a name and stops at the '{'). Only a '{' right after a message name on its line.
+  bool reportInsideMessageFields(antlr4::Parser* p, antlr4::Token* tok) {
+    const antlr4::Token* before = previousToken(tok);
+    if (!before || before->getType() != FndLexer::TYPE_NAME || before->getLine() != tok->getLine()) return false;
+    antlr4::TokenStream* in = p->getTokenStream();
+    const std::size_t resume = in->index();
+    auto sub = subParser();
+    FndParser check(&text_.tokens());
+    check.removeErrorListeners();
+    check.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    check.setErrorHandler(sub);
+    in->seek(tok->getTokenIndex());
+    check.messageFieldsCheck();
+    in->seek(resume);
+    return adoptSubReport(*sub, tok);
+  }
+
+  // A strategy for a one-error sub-parse that knows the lines reported so far.
+  std::shared_ptr<ErrorStrategy> subParser() {
+    auto sub = std::make_shared<ErrorStrategy>(text_, diags_);
+    sub->limitToOneError();
+    sub->reportedLines_ = reportedLines_;
+    sub->afterError_ = false;
+    return sub;
+  }
+
+  // After a sub-parse from `tok`: false if it found nothing (the error is elsewhere); otherwise its
+  // report stands for this one, and `tok`'s line counts as reported.
+  bool adoptSubReport(const ErrorStrategy& sub, const antlr4::Token* tok) {
+    if (sub.reported() == 0) return false;
+    reportedLines_.insert(sub.reportedLines_.begin(), sub.reportedLines_.end());
     reportedLines_.insert(static_cast<std::uint32_t>(diags_.sources().lineCol(text_.range(tok).file, text_.range(tok).begin).line));
     return true;
   }
@@ -305,6 +338,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
     if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
       d.note({}, "'=' assigns; compare with '=='");
+    if (tok && tok->getType() == FndLexer::ASSIGN && expected.size() == 1 &&
+        expected.contains(static_cast<std::size_t>(FndLexer::COLON)))
+      d.note({}, "a message's fields and named arguments are written 'name: value'");
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
         want == "a name")
       d.note({}, "'" + tok->getText() + "' is a keyword and cannot be used as a name");
