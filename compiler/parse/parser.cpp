@@ -247,6 +247,48 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     return true;
   }
 
+  // An '=' the grammar did not expect: say what was probably meant, by where it stands.
+  void noteMisplacedAssign(diag::DiagBuilder& d, antlr4::Parser* p, const antlr4::Token* tok,
+                           const antlr4::Token* prevTok, const antlr4::misc::IntervalSet& expected) {
+    const bool glued = prevTok && prevTok->getStopIndex() + 1 == tok->getStartIndex();
+    if (glued && prevTok->getType() == FndLexer::DOTDOT) {
+      d.note({}, "a range 'LO..HI' already ends before HI (there is no '..='): write HI + 1 for an inclusive end");
+      return;
+    }
+    if (glued && (prevTok->getType() == FndLexer::PLUS || prevTok->getType() == FndLexer::MINUS ||
+                  prevTok->getType() == FndLexer::STAR || prevTok->getType() == FndLexer::SLASH ||
+                  prevTok->getType() == FndLexer::PERCENT)) {
+      d.note({}, "there is no '" + prevTok->getText() + "=': write 'x = x " + prevTok->getText() + " value'");
+      return;
+    }
+    bool condition = false, field = false, param = false;
+    for (antlr4::tree::ParseTree* c = p->getContext(); c; c = c->parent) {
+      if (dynamic_cast<FndParser::IfStmtContext*>(c) || dynamic_cast<FndParser::WhileStmtContext*>(c)) {
+        condition = true;
+        break;
+      }
+      if (dynamic_cast<FndParser::FieldInitContext*>(c) || dynamic_cast<FndParser::NamedArgContext*>(c) ||
+          dynamic_cast<FndParser::MessageFieldsCheckContext*>(c) || dynamic_cast<FndParser::NamedArgsContext*>(c) ||
+          dynamic_cast<FndParser::MessageLitContext*>(c)) {
+        field = true;
+        break;
+      }
+      if (dynamic_cast<FndParser::ParamItemContext*>(c)) {
+        param = true;
+        break;
+      }
+      // A block stops the search, unless it is the one the '=' stands before (`if p = 1 {`).
+      auto* b = dynamic_cast<FndParser::BlockContext*>(c);
+      if (b && b->getStart() && b->getStart()->getTokenIndex() < tok->getTokenIndex()) break;
+    }
+    if (condition && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
+      d.note({}, "'=' assigns; compare with '=='");
+    else if (field && expected.contains(static_cast<std::size_t>(FndLexer::COLON)))
+      d.note({}, "a message's fields and named arguments are written 'name: value'");
+    else if (param)
+      d.note({}, "a parameter names its type: 'param NAME: TYPE = DEFAULT'");
+  }
+
   static bool isDeclarationKeyword(std::size_t t) {
     switch (t) {
       case FndLexer::KW_ON: case FndLexer::KW_EVERY: case FndLexer::KW_PARAM: case FndLexer::KW_STATE:
@@ -336,11 +378,7 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
                  "the line after another operator, or inside parentheses");
     if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)
       d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
-    if (tok && tok->getType() == FndLexer::ASSIGN && expected.contains(static_cast<std::size_t>(FndLexer::LBRACE)))
-      d.note({}, "'=' assigns; compare with '=='");
-    if (tok && tok->getType() == FndLexer::ASSIGN && expected.size() == 1 &&
-        expected.contains(static_cast<std::size_t>(FndLexer::COLON)))
-      d.note({}, "a message's fields and named arguments are written 'name: value'");
+    if (tok && tok->getType() == FndLexer::ASSIGN) noteMisplacedAssign(d, p, tok, prevTok, expected);
     if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
         want == "a name")
       d.note({}, "'" + tok->getText() + "' is a keyword and cannot be used as a name");
