@@ -121,9 +121,16 @@ societyItem
   | setting                                                    # socSettingItem
   ;
 
-// `gateway: Ingester x 5`; the word must be `x` (checked by the AST builder).
+// `gateway: Ingester x 5`; the word must be `x` and the count a whole number (checked by the AST
+// builder, which reports `x -1`, `x 2.5` and `x n` as E0013).
 memberDecl
-  : name COLON name namedArgs? (name INT)?
+  : name COLON name namedArgs? (name memberCount)?
+  ;
+
+memberCount
+  : INT
+  | badNumber
+  | name
   ;
 
 // Items of `cluster NAME { ... }` (docs/language.md section 16). `node` and `place` are not reserved:
@@ -144,8 +151,10 @@ setting
   : name COLON settingValue
   ;
 
+// `5 per 10s`. The joining word and the numbers are checked by the AST builder, so that `5 every
+// 10s`, `5 / 10s`, `2.5 per 1s` and `-1 per 5s` get its E0009, not a syntax error.
 settingValue
-  : settingAtom (name settingAtom)?              // `5 per 10s`
+  : settingAtom ((name | KW_EVERY | SLASH) settingAtom)?
   ;
 
 settingAtom
@@ -155,6 +164,13 @@ settingAtom
   | KW_TRUE
   | KW_FALSE
   | LBRACK (settingWord (COMMA settingWord)*)? RBRACK
+  | badNumber
+  ;
+
+// Numbers no setting or member count takes: negative ones and floats.
+badNumber
+  : MINUS (INT | FLOAT | DURATION)
+  | FLOAT
   ;
 
 settingWord

@@ -733,6 +733,7 @@ struct ClusterSetting {
   std::string value;   // as the runtime reads it: "250ms", "5"
   SourceRange range;   // of the name
   std::int64_t number = 0;  // milliseconds for durations, else the count
+  SourceRange valueRange;
 };
 
 struct ClusterDecl {

@@ -644,7 +644,7 @@ bool AstBuilder::parseIntensity(P::SettingValueContext* v, Intensity& out) {
     out.range = range(v);
     return true;
   }
-  error(Code::E0009, range(v), "invalid intensity '" + (v ? v->getText() : std::string()) + "'")
+  error(Code::E0009, range(v), "invalid intensity '" + written(v) + "'")
       .note({}, "write 'intensity: N per DURATION', e.g. 'intensity: 5 per 10s'");
   return false;
 }
@@ -839,7 +839,7 @@ void AstBuilder::buildActor(P::NameContext* name, P::ActorBodyContext* body, boo
           }
         }
         if (!ok)
-          error(Code::E0009, range(v), "invalid mailbox '" + (v ? v->getText() : std::string()) + "'")
+          error(Code::E0009, range(v), "invalid mailbox '" + written(v) + "'")
               .note({}, "write 'mailbox: unbounded' or 'mailbox: bounded(CAPACITY, drop_oldest|drop_newest)'");
       }
     }
@@ -910,7 +910,7 @@ void AstBuilder::buildSupervisor(P::SupervisorDeclContext* ctx, Module& m) {
       else if (w == "rest_for_one") s->strategy = Strategy::RestForOne;
       else if (w == "simple_one_for_one") s->strategy = Strategy::SimpleOneForOne;
       else
-        error(Code::E0301, range(v), "unknown strategy '" + (v ? v->getText() : std::string()) + "'")
+        error(Code::E0301, range(v), "unknown strategy '" + written(v) + "'")
             .note({}, "strategies are one_for_one, one_for_all, rest_for_one and simple_one_for_one");
     }
   }
@@ -942,13 +942,17 @@ void AstBuilder::buildSociety(P::SocietyDeclContext* ctx, Module& m) {
         role->name = ident(names.size() > 0 ? names[0] : nullptr);
         role->range = range(md);
         buildStartArgs(names.size() > 1 ? names[1] : nullptr, md->namedArgs(), role->start);
-        if (names.size() > 2) {
+        if (names.size() > 2 && md->memberCount()) {
           Ident x = ident(names[2]);
-          role->countRange = SourceRange::join(x.range, range(md->INT()));
+          auto* count = md->memberCount();
+          role->countRange = SourceRange::join(x.range, range(count));
           if (x.name != "x")
             error(Code::E0013, x.range, "expected 'x' before the member count, found '" + x.name + "'")
                 .note({}, "write 'role: Actor x COUNT'");
-          parseInt(md->INT(), role->count);
+          else if (!count->INT())
+            error(Code::E0013, range(count), "the member count must be a whole number from 1 up, found '" + written(count) + "'")
+                .note({}, "write 'role: Actor x COUNT'");
+          if (count->INT()) parseInt(count->INT(), role->count);
         }
         role->index = static_cast<std::uint32_t>(s->roles.size());
         role->society = s.get();
@@ -974,7 +978,7 @@ void AstBuilder::buildSociety(P::SocietyDeclContext* ctx, Module& m) {
       continue;
     }
     std::string w = bareWord(v);
-    std::string written = v ? v->getText() : std::string();
+    std::string shown = written(v);
     if (key.name == "intensity") {
       parseIntensity(v, s->intensity);
     } else if (key.name == "topology") {
@@ -984,13 +988,13 @@ void AstBuilder::buildSociety(P::SocietyDeclContext* ctx, Module& m) {
       auto t = kTop.find(w);
       if (t != kTop.end()) s->topology = t->second;
       else
-        error(Code::E0401, range(v), "unknown topology '" + written + "'")
+        error(Code::E0401, range(v), "unknown topology '" + shown + "'")
             .note({}, "topologies are mesh, tree, ring, star and pub_sub");
     } else if (key.name == "fault_tolerance") {
       if (w == "self_healing") s->faultTolerance = FaultTolerance::SelfHealing;
       else if (w == "none") s->faultTolerance = FaultTolerance::None;
       else
-        error(Code::E0407, range(v), "unknown fault tolerance '" + written + "'")
+        error(Code::E0407, range(v), "unknown fault tolerance '" + shown + "'")
             .note({}, "fault_tolerance is self_healing or none");
     } else {  // communication
       s->communicationRange = range(v);
@@ -1001,7 +1005,7 @@ void AstBuilder::buildSociety(P::SocietyDeclContext* ctx, Module& m) {
       } else if (v && !v->name() && v->settingAtom().size() == 1 && v->settingAtom(0)->LBRACK()) {
         for (auto* sw : v->settingAtom(0)->settingWord()) words.push_back({sw->getText(), range(sw)});
       } else {
-        error(Code::E0009, range(v), "invalid communication '" + written + "'")
+        error(Code::E0009, range(v), "invalid communication '" + shown + "'")
             .note({}, "write e.g. 'communication: [direct, broadcast, pub_sub]'");
         s->direct = true;
       }

@@ -24,6 +24,12 @@ class AstBuilder {
  private:
   using P = gen::FndParser;
   diag::SourceRange range(antlr4::ParserRuleContext* ctx) const { return text_.range(ctx); }
+  // The source text of `ctx` as written (spaces kept; getText() glues the tokens together).
+  std::string written(antlr4::ParserRuleContext* ctx) const {
+    if (!ctx) return {};
+    diag::SourceRange r = range(ctx);
+    return std::string(diags_.sources().contents(r.file).substr(r.begin, r.end - r.begin));
+  }
   diag::SourceRange range(antlr4::tree::TerminalNode* n) const {
     return text_.range(n ? n->getSymbol() : nullptr);
   }

@@ -95,17 +95,17 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
       error(Code::E0010, key.range, "duplicate setting '" + key.name + "'").note(it->second, "first set here");
       continue;
     }
-    const std::string written = v ? v->getText() : std::string();
+    const std::string written = this->written(v);
     if (isDuration || isCount) {
       // One atom: a duration (200ms, 2s) or a whole number.
-      auto* atom = v && !v->name() ? v->settingAtom(0) : nullptr;
+      auto* atom = v && v->settingAtom().size() == 1 ? v->settingAtom(0) : nullptr;
       std::int64_t ms = 0;
       if (isDuration && atom && atom->DURATION() && parseDuration(atom->DURATION(), ms)) {
         if (ms <= 0) {
           error(Code::E0009, range(v), "'" + key.name + "' must be a positive duration");
           continue;
         }
-        c->membership.push_back({key.name, std::to_string(ms) + "ms", key.range, ms});
+        c->membership.push_back({key.name, std::to_string(ms) + "ms", key.range, ms, range(v)});
       } else if (isCount && atom && atom->INT()) {
         const std::string& t = written;
         long long n = -1;
@@ -119,7 +119,7 @@ void AstBuilder::buildCluster(P::ClusterDeclContext* ctx, Module& m) {
                             " to 1000");
           continue;
         }
-        c->membership.push_back({key.name, std::to_string(n), key.range, n});
+        c->membership.push_back({key.name, std::to_string(n), key.range, n, range(v)});
       } else {
         error(Code::E0009, range(v), "invalid '" + key.name + "': " + written)
             .note({}, isDuration ? "expected a duration such as 200ms or 2s" : "expected a whole number");

@@ -289,6 +289,21 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       d.note({}, "a parameter names its type: 'param NAME: TYPE = DEFAULT'");
   }
 
+  // `state`, `param`, `on`, `every` or `protect` inside a supervisor, society, cluster or config
+  // block: what that block is ("a supervisor"), or null.
+  static const char* actorPartOutsideActor(antlr4::Parser* p, std::size_t t) {
+    if (t != FndLexer::KW_STATE && t != FndLexer::KW_PARAM && t != FndLexer::KW_ON && t != FndLexer::KW_EVERY &&
+        t != FndLexer::KW_PROTECT)
+      return nullptr;
+    for (antlr4::tree::ParseTree* c = p->getContext(); c; c = c->parent) {
+      if (dynamic_cast<FndParser::SupervisorDeclContext*>(c)) return "a supervisor";
+      if (dynamic_cast<FndParser::SocietyDeclContext*>(c)) return "a society";
+      if (dynamic_cast<FndParser::ClusterDeclContext*>(c)) return "a cluster";
+      if (dynamic_cast<FndParser::ConfigDeclContext*>(c)) return "a config block";
+    }
+    return nullptr;
+  }
+
   static bool isDeclarationKeyword(std::size_t t) {
     switch (t) {
       case FndLexer::KW_ON: case FndLexer::KW_EVERY: case FndLexer::KW_PARAM: case FndLexer::KW_STATE:
@@ -340,7 +355,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     // A token the parser wanted at the end of a line (a ')' or ']': newlines inside brackets are
     // not separators) is reported there, as clang reports a missing ';', not at the next line's start.
     const antlr4::Token* before = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
-    if (!want.empty() && before && tok && tok->getType() != antlr4::Token::EOF) {
+    // Not after a '{' (its newline is dropped, so the next line's first item follows it directly).
+    if (!want.empty() && before && tok && tok->getType() != antlr4::Token::EOF &&
+        before->getType() != FndLexer::LBRACE) {
       diag::SourceRange b = text_.range(before);
       if (diags_.sources().lineCol(b.file, b.end).line < diags_.sources().lineCol(r.file, r.begin).line) {
         r = diag::SourceRange{b.file, b.end, b.end};
@@ -379,8 +396,15 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)
       d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
     if (tok && tok->getType() == FndLexer::ASSIGN) noteMisplacedAssign(d, p, tok, prevTok, expected);
-    if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
-        want == "a name")
+    // `on: W x 2` names a role (or a setting) with a keyword: not an actor's part.
+    const antlr4::Token* nextTok = tok && tok->getType() != antlr4::Token::EOF
+                                       ? text_.tokens().get(tok->getTokenIndex() + 1) : nullptr;
+    const char* container = tok && startsStatement && !(nextTok && nextTok->getType() == FndLexer::COLON)
+                                ? actorPartOutsideActor(p, tok->getType()) : nullptr;
+    if (container)
+      d.note({}, "'" + tok->getText() + "' belongs in an actor, not in " + container);
+    else if (tok && tok->getType() >= FndLexer::KW_MODULE && tok->getType() <= FndLexer::KW_REF &&
+             (want == "a name" || want.rfind("a name,", 0) == 0))
       d.note({}, "'" + tok->getText() + "' is a keyword and cannot be used as a name");
   }
 

@@ -243,6 +243,60 @@ std::size_t TokenizedText::mergeQuotedInterpolation(std::size_t i, diag::Diagnos
   return last - i;
 }
 
+// raw_[i] is the first token of its line and starts a top-level declaration as written:
+// `actor Name {`, `extern actor`, `message Name`, `supervisor Name {`, `society Name {`,
+// `cluster Name {`, `config {`, `main Name`, `import name`. Inside a block no statement or item
+// starts this way at column 0.
+bool TokenizedText::startsDeclarationAtLineStart(std::size_t i) const {
+  const antlr4::Token* t = raw_[i].get();
+  if (t->getCharPositionInLine() != 0) return false;
+  auto at = [&](std::size_t k) -> std::size_t {
+    return i + k < raw_.size() ? raw_[i + k]->getType() : antlr4::Token::EOF;
+  };
+  const bool named = at(1) == FndLexer::ID || at(1) == FndLexer::TYPE_NAME;
+  switch (t->getType()) {
+    case FndLexer::KW_ACTOR: case FndLexer::KW_SUPERVISOR: case FndLexer::KW_SOCIETY:
+    case FndLexer::KW_CLUSTER: case FndLexer::KW_MESSAGE:
+      return named && at(2) == FndLexer::LBRACE;
+    case FndLexer::KW_EXTERN:
+      return at(1) == FndLexer::KW_ACTOR;
+    case FndLexer::KW_MAIN:
+      return named && (at(2) == FndLexer::NL || at(2) == antlr4::Token::EOF);
+    case FndLexer::KW_IMPORT:
+      return named;
+    case FndLexer::KW_CONFIG:
+      return at(1) == FndLexer::LBRACE;
+    default:
+      return false;
+  }
+}
+
+// A token the source does not hold (a supplied '}'), placed at `at` with an empty range.
+std::unique_ptr<antlr4::Token> TokenizedText::syntheticToken(std::size_t type, const std::string& text,
+                                                             const antlr4::Token& at) {
+  // The source pair of `at`: ANTLR's error recovery asks a token for its source when it conjures
+  // a missing one next to it.
+  auto t = std::make_unique<antlr4::CommonToken>(std::make_pair(at.getTokenSource(), at.getInputStream()), type,
+                                                 antlr4::Token::DEFAULT_CHANNEL, at.getStartIndex(),
+                                                 at.getStartIndex() - 1);
+  t->setText(text);
+  t->setLine(at.getLine());
+  t->setCharPositionInLine(at.getCharPositionInLine());
+  return t;
+}
+
+// Supplies a missing '}' before `at`, the first token of its line: placed before the line's
+// newline (a newline before '}' is no separator in a message's field list) and followed by one.
+void TokenizedText::closeBlockBefore(std::vector<std::unique_ptr<antlr4::Token>>& out, const antlr4::Token& at) {
+  std::unique_ptr<antlr4::Token> nl;
+  if (!out.empty() && out.back()->getType() == FndLexer::NL) {
+    nl = std::move(out.back());
+    out.pop_back();
+  }
+  out.push_back(syntheticToken(FndLexer::RBRACE, "}", at));
+  out.push_back(nl ? std::move(nl) : syntheticToken(FndLexer::NL, "\n", at));
+}
+
 void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   std::size_t operators = 0;
   auto noteLine = [&](const antlr4::Token* t) {
@@ -252,6 +306,10 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   std::vector<std::unique_ptr<antlr4::Token>> out;
   out.reserve(raw_.size());
   std::vector<std::size_t> nesting;  // open brackets: LPAREN, LBRACK, LBRACE
+  std::vector<const antlr4::Token*> openers;  // the tokens of `nesting`, in `out`
+  std::vector<bool> inHandler;  // per `nesting` entry: opened inside a handler (`on`/`every` body)
+  std::size_t lineStart = antlr4::Token::INVALID_TYPE;  // the first token of the current line
+  std::size_t line = 0;
   std::size_t prev = antlr4::Token::INVALID_TYPE;
   std::size_t merged = 0;  // raw tokens after raw_[i] merged into it (mergeQuotedInterpolation)
   for (std::size_t i = 0; i < raw_.size(); i += 1 + merged) {
@@ -331,16 +389,66 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
       truncated_ = true;
       break;  // the parser sees end of file here
     }
+    const bool firstOnLine = tok->getLine() != line;
+    if (firstOnLine) {
+      line = tok->getLine();
+      lineStart = type;
+    }
+    if (firstOnLine && !inHandler.empty() && inHandler.back() &&
+        (type == FndLexer::KW_ON || type == FndLexer::KW_EVERY || type == FndLexer::KW_PARAM ||
+         type == FndLexer::KW_STATE)) {
+      // `on Ping {` starting a line inside a handler: the handler's '}' is missing (no statement
+      // starts with these words). Reported, and the handler's '}'s supplied, as below.
+      diags.error(diag::Code::E0001, range(tok.get()),
+                  "expected '}' before '" + tok->getText() + "': a block is still open")
+          .note(range(openers.back()), "this '{' is not closed");
+      noteLine(tok.get());
+      hadErrors_ = true;
+      while (!inHandler.empty() && inHandler.back()) {
+        if (nesting.back() == FndLexer::LBRACE) closeBlockBefore(out, *tok);
+        nesting.pop_back();
+        openers.pop_back();
+        inHandler.pop_back();
+      }
+    }
+    if (!nesting.empty() && startsDeclarationAtLineStart(i)) {
+      // `actor B {` at the start of a line while a '{' is still open: the '}' before it is
+      // missing. Reported here, and the '}'s are supplied, so that the parser reads the rest of
+      // the file as it is laid out instead of as the open declaration's body.
+      const antlr4::Token* open = nullptr;
+      for (std::size_t k = nesting.size(); k-- > 0 && !open;)
+        if (nesting[k] == FndLexer::LBRACE) open = openers[k];
+      if (open) {
+        diags.error(diag::Code::E0001, range(tok.get()),
+                    "expected '}' before '" + tok->getText() + "': a block is still open")
+            .note(range(open), "this '{' is not closed");
+        noteLine(tok.get());
+        hadErrors_ = true;
+        for (std::size_t k = nesting.size(); k-- > 0;) {
+          if (nesting[k] == FndLexer::LBRACE) closeBlockBefore(out, *tok);
+        }
+        nesting.clear();
+        openers.clear();
+        inHandler.clear();
+      }
+    }
     switch (type) {
       case FndLexer::LPAREN: case FndLexer::LBRACK: case FndLexer::LBRACE:
+        inHandler.push_back((!inHandler.empty() && inHandler.back()) ||
+                            (type == FndLexer::LBRACE && (lineStart == FndLexer::KW_ON || lineStart == FndLexer::KW_EVERY)));
         nesting.push_back(type);
+        openers.push_back(tok.get());
         break;
       case FndLexer::RPAREN: case FndLexer::RBRACK: case FndLexer::RBRACE: {
         std::size_t open = type == FndLexer::RPAREN ? FndLexer::LPAREN
                            : type == FndLexer::RBRACK ? FndLexer::LBRACK : FndLexer::LBRACE;
         // Pop to the matching opener (recovers from unbalanced brackets).
         auto it = std::find(nesting.rbegin(), nesting.rend(), open);
-        if (it != nesting.rend()) nesting.erase(std::next(it).base(), nesting.end());
+        if (it != nesting.rend()) {
+          nesting.erase(std::next(it).base(), nesting.end());
+          openers.resize(nesting.size());
+          inHandler.resize(nesting.size());
+        }
         break;
       }
       default:
@@ -359,7 +467,11 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
         bool assignment = (next == FndLexer::ID || next == FndLexer::TYPE_NAME) && j + 1 < raw_.size() &&
                           raw_[j + 1]->getType() == FndLexer::ASSIGN;
         if (!onlyStartsStatement(next) && !assignment) continue;
-        while (!nesting.empty() && nesting.back() != FndLexer::LBRACE) nesting.pop_back();
+        while (!nesting.empty() && nesting.back() != FndLexer::LBRACE) {
+          nesting.pop_back();
+          openers.pop_back();
+          inHandler.pop_back();
+        }
       } else {
         if (!canEndStatement(prev)) continue;
         if (continuesLine(next)) continue;

@@ -39,6 +39,10 @@ class TokenizedText {
 
  private:
   void filter(diag::DiagnosticEngine& diags);
+  bool startsDeclarationAtLineStart(std::size_t i) const;
+  static void closeBlockBefore(std::vector<std::unique_ptr<antlr4::Token>>& out, const antlr4::Token& at);
+  static std::unique_ptr<antlr4::Token> syntheticToken(std::size_t type, const std::string& text,
+                                                       const antlr4::Token& at);
   std::size_t mergeQuotedInterpolation(std::size_t i, diag::DiagnosticEngine& diags);
 
   diag::FileId file_;

@@ -128,7 +128,7 @@ void checkMembershipSettings(Context& cx, const ClusterDecl& c) {
     if (s.name == "probe_interval") interval = &s;
     if (s.name == "probe_timeout") timeout = &s;
     if (s.value.ends_with("ms") && s.number > kMaxDurationMs)
-      cx.error(Code::E0009, s.range, "invalid '" + s.name + "': " + durationText(s.number))
+      cx.error(Code::E0009, s.valueRange, "invalid '" + s.name + "': " + durationText(s.number))
           .note({}, "expected a duration from 1ms to 24h");
   }
   if (!interval && !timeout) return;

@@ -7,8 +7,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # tests/compiler/diagnostics/e0006_string_in_interpolation.fnd is left out too: it puts string
 # literals inside interpolations, an error (E0006) that editors colour as a nested string while the
 # grammar's STRING token ends at the inner quote (docs/editors.md, "Known limits").
+# So is e0001_unclosed_declaration.fnd: its declarations lack their '}'. fndc supplies them where
+# the next declaration starts a line; an editor grammar, matching line by line, reads the next
+# declaration as part of the open one (docs/editors.md, "Known limits").
 mapfile -t FND_FILES < <(cd "$ROOT" && find examples tests stdlib -name '*.fnd' -type f -not -path 'tests/tools/fmt/cases/*' \
-  -not -path 'tests/compiler/diagnostics/e0006_string_in_interpolation.fnd' 2>/dev/null | LC_ALL=C sort)
+  -not -path 'tests/compiler/diagnostics/e0006_string_in_interpolation.fnd' \
+  -not -path 'tests/compiler/diagnostics/e0001_unclosed_declaration.fnd' 2>/dev/null | LC_ALL=C sort)
 if [ ${#FND_FILES[@]} -eq 0 ]; then
   echo "no .fnd files found under $ROOT/{examples,tests,stdlib}" >&2
   exit 1
