@@ -1,6 +1,7 @@
 #include "parse/token_stream.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace fnd::parse {
 
@@ -297,6 +298,59 @@ void TokenizedText::closeBlockBefore(std::vector<std::unique_ptr<antlr4::Token>>
   out.push_back(nl ? std::move(nl) : syntheticToken(FndLexer::NL, "\n", at));
 }
 
+namespace {
+// Milliseconds per duration unit, or 0.
+std::int64_t unitMillis(const std::string& u) {
+  if (u == "ms") return 1;
+  if (u == "s") return 1000;
+  if (u == "m") return 60'000;
+  if (u == "h") return 3'600'000;
+  return 0;
+}
+
+bool looksLikeTimeUnit(const std::string& w) {
+  static const char* const kUnits[] = {"ns", "us", "sec", "secs", "second", "seconds", "min", "mins", "minute",
+                                       "minutes", "hr", "hrs", "hour", "hours", "d", "day", "days", "w", "week",
+                                       "weeks", "msec", "msecs", "millis", "y"};
+  for (const char* u : kUnits)
+    if (w == u) return true;
+  return false;
+}
+}  // namespace
+
+// `number` followed directly by `word`: a duration with a unit fndc does not have, a fractional
+// duration, or a suffix no number takes.
+void TokenizedText::reportNumberSuffix(const antlr4::Token& number, const antlr4::Token& word,
+                                       diag::DiagnosticEngine& diags) {
+  const diag::SourceRange r{file_, range(&number).begin, range(&word).end};
+  const std::string n = number.getText(), w = word.getText();
+  const std::string units = "the units are ms, s, m and h";
+  if (number.getType() == FndLexer::DURATION) {
+    // The lexer took the longest unit it knows (`10sec` is `10s` + `ec`).
+    std::size_t digits = n.find_first_not_of("0123456789_");
+    std::string unit = n.substr(digits) + w;
+    diags.error(diag::Code::E0001, r, "invalid duration unit '" + unit + "'").note({}, units);
+    return;
+  }
+  if (number.getType() == FndLexer::FLOAT && unitMillis(w) != 0) {
+    auto d = diags.error(diag::Code::E0001, r, "a duration is a whole number of a unit, not '" + n + w + "'");
+    std::string digitsOnly;
+    for (char c : n)
+      if (c != '_') digitsOnly += c;
+    const double ms = std::strtod(digitsOnly.c_str(), nullptr) * static_cast<double>(unitMillis(w));
+    if (ms == static_cast<double>(static_cast<std::int64_t>(ms)) && ms < 9e15)
+      d.note({}, "write " + std::to_string(static_cast<std::int64_t>(ms)) + "ms");
+    else d.note({}, units);
+    return;
+  }
+  if (looksLikeTimeUnit(w)) {
+    diags.error(diag::Code::E0001, r, "invalid duration unit '" + w + "'").note({}, units);
+    return;
+  }
+  diags.error(diag::Code::E0001, r, "invalid suffix '" + w + "' on number '" + n + "'")
+      .note({}, "put a space or an operator between a number and a name");
+}
+
 void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   std::size_t operators = 0;
   auto noteLine = [&](const antlr4::Token* t) {
@@ -368,6 +422,17 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
       }
       case FndLexer::STRING:
         merged = mergeQuotedInterpolation(i, diags);
+        break;
+      case FndLexer::INT: case FndLexer::FLOAT: case FndLexer::DURATION:
+        // `10sec`, `10us`, `1.5s`: a word glued to a number. Reported here, at the whole literal,
+        // and the word dropped (the number stays), instead of "expected '{', found 'ec'".
+        if (i + 1 < raw_.size() && raw_[i + 1]->getStartIndex() == tok->getStopIndex() + 1 &&
+            (raw_[i + 1]->getType() == FndLexer::ID || raw_[i + 1]->getType() == FndLexer::TYPE_NAME)) {
+          reportNumberSuffix(*tok, *raw_[i + 1], diags);
+          noteLine(tok.get());
+          hadErrors_ = true;
+          merged = 1;
+        }
         break;
       default:
         break;

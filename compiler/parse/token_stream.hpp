@@ -40,6 +40,7 @@ class TokenizedText {
  private:
   void filter(diag::DiagnosticEngine& diags);
   bool startsDeclarationAtLineStart(std::size_t i) const;
+  void reportNumberSuffix(const antlr4::Token& number, const antlr4::Token& word, diag::DiagnosticEngine& diags);
   static void closeBlockBefore(std::vector<std::unique_ptr<antlr4::Token>>& out, const antlr4::Token& at);
   static std::unique_ptr<antlr4::Token> syntheticToken(std::size_t type, const std::string& text,
                                                        const antlr4::Token& at);
