@@ -128,3 +128,13 @@ TEST_CASE("a keyword where a name is expected gets a note saying so", "[parse]")
   REQUIRE(d.notes.size() == 1);
   CHECK(d.notes[0].message == "'state' is a keyword and cannot be used as a name");
 }
+
+TEST_CASE("a duration unit fndc does not have is one error at the whole literal", "[parse]") {
+  // `10sec` lexes as the duration `10s` and the word `ec`: the unit is reported whole.
+  Checked c("module m\nactor A {\n  every 10sec { }\n}\n");
+  REQUIRE(c.codes() == "E0001");
+  auto& d = c.diags->diagnostics()[0];
+  CHECK(d.message == "invalid duration unit 'sec'");
+  CHECK(c.sources.lineCol(d.range.file, d.range.begin).column == 9);
+  CHECK(d.range.end - d.range.begin == 5);
+}
