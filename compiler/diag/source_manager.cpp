@@ -1,6 +1,10 @@
 #include "diag/source_manager.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -17,14 +21,35 @@ FileId SourceManager::addBuffer(std::string path, std::string contents) {
   return static_cast<FileId>(files_.size());
 }
 
-std::optional<FileId> SourceManager::loadFile(const std::string& path) {
+std::optional<FileId> SourceManager::loadFile(const std::string& path, std::string* why) {
   if (auto existing = findFile(path)) return existing;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (why) *why = std::strerror(errno);
+    return std::nullopt;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (why) *why = "it is a directory";
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < files_.size(); ++i)
+    if (files_[i].inode != 0 && files_[i].device == st.st_dev && files_[i].inode == st.st_ino)
+      return static_cast<FileId>(i + 1);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
+  if (!in) {
+    if (why) *why = std::strerror(errno);
+    return std::nullopt;
+  }
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return addBuffer(path, ss.str());
+  if (in.bad()) {
+    if (why) *why = "read error";
+    return std::nullopt;
+  }
+  FileId id = addBuffer(path, ss.str());
+  files_[id - 1].device = st.st_dev;
+  files_[id - 1].inode = st.st_ino;
+  return id;
 }
 
 std::optional<FileId> SourceManager::findFile(const std::string& path) const {

@@ -21,7 +21,9 @@ class SourceManager {
   // Adds a file held in memory (tests, fuzzing, stdin). Never fails.
   FileId addBuffer(std::string path, std::string contents);
   // Reads a file from disk; nullopt if it cannot be read.
-  std::optional<FileId> loadFile(const std::string& path);
+  // A file named another way (`./x.fnd`, an absolute path, a link) that is already loaded is the
+  // same FileId. On failure `why` (if given) says why: "no such file", "is a directory", ...
+  std::optional<FileId> loadFile(const std::string& path, std::string* why = nullptr);
   // The file already loaded from this path, if any.
   std::optional<FileId> findFile(const std::string& path) const;
 
@@ -41,6 +43,7 @@ class SourceManager {
     std::string path;
     std::string contents;
     std::vector<std::uint32_t> lineStarts;  // offset of each line's first byte
+    std::uint64_t device = 0, inode = 0;    // of a file read from disk (0, 0: a buffer)
   };
   std::vector<File> files_;
 };

@@ -38,15 +38,16 @@ int runFmt(const CommonOptions& opts, FmtMode mode) {
   int status = kOk;
   for (const std::string& path : opts.files) {
     std::optional<diag::FileId> file;
+    std::string why;
     if (path == "-") {
       std::ostringstream ss;
       ss << std::cin.rdbuf();
       file = sources.addBuffer("<stdin>", ss.str());
     } else {
-      file = sources.loadFile(path);
+      file = sources.loadFile(path, &why);
     }
     if (!file) {
-      diags.error(diag::Code::E0014, {}, "cannot read file '" + path + "'");
+      diags.error(diag::Code::E0014, {}, "cannot read file '" + path + "': " + why);
       status = kUserError;
       continue;
     }

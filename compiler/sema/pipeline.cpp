@@ -57,9 +57,10 @@ Result analyze(const std::vector<std::string>& files, const Options& options,
   std::vector<diag::FileId> ids;
   bool missing = false;
   for (const std::string& f : files) {
-    auto id = sources.loadFile(f);
+    std::string why;
+    auto id = sources.loadFile(f, &why);
     if (!id) {
-      diags.error(diag::Code::E0014, {}, "cannot read file '" + f + "'");
+      diags.error(diag::Code::E0014, {}, "cannot read file '" + f + "': " + why);
       missing = true;
       continue;
     }

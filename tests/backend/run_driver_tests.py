@@ -107,6 +107,12 @@ def main():
           r.returncode == 1 and "m.fnd-build" in r.stderr, r.stderr[-2000:])
     r = run([fndc, "run", os.path.join(work, "missing.fnd")], env)
     check("run of a missing file exits 1", r.returncode == 1, r.stderr)
+    r = run([fndc, "check", work])
+    check("a directory is E0014 with the reason", r.returncode == 1 and "cannot read file '" + work +
+          "': it is a directory [E0014]" in r.stderr, r.stderr)
+    # one file named three ways is read once: no E0106/E0103 for its declarations
+    r = run([fndc, "check", lib, os.path.join(work, ".", "lib.fnd"), os.path.relpath(lib)])
+    check("a file named several ways is read once", r.returncode == 0 and r.stderr == "", r.stderr)
 
     if failures:
         sys.exit(f"{len(failures)} failure(s)")
