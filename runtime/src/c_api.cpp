@@ -515,6 +515,11 @@ void fnd_node_free(fnd_node* node) { delete node; }
 int fnd_node_run(fnd_node* node) { return node->node.run(); }
 void fnd_node_set_root(fnd_node* node, fnd_pid root) { node->node.set_root(borrow(root)); }
 void fnd_node_shutdown(fnd_node* node, int code) { node->node.shutdown(code); }
+int fnd_node_shutdown_code(fnd_node* node, int* code) {
+  const std::optional<int> c = node->node.shutdown_code();
+  if (c && code) *code = *c;
+  return c ? 1 : 0;
+}
 void fnd_shutdown(fnd_ctx* ctx, int code) {
   actor(ctx)->hold_messages();
   actor(ctx)->node().shutdown(code);

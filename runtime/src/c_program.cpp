@@ -37,10 +37,14 @@ extern "C" int fnd_program_main(int argc, char** argv, const char* name, const c
   signals.attach([node](int code) { fnd_node_shutdown(node, code); });
   fnd_pid root = start(node);
   if (!root) {
-    const std::string msg = "could not start " + what + ": " + fnd_last_error_code() + ": " + fnd_last_error_message();
-    fnd_log(FND_LOG_ERROR, msg.c_str());
+    // shutdown(code) or a signal while the tree was starting: the program ends with that code.
+    int asked = 1;
+    if (!fnd_node_shutdown_code(node, &asked)) {
+      const std::string msg = "could not start " + what + ": " + fnd_last_error_code() + ": " + fnd_last_error_message();
+      fnd_log(FND_LOG_ERROR, msg.c_str());
+    }
     fnd_node_stop(node);
-    status = 1;
+    status = asked;
   } else {
     fnd_node_set_root(node, root);
     status = fnd_node_run(node);

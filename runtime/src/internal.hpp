@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -113,8 +114,11 @@ class Worker {
   NodeImpl* node;
   unsigned index;
   WsDeque<ProcessCore> deque;
-  ProcessCore* run_next = nullptr;
+  // Set and taken by this worker; the node's monitor takes it when this worker stays in one turn
+  // (a handler that does not return must not strand the process it woke: NodeImpl::monitor_loop).
+  std::atomic<ProcessCore*> run_next{nullptr};
   unsigned run_next_streak = 0;
+  std::atomic<uint64_t> turns{0};  // turns started on this worker (written only by it)
   uint64_t tick = 0;
   uint64_t rng;
   std::atomic<ProcessCore*> running{nullptr};  // for stop(): the process a stuck worker is in
@@ -126,6 +130,7 @@ class Worker {
  private:
   ProcessCore* find_work();
   ProcessCore* steal();
+  ProcessCore* take_run_next() { return run_next.load(std::memory_order_relaxed) ? run_next.exchange(nullptr, std::memory_order_acquire) : nullptr; }
   void run(ProcessCore* p);
 };
 
@@ -202,6 +207,12 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   void inject(ProcessCore* p);       // global FIFO queue
   ProcessCore* pop_injected();
   void notify_one();                 // wake a sleeping worker if there is one
+  // A thread that moves a process left in the run-next slot of a worker stuck in one turn to the
+  // injection queue (scheduler.cpp). Only with more than one worker.
+  void monitor_loop();
+  std::thread monitor;
+  std::mutex monitor_mu;
+  std::condition_variable monitor_cv;
   void park(Worker& w);              // sleep until notified (no lost wake-up)
 
   // Live processes.

@@ -21,6 +21,7 @@ NodeImpl::NodeImpl(NodeOptions o, Node* f) : opts(std::move(o)), facade(f), time
 
 NodeImpl::~NodeImpl() {
   timers.stop();
+  if (monitor.joinable()) monitor.join();
   for (auto& w : workers)
     if (w->thread.joinable()) w->thread.join();
   destroy_stack_pool(stacks);
@@ -31,6 +32,7 @@ void NodeImpl::start() {
   for (unsigned i = 0; i < opts.threads; ++i) workers.push_back(std::make_unique<Worker>(this, i));
   // Workers keep the node alive: a worker stuck in a handler at stop() is abandoned, not destroyed.
   for (auto& w : workers) w->thread = std::thread([self = shared_from_this(), w = w.get()] { w->loop(); });
+  if (workers.size() > 1) monitor = std::thread([this] { monitor_loop(); });
 }
 
 void NodeImpl::add_live(ProcessCore* p) {
@@ -191,6 +193,11 @@ void NodeImpl::stop() {
   }
   park_cv.notify_all();
   {
+    std::lock_guard<std::mutex> g(monitor_mu);
+  }
+  monitor_cv.notify_all();
+  if (monitor.joinable()) monitor.join();
+  {
     std::unique_lock<std::mutex> l(live_mu);
     live_cv.wait_until(l, Clock::now() + grace, [&] {
       for (auto& w : workers)
@@ -342,6 +349,12 @@ void Node::shutdown(int code) {
     impl_->shutdown_code = code;
   }
   impl_->run_cv.notify_all();
+}
+
+std::optional<int> Node::shutdown_code() const {
+  std::lock_guard<std::mutex> l(impl_->run_mu);
+  if (!impl_->shutdown_requested) return std::nullopt;
+  return impl_->shutdown_code;
 }
 
 void Node::set_root(const Pid& root) {

@@ -15,6 +15,9 @@ thread_local Worker* t_worker = nullptr;
 constexpr unsigned kRunNextStreak = 32;  // consecutive run-next turns before the deque gets a chance
 constexpr unsigned kGlobalEvery = 61;    // check the injection queue first every N ticks (as Go does)
 constexpr int kSpins = 64;
+// How often the monitor looks for a process stranded in the run-next slot of a worker that stays in
+// one turn (NodeImpl::monitor_loop): it is moved after one to two periods.
+constexpr std::chrono::milliseconds kStrandedAfter{5};
 
 inline uint64_t xorshift(uint64_t& s) {
   s ^= s << 13;
@@ -35,11 +38,14 @@ Worker::Worker(NodeImpl* n, unsigned i) : node(n), index(i), rng(0x9E3779B97F4A7
 
 void Worker::push_local(ProcessCore* p, bool lifo) {
   if (lifo) {
-    if (ProcessCore* old = run_next) {
+    // Only this worker fills the slot, so an empty one stays empty until the store; a full one may
+    // be emptied by a thief meanwhile, hence the exchange.
+    if (!run_next.load(std::memory_order_relaxed)) {
+      run_next.store(p, std::memory_order_release);
+    } else if (ProcessCore* old = run_next.exchange(p, std::memory_order_acq_rel)) {
       deque.push(old);
       node->notify_one();
     }
-    run_next = p;
     return;
   }
   deque.push(p);
@@ -47,8 +53,7 @@ void Worker::push_local(ProcessCore* p, bool lifo) {
 }
 
 void Worker::spill_run_next() {
-  if (ProcessCore* p = run_next) {
-    run_next = nullptr;
+  if (ProcessCore* p = take_run_next()) {
     deque.push(p);
     node->notify_one();
   }
@@ -66,28 +71,57 @@ ProcessCore* Worker::steal() {
   return nullptr;
 }
 
+// A process left in a worker's run-next slot while that worker stays in one turn (a handler in a long
+// loop) would wait for the turn to end, with other workers idle and parked (a run-next push wakes
+// nobody, to keep ping-pong on one core). Every kStrandedAfter the monitor looks at each slot; a
+// process seen there twice in the same turn goes to the injection queue, which wakes a worker (as
+// Go's sysmon retakes a P held too long). A slot that is about to be taken is never moved.
+void NodeImpl::monitor_loop() {
+  struct Seen {
+    uint64_t turn = 0;
+    ProcessCore* p = nullptr;
+  };
+  std::vector<Seen> seen(workers.size());
+  std::unique_lock<std::mutex> l(monitor_mu);
+  while (!monitor_cv.wait_for(l, kStrandedAfter, [&] { return stopping.load(std::memory_order_acquire); })) {
+    for (size_t i = 0; i < workers.size(); ++i) {
+      Worker& v = *workers[i];
+      ProcessCore* p = v.run_next.load(std::memory_order_acquire);
+      const uint64_t turn = v.turns.load(std::memory_order_relaxed);
+      if (!p || !v.running.load(std::memory_order_relaxed)) {
+        seen[i] = {};
+        continue;
+      }
+      if (seen[i].p == p && seen[i].turn == turn) {
+        seen[i] = {};
+        ProcessCore* expected = p;
+        if (v.run_next.compare_exchange_strong(expected, nullptr, std::memory_order_acq_rel)) inject(p);
+        continue;
+      }
+      seen[i] = {turn, p};
+    }
+  }
+}
+
 ProcessCore* Worker::find_work() {
   ++tick;
   if (tick % kGlobalEvery == 0)
     if (ProcessCore* p = node->pop_injected()) return p;
-  if (run_next && run_next_streak < kRunNextStreak) {
-    ++run_next_streak;
-    ProcessCore* p = run_next;
-    run_next = nullptr;
-    return p;
+  if (run_next_streak < kRunNextStreak) {
+    if (ProcessCore* p = take_run_next()) {
+      ++run_next_streak;
+      return p;
+    }
   }
   run_next_streak = 0;
   if (ProcessCore* p = deque.pop()) return p;
-  if (run_next) {
-    ProcessCore* p = run_next;
-    run_next = nullptr;
-    return p;
-  }
+  if (ProcessCore* p = take_run_next()) return p;
   if (ProcessCore* p = node->pop_injected()) return p;
   return steal();
 }
 
 void Worker::run(ProcessCore* p) {
+  turns.store(turns.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   running.store(p, std::memory_order_relaxed);
   set_current(p);
   RunResult r = p->run_turn(*this);
@@ -170,7 +204,7 @@ void NodeImpl::park(Worker& w) {
   }
   sleepers.fetch_add(1, std::memory_order_seq_cst);
   // Re-check after announcing: a producer that pushed before seeing us will be seen here.
-  bool work = inj_size.load(std::memory_order_seq_cst) > 0 || w.run_next != nullptr;
+  bool work = inj_size.load(std::memory_order_seq_cst) > 0 || w.run_next.load(std::memory_order_seq_cst) != nullptr;
   for (auto& o : workers)
     if (!o->deque.empty_hint()) work = true;
   if (!work && !stopping.load(std::memory_order_seq_cst)) {

@@ -450,6 +450,13 @@ Result<Pid> start_impl(NodeImpl* node, SupervisorSpec spec, ProcessCore* parent,
   };
   Pid pid = spawn_fiber_core(node, parent, body, {}, link && parent);
   if (!pid) return Error(errc::shutdown, "node is stopping");
+  // An outside thread (a program's main starting its root tree): a child whose start never ends
+  // must not keep shutdown(code) or a signal from ending the program, so the wait looks at them.
+  while (fut.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready) {
+    std::lock_guard<std::mutex> l(node->run_mu);
+    if (node->shutdown_requested)
+      return Error(errc::shutdown, "shutdown requested while the supervision tree was starting");
+  }
   auto e = fut.get();
   if (e) return *e;
   return pid;

@@ -12,8 +12,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 failures = []
 
 
-def run(args, env=None, **kw):
-    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, timeout=240, **kw)
+def run(args, env=None, timeout=240, **kw):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, timeout=timeout, **kw)
 
 
 def check(name, cond, detail=""):
@@ -114,8 +114,73 @@ def main():
     r = run([fndc, "check", lib, os.path.join(work, ".", "lib.fnd"), os.path.relpath(lib)])
     check("a file named several ways is read once", r.returncode == 0 and r.stderr == "", r.stderr)
 
+    stuck_handlers(fndc, work)
+
     if failures:
         sys.exit(f"{len(failures)} failure(s)")
+
+
+def stuck_handlers(fndc, work):
+    """A handler that never returns keeps its worker, but not the rest of the program (issue #2: stopping
+    never hangs on a stuck actor): a process it woke runs on another worker, and shutdown(code) or
+    SIGTERM during the tree's start ends the program with its code. Each would hang without the fix,
+    so the checks are on output and exit status, not on time."""
+    conf = os.path.join(work, "quick_stop.conf")
+    with open(conf, "w") as f:
+        f.write("stop_grace_ms = 300\n")
+    # Busy's start acknowledgement wakes the supervisor into Busy's worker's run-next slot, then
+    # Busy's Go handler loops for ever: the supervisor must still start Next (on the other worker).
+    stranded = os.path.join(work, "stranded.fnd")
+    with open(stranded, "w") as f:
+        f.write("module stranded\nmessage Go {}\nactor Busy {\n  state n: int = 0\n"
+                "  on start {\n    print(\"busy start\")\n    send self Go {}\n  }\n"
+                "  on Go {\n    while true { n = n + 1 }\n  }\n}\n"
+                "actor Next {\n  on start {\n    print(\"next start\")\n    shutdown(4)\n  }\n}\n"
+                "supervisor app {\n  child b: Busy\n  child n: Next\n}\nmain app\n")
+    # A child whose on start never returns: the tree never finishes starting, and shutdown(3) from an
+    # earlier child still ends the program with 3 (no "could not start" error).
+    startloop = os.path.join(work, "startloop.fnd")
+    with open(startloop, "w") as f:
+        f.write("module startloop\nactor Busy {\n  state n: int = 0\n"
+                "  on start {\n    print(\"busy start\")\n    while true { n = n + 1 }\n  }\n}\n"
+                "actor Ender {\n  every 100ms {\n    shutdown(3)\n  }\n}\n"
+                "actor After {\n  on start {\n    print(\"after start\")\n  }\n}\n"
+                "supervisor app {\n  child e: Ender\n  child b: Busy\n  child a: After\n}\nmain app\n")
+    # The same without the ender: SIGTERM must end it (status 0, as SIGTERM's is).
+    sigloop = os.path.join(work, "sigloop.fnd")
+    with open(startloop) as f, open(sigloop, "w") as g:
+        g.write(f.read().replace("module startloop", "module sigloop").replace("  child e: Ender\n", ""))
+    for target in ("cpp", "llvm"):
+        b = os.path.join(work, "stranded_" + target)
+        r = run([fndc, "build", "--target=" + target, stranded, "-o", b])
+        check("stranded builds (%s)" % target, r.returncode == 0, r.stderr)
+        r = run([b, "--threads", "2", "--config", conf], timeout=60)
+        check("a process woken by a stuck handler runs elsewhere (%s)" % target,
+              r.returncode == 4 and r.stdout == "busy start\nnext start\n" and "abandoning it" in r.stderr,
+              "exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
+        b = os.path.join(work, "startloop_" + target)
+        r = run([fndc, "build", "--target=" + target, startloop, "-o", b])
+        check("startloop builds (%s)" % target, r.returncode == 0, r.stderr)
+        r = run([b, "--threads", "2", "--config", conf], timeout=60)
+        check("shutdown(code) while the tree is starting ends the program (%s)" % target,
+              r.returncode == 3 and r.stdout == "busy start\n" and "could not start" not in r.stderr,
+              "exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
+        b = os.path.join(work, "sigloop_" + target)
+        r = run([fndc, "build", "--target=" + target, sigloop, "-o", b])
+        check("sigloop builds (%s)" % target, r.returncode == 0, r.stderr)
+        p = subprocess.Popen([b, "--threads", "2", "--config", conf],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p.stdout.readline()  # "busy start": the tree is starting and Busy is stuck
+        p.terminate()
+        try:
+            out, err = p.communicate(timeout=60)
+            code = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            code = None
+        check("SIGTERM while the tree is starting ends the program with 0 (%s)" % target,
+              code == 0 and "could not start" not in err, "exit %s\n%s" % (code, err))
 
 
 if __name__ == "__main__":

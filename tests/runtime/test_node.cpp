@@ -196,3 +196,34 @@ TEST_CASE("processes spawned by workers and by threads are counted, found by id 
   CHECK(node.process_count() == 0);
   for (const auto& p : all) CHECK(fnd::detail::find_local_pid(node, p.id()).is_null());
 }
+
+// A process woken by a handler goes to that worker's run-next slot. If the handler then runs for a
+// long time, the node's monitor hands the woken process to an idle worker: the waker here spins
+// until the woken actor has run, which it would never do from the slot. (The 30 s bound only turns a
+// regression into a failure instead of a hang.)
+TEST_CASE("a process woken by a long-running handler runs on another worker") {
+  static std::atomic<bool> woken_ran{false};
+  struct Woken : fnd::Actor {
+    void on_message(fnd::Message&) override { woken_ran = true; }
+  };
+  struct Waker : fnd::Actor {
+    fnd::Pid other;
+    bool saw = false;
+    void on_message(fnd::Message& m) override {
+      if (!m.is<fnd::Pid>()) return;
+      send(m.get<fnd::Pid>(), 1);  // wakes it into this worker's run-next slot
+      const auto until = std::chrono::steady_clock::now() + 30s;
+      while (!woken_ran.load() && std::chrono::steady_clock::now() < until) {
+      }
+      saw = woken_ran.load();
+      node().shutdown(saw ? 0 : 1);
+    }
+  };
+  woken_ran = false;
+  fnd::Node node({.threads = 2});
+  auto w = node.spawn<Woken>();
+  auto a = node.spawn<Waker>();
+  node.send(a, w);
+  CHECK(node.run() == 0);
+  CHECK(woken_ran.load());
+}

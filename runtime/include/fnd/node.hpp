@@ -129,8 +129,11 @@ class Node {
   // the exit code; the processes keep running until stop() (a program's last words before it stops
   // them: fnd::lang::NodeHooks::before_stop).
   int wait();
-  // Asks run() to return `code` (callable from any handler or thread).
+  // Asks run() to return `code` (callable from any handler or thread). A start_supervisor() waiting
+  // on another thread for its tree's start gives up (errc::shutdown).
   void shutdown(int code = 0);
+  // The code of the first shutdown(code), if one was asked for.
+  std::optional<int> shutdown_code() const;
   // Stops everything and returns: supervision trees top-down (each supervisor stops its children in
   // reverse order with their shutdown timeouts), then remaining processes are killed. Never hangs: a
   // worker stuck in a handler is abandoned after stop_grace (logged). Idempotent.

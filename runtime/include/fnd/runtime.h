@@ -144,6 +144,8 @@ void fnd_node_free(fnd_node* node);                   /* stops the node first */
 int fnd_node_run(fnd_node* node);                     /* see fnd::Node::run */
 void fnd_node_set_root(fnd_node* node, fnd_pid root);
 void fnd_node_shutdown(fnd_node* node, int code);
+/* 1 and the code of the first fnd_node_shutdown/fnd_shutdown if one was asked for, else 0. */
+int fnd_node_shutdown_code(fnd_node* node, int* code);
 /* The language's shutdown(code): the node stops with `code`; the calling actor takes no more messages. */
 void fnd_shutdown(fnd_ctx* ctx, int code);
 void fnd_node_stop(fnd_node* node);

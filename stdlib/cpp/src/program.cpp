@@ -44,9 +44,11 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
     }
     fnd::Result<fnd::Pid> root = start_root(node);
     if (!root) {
-      fnd::log::error("could not start " + info.description + ": " + root.error().to_string());
+      // shutdown(code) or a signal while the tree was starting: the program ends with that code.
+      const std::optional<int> asked = node.shutdown_code();
+      if (!asked) fnd::log::error("could not start " + info.description + ": " + root.error().to_string());
       node.stop();
-      status = 1;
+      status = asked ? *asked : 1;
     } else {
       node.set_root(*root);
       status = node.wait();
