@@ -51,6 +51,7 @@ TokenizedText::TokenizedText(std::string text, diag::FileId file, std::uint32_t 
                                   base + static_cast<std::uint32_t>(badAt) + 1},
                 "invalid UTF-8 in source file");
     hadErrors_ = true;
+    errorLines_.insert(diags.sources().lineCol(file, base + static_cast<std::uint32_t>(badAt)).line);
   }
   // Code point index -> byte offset; the text is valid UTF-8 now.
   cpToByte_.reserve(text.size() + 1);
@@ -371,12 +372,20 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
     auto& tok = raw_[i];
     std::size_t type = tok->getType();
     switch (type) {
-      case FndLexer::BAD_CHAR:
-        diags.error(diag::Code::E0002, range(tok.get()),
-                    "invalid character " + describeChar(tok->getText()) + " in source");
-        noteLine(tok.get());
+      case FndLexer::BAD_CHAR: {
+        // One per line: `'x'`, a non-ASCII name or an invalid UTF-8 byte (already reported, and
+        // replaced by '?') would otherwise give one error per character.
+        const diag::SourceRange br = range(tok.get());
+        const bool lineReported = errorLines_.count(diags.sources().lineCol(br.file, br.begin).line) != 0;
         hadErrors_ = true;
+        if (lineReported) continue;
+        auto d = diags.error(diag::Code::E0002, br, "invalid character " + describeChar(tok->getText()) + " in source");
+        if (tok->getText() == "'") d.note({}, "string literals are written in double quotes: \"text\"");
+        else if (!tok->getText().empty() && static_cast<unsigned char>(tok->getText()[0]) >= 0x80)
+          d.note({}, "names are made of ASCII letters, digits and '_' (other characters may appear in strings)");
+        noteLine(tok.get());
         continue;
+      }
       case FndLexer::UNTERMINATED_COMMENT:
         diags.error(diag::Code::E0004, range(tok.get()), "unterminated /* comment");
         hadErrors_ = true;
