@@ -66,6 +66,7 @@ class StmtChecker {
   // The payload of send/reply/broadcast/publish: a message value.
   const MessageDecl* payload(Expr& e, const char* what) {
     const Type* t = ec().infer(e);
+    if (t->isError() || t->kind != TypeKind::Message) cx_.unknownPayloadSent = true;
     if (t->isError()) return nullptr;
     if (t->kind != TypeKind::Message) {
       cx_.error(Code::E0207, e.range, std::string("'") + what + "' needs a message, found '" + t->str() + "'")

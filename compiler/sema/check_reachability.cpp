@@ -65,12 +65,14 @@ void checkReachability(Context& cx) {
     for (auto& a : m->actors)
       if (a->isExtern) anyExtern = true;
   std::set<const MessageDecl*> sent(cx.sentMessages.begin(), cx.sentMessages.end());
+  // A send whose payload has an error may have meant any message: W0002 would follow from it.
+  const bool sendsComplete = !cx.unknownPayloadSent;
   for (auto& m : cx.program.modules) {
     for (auto& a : m->actors) {
       std::set<const MessageDecl*> warned;  // a duplicate handler (E0503) is not warned about twice
       for (auto& h : a->handlers) {
         if (h->body) checkBlock(cx, *h->body);
-        if (!anyExtern && cx.program.main && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message &&
+        if (sendsComplete && !anyExtern && cx.program.main && m->isRoot && !a->isExtern && h->kind == HandlerKind::Message && h->message &&
             !sent.count(h->message) && warned.insert(h->message).second)
           cx.warning(Code::W0002, h->range, "handler is unreachable: no '" + h->message->name.name + "' message is ever sent")
               .note(h->message->name.range, "'" + h->message->name.name + "' is declared here");

@@ -35,6 +35,7 @@ struct Context {
   std::vector<PublishSite> publishes;
   std::vector<SubscribeSite> subscribes;
   std::vector<const ast::MessageDecl*> sentMessages;  // payload types of send/reply/broadcast/publish
+  bool unknownPayloadSent = false;  // a send whose payload had an error: sentMessages is incomplete
   // Names declared twice (E0103): a use that finds only the other kind is not reported again as
   // unknown (`message W {}` and `actor W`: `main W` is not "unknown actor").
   std::set<std::string> redeclared;

@@ -181,6 +181,8 @@ const Type* ExprChecker::checkName(NameExpr& e) {
   if (auto s = closestName(n, candidates); !s.empty()) d.note({}, "did you mean '" + s + "'?");
   else if (cx_.program.actors.count(n) || cx_.program.supervisors.count(n))
     d.note({}, "'" + n + "' is a declaration, not a value; start it with 'spawn " + n + "(...)' or as a child");
+  else if (cx_.program.messages.count(n))
+    d.note({}, "'" + n + "' is a message type; a message value is written '" + n + " { ... }' ('" + n + " {}' without fields)");
   return types.error();
 }
 
@@ -710,6 +712,9 @@ void ExprChecker::checkStartArgs(StartArgs& s, bool allowMissing) {
     } else if (auto so = p.societies.find(n); so != p.societies.end()) {
       s.targetKind = TargetKind::Society;
       s.society = so->second;
+    } else if (!cx_.redeclared.count(n) && p.messages.count(n)) {
+      cx_.error(Code::E0109, s.target.range, "'" + n + "' is a message, not an actor, supervisor or society")
+          .note({}, "only actors, supervisors and societies are started (a message is sent: 'send TARGET " + n + " { ... }')");
     } else if (!cx_.redeclared.count(n)) {
       std::vector<std::string> names;
       for (auto& [k, v] : p.actors) names.push_back(k);

@@ -47,6 +47,11 @@ const ast::Type* resolveTypeNode(Context& cx, ast::TypeNode& node) {
       if (cx.redeclared.count(node.name.name)) break;
       std::vector<std::string> names;
       for (auto& [n, a] : cx.program.actors) names.push_back(n);
+      if (cx.program.messages.count(node.name.name)) {
+        cx.error(diag::Code::E0109, node.name.range, "'" + node.name.name + "' is a message, not an actor")
+            .note({}, "a ref points to an actor: ref<ActorName>");
+        break;
+      }
       auto d = cx.error(diag::Code::E0109, node.name.range, "unknown actor '" + node.name.name + "'");
       if (auto s = closestName(node.name.name, names); !s.empty()) d.note({}, "did you mean '" + s + "'?");
       else if (cx.program.supervisors.count(node.name.name) || cx.program.societies.count(node.name.name))
