@@ -51,7 +51,7 @@ topDecl
   : KW_IMPORT dottedName                                                     # importDecl
   | KW_MESSAGE name LBRACE (fieldDecl (COMMA fieldDecl)* COMMA?)? RBRACE       # messageDecl
   | KW_ACTOR name actorBody                                                   # actorDecl
-  | KW_EXTERN KW_ACTOR name KW_FROM STRING actorBody?                         # externActorDecl
+  | KW_EXTERN KW_ACTOR name (KW_FROM STRING)? actorBody?                       # externActorDecl
   | KW_SUPERVISOR name LBRACE (supervisorItem | sep)* RBRACE                   # supervisorDecl
   | KW_SOCIETY name LBRACE (societyItem | sep)* RBRACE                         # societyDecl
   | KW_MAIN name namedArgs?                                                  # mainDecl

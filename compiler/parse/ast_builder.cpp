@@ -1032,15 +1032,24 @@ std::unique_ptr<Module> AstBuilder::buildModule(P::ProgramContext* ctx) {
   }
   for (auto* d : ctx->topDecl()) {
     if (auto* i = dynamic_cast<P::ImportDeclContext*>(d)) {
+      // `import "x.fnd"` is a syntax error already reported: no module search for the recovered name.
+      auto* dn = i->dottedName();
+      const antlr4::Token* first = dn ? dn->getStart() : nullptr;
+      if (!first || (first->getType() != gen::FndLexer::ID && first->getType() != gen::FndLexer::TYPE_NAME)) continue;
       ImportDecl imp;
-      imp.name = dotted(i->dottedName());
-      imp.range = range(i->dottedName());
+      imp.name = dotted(dn);
+      imp.range = range(dn);
       if (!imp.name.empty()) m->imports.push_back(std::move(imp));
     } else if (auto* msg = dynamic_cast<P::MessageDeclContext*>(d)) {
       buildMessage(msg, *m);
     } else if (auto* a = dynamic_cast<P::ActorDeclContext*>(d)) {
       buildActor(a->name(), a->actorBody(), false, nullptr, a, *m);
     } else if (auto* e = dynamic_cast<P::ExternActorDeclContext*>(d)) {
+      // `from "header.hpp"` is required; optional in the grammar so that its absence is said so.
+      if (!e->STRING() && e->name())
+        error(Code::E0001, range(e->name()), "extern actor '" + e->name()->getText() + "' needs 'from \"HEADER\"'")
+            .note({}, "write 'extern actor " + e->name()->getText() + " from \"header.hpp\" { on Message ... }': the "
+                      "header declares its C++ class");
       buildActor(e->name(), e->actorBody(), true, e->STRING(), e, *m);
     } else if (auto* s = dynamic_cast<P::SupervisorDeclContext*>(d)) {
       buildSupervisor(s, *m);

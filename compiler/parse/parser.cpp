@@ -393,6 +393,8 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (tok && tok->getType() == FndLexer::NL && prevTok && prevTok->getType() == FndLexer::GT)
       d.note({}, "a line that ends with '>' ends there ('>' may close a type such as 'ref<Ponger>'): break "
                  "the line after another operator, or inside parentheses");
+    if (prevTok && prevTok->getType() == FndLexer::KW_IMPORT && tok && tok->getType() == FndLexer::STRING)
+      d.note({}, "an import names a module, not a file: 'import shared.protocol' reads shared/protocol.fnd");
     if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)
       d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
     if (tok && tok->getType() == FndLexer::ASSIGN) noteMisplacedAssign(d, p, tok, prevTok, expected);

@@ -442,6 +442,11 @@ const Type* ExprChecker::checkBinary(BinaryExpr& e) {
     bool cmp = e.op >= BinaryOp::Eq && e.op <= BinaryOp::Ge;
     return logical || cmp ? T.boolType() : T.error();
   }
+  // `print("a") + 1`: an action has no value to operate on (E0222, as anywhere a value is needed).
+  if (l->kind == TypeKind::Void || r->kind == TypeKind::Void) {
+    cx_.error(Code::E0222, (l->kind == TypeKind::Void ? e.lhs : e.rhs)->range, "expression has no value (it is an action)");
+    return T.error();
+  }
   std::string op = spelling(e.op);
   auto invalid = [&]() -> const Type* {
     auto d = cx_.error(Code::E0202, e.opRange.valid() ? e.opRange : e.range,
