@@ -112,8 +112,10 @@ supervisorItem
   | setting                                                    # supSettingItem
   ;
 
+// `restart: transient`; any value form parses, so that `timeout: 5s` is an unknown child option,
+// not a supervisor setting that happens to share the line.
 childOption
-  : name COLON name
+  : name COLON settingAtom
   ;
 
 societyItem

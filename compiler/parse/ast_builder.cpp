@@ -862,9 +862,9 @@ void AstBuilder::buildSupervisor(P::SupervisorDeclContext* ctx, Module& m) {
       buildStartArgs(names.size() > 1 ? names[1] : nullptr, c->namedArgs(), child->start);
       bool seenRestart = false;
       for (auto* opt : c->childOption()) {
-        auto on = opt->name();
-        Ident key = ident(on.size() > 0 ? on[0] : nullptr);
-        Ident val = ident(on.size() > 1 ? on[1] : nullptr);
+        Ident key = ident(opt->name());
+        auto* atom = opt->settingAtom();
+        Ident val = atom && atom->name() && !atom->LPAREN() ? ident(atom->name()) : Ident{written(atom), atom ? range(atom) : key.range};
         if (key.name != "restart") {
           error(Code::E0008, key.range, "unknown child option '" + key.name + "'")
               .note({}, "children have the option 'restart'");
