@@ -117,6 +117,7 @@ class Gen {
   // ---- actors, supervisors, societies (gen_actor.cpp, gen_supervision.cpp) ----
   void actorClass(Code& c, const ast::ActorDecl& a);
   void actorMethods(Code& c, const ast::ActorDecl& a);
+  static bool statesUseSelf(const ast::ActorDecl& a);
   void supervisorDef(Code& c, const ast::SupervisorDecl& s);
   void societyDef(Code& c, const ast::SocietyDecl& s);
 

@@ -3,6 +3,7 @@
 // on_message dispatches on the message type (a pointer compare per candidate).
 #include <functional>
 
+#include "backends/cpp/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
@@ -65,7 +66,7 @@ void Gen::actorClass(Code& c, const ActorDecl& a) {
   c.indent();
   std::string params = paramList(*this, a);
   c.line(std::string(a.params.size() == 1 ? "explicit " : "") + n + "(" + params + ");");
-  if (hasStart || everies) c.line("void on_start() override;");
+  if (hasStart || everies || statesUseSelf(a)) c.line("void on_start() override;");
   c.line("void on_message(fnd::Message& m) override;");
   c.line();
   c.dedent();
@@ -85,18 +86,28 @@ void Gen::actorClass(Code& c, const ActorDecl& a) {
   c.close("};");
 }
 
+// Whether a state initializer reads `self` (see actorMethods).
+bool Gen::statesUseSelf(const ActorDecl& a) {
+  for (const auto& s : a.states)
+    if (anySubexpr(s->init.get(), [](const ast::Expr* e) { return e->kind == ast::ExprKind::Self; })) return true;
+  return false;
+}
+
 void Gen::actorMethods(Code& c, const ActorDecl& a) {
   scope_ = Scope{Scope::Actor, &a, nullptr, ""};
   const std::string& n = a.name.name;
 
-  // Constructor: params, then states with initializers (which may use the params).
+  // Constructor: params, then states with initializers (which may use the params). An actor has
+  // no pid while it is constructed: if an initializer reads `self`, all of them run (in order) as
+  // on_start begins instead, before the `every` timers and the `on start` body.
+  const bool lateStates = statesUseSelf(a);
   std::string init;
   for (const auto& p : a.params) {
     if (!init.empty()) init += ", ";
     init += ident(p->name.name) + "_(std::move(" + ident(p->name.name) + "))";
   }
   for (const auto& s : a.states) {
-    if (!s->init) continue;
+    if (!s->init || lateStates) continue;
     if (!init.empty()) init += ", ";
     init += ident(s->name.name) + "_(" + topExpr(*s->init) + ")";
   }
@@ -109,10 +120,13 @@ void Gen::actorMethods(Code& c, const ActorDecl& a) {
     if (h->kind == HandlerKind::Start) start = h.get();
     if (h->kind == HandlerKind::Every) everies.push_back(h.get());
   }
-  if (start || !everies.empty()) {
+  if (start || !everies.empty() || lateStates) {
     c.line();
     if (start) c.line(from(start->range));
     c.open("void " + n + "::on_start()");
+    if (lateStates)
+      for (const auto& s : a.states)
+        if (s->init) c.line(ident(s->name.name) + "_ = " + topExpr(*s->init) + ";  " + from(s->range));
     for (std::size_t i = 0; i < everies.size(); ++i) {
       // A literal is positive (E0302); a computed interval is checked as the actor starts.
       const ast::Expr& d = *everies[i]->interval;

@@ -178,6 +178,7 @@ std::string Gen::zeroInit(const ast::Type* t) const {
     case ast::TypeKind::Int: return " = 0";
     case ast::TypeKind::Float: return " = 0.0";
     case ast::TypeKind::Bool: return " = false";
+    case ast::TypeKind::Duration: return "{}";  // std::chrono::milliseconds is not zeroed by default
     default: return "";
   }
 }

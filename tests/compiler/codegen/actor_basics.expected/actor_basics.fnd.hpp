@@ -18,7 +18,7 @@ struct Sample {
   bool ok = false;
   std::string label;
   fnd::Binary raw;
-  fnd::lang::Duration wait;
+  fnd::lang::Duration wait{};
   fnd::lang::List<std::string> tags;
   std::map<std::string, std::int64_t> counts;
   fnd::Ref owner;
