@@ -132,14 +132,22 @@ std::string durationLiteral(std::int64_t millis) { return "fnd::lang::Duration("
 
 // ---- types ----
 
+namespace {
+// Inside a generated actor class these names are its base classes' (injected class names), so a
+// message or actor of this module so named is written with its namespace there.
+bool namesABaseClass(const std::string& n) {
+  return n == "Actor" || n == "Context" || n == "ProcessCore" || n == "Extras";
+}
+}  // namespace
+
 std::string Gen::messageName(const ast::MessageDecl& m) const {
-  if (m.module == &module_ || !m.module) return m.name.name;
-  return moduleNamespace(*m.module) + "::" + m.name.name;
+  if ((m.module == &module_ || !m.module) && !namesABaseClass(m.name.name)) return m.name.name;
+  return moduleNamespace(m.module ? *m.module : module_) + "::" + m.name.name;
 }
 
 std::string Gen::actorName(const ast::ActorDecl& a) const {
-  if (a.module == &module_ || !a.module) return a.name.name;
-  return moduleNamespace(*a.module) + "::" + a.name.name;
+  if ((a.module == &module_ || !a.module) && !namesABaseClass(a.name.name)) return a.name.name;
+  return moduleNamespace(a.module ? *a.module : module_) + "::" + a.name.name;
 }
 
 std::string Gen::supervisorFn(const ast::SupervisorDecl& s) const {
