@@ -1,5 +1,6 @@
 // Config: declared settings, layers, validation, update/reset with subscribers, hot reload of a real
 // file edited while the node runs.
+#include <limits>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -121,6 +122,14 @@ TEST_CASE("an updatable path updates and notifies subscribers; a non-updatable o
   CHECK(forbidden.error().code == "config_update_forbidden");
   CHECK(c.get_as<int>("server.port").value() == 8080);
   CHECK(c.update("ai.planning.sampling_rate", 1.5).error().code == "range_error");
+  // NaN fails no comparison with the bounds, and JSON would show it (and inf) as null
+  auto nan = c.update("ai.planning.sampling_rate", std::numeric_limits<double>::quiet_NaN());
+  REQUIRE_FALSE(nan.ok());
+  CHECK(nan.error().code == "range_error");
+  CHECK(nan.error().message.find("nan is outside the range") != std::string::npos);
+  auto inf = c.update("ai.planning.sampling_rate", std::numeric_limits<double>::infinity());
+  REQUIRE_FALSE(inf.ok());
+  CHECK(inf.error().message.find("inf is outside the range") != std::string::npos);
   CHECK(c.update("ai.planning.sampling_rate", "high").error().code == "invalid_config_value");
   CHECK(c.update("server.mode", "slow").error().code == "invalid_config_value");
   CHECK(c.update("no.where", 1).error().code == "config_path_not_found");

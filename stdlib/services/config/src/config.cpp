@@ -69,15 +69,18 @@ Result<Value> check(const Setting& s, Value v) {
   }
   if ((s.min || s.max) && v.is_number()) {
     double d = v.get<double>();
-    if ((s.min && d < *s.min) || (s.max && d > *s.max)) {
+    // NaN compares false with both bounds, so it is refused explicitly; JSON shows NaN and the
+    // infinities as null, so they are named here.
+    const std::string shown = std::isnan(d) ? "nan" : std::isinf(d) ? (d > 0 ? "inf" : "-inf") : v.dump();
+    if (std::isnan(d) || (s.min && d < *s.min) || (s.max && d > *s.max)) {
       std::ostringstream r;
       // Bounds as the setting's kind of number: `1..10` for integers, `0.0..1.0` for numbers.
       auto bound = [&](const std::optional<double>& b, const char* none) {
         if (!b) return std::string(none);
         return s.type == Type::integer ? Value(static_cast<int64_t>(*b)).dump() : Value(*b).dump();
       };
-      r << path << ": " << v.dump() << " is outside the range " << bound(s.min, "-inf") << ".." << bound(s.max, "inf");
-      return errors::make(errors::code::range_error, r.str()).with("path", path).with("value", v.dump());
+      r << path << ": " << shown << " is outside the range " << bound(s.min, "-inf") << ".." << bound(s.max, "inf");
+      return errors::make(errors::code::range_error, r.str()).with("path", path).with("value", shown);
     }
   }
   if (!s.one_of.empty() && std::find(s.one_of.begin(), s.one_of.end(), v) == s.one_of.end()) {
