@@ -266,6 +266,13 @@ class Supervisor {
     p_.stop(ExitReason::shutdown());
   }
 
+  bool node_shutting_down() const {
+    NodeImpl* n = p_.node_;
+    if (n->stopping.load(std::memory_order_acquire)) return true;
+    std::lock_guard<std::mutex> l(n->run_mu);
+    return n->shutdown_requested;
+  }
+
   void handle_exit(const Exit& e) {
     if (!e.from || e.from == parent_) {  // the node or the parent asks us to stop
       terminate_all();
@@ -279,6 +286,12 @@ class Supervisor {
     c->pid = Pid();
     Restart rt = c->spec.restart;
     bool restart = rt == Restart::permanent || (rt == Restart::transient && !e.reason.is_clean());
+    // Once shutdown(code) is asked for, the node is about to stop every tree: a child that ends
+    // now is not restarted (its restart would run its start again, after the program's end began).
+    if (restart && node_shutting_down()) {
+      report(*c, dead, e.reason, "not_restarted");
+      return;
+    }
     if (!restart) {
       bool remove = rt == Restart::temporary || spec_.strategy == Strategy::simple_one_for_one;
       report(*c, dead, e.reason, remove ? "removed" : "not_restarted");
