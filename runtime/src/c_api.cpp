@@ -811,3 +811,9 @@ void c_post_cb(fnd_ctx* ctx, ControlBlock* to, const fnd_type* type, void* value
 namespace fnd {
 const TypeInfo* type_info_of_c(const fnd_type* type) { return info_for_slow(type); }
 }  // namespace fnd
+
+namespace fnd::detail {
+void crash_with(fnd_ctx* ctx, const char* code, std::string message) {
+  actor(ctx)->set_pending_crash(Error(code, std::move(message)));
+}
+}  // namespace fnd::detail

@@ -264,9 +264,14 @@ void fnd_print(const fnd_str* line) {
   std::fputc('\n', stdout);
   std::fflush(stdout);
 }
-void fnd_log_str(int level, const fnd_str* text) { fnd_log(level, fnd_str_data(text)); }
+// Whole strings (a language string may hold NUL bytes): not through the C-string entry points.
+void fnd_log_str(int level, const fnd_str* text) {
+  fnd::log::write(static_cast<fnd::log::Level>(level), std::string_view(fnd_str_data(text), fnd_str_len(text)));
+}
 
-void fnd_crash_str(fnd_ctx* ctx, const fnd_str* reason) { fnd_crash(ctx, "crash", fnd_str_data(reason)); }
+void fnd_crash_str(fnd_ctx* ctx, const fnd_str* reason) {
+  fnd::detail::crash_with(ctx, "crash", std::string(fnd_str_data(reason), fnd_str_len(reason)));
+}
 void fnd_crash_text(fnd_ctx* ctx, const char* message) { fnd_crash(ctx, "exception", message); }
 
 }  // extern "C"

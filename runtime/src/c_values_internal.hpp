@@ -1,6 +1,8 @@
 // The layouts behind fnd/runtime_values.h's opaque handles, shared by the c_*.cpp files.
 #pragma once
 
+#include <string>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -46,6 +48,11 @@ inline void* list_at_checked(const fnd_list* l, int64_t i) noexcept {
 }  // namespace fnd::detail
 
 struct fnd_ctx;
+
+namespace fnd::detail {
+// fnd_crash with a message that may hold NUL bytes (a language string), in c_api.cpp.
+void crash_with(fnd_ctx* ctx, const char* code, std::string message);
+}  // namespace fnd::detail
 
 // A ref handle (fnd_ref*) is NULL (the null ref), a pointer to an fnd_ref (named refs, refs built
 // around a C++ fnd::Ref), or a pid's control block with the low bit set: the refs made from pids
