@@ -264,6 +264,7 @@ class Lowering {
     std::vector<size_t> loopTempMarks;
     llvm::Value* protectAdmitted = nullptr;  // a protected handler's admission (lower_services.cpp)
   } f_;
+  SourceRange loweringRange_;  // the innermost expression being lowered (lowerExpr)
   llvm::Value* slotFor(const Type* t, const std::string& name);
 
   // Debug info: one compile unit (and DIBuilder) per .fnd file.
