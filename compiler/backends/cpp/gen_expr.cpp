@@ -1,6 +1,7 @@
 // Expressions. Every compound expression is parenthesized, so operands never need precedence
 // analysis; topExpr() drops the outermost pair at statement level.
 #include <algorithm>
+#include <cctype>
 
 #include "backends/cpp/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
@@ -155,6 +156,8 @@ std::string Gen::temp(std::string_view base) { return "fnd_" + std::string(base)
 std::string Gen::local(const LocalVar* v) const {
   std::string s = ident(v->name.name);
   if (s.ends_with('_') && s == v->name.name) s += 'v';  // never a member's name (members end in `_`)
+  // A capitalized local (`let Wrap = 5`) would hide the message or actor of that name in C++.
+  else if (!s.empty() && std::isupper(static_cast<unsigned char>(s[0]))) s += "_lv";
   return s;
 }
 
