@@ -3,10 +3,12 @@
 // on_message dispatches on the message type (a pointer compare per candidate).
 #include <functional>
 
-#include "backends/cpp/expr_walk.hpp"
+#include "ast/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
+
+using ast::anySubexpr;
 
 using namespace ast;
 

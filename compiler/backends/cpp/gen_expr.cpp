@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "backends/cpp/expr_walk.hpp"
+#include "ast/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
+
+using ast::anySubexpr;
 
 using namespace ast;
 
@@ -347,6 +349,17 @@ std::string Gen::method(const MethodCallExpr& m) {
     ops.push_back(a.get());
   }
   std::string decls = hoist(ops, code);
+  // A method that changes its receiver takes a reference to the place first (C++17 sequences the
+  // object before the arguments): an argument with effects could remove or move that element
+  // (`ll[1].push(ll.pop()[0])`), so such arguments are evaluated before the place, as
+  // --target=llvm does.
+  if (mutating && decls.empty())
+    for (std::size_t i = 0; i < m.args.size(); ++i)
+      if (hasEffects(m.args[i].get())) {
+        std::string t = temp("a");
+        decls += "auto " + t + " = " + unparen(code[i]) + "; ";
+        code[i] = t;
+      }
   std::string base = mutating ? std::string() : code[0];
   std::vector<std::string> args(code.begin() + (mutating ? 0 : 1), code.end());
   return inOrder(decls, methodCode(m, base, args));

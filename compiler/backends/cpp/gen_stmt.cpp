@@ -1,10 +1,12 @@
 // Statements of handler bodies.
 #include <algorithm>
 
-#include "backends/cpp/expr_walk.hpp"
+#include "ast/expr_walk.hpp"
 #include "backends/cpp/gen.hpp"
 
 namespace fnd::backend::cpp {
+
+using ast::anySubexpr;
 
 using namespace ast;
 

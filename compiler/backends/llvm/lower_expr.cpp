@@ -1,5 +1,6 @@
 // Expressions: scalars as SSA values, strings/refs as owned-or-borrowed handles, messages as
 // pointers to records. Temporaries are released at the end of their full expression.
+#include "ast/expr_walk.hpp"
 #include "backends/llvm/lowering.hpp"
 
 #include <llvm/IR/MDBuilder.h>
@@ -202,6 +203,27 @@ void Lowering::assign(const Type* t, llvm::Value* ptr, const Val& v) {
 }
 
 void Lowering::addTemp(const Val& v) { f_.temps.push_back(v); }
+
+// The receiver is evaluated before the operands after it (docs/language.md 8.1): `ys.contains(ys.pop())`
+// asks the list as it was. A list or map is shared with its variable until it changes (copy on
+// write), so when a later operand can change one, the receiver is retained here (released with
+// the statement's temporaries) and that change copies instead of showing through.
+Val Lowering::lowerReceiver(const Expr& base, std::initializer_list<const Expr*> later) {
+  Val v = lowerExpr(base);
+  const TypeKind k = v.type ? v.type->kind : TypeKind::Error;
+  if (k != TypeKind::List && k != TypeKind::Map) return v;
+  bool changes = false;
+  for (const Expr* e : later)
+    changes = changes || ast::anySubexpr(e, [](const Expr* x) {
+                if (x->kind != ExprKind::MethodCall) return false;
+                const Method m = x->as<MethodCallExpr>().resolved;
+                return m == Method::Push || m == Method::Pop || m == Method::Clear || m == Method::Remove;
+              });
+  if (!changes) return v;
+  Val owned{b_.CreateCall(rt(k == TypeKind::List ? "fnd_list_retain" : "fnd_map_retain"), {v.v}), v.type};
+  addTemp(owned);
+  return owned;
+}
 
 void Lowering::releaseTemps(size_t mark) {
   while (f_.temps.size() > mark) {

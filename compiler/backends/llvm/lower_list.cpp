@@ -32,7 +32,7 @@ Val Lowering::lowerList(const ListLit& l) {
 Val Lowering::lowerIndex(const IndexExpr& e) {
   if (e.base->type->kind == TypeKind::Map) {
     checkSupportedType(e.base->type, e.range);
-    Val m = lowerExpr(*e.base);
+    Val m = lowerReceiver(*e.base, {e.index.get()});
     Val k = lowerExpr(*e.index);
     llvm::Value* p = b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)});
     crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())), {"key ", k, " not found"});
@@ -40,7 +40,7 @@ Val Lowering::lowerIndex(const IndexExpr& e) {
   }
   if (e.base->type->kind != TypeKind::List) throw Unsupported{e.range, e.base->type->str()};
   checkSupportedType(e.type, e.range);
-  Val list = lowerExpr(*e.base);
+  Val list = lowerReceiver(*e.base, {e.index.get()});
   Val idx = lowerExpr(*e.index);
   llvm::Value* p = b_.CreateCall(rt("fnd_list_at"), {list.v, idx.v});
   crashIfDynamic(b_.CreateICmpEQ(p, llvm::ConstantPointerNull::get(i8p())),
@@ -57,7 +57,7 @@ Val Lowering::lowerListMethod(const MethodCallExpr& mc) {
     case Method::IsEmpty:
       return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_list_len"), {lowerExpr(*mc.base).v}), b_.getInt64(0)), mc.type};
     case Method::Contains: {
-      Val list = lowerExpr(*mc.base);
+      Val list = lowerReceiver(*mc.base, {mc.args[0].get()});
       Val x = lowerExpr(*mc.args[0]);
       if (elem->kind == TypeKind::Ref && f_.ctx)
         return {b_.CreateICmpNE(b_.CreateCall(rt("fnd_list_contains_ref"), {f_.ctx, list.v, x.v}), b_.getInt32(0)), mc.type};
@@ -168,13 +168,13 @@ Val Lowering::lowerMapMethod(const MethodCallExpr& mc) {
     case Method::IsEmpty:
       return {b_.CreateICmpEQ(b_.CreateCall(rt("fnd_map_len"), {lowerExpr(*mc.base).v}), b_.getInt64(0)), mc.type};
     case Method::Contains: {
-      Val m = lowerExpr(*mc.base);
+      Val m = lowerReceiver(*mc.base, {mc.args[0].get()});
       Val k = lowerExpr(*mc.args[0]);
       return {b_.CreateICmpNE(b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)}), llvm::ConstantPointerNull::get(i8p())),
               mc.type};
     }
     case Method::Get: {  // m.get(k, default)
-      Val m = lowerExpr(*mc.base);
+      Val m = lowerReceiver(*mc.base, {mc.args[0].get(), mc.args.size() > 1 ? mc.args[1].get() : nullptr});
       Val k = lowerExpr(*mc.args[0]);
       Val d = lowerExpr(*mc.args[1]);
       llvm::Value* p = b_.CreateCall(rt("fnd_map_get"), {m.v, spill(k)});

@@ -142,6 +142,7 @@ class Lowering {
   llvm::Value* equal(const Val& a, const Val& b);
   llvm::Value* load(const Type* t, llvm::Value* ptr);           // a borrowed value from memory
   void storeNew(const Type* t, llvm::Value* ptr, const Val& v);  // into fresh memory: retains
+  Val lowerReceiver(const Expr& base, std::initializer_list<const Expr*> later);  // see lower_expr.cpp
   void assign(const Type* t, llvm::Value* ptr, const Val& v);    // replaces: retains new, releases old
   void release(const Type* t, llvm::Value* ptrOrVal, bool isPtr);
   // Reference counting of refs inline (the layout fnd/runtime_values.h documents): private helpers

@@ -1,10 +1,10 @@
-// The one walk over an expression and everything nested in it, shared by the generator's analyses
+// The one walk over an expression and everything nested in it, shared by the back ends' analyses
 // (effects, mutated variables, variables read) so each states only what it looks for.
 #pragma once
 
 #include "ast/ast.hpp"
 
-namespace fnd::backend::cpp {
+namespace fnd::ast {
 
 // Calls `visit` on `e` and on each expression inside it, parents before children and operands in
 // source order, and stops at the first call that returns true; returns whether one did. Every
@@ -12,7 +12,7 @@ namespace fnd::backend::cpp {
 // start arguments.
 template <class Visit>
 bool anySubexpr(const ast::Expr* e, Visit&& visit) {
-  using namespace ast;
+
   if (!e) return false;
   if (visit(e)) return true;
   auto any = [&](const auto& exprs) {
@@ -59,4 +59,4 @@ inline bool isMutatingMethodCall(const ast::Expr* e) {
   return m == ast::Method::Push || m == ast::Method::Pop || m == ast::Method::Clear || m == ast::Method::Remove;
 }
 
-}  // namespace fnd::backend::cpp
+}  // namespace fnd::ast
