@@ -16,6 +16,8 @@ inline ExitReason from_exception(std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const ExitException& x) {
     return x.reason;
+  } catch (const TextError& x) {
+    return ExitReason::error(Error(errc::exception, x.text()));
   } catch (const std::exception& x) {
     return ExitReason::error(Error(errc::exception, x.what()));
   } catch (...) {

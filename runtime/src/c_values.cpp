@@ -273,6 +273,9 @@ void fnd_crash_str(fnd_ctx* ctx, const fnd_str* reason) {
   fnd::detail::crash_with(ctx, "crash", std::string(fnd_str_data(reason), fnd_str_len(reason)));
 }
 void fnd_crash_text(fnd_ctx* ctx, const char* message) { fnd_crash(ctx, "exception", message); }
+void fnd_crash_text_str(fnd_ctx* ctx, const fnd_str* message) {
+  fnd::detail::crash_with(ctx, "exception", std::string(fnd_str_data(message), fnd_str_len(message)));
+}
 
 }  // extern "C"
 

@@ -309,7 +309,7 @@ llvm::Function* Lowering::crashFunction(const std::vector<CrashPart>& parts, con
     b_.CreateStore(p, b_.CreateConstInBoundsGEP2_32(arrTy, arr, 0, static_cast<unsigned>(i)));
   }
   llvm::Value* text = b_.CreateCall(rt("fnd_str_concat"), {b_.CreateBitCast(arr, i8p()), b_.getInt64(parts.size())});
-  b_.CreateCall(rt("fnd_crash_text"), {fn->getArg(0), b_.CreateCall(rt("fnd_str_data"), {text})});
+  b_.CreateCall(rt("fnd_crash_text_str"), {fn->getArg(0), text});  // whole: a key may hold NUL bytes
   b_.CreateCall(rt("fnd_str_release"), {text});
   for (llvm::Value* p : owned) b_.CreateCall(rt("fnd_str_release"), {p});
   b_.CreateRetVoid();

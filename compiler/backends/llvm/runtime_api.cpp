@@ -22,7 +22,7 @@ const Sig kRuntime[] = {
     {"fnd_ref_release", "vp"},     {"fnd_ref_equal", "ipp"},        {"fnd_ref_send", "vpppp"},
     {"fnd_record_copy", "vppp"},   {"fnd_record_destroy", "vpp"},   {"fnd_record_equal", "ippp"},
     {"fnd_print", "vp"},           {"fnd_log_str", "vip"},          {"fnd_crash_str", "vpp"},
-    {"fnd_crash_text", "vpp"},     {"fnd_program_main", "iipppp"},  {"fnd_self", "pp"},
+    {"fnd_crash_text", "vpp"},     {"fnd_crash_text_str", "vpp"},     {"fnd_program_main", "iipppp"},  {"fnd_self", "pp"},
     {"fnd_msg_type", "pp"},        {"fnd_msg_data", "pp"},          {"fnd_msg_sender", "pp"},
     {"fnd_reply", "ippp"},         {"fnd_spawn", "ppppp"},          {"fnd_node_spawn", "ppppp"},   {"fnd_actor_new", "pp"},  {"fnd_actor_spawn", "pppp"},
     {"fnd_pid_release", "vp"},     {"fnd_ctx_node", "pp"},          {"fnd_node_shutdown", "vpi"},   {"fnd_shutdown", "vpi"},

@@ -94,6 +94,17 @@ class BadResultAccess : public std::runtime_error {
   Error error_;
 };
 
+// An exception whose text may hold NUL bytes (what() stops at the first): a handler that throws
+// it crashes its process with error(exception: text), the whole text.
+class TextError : public std::runtime_error {
+ public:
+  explicit TextError(const std::string& text) : std::runtime_error(text), text_(text) {}
+  const std::string& text() const noexcept { return text_; }
+
+ private:
+  std::string text_;
+};
+
 // Tag to construct an error Result: `return fnd::fail(Error{...});`
 struct Failure {
   Error error;

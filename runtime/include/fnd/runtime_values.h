@@ -215,6 +215,7 @@ void fnd_log_str(int level, const fnd_str* text);
 /* "division by zero" etc.: fnd_crash with code "exception" and the given message. */
 void fnd_crash_str(struct fnd_ctx* ctx, const fnd_str* reason); /* `crash(reason)` */
 void fnd_crash_text(struct fnd_ctx* ctx, const char* message);  /* a failed checked operation */
+void fnd_crash_text_str(struct fnd_ctx* ctx, const fnd_str* message); /* the same, NUL bytes kept */
 
 /* ---- the generated program ----
  * Parses the generated binary's command line (--threads N, --config FILE, --log-level LEVEL,

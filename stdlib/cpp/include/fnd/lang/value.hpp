@@ -20,6 +20,7 @@
 #include <utility>
 
 #include <fnd/binary.hpp>
+#include <fnd/error.hpp>
 #include <fnd/ref.hpp>
 
 #include "fnd/lang/list.hpp"
@@ -35,9 +36,9 @@ using Duration = std::chrono::milliseconds;
 // Thrown by checked operations (division by zero, index out of range, ...). The runtime turns a
 // handler's exception into the actor's exit reason `error(exception: <what>)`, so the actor crashes
 // with a clear reason and its supervisor sees it.
-class Crash : public std::runtime_error {
+class Crash : public fnd::TextError {  // a reason may hold NUL bytes (a map key, int("..."))
  public:
-  explicit Crash(const std::string& what) : std::runtime_error(what) {}
+  explicit Crash(const std::string& what) : fnd::TextError(what) {}
 };
 [[noreturn]] void crash(std::string reason);
 
