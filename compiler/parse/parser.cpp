@@ -193,22 +193,15 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
                         dot->getType() == FndLexer::DOT;
     if (!name && !method) return false;
     if (before->getLine() != tok->getLine()) return false;
-    const std::size_t resume = in->index();
-    auto sub = subParser();
-    FndParser check(&text_.tokens());
-    check.removeErrorListeners();
-    check.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    check.setErrorHandler(sub);
-    in->seek(tok->getTokenIndex());
-    // Named arguments (spawn, child, member) follow an actor's name (a TYPE_NAME: functions and
-    // methods are lower case) or start with `name:`; a call's never do.
-    const std::size_t a1 = in->LA(2), a2 = in->LA(3);
-    if (before->getType() == FndLexer::TYPE_NAME ||
-        ((a1 == FndLexer::ID || a1 == FndLexer::TYPE_NAME) && a2 == FndLexer::COLON))
-      check.namedArgsCheck();
-    else check.callArgsCheck();
-    in->seek(resume);
-    return adoptSubReport(*sub, tok);
+    return subParseFrom(p, tok, [&](FndParser& check) {
+      // Named arguments (spawn, child, member) follow an actor's name (a TYPE_NAME: functions and
+      // methods are lower case) or start with `name:`; a call's never do.
+      const std::size_t a1 = in->LA(2), a2 = in->LA(3);
+      if (before->getType() == FndLexer::TYPE_NAME ||
+          ((a1 == FndLexer::ID || a1 == FndLexer::TYPE_NAME) && a2 == FndLexer::COLON))
+        check.namedArgsCheck();
+      else check.callArgsCheck();
+    });
   }
 
   // `Ping { n: 1 2 }`: the same for a message literal whose fields do not parse (prediction reads
@@ -216,33 +209,30 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   bool reportInsideMessageFields(antlr4::Parser* p, antlr4::Token* tok) {
     const antlr4::Token* before = previousToken(tok);
     if (!before || before->getType() != FndLexer::TYPE_NAME || before->getLine() != tok->getLine()) return false;
+    return subParseFrom(p, tok, [](FndParser& check) { check.messageFieldsCheck(); });
+  }
+
+  // Parses from `tok` with `rule` (one of the *Check rules) on its own, reporting at most one error
+  // and nothing on lines already reported, then puts the parser's input back. False if the rule
+  // found nothing (the error is elsewhere); otherwise its report stands for this one, and `tok`'s
+  // line counts as reported.
+  template <class Rule>
+  bool subParseFrom(antlr4::Parser* p, const antlr4::Token* tok, Rule rule) {
     antlr4::TokenStream* in = p->getTokenStream();
     const std::size_t resume = in->index();
-    auto sub = subParser();
+    auto sub = std::make_shared<ErrorStrategy>(text_, diags_);
+    sub->limitToOneError();
+    sub->reportedLines_ = reportedLines_;
+    sub->afterError_ = false;
     FndParser check(&text_.tokens());
     check.removeErrorListeners();
     check.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
     check.setErrorHandler(sub);
     in->seek(tok->getTokenIndex());
-    check.messageFieldsCheck();
+    rule(check);
     in->seek(resume);
-    return adoptSubReport(*sub, tok);
-  }
-
-  // A strategy for a one-error sub-parse that knows the lines reported so far.
-  std::shared_ptr<ErrorStrategy> subParser() {
-    auto sub = std::make_shared<ErrorStrategy>(text_, diags_);
-    sub->limitToOneError();
-    sub->reportedLines_ = reportedLines_;
-    sub->afterError_ = false;
-    return sub;
-  }
-
-  // After a sub-parse from `tok`: false if it found nothing (the error is elsewhere); otherwise its
-  // report stands for this one, and `tok`'s line counts as reported.
-  bool adoptSubReport(const ErrorStrategy& sub, const antlr4::Token* tok) {
-    if (sub.reported() == 0) return false;
-    reportedLines_.insert(sub.reportedLines_.begin(), sub.reportedLines_.end());
+    if (sub->reported() == 0) return false;
+    reportedLines_.insert(sub->reportedLines_.begin(), sub->reportedLines_.end());
     reportedLines_.insert(static_cast<std::uint32_t>(diags_.sources().lineCol(text_.range(tok).file, text_.range(tok).begin).line));
     return true;
   }

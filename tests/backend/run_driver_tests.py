@@ -150,24 +150,25 @@ def stuck_handlers(fndc, work):
     sigloop = os.path.join(work, "sigloop.fnd")
     with open(startloop) as f, open(sigloop, "w") as g:
         g.write(f.read().replace("module startloop", "module sigloop").replace("  child e: Ender\n", ""))
+    def build(src, target):
+        name = os.path.basename(src)[:-len(".fnd")]
+        b = os.path.join(work, name + "_" + target)
+        r = run([fndc, "build", "--target=" + target, src, "-o", b])
+        check("%s builds (%s)" % (name, target), r.returncode == 0, r.stderr)
+        return b
+
     for target in ("cpp", "llvm"):
-        b = os.path.join(work, "stranded_" + target)
-        r = run([fndc, "build", "--target=" + target, stranded, "-o", b])
-        check("stranded builds (%s)" % target, r.returncode == 0, r.stderr)
+        b = build(stranded, target)
         r = run([b, "--threads", "2", "--config", conf], timeout=60)
         check("a process woken by a stuck handler runs elsewhere (%s)" % target,
               r.returncode == 4 and r.stdout == "busy start\nnext start\n" and "abandoning it" in r.stderr,
               "exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
-        b = os.path.join(work, "startloop_" + target)
-        r = run([fndc, "build", "--target=" + target, startloop, "-o", b])
-        check("startloop builds (%s)" % target, r.returncode == 0, r.stderr)
+        b = build(startloop, target)
         r = run([b, "--threads", "2", "--config", conf], timeout=60)
         check("shutdown(code) while the tree is starting ends the program (%s)" % target,
               r.returncode == 3 and r.stdout == "busy start\n" and "could not start" not in r.stderr,
               "exit %d\n%s%s" % (r.returncode, r.stdout, r.stderr))
-        b = os.path.join(work, "sigloop_" + target)
-        r = run([fndc, "build", "--target=" + target, sigloop, "-o", b])
-        check("sigloop builds (%s)" % target, r.returncode == 0, r.stderr)
+        b = build(sigloop, target)
         p = subprocess.Popen([b, "--threads", "2", "--config", conf],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         p.stdout.readline()  # "busy start": the tree is starting and Busy is stuck

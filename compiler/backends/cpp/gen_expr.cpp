@@ -335,8 +335,7 @@ std::string Gen::binaryCode(const BinaryExpr& b, const std::string& l, const std
 }
 
 std::string Gen::method(const MethodCallExpr& m) {
-  bool mutating = m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
-                  m.resolved == Method::Remove;
+  const bool mutating = ast::isMutatingMethodCall(&m);
   // A mutating method's base is a place (an lvalue), not a value: only its arguments are hoisted.
   std::vector<std::string> code;
   std::vector<const Expr*> ops;

@@ -213,12 +213,7 @@ Val Lowering::lowerReceiver(const Expr& base, std::initializer_list<const Expr*>
   const TypeKind k = v.type ? v.type->kind : TypeKind::Error;
   if (k != TypeKind::List && k != TypeKind::Map) return v;
   bool changes = false;
-  for (const Expr* e : later)
-    changes = changes || ast::anySubexpr(e, [](const Expr* x) {
-                if (x->kind != ExprKind::MethodCall) return false;
-                const Method m = x->as<MethodCallExpr>().resolved;
-                return m == Method::Push || m == Method::Pop || m == Method::Clear || m == Method::Remove;
-              });
+  for (const Expr* e : later) changes = changes || ast::anySubexpr(e, ast::isMutatingMethodCall);
   if (!changes) return v;
   Val owned{b_.CreateCall(rt(k == TypeKind::List ? "fnd_list_retain" : "fnd_map_retain"), {v.v}), v.type};
   addTemp(owned);
