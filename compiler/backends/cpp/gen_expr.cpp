@@ -73,50 +73,13 @@ const void* variableOf(const Expr* e) {
 
 // Whether `e` calls a mutating method on a place rooted at variable `v`.
 bool mutatesVariable(const Expr* e, const void* v) {
-  if (!e) return false;
-  auto any = [&](const auto& exprs) {
-    for (const auto& x : exprs)
-      if (mutatesVariable(&*x, v)) return true;
-    return false;
-  };
-  switch (e->kind) {
-    case ExprKind::MethodCall: {
-      const auto& m = e->as<MethodCallExpr>();
-      bool mutating = m.resolved == Method::Push || m.resolved == Method::Pop || m.resolved == Method::Clear ||
-                      m.resolved == Method::Remove;
-      if (mutating) {
-        const Expr* root = m.base.get();
-        while (root && (root->is<FieldExpr>() || root->is<IndexExpr>()))
-          root = root->is<FieldExpr>() ? root->as<FieldExpr>().base.get() : root->as<IndexExpr>().base.get();
-        if (variableOf(root) == v) return true;
-      }
-      return mutatesVariable(m.base.get(), v) || any(m.args);
-    }
-    case ExprKind::Call: return any(e->as<CallExpr>().args);
-    case ExprKind::Spawn:
-      for (const auto& a : e->as<SpawnExpr>().start.args)
-        if (mutatesVariable(a.value.get(), v)) return true;
-      return false;
-    case ExprKind::Binary: return mutatesVariable(e->as<BinaryExpr>().lhs.get(), v) || mutatesVariable(e->as<BinaryExpr>().rhs.get(), v);
-    case ExprKind::Unary: return mutatesVariable(e->as<UnaryExpr>().operand.get(), v);
-    case ExprKind::Field: return mutatesVariable(e->as<FieldExpr>().base.get(), v);
-    case ExprKind::Index: return mutatesVariable(e->as<IndexExpr>().base.get(), v) || mutatesVariable(e->as<IndexExpr>().index.get(), v);
-    case ExprKind::Convert: return mutatesVariable(e->as<ConvertExpr>().arg.get(), v);
-    case ExprKind::StringLit:
-      for (const auto& p : e->as<StringLit>().parts)
-        if (mutatesVariable(p.expr.get(), v)) return true;
-      return false;
-    case ExprKind::MessageLit:
-      for (const auto* f : e->as<MessageLit>().byField)
-        if (mutatesVariable(f, v)) return true;
-      return false;
-    case ExprKind::ListLit: return any(e->as<ListLit>().elems);
-    case ExprKind::MapLit:
-      for (const auto& kv : e->as<MapLit>().entries)
-        if (mutatesVariable(kv.key.get(), v) || mutatesVariable(kv.value.get(), v)) return true;
-      return false;
-    default: return false;
-  }
+  return anySubexpr(e, [v](const Expr* x) {
+    if (!isMutatingMethodCall(x)) return false;
+    const Expr* root = x->as<MethodCallExpr>().base.get();
+    while (root && (root->is<FieldExpr>() || root->is<IndexExpr>()))
+      root = root->is<FieldExpr>() ? root->as<FieldExpr>().base.get() : root->as<IndexExpr>().base.get();
+    return variableOf(root) == v;
+  });
 }
 
 // `result`, evaluated after the hoisted temporaries' declarations (if any).
