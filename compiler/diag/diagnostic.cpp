@@ -25,7 +25,6 @@ DiagBuilder DiagnosticEngine::report(Code code, SourceRange range, std::string m
 }
 
 void DiagnosticEngine::emit(Diagnostic d) {
-  if (limitReached_) return;
   // The same message at the same place twice is always a cascade (e.g. a name used in a loop
   // body that two passes visit); keep the first.
   auto key = std::make_tuple(d.range.file, d.range.begin, d.range.end, static_cast<int>(d.code),
@@ -35,7 +34,6 @@ void DiagnosticEngine::emit(Diagnostic d) {
   if (d.severity == Severity::Error) ++errors_;
   else ++warnings_;
   all_.push_back(std::move(d));
-  if (errorLimit_ != 0 && errors_ >= errorLimit_) limitReached_ = true;
 }
 
 void DiagnosticEngine::renderLocation(SourceRange r, const char* label, const std::string& msg,
@@ -166,12 +164,23 @@ nlohmann::json locationJson(const SourceManager& sm, SourceRange r) {
 void DiagnosticEngine::flush() {
   if (flushed_) return;
   flushed_ = true;
-  // Passes find problems in their own order; users read files top to bottom.
+  // Passes find problems in their own order; users read files top to bottom. So the error limit
+  // applies in that order too: what is shown is everything up to the limit's last error, wherever
+  // in the passes it was found (a warning early in the file is not lost to a later pass's order).
   std::vector<const Diagnostic*> sorted;
   for (const Diagnostic& d : all_) sorted.push_back(&d);
   std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic* a, const Diagnostic* b) {
     return std::make_pair(a->range.file, a->range.begin) < std::make_pair(b->range.file, b->range.begin);
   });
+  unsigned shownErrors = 0, shownWarnings = 0;
+  std::size_t shown = 0;
+  for (; shown < sorted.size(); ++shown) {
+    if (errorLimit_ != 0 && shownErrors == errorLimit_) break;
+    if (sorted[shown]->severity == Severity::Error) ++shownErrors;
+    else ++shownWarnings;
+  }
+  const bool limitReached = shown < sorted.size();
+  sorted.resize(shown);
   if (format_ == OutputFormat::Json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const Diagnostic* dp : sorted) {
@@ -189,20 +198,20 @@ void DiagnosticEngine::flush() {
     }
     nlohmann::json root;
     root["diagnostics"] = arr;
-    root["errors"] = errors_;
-    root["warnings"] = warnings_;
+    root["errors"] = shownErrors;
+    root["warnings"] = shownWarnings;
     out_ << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return;
   }
   for (const Diagnostic* d : sorted) renderText(*d);
-  if (limitReached_) out_ << "fatal: too many errors emitted, stopping now (limit " << errorLimit_ << ")\n";
-  if (errors_ == 0 && warnings_ == 0) return;
+  if (limitReached) out_ << "fatal: too many errors emitted, stopping now (limit " << errorLimit_ << ")\n";
+  if (shownErrors == 0 && shownWarnings == 0) return;
   auto plural = [](unsigned n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
-  if (warnings_ && errors_) out_ << plural(warnings_, "warning") << " and " << plural(errors_, "error");
-  else if (errors_) out_ << plural(errors_, "error");
-  else out_ << plural(warnings_, "warning");
+  if (shownWarnings && shownErrors) out_ << plural(shownWarnings, "warning") << " and " << plural(shownErrors, "error");
+  else if (shownErrors) out_ << plural(shownErrors, "error");
+  else out_ << plural(shownWarnings, "warning");
   out_ << " generated.\n";
 }
 

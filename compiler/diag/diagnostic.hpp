@@ -4,7 +4,7 @@
 //  - stable codes from diag/codes.def; -Werror; an error limit; identical repeats are dropped.
 //  - output is written by flush(), sorted by position (passes report in pass order).
 // Passes avoid cascades themselves (the Error type, Cap'n Proto-style "hadErrors" on nodes); the
-// engine only adds a last guard: nothing is reported after the error limit.
+// engine only adds a last guard: nothing is shown after the error limit (in file order).
 #pragma once
 
 #include <cstdint>
@@ -67,7 +67,7 @@ class DiagnosticEngine {
   void setFormat(OutputFormat f) { format_ = f; }
   void setWarningsAsErrors(bool on) { werror_ = on; }
   void setColor(bool on) { color_ = on; }
-  // Stop reporting after this many errors (0: unlimited). Default 50.
+  // Show no more than this many errors, the first ones in file order (0: unlimited). Default 50.
   void setErrorLimit(unsigned n) { errorLimit_ = n; }
 
   // The severity comes from the code's table entry (E = error, W = warning).
@@ -103,7 +103,6 @@ class DiagnosticEngine {
   bool werror_ = false;
   bool color_ = false;
   bool flushed_ = false;
-  bool limitReached_ = false;
   unsigned errorLimit_ = 50;
   unsigned errors_ = 0, warnings_ = 0;
   std::vector<Diagnostic> all_;

@@ -69,9 +69,30 @@ TEST_CASE("identical diagnostics are reported once; the error limit stops output
   d.error(Code::E0102, SourceRange{f, 0, 1}, "same");
   CHECK(d.errorCount() == 1);
   for (int i = 0; i < 10; ++i) d.error(Code::E0102, SourceRange{f, 1, 2}, "n" + std::to_string(i));
-  CHECK(d.errorCount() == 3);
+  CHECK(d.errorCount() == 11);  // the exit status counts all; output stops at the limit
   d.flush();
-  CHECK(out.str().find("too many errors emitted") != std::string::npos);
+  const std::string s = out.str();
+  CHECK(s.find("error: n1 ") != std::string::npos);
+  CHECK(s.find("error: n2 ") == std::string::npos);
+  CHECK(s.find("too many errors emitted") != std::string::npos);
+  CHECK(s.find("3 errors generated.") != std::string::npos);
+}
+
+TEST_CASE("the error limit counts in file order, not in the order passes report", "[diag]") {
+  SourceManager sm;
+  FileId f = sm.addBuffer("a.fnd", "one\ntwo\nthree\n");
+  std::ostringstream out;
+  DiagnosticEngine d(sm, out);
+  d.setErrorLimit(1);
+  d.error(Code::E0102, SourceRange{f, 8, 13}, "late error");      // found first (the parser)
+  d.warning(Code::W0001, SourceRange{f, 0, 3}, "early warning");  // found later (a later pass)
+  d.error(Code::E0102, SourceRange{f, 4, 7}, "middle error");
+  d.flush();
+  const std::string s = out.str();
+  CHECK(s.find("a.fnd:1:1: warning: early warning") != std::string::npos);
+  CHECK(s.find("a.fnd:2:1: error: middle error") != std::string::npos);
+  CHECK(s.find("late error") == std::string::npos);
+  CHECK(s.find("1 warning and 1 error generated.") != std::string::npos);
 }
 
 TEST_CASE("JSON output is one document with codes, ranges and notes", "[diag]") {
