@@ -316,6 +316,17 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     return nullptr;
   }
 
+  // The '(' (or '[', '{') before `tok` that no later bracket closes, or null.
+  const antlr4::Token* unmatchedOpener(const antlr4::Token* tok, std::size_t open, std::size_t close) {
+    int depth = 0;
+    for (std::size_t i = tok->getTokenIndex(); i-- > 0;) {
+      const std::size_t t = text_.tokens().get(i)->getType();
+      if (t == close) ++depth;
+      else if (t == open && depth-- == 0) return text_.tokens().get(i);
+    }
+    return nullptr;
+  }
+
   void report(antlr4::Parser* p, antlr4::Token* tok, const antlr4::misc::IntervalSet& expected) {
     hadErrors = true;
     if (limit_ == 0) return;
@@ -371,11 +382,30 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       message = "expected '}' before '" + tok->getText() + "': a block is still open";
     }
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
-    if (!reportedLines_.insert(line).second) return;
+    // End of file is shown at the end of the last line, which may have its own error already.
+    const bool atEnd = !tok || tok->getType() == antlr4::Token::EOF;
+    if (!reportedLines_.insert(line).second && !atEnd) return;
     ++reported_;
     if (limit_ > 0) --limit_;
     auto d = diags_.error(diag::Code::E0001, r, message);
     if (openBrace) d.note(text_.range(openBrace), "this '{' is not closed");
+    // A missing closing bracket: where its opener is (as clang's "to match this '('").
+    if (!openBrace && tok) {
+      const std::pair<std::size_t, std::size_t> pairs[] = {{FndLexer::LPAREN, FndLexer::RPAREN},
+                                                           {FndLexer::LBRACK, FndLexer::RBRACK},
+                                                           {FndLexer::LBRACE, FndLexer::RBRACE}};
+      for (const auto& [open, close] : pairs) {
+        if (!expected.contains(close) || tok->getType() == close) continue;
+        if (close == FndLexer::RBRACE && !atEnd) continue;  // a '}' is only ever missing at the end here
+        // Only from an earlier line: on the error's own line the snippet shows it already.
+        const antlr4::Token* o = unmatchedOpener(tok, open, close);
+        if (o && diags_.sources().lineCol(r.file, text_.range(o).begin).line < line) {
+          d.note(text_.range(o), close == FndLexer::RBRACE ? std::string("this '{' is not closed")
+                                                             : "to match this '" + o->getText() + "'");
+          break;
+        }
+      }
+    }
     // `Ping { n = 1 }`: no message literal parses here, so `Ping` was read as a name.
     if (tok && tok->getType() == FndLexer::LBRACE && before && before->getType() == FndLexer::TYPE_NAME)
       d.note({}, "'" + before->getText() + " {' does not start a valid message literal here: its fields are " +

@@ -75,10 +75,7 @@ std::uint32_t TokenizedText::byteOffset(std::size_t cp) const {
 
 diag::SourceRange TokenizedText::range(const antlr4::Token* t) const {
   if (!t) return {file_, base_, base_};
-  if (t->getType() == antlr4::Token::EOF) {
-    std::uint32_t end = base_ + cpToByte_.back();
-    return {file_, end, end};
-  }
+  if (t->getType() == antlr4::Token::EOF) return {file_, eofOffset_, eofOffset_};
   auto start = t->getStartIndex(), stop = t->getStopIndex();
   if (start == INVALID_INDEX || static_cast<long>(start) < 0) return {file_, base_, base_};
   std::uint32_t b = byteOffset(start);
@@ -367,6 +364,20 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
   std::size_t line = 0;
   std::size_t prev = antlr4::Token::INVALID_TYPE;
   std::size_t merged = 0;  // raw tokens after raw_[i] merged into it (mergeQuotedInterpolation)
+  // `at` starts a line that cannot be inside the open '{' `open`: reports the missing '}' and closes
+  // every bracket above the first `keep` ones, supplying a '}' for each '{'.
+  auto closeMissingBraces = [&](const antlr4::Token& at, const antlr4::Token& open, std::size_t keep) {
+    diags.error(diag::Code::E0001, range(&at), "expected '}' before '" + at.getText() + "': a block is still open")
+        .note(range(&open), "this '{' is not closed");
+    noteLine(&at);
+    hadErrors_ = true;
+    while (nesting.size() > keep) {
+      if (nesting.back() == FndLexer::LBRACE) closeBlockBefore(out, at);
+      nesting.pop_back();
+      openers.pop_back();
+      inHandler.pop_back();
+    }
+  };
   for (std::size_t i = 0; i < raw_.size(); i += 1 + merged) {
     merged = 0;
     auto& tok = raw_[i];
@@ -473,17 +484,8 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
          type == FndLexer::KW_STATE)) {
       // `on Ping {` starting a line inside a handler: the handler's '}' is missing (no statement
       // starts with these words). Reported, and the handler's '}'s supplied, as below.
-      diags.error(diag::Code::E0001, range(tok.get()),
-                  "expected '}' before '" + tok->getText() + "': a block is still open")
-          .note(range(openers.back()), "this '{' is not closed");
-      noteLine(tok.get());
-      hadErrors_ = true;
-      while (!inHandler.empty() && inHandler.back()) {
-        if (nesting.back() == FndLexer::LBRACE) closeBlockBefore(out, *tok);
-        nesting.pop_back();
-        openers.pop_back();
-        inHandler.pop_back();
-      }
+      const std::size_t outside = static_cast<std::size_t>(std::find(inHandler.begin(), inHandler.end(), true) - inHandler.begin());
+      closeMissingBraces(*tok, *openers.back(), outside);
     }
     if (!nesting.empty() && startsDeclarationAtLineStart(i)) {
       // `actor B {` at the start of a line while a '{' is still open: the '}' before it is
@@ -492,19 +494,7 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
       const antlr4::Token* open = nullptr;
       for (std::size_t k = nesting.size(); k-- > 0 && !open;)
         if (nesting[k] == FndLexer::LBRACE) open = openers[k];
-      if (open) {
-        diags.error(diag::Code::E0001, range(tok.get()),
-                    "expected '}' before '" + tok->getText() + "': a block is still open")
-            .note(range(open), "this '{' is not closed");
-        noteLine(tok.get());
-        hadErrors_ = true;
-        for (std::size_t k = nesting.size(); k-- > 0;) {
-          if (nesting[k] == FndLexer::LBRACE) closeBlockBefore(out, *tok);
-        }
-        nesting.clear();
-        openers.clear();
-        inHandler.clear();
-      }
+      if (open) closeMissingBraces(*tok, *open, 0);
     }
     switch (type) {
       case FndLexer::LPAREN: case FndLexer::LBRACK: case FndLexer::LBRACE:
@@ -555,6 +545,14 @@ void TokenizedText::filter(diag::DiagnosticEngine& diags) {
     out.push_back(std::move(tok));
   }
   raw_.clear();
+  // End of input is shown where the last token ends, as clang does: a file's final newline would
+  // otherwise put "expected '}'" on a line past the end of the file.
+  eofOffset_ = base_;
+  for (auto t = out.rbegin(); t != out.rend(); ++t) {
+    if ((*t)->getType() == FndLexer::NL || (*t)->getStopIndex() < (*t)->getStartIndex()) continue;
+    eofOffset_ = byteOffset((*t)->getStopIndex() + 1);
+    break;
+  }
   // The lexer's own EOF token (ListTokenSource cannot make one for an empty list).
   out.push_back(lexer_->nextToken());
   source_ = std::make_unique<antlr4::ListTokenSource>(std::move(out));

@@ -51,6 +51,7 @@ class TokenizedText {
   bool hadErrors_ = false;
   bool truncated_ = false;
   std::set<std::uint32_t> errorLines_;
+  std::uint32_t eofOffset_ = 0;  // where end of input is reported: the end of the last token
   std::vector<std::uint32_t> cpToByte_;  // code point index -> byte offset (relative to base)
   std::unique_ptr<antlr4::ANTLRInputStream> input_;
   std::unique_ptr<gen::FndLexer> lexer_;

@@ -58,6 +58,7 @@ SourceTokens::SourceTokens(const std::string& text, diag::FileId file, diag::Dia
     tok.begin = r.begin;
     tok.end = r.end;
     if (tok.type != antlr4::Token::EOF) tok.text = text.substr(r.begin, r.end - r.begin);
+    else tok.begin = tok.end = static_cast<std::uint32_t>(text.size());  // diagnostics show it earlier
     tokens_.push_back(std::move(tok));
     if (t->getType() == antlr4::Token::EOF) break;
   }
