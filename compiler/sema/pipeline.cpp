@@ -17,8 +17,8 @@ constexpr PassEntry kPipeline[] = {
     {"resolve-types", resolveTypes},                // message fields, params, states
     {"check-config", checkConfig},                  // config settings: paths, types, defaults, ranges
     {"check-start-sites", checkStartSites},         // children, roles, main: targets and arguments
-    {"check-handlers", checkHandlers},
-    {"check-protect", checkProtect},                // protect items: messages, handlers              // handler bodies: names, types, reply/sender
+    {"check-handlers", checkHandlers},              // handler bodies: names, types, reply/sender
+    {"check-protect", checkProtect},                // protect items: messages, handlers
     {"check-supervision", checkSupervision},        // strategies, intensities, cycles, pools
     {"check-societies", checkSocieties},            // roles, counts, pub/sub consistency
     {"check-reachability", checkReachability},      // unreachable code and handlers (warnings)
@@ -35,21 +35,29 @@ std::string defaultStdlibDir() {
 #endif
 }
 
-Result analyzeFiles(const std::vector<diag::FileId>& files, const Options& options,
-                    diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+namespace {
+// Loads (parses, follows imports) and, if `checkAll`, runs every pass.
+Result loadAndCheck(const std::vector<diag::FileId>& files, const Options& options, diag::SourceManager& sources,
+                    diag::DiagnosticEngine& diags, bool checkAll) {
   Result result;
   result.program = std::make_unique<ast::Program>();
   Options opts = options;
   if (opts.stdlibDir.empty()) opts.stdlibDir = defaultStdlibDir();
   Context cx{*result.program, sources, diags, opts, {}, {}, {}, {}};
   unsigned errorsBefore = diags.errorCount();
-  if (!loadProgram(cx, files)) {
+  if (!loadProgram(cx, files) || !checkAll) {
     result.ok = false;
     return result;
   }
   for (const PassEntry& pass : kPipeline) pass.run(cx);
   result.ok = diags.errorCount() == errorsBefore;
   return result;
+}
+}  // namespace
+
+Result analyzeFiles(const std::vector<diag::FileId>& files, const Options& options,
+                    diag::SourceManager& sources, diag::DiagnosticEngine& diags) {
+  return loadAndCheck(files, options, sources, diags, true);
 }
 
 Result analyze(const std::vector<std::string>& files, const Options& options,
@@ -66,12 +74,9 @@ Result analyze(const std::vector<std::string>& files, const Options& options,
     }
     ids.push_back(*id);
   }
-  if (missing) {
-    Result r;
-    r.program = std::make_unique<ast::Program>();
-    return r;
-  }
-  return analyzeFiles(ids, options, sources, diags);
+  // Without a missing file's declarations every name from it would be unknown: the files that
+  // could be read are parsed (their syntax errors reported) and not checked further.
+  return loadAndCheck(ids, options, sources, diags, !missing);
 }
 
 }  // namespace fnd::sema
