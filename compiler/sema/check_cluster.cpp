@@ -5,9 +5,10 @@
 // contradict each other).
 // Resolves each placement's target kind and runtime name (the path: children register as
 // "<supervisor>.<child>", society members as "<society>.<role>.<i>").
-#include <charconv>
+#include <algorithm>
 #include <set>
 
+#include "fnd/dist/address.hpp"
 #include "sema/context.hpp"
 
 namespace fnd::sema {
@@ -16,20 +17,6 @@ using namespace fnd::ast;
 using diag::Code;
 
 namespace {
-
-// "tcp://HOST:PORT" with a non-empty host and a port in 1..65535 (what DistNode binds and connects to).
-bool validAddress(const std::string& a) {
-  const std::string scheme = "tcp://";
-  if (a.rfind(scheme, 0) != 0) return false;
-  const auto colon = a.rfind(':');
-  if (colon == std::string::npos || colon <= scheme.size()) return false;
-  const std::string host = a.substr(scheme.size(), colon - scheme.size());
-  if (host.find_first_of(" \t/") != std::string::npos) return false;
-  const std::string port = a.substr(colon + 1);
-  unsigned n = 0;
-  auto r = std::from_chars(port.data(), port.data() + port.size(), n);
-  return r.ec == std::errc() && r.ptr == port.data() + port.size() && n >= 1 && n <= 65535;
-}
 
 const char* kindWord(PlacementTargetKind k) {
   switch (k) {
@@ -169,9 +156,15 @@ void checkCluster(Context& cx) {
     auto [it, fresh] = nodes.emplace(n.name.name, &n);
     if (!fresh)
       cx.error(Code::E0702, n.name.range, "duplicate node '" + n.name.name + "'").note(it->second->name.range, "first declared here");
-    if (n.addressRange.valid() && !validAddress(n.address))
+    if (n.addressRange.valid() && !fnd::dist::is_node_address(n.address)) {
+      // "tcp://::1:7006": more than one ':' after the scheme and no brackets.
+      const std::string rest = n.address.rfind("tcp://", 0) == 0 ? n.address.substr(6) : "";
+      const bool bareIpv6 = std::count(rest.begin(), rest.end(), ':') > 1 && rest.find('[') == std::string::npos;
       cx.error(Code::E0703, n.addressRange, "invalid node address '" + n.address + "'")
-          .note({}, "write \"tcp://HOST:PORT\" with a port from 1 to 65535, or leave the address out and give it at start");
+          .note({}, bareIpv6 ? "an IPv6 host is written in brackets: \"tcp://[" + rest.substr(0, rest.rfind(':')) + "]" +
+                                   rest.substr(rest.rfind(':')) + "\""
+                             : "write \"tcp://HOST:PORT\" with a port from 1 to 65535, or leave the address out and give it at start");
+    }
   }
   if (c->nodes.empty())
     cx.error(Code::E0707, c->name.range, "cluster '" + c->name.name + "' has no nodes")

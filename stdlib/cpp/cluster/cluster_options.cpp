@@ -1,6 +1,8 @@
 // See cluster_options.hpp.
 #include "cluster_options.hpp"
 
+#include "fnd/dist/address.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -27,25 +29,11 @@ std::string for_each_pair(std::string_view list, std::string_view malformed, Tak
   return {};
 }
 
-// tcp://HOST:PORT with a host and a port 1..65535, as the declaration requires (E0703): ZeroMQ would
-// take port 0 (any port, which no other node could know) and wrap 70000 to 4464.
-bool valid_address(std::string_view a) {
-  constexpr std::string_view kScheme = "tcp://";
-  if (!a.starts_with(kScheme)) return false;
-  const auto colon = a.rfind(':');
-  if (colon == std::string_view::npos || colon <= kScheme.size()) return false;
-  if (a.substr(kScheme.size(), colon - kScheme.size()).find_first_of(" \t/") != std::string_view::npos) return false;
-  const std::string_view port = a.substr(colon + 1);
-  unsigned n = 0;
-  auto r = std::from_chars(port.data(), port.data() + port.size(), n);
-  return r.ec == std::errc() && r.ptr == port.data() + port.size() && n >= 1 && n <= 65535;
-}
-
 // `a=tcp://h:1,b=tcp://h:2` into `out`; returns an error message or "".
 std::string parse_addrs(std::string_view list, std::map<std::string, std::string>& out) {
   constexpr std::string_view kExpected = "expected NODE=tcp://HOST:PORT";
   return for_each_pair(list, kExpected, [&](std::string_view node, std::string_view addr, std::string_view item) {
-    if (!valid_address(addr))
+    if (!fnd::dist::is_node_address(addr))
       return std::string(kExpected) + " with a port from 1 to 65535, got '" + std::string(item) + "'";
     out[std::string(node)] = std::string(addr);
     return std::string();
