@@ -17,7 +17,7 @@ extern "C" int fnd_program_main(int argc, char** argv, const char* name, const c
     return 0;
   }
   if (!po.error.empty()) {
-    std::fprintf(stderr, "%s: %s\n%s", prog.c_str(), po.error.c_str(), fnd::detail::program_usage(prog, what).c_str());
+    std::fputs(fnd::detail::usage_error(prog, argv[0], po.error).c_str(), stderr);
     return 2;
   }
   // The C ABI's options; stop_grace_ms 0 there means the default, as `stop_grace_ms = 0` cannot

@@ -101,7 +101,7 @@ ProgramOptions parse_program_options(int argc, char** argv) {
       key = std::string(a.substr(2));
       value = argv[++i];
     } else {
-      po.error = "unknown argument '" + std::string(a) + "'";
+      po.error = (a.starts_with("-") ? "unknown option '" : "unexpected argument '") + std::string(a) + "'";
       return po;
     }
     if (key == "config") config = value;
@@ -120,6 +120,10 @@ ProgramOptions parse_program_options(int argc, char** argv) {
     if (!po.error.empty()) return po;
   }
   return po;
+}
+
+std::string usage_error(const std::string& name, const char* argv0, const std::string& error) {
+  return name + ": " + error + "\nrun '" + (argv0 && *argv0 ? argv0 : name.c_str()) + " --help' to see the options\n";
 }
 
 std::string program_usage(const std::string& name, const std::string& description) {

@@ -47,7 +47,12 @@ def main():
     r = run([binary, "--threads"])
     check("program usage error exits 2", r.returncode == 2 and "needs a value" in r.stderr, r.stderr)
     r = run([binary, "--bogus"])
-    check("program unknown option exits 2", r.returncode == 2, r.stderr)
+    check("program unknown option exits 2 and points to --help",
+          r.returncode == 2 and r.stderr == "pingpong: unknown option '--bogus'\nrun '%s --help' to see the options\n" % binary,
+          r.stderr)
+    r = run([binary, "--metrics-port", "x"])
+    check("a services option's error reads the same",
+          r.returncode == 2 and r.stderr.endswith("\nrun '%s --help' to see the options\n" % binary), r.stderr)
     r = run([binary, "--threads", "1", "--log-level", "error"])
     check("program runs with --threads 1", r.returncode == 0 and "done after 3 rounds" in r.stdout, r.stdout + r.stderr)
     cfg = os.path.join(work, "node.conf")
@@ -107,12 +112,24 @@ def main():
           r.returncode == 1 and "m.fnd-build" in r.stderr, r.stderr[-2000:])
     r = run([fndc, "run", os.path.join(work, "missing.fnd")], env)
     check("run of a missing file exits 1", r.returncode == 1, r.stderr)
+    syntax = os.path.join(work, "syntax.fnd")
+    with open(syntax, "w") as f:
+        f.write("module syntax\nactor A {\n  on start {\n    let = 1\n  }\n}\nmain A\n")
+    r = run([fndc, "check", os.path.join(work, "missing.fnd"), syntax])
+    check("a missing file does not hide another file's syntax errors",
+          r.returncode == 1 and "E0014" in r.stderr and "syntax.fnd:4:9: error: expected a name" in r.stderr, r.stderr)
     r = run([fndc, "check", work])
     check("a directory is E0014 with the reason", r.returncode == 1 and "cannot read file '" + work +
           "': it is a directory [E0014]" in r.stderr, r.stderr)
     # one file named three ways is read once: no E0106/E0103 for its declarations
     r = run([fndc, "check", lib, os.path.join(work, ".", "lib.fnd"), os.path.relpath(lib)])
     check("a file named several ways is read once", r.returncode == 0 and r.stderr == "", r.stderr)
+
+    # ints wrap, constants too: no warning from the C++ compiler reaches the user
+    wrap = os.path.join(ROOT, "tests/programs/constant_wrap/main.fnd")
+    for target in ("cpp", "llvm"):
+        r = run([fndc, "build", "--target=" + target, wrap, "-o", os.path.join(work, "wrap_" + target)])
+        check("an overflowing constant builds silently (%s)" % target, r.returncode == 0 and r.stderr == "", r.stderr)
 
     stuck_handlers(fndc, work)
 

@@ -19,6 +19,7 @@
 
 #include <fnd/dist/dist.hpp>
 #include <fnd/dist/security/cluster_security.hpp>
+#include <fnd/detail/program_options.hpp>
 #include <fnd/dist/security/error.hpp>
 #include <fnd/log.hpp>
 #include <fnd/process.hpp>
@@ -132,7 +133,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
                         const std::function<fnd::Result<fnd::Pid>(fnd::Node&)>& start_root) {
   cluster_detail::ClusterOptions co = cluster_detail::parse_cluster_options(argc, argv, spec);
   if (!co.error.empty()) {
-    std::fprintf(stderr, "%s: %s\n", info.name.c_str(), co.error.c_str());
+    std::fputs(fnd::detail::usage_error(info.name, argv[0], co.error).c_str(), stderr);
     return 2;
   }
   if (co.help) {

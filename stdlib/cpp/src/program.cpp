@@ -25,7 +25,7 @@ int run_program(int argc, char** argv, const ProgramInfo& info,
     return 0;
   }
   if (!cl.error.empty()) {
-    std::fprintf(stderr, "%s: %s\n%s", info.name.c_str(), cl.error.c_str(), usage(info).c_str());
+    std::fputs(fnd::detail::usage_error(info.name, argv[0], cl.error).c_str(), stderr);
     return 2;
   }
   fnd::log::set_level(cl.node.log_level);

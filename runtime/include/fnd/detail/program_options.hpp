@@ -26,4 +26,9 @@ ProgramOptions parse_program_options(int argc, char** argv);
 // The --help text: usage line, description (when not empty), options, exit statuses.
 std::string program_usage(const std::string& name, const std::string& description);
 
+// What a command-line error prints on stderr (exit status 2), the same for the runtime's options,
+// the services' and a cluster's: `NAME: ERROR` and the command that lists every option (the
+// --help text has sections from all three, so it is not repeated here).
+std::string usage_error(const std::string& name, const char* argv0, const std::string& error);
+
 }  // namespace fnd::detail

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fnd/c_interop.hpp"
+#include "fnd/detail/program_options.hpp"
 #include "fnd/log.hpp"
 #include "fnd/node.hpp"
 #include "fnd/services/config.hpp"
@@ -206,7 +207,7 @@ extern "C" int fnd_services_init(int* argc, char** argv, const char* program, co
     }
   }
   if (!err.empty()) {
-    std::fprintf(stderr, "%s: %s\n", p.program.c_str(), err.c_str());
+    std::fputs(fnd::detail::usage_error(p.program, argv[0], err).c_str(), stderr);
     return 2;
   }
   argv[out] = nullptr;
