@@ -268,6 +268,55 @@ TEST_CASE("hot reload: a real file edited while the node runs; one bad value, th
   for (auto& m : in->snapshot()) CHECK(m.kind == cf::ChangeKind::reload);
 }
 
+TEST_CASE("hot reload: an edited line wins over the arguments given at start, until it is removed") {
+  fnd::Node node({.threads = 1});
+  cf::Config c(node);
+  declare_all(c);
+  std::string path = temp_file("over_args.json");
+  write_file(path, R"({"ai": {"planning": {"sampling_rate": 0.2}}})");
+  REQUIRE(c.load_file(path).ok());
+  REQUIRE(c.load_args(std::vector<std::string>{"ai.planning.sampling_rate=0.5"}).ok());
+  CHECK(c.get("ai.planning.sampling_rate").value() == 0.5);  // --set wins over the file at start
+  write_file(path, R"({"ai": {"planning": {"sampling_rate": 0.3}}})");
+  auto rep = c.reload_now();
+  CHECK(rep.applied == std::vector<std::string>{"ai.planning.sampling_rate"});
+  CHECK(c.get("ai.planning.sampling_rate").value() == 0.3);  // the edit is newer
+  write_file(path, "{}");
+  rep = c.reload_now();
+  CHECK(rep.applied == std::vector<std::string>{"ai.planning.sampling_rate"});
+  CHECK(c.get("ai.planning.sampling_rate").value() == 0.5);  // the line removed: --set again
+}
+
+TEST_CASE("hot reload: a watched file that is removed is logged, and its settings keep their values") {
+  fnd::Node node({.threads = 1});
+  cf::Config c(node);
+  declare_all(c);
+  std::string path = temp_file("removed.json");
+  write_file(path, R"({"ai": {"planning": {"sampling_rate": 0.3}}})");
+  REQUIRE(c.load_file(path).ok());
+  std::vector<std::string> logged;
+  std::mutex log_mu;
+  std::condition_variable log_cv;
+  fnd::log::set_sink([&](fnd::log::Level l, std::string_view t) {
+    if (l != fnd::log::Level::error) return;
+    std::lock_guard<std::mutex> g(log_mu);
+    logged.emplace_back(t);
+    log_cv.notify_all();
+  });
+  REQUIRE(c.watch_file(path, 50ms).ok());
+  std::filesystem::remove(path);
+  {
+    std::unique_lock<std::mutex> g(log_mu);
+    log_cv.wait_for(g, 10s, [&] { return !logged.empty(); });
+  }
+  c.stop_watching();
+  fnd::log::set_sink({});
+  std::lock_guard<std::mutex> g(log_mu);
+  REQUIRE(logged.size() == 1);
+  CHECK(logged[0].find("removed.json") != std::string::npos);
+  CHECK(c.get("ai.planning.sampling_rate").value() == 0.3);
+}
+
 TEST_CASE("hot reload: a file that does not parse changes nothing") {
   fnd::Node node({.threads = 1});
   cf::Config c(node);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <future>
 #include <thread>
 
 #include "fnd/actor.hpp"
@@ -181,13 +182,34 @@ TEST_CASE("runtime metrics: processes, mailbox depths, messages, restarts, utili
   CHECK(sample(t, "fnd_workers") == 2);
   CHECK(sample(t, "fnd_supervisor_restarts_total") == 3);
   CHECK(sample(t, "fnd_process_crashes_total") == 3);
-  CHECK(sample(t, "fnd_messages_handled") >= 1000);
+  CHECK(sample(t, "fnd_messages_handled_total") >= 1000);
   CHECK(has_line(t, "fnd_messages_per_second "));
   CHECK(has_line(t, "fnd_mailbox_depth_total "));
   CHECK(has_line(t, "fnd_mailbox_depth_max "));
   double u = sample(t, "fnd_scheduler_utilisation{worker=\"0\"}");
   CHECK((u >= 0 && u <= 1));
   CHECK(sample(t, "fnd_telemetry_events_total{event=\"fnd.supervisor.restart\"}") == 3);
+}
+
+TEST_CASE("runtime metrics: messages bounded mailboxes dropped are counted") {
+  fnd::Node node({.threads = 1});
+  tm_::Registry r;
+  tm_::RuntimeMetrics rm(r, node);
+  fnd::SpawnOptions o;
+  o.mailbox = {2, fnd::OverflowPolicy::drop_newest};
+  std::promise<void> go;
+  std::shared_future<void> gate = go.get_future().share();
+  // Blocks its worker until all sends are done, so exactly 2 fit and 8 are dropped.
+  auto f = node.spawn_fiber([gate](fnd::Process& p) {
+    gate.wait();
+    while (p.receive_for<int>(fnd::Duration(0))) {
+    }
+  }, o);
+  for (int i = 0; i < 10; ++i) node.send(f, i);
+  CHECK(sample(r.text(), "fnd_mailbox_dropped_total") == 8);
+  go.set_value();
+  CHECK(sample(r.text(), "fnd_mailbox_dropped_total") == 8);  // a counter: the same at the next collection
+  CHECK(sample(r.text(), "fnd_mailbox_rejected_total") == 0);
 }
 
 TEST_CASE("runtime metrics: mailbox depth of a process that is not running") {

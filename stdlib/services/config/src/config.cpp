@@ -22,9 +22,15 @@ enum Layer { kFile, kEnv, kArgs, kRuntime, kLayers };
 struct Entry {
   Setting s;
   std::optional<Value> layer[kLayers];
+  // The file's line for this setting was edited while the program ran: an edit is newer than the
+  // environment and the arguments given at start, so it wins over them (docs/language.md section 17)
+  // until the line is removed again.
+  bool edited = false;
   const Value& effective() const {
-    for (int i = kLayers - 1; i >= 0; --i)
+    for (int i = kLayers - 1; i >= 0; --i) {
+      if (edited && (i == kEnv || i == kArgs)) continue;
       if (layer[i]) return *layer[i];
+    }
     return s.default_value;
   }
 };
@@ -490,6 +496,7 @@ ReloadReport Config::reload_now() {
         next = std::move(*r);
       }
       Value old = e.effective();
+      e.edited = next.has_value();
       e.layer[kFile] = std::move(next);
       e.layer[kRuntime].reset();  // the file was edited after the update: the edit is the newer intent
       if (e.effective() != old) {

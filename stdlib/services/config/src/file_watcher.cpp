@@ -2,21 +2,23 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <tuple>
 
 namespace fnd::config {
-namespace {
-using Stamp = std::tuple<ino_t, off_t, int64_t, int64_t>;
-Stamp stamp(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return {st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+FileWatcher::Stamp FileWatcher::stamp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = std::move(text).str();
+  return {true, s.size(), std::hash<std::string>{}(s)};
 }
-}  // namespace
 
 FileWatcher::FileWatcher(std::string path, std::chrono::milliseconds poll, std::function<void()> on_change)
     : path_(std::move(path)), poll_(poll), on_change_(std::move(on_change)) {
@@ -30,7 +32,9 @@ FileWatcher::FileWatcher(std::string path, std::chrono::milliseconds poll, std::
       inotify_ = -1;  // polling only
     }
   }
-  thread_ = std::thread([this] { loop(); });
+  // The stamp is taken here, not in the thread: a change made right after the constructor returns
+  // must be seen as one.
+  thread_ = std::thread([this, first = stamp(path_)] { loop(first); });
 }
 
 FileWatcher::~FileWatcher() {
@@ -44,30 +48,33 @@ FileWatcher::~FileWatcher() {
   if (wake_[1] >= 0) ::close(wake_[1]);
 }
 
-void FileWatcher::loop() {
-  Stamp last = stamp(path_);
-  const std::string name = std::filesystem::path(path_).filename().string();
+void FileWatcher::loop(Stamp last) {
+  std::optional<std::chrono::steady_clock::time_point> gone_since;  // when the file went missing
   alignas(struct inotify_event) char buf[4096];
   for (;;) {
     pollfd fds[2] = {{wake_[0], POLLIN, 0}, {inotify_, POLLIN, 0}};
     int n = ::poll(fds, inotify_ >= 0 ? 2 : 1, static_cast<int>(poll_.count()));
     if (n > 0 && (fds[0].revents & POLLIN)) return;
-    bool touched = false;
-    if (n > 0 && inotify_ >= 0 && (fds[1].revents & POLLIN)) {
-      ssize_t len;
-      while ((len = ::read(inotify_, buf, sizeof buf)) > 0) {
-        for (char* p = buf; p < buf + len;) {
-          auto* ev = reinterpret_cast<struct inotify_event*>(p);
-          if (ev->len && name == ev->name) touched = true;
-          p += sizeof(struct inotify_event) + ev->len;
-        }
+    // inotify only wakes the loop early (any event in the directory); whether the file changed is
+    // its stamp's to say.
+    if (n > 0 && inotify_ >= 0 && (fds[1].revents & POLLIN))
+      while (::read(inotify_, buf, sizeof buf) > 0) {
       }
-    }
+    // The content is compared, not the event: an event read after the timed check already saw its
+    // change would otherwise reload the same text again.
     Stamp now = stamp(path_);
-    if (touched || now != last) {
-      // An editor may still be writing: reload when the stamp has settled (next round if it moves).
+    const bool exists = std::get<0>(now);
+    if (now != last) {
+      // An editor still writing changes it again: the next round reloads again.
+      if (exists) on_change_();
+      else if (std::get<0>(last)) gone_since = std::chrono::steady_clock::now();
       last = now;
-      if (std::get<0>(now) != 0) on_change_();
+    }
+    // The file was removed: said once (the reload that cannot read it is logged) when it has stayed
+    // away for a poll period, since an editor may delete it just before writing the new one.
+    if (!exists && gone_since && std::chrono::steady_clock::now() - *gone_since >= poll_) {
+      gone_since.reset();
+      on_change_();
     }
   }
 }

@@ -1,13 +1,15 @@
 // Watches one file for changes: inotify on its directory (editors often replace the file by renaming a
-// new one over it), plus a check of (inode, size, mtime) every poll interval as a fallback. Calls
-// on_change on its own thread.
+// new one over it) wakes it early, and every poll interval it reads the file: on_change is called (on
+// the watcher's own thread) when the content differs from the last content seen.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
+#include <cstdint>
 #include <thread>
+#include <tuple>
 
 namespace fnd::config {
 
@@ -19,7 +21,11 @@ class FileWatcher {
   FileWatcher& operator=(const FileWatcher&) = delete;
 
  private:
-  void loop();
+  // (exists, size, hash of the content): a change is a change of what the file says, so a `touch`
+  // is none, and two writes within one tick of the file system's clock are still two.
+  using Stamp = std::tuple<bool, std::uint64_t, std::size_t>;
+  static Stamp stamp(const std::string& path);
+  void loop(Stamp last);
   std::string path_;
   std::chrono::milliseconds poll_;
   std::function<void()> on_change_;

@@ -1,5 +1,6 @@
-// Runtime metrics: fnd::runtime_stats() read at each collection, plus counters fed by the runtime's
-// telemetry hook (crashes, restarts, mailbox drops).
+// Runtime metrics: fnd::runtime_stats() read at each collection (counters advance by what the
+// runtime counted since the previous one), plus counters fed by the runtime's telemetry hook
+// (crashes, restarts).
 #include <chrono>
 
 #include "fnd/node.hpp"
@@ -13,6 +14,7 @@ struct RuntimeMetrics::State {
   Node* node;
   std::chrono::steady_clock::time_point last_at;
   uint64_t last_messages = 0;
+  uint64_t counted_messages = 0, counted_dropped = 0, counted_rejected = 0;  // added to the counters so far
   std::vector<double> last_cpu;
   bool alive = true;
 };
@@ -25,20 +27,19 @@ RuntimeMetrics::RuntimeMetrics(Registry& r, Node& node) : reg_(r), st_(std::make
   for (auto& w : s.workers) st_->last_cpu.push_back(w.cpu_seconds);
   // Create the families now so they show (at zero) before anything happens.
   for (auto* n : {"fnd_process_crashes_total", "fnd_supervisor_restarts_total", "fnd_supervisor_shutdowns_total",
-                  "fnd_mailbox_dropped_total", "fnd_mailbox_rejected_total"})
+                  "fnd_mailbox_dropped_total", "fnd_mailbox_rejected_total", "fnd_messages_handled_total"})
     (void)reg_.counter(n);
   Counter& crashes = reg_.counter("fnd_process_crashes_total", {}, "processes that ended with an error reason");
   Counter& restarts = reg_.counter("fnd_supervisor_restarts_total", {}, "children restarted by supervisors");
   Counter& shutdowns = reg_.counter("fnd_supervisor_shutdowns_total", {}, "supervisors that gave up (intensity exceeded)");
-  Counter& dropped = reg_.counter("fnd_mailbox_dropped_total", {}, "messages dropped by bounded mailboxes");
-  Counter& rejected = reg_.counter("fnd_mailbox_rejected_total", {}, "messages refused by bounded mailboxes");
+  (void)reg_.counter("fnd_mailbox_dropped_total", {}, "messages dropped by bounded mailboxes");
+  (void)reg_.counter("fnd_mailbox_rejected_total", {}, "messages refused by bounded mailboxes");
+  (void)reg_.counter("fnd_messages_handled_total", {}, "messages handled (all workers)");
   Registry* reg = &reg_;
-  handler_ = attach("", [=, &crashes, &restarts, &shutdowns, &dropped, &rejected](std::string_view ev, const Measurements&) {
+  handler_ = attach("", [=, &crashes, &restarts, &shutdowns](std::string_view ev, const Measurements&) {
     if (ev == "fnd.process.crash") crashes.inc();
     else if (ev == "fnd.supervisor.restart") restarts.inc();
     else if (ev == "fnd.supervisor.shutdown") shutdowns.inc();
-    else if (ev == "fnd.mailbox.dropped") dropped.inc();
-    else if (ev == "fnd.mailbox.rejected") rejected.inc();
     reg->counter("fnd_telemetry_events_total", {{"event", std::string(ev)}}, "events through the runtime telemetry hook").inc();
   });
   hook_ = reg_.before_collect([this] { refresh(); });
@@ -58,7 +59,14 @@ void RuntimeMetrics::refresh() {
   reg_.gauge("fnd_workers", {}, "scheduler threads").set(static_cast<double>(s.workers.size()));
   reg_.gauge("fnd_mailbox_depth_total", {}, "messages queued in all mailboxes").set(static_cast<double>(s.mailbox_depth_total));
   reg_.gauge("fnd_mailbox_depth_max", {}, "the deepest mailbox").set(static_cast<double>(s.mailbox_depth_max));
-  reg_.gauge("fnd_messages_handled", {}, "messages handled so far (all workers)").set(static_cast<double>(s.messages));
+  // Counters advance by what the runtime counted since the last collection.
+  auto advance = [&](const char* name, uint64_t now, uint64_t& counted) {
+    if (now > counted) reg_.counter(name).inc(now - counted);
+    counted = std::max(counted, now);
+  };
+  advance("fnd_messages_handled_total", s.messages, st_->counted_messages);
+  advance("fnd_mailbox_dropped_total", s.mailbox_dropped, st_->counted_dropped);
+  advance("fnd_mailbox_rejected_total", s.mailbox_rejected, st_->counted_rejected);
   if (dt > 0)
     reg_.gauge("fnd_messages_per_second", {}, "messages handled per second since the previous collection")
         .set(static_cast<double>(s.messages - std::min(s.messages, st_->last_messages)) / dt);

@@ -167,9 +167,9 @@ auto measure(Registry& r, std::string_view name, Labels labels, F&& fn) {
 
 // Runtime metrics of a node in a registry, refreshed at each collection:
 //   fnd_processes, fnd_workers, fnd_mailbox_depth_total, fnd_mailbox_depth_max,
-//   fnd_messages_total, fnd_messages_per_second (since the previous collection),
+//   fnd_messages_handled_total, fnd_messages_per_second (since the previous collection),
 //   fnd_scheduler_utilisation{worker} (worker CPU time / wall time since the previous collection),
-//   fnd_worker_cpu_seconds_total{worker}, fnd_process_crashes_total, fnd_supervisor_restarts_total,
+//   fnd_worker_cpu_seconds{worker}, fnd_process_crashes_total, fnd_supervisor_restarts_total,
 //   fnd_supervisor_shutdowns_total, fnd_mailbox_dropped_total, fnd_mailbox_rejected_total,
 //   fnd_telemetry_events_total{event} (every event through the runtime's telemetry hook).
 class RuntimeMetrics {
