@@ -88,7 +88,15 @@ Message* make_signal(Sys kind, T value) {
 }
 
 // ---- bounded mailboxes ----
+// Messages that bounded mailboxes dropped or refused, node-wide: RuntimeStats reports them, and they
+// must outlive the processes that counted them (a Prometheus counter never goes down).
+struct MailboxTotals {
+  std::atomic<uint64_t> dropped{0};
+  std::atomic<uint64_t> rejected{0};
+};
+
 struct BoundedState {
+  std::shared_ptr<MailboxTotals> totals;  // the node's
   uint32_t capacity = 0;
   OverflowPolicy policy = OverflowPolicy::drop_newest;
   std::atomic<uint64_t> dropped{0};
@@ -230,6 +238,7 @@ class NodeImpl : public std::enable_shared_from_this<NodeImpl> {
   Node* facade;
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<uint64_t> next_id{1};
+  std::shared_ptr<MailboxTotals> mailbox_totals = std::make_shared<MailboxTotals>();
   std::atomic<bool> stopping{false};   // workers exit their loops
   std::atomic<bool> stopped{false};    // stop() ran
   std::atomic<bool> refuse_spawn{false};

@@ -244,6 +244,7 @@ Pid spawn_core(NodeImpl* node, ProcessCore* parent, ProcessCore* p, const SpawnO
   cb->node = node->opts.node_id;
   if (opts.mailbox.capacity > 0) {
     cb->bounded = new BoundedState();
+    cb->bounded->totals = node->mailbox_totals;
     cb->bounded->capacity = opts.mailbox.capacity;
     cb->bounded->policy = opts.mailbox.policy;
   }

@@ -92,6 +92,16 @@ bool deliver(const Pid& to, Message* m) { return deliver_to(to.control_block(), 
 
 void wait_for_room(ProcessCore* from, ControlBlock* cb);
 
+// A bounded mailbox's own count and the node's (runtime_stats).
+void count_dropped(BoundedState* b) {
+  b->dropped.fetch_add(1, std::memory_order_relaxed);
+  b->totals->dropped.fetch_add(1, std::memory_order_relaxed);
+}
+void count_rejected(BoundedState* b) {
+  b->rejected.fetch_add(1, std::memory_order_relaxed);
+  b->totals->rejected.fetch_add(1, std::memory_order_relaxed);
+}
+
 enum class PostMode { normal, nowait, try_ };
 
 Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mode) {
@@ -107,12 +117,12 @@ Result<void> post_impl(ProcessCore* from, const Pid& to, Message* m, PostMode mo
     uint32_t depth = cb->depth.load(std::memory_order_relaxed);
     if (depth >= b->capacity) {
       if (b->policy == OverflowPolicy::drop_newest) {
-        b->dropped.fetch_add(1, std::memory_order_relaxed);
+        count_dropped(b);
         destroy_message(m);
         return ok();
       }
       if (b->policy == OverflowPolicy::reject) {
-        b->rejected.fetch_add(1, std::memory_order_relaxed);
+        count_rejected(b);
         destroy_message(m);
         return Error(errc::mailbox_full, "mailbox of " + to.to_string() + " is full")
             .with("pid", to.to_string())
@@ -463,7 +473,7 @@ bool fetch(ProcessCore* p, ExitReason& out, uint32_t* taken) {
   if (!dying && b && b->policy == OverflowPolicy::drop_oldest) {
     while (cb->depth.load(std::memory_order_relaxed) > b->capacity && p->q_head_) {
       Message* old = pop_queue(p);
-      b->dropped.fetch_add(1, std::memory_order_relaxed);
+      count_dropped(b);
       on_dequeued(p);
       destroy_message(old);
       p->flags_ |= kQueueTrimmed;

@@ -11,6 +11,8 @@ RuntimeStats runtime_stats(const Node& node) {
   detail::NodeImpl* n = node.impl();
   RuntimeStats s;
   s.processes = n->live_count();
+  s.mailbox_dropped = n->mailbox_totals->dropped.load(std::memory_order_relaxed);
+  s.mailbox_rejected = n->mailbox_totals->rejected.load(std::memory_order_relaxed);
   for (const Pid& p : n->live_pids()) {
     uint64_t d = node.mailbox_depth(p);
     s.mailbox_depth_total += d;

@@ -3,6 +3,7 @@
 #include <future>
 #include <thread>
 
+#include "fnd/stats.hpp"
 #include "helpers.hpp"
 
 namespace {
@@ -108,6 +109,7 @@ TEST_CASE("drop_newest discards what does not fit") {
   CHECK(node.process_info(p).dropped == 7);
   g.open.set_value();
   CHECK(g.out.pop() == std::vector<int>{0, 1, 2});
+  CHECK(fnd::runtime_stats(node).mailbox_dropped == 7);  // node-wide, kept after the process ends
 }
 
 TEST_CASE("drop_oldest keeps the newest messages") {
@@ -132,6 +134,7 @@ TEST_CASE("drop_oldest keeps the newest messages") {
   auto v = out.pop();
   CHECK(v == std::vector<int>{8, 9});
   CHECK(node.process_info(p).dropped == 8);
+  CHECK(fnd::runtime_stats(node).mailbox_dropped == 8);
 }
 
 TEST_CASE("reject returns mailbox_full to try_send and counts plain sends") {
@@ -146,6 +149,7 @@ TEST_CASE("reject returns mailbox_full to try_send and counts plain sends") {
   CHECK(r.error().retry.kind == fnd::RetryKind::exponential_backoff);
   node.send(p, 4);  // fire-and-forget: nothing delivered, a rejection counted
   CHECK(node.process_info(p).rejected == 2);
+  CHECK(fnd::runtime_stats(node).mailbox_rejected == 2);
   CHECK(node.mailbox_depth(p) == 2);
   // From inside a process too.
   Channel<std::string> res;

@@ -20,6 +20,8 @@ struct RuntimeStats {
   uint64_t mailbox_depth_total = 0;  // messages queued over all live processes
   uint64_t mailbox_depth_max = 0;    // the deepest mailbox
   uint64_t messages = 0;             // handled so far, all workers
+  uint64_t mailbox_dropped = 0;      // messages bounded mailboxes dropped (drop_newest, drop_oldest) so far
+  uint64_t mailbox_rejected = 0;     // sends bounded mailboxes refused (reject) so far
   std::vector<WorkerStats> workers;
 };
 

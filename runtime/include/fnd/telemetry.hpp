@@ -3,7 +3,6 @@
 //   fnd.process.crash      {id}                 a process ended with an error reason
 //   fnd.supervisor.restart {restarts}           a supervisor restarted a child
 //   fnd.supervisor.shutdown {}                  a supervisor gave up (intensity exceeded)
-//   fnd.mailbox.dropped / fnd.mailbox.rejected {id, depth}
 //   fnd.node.stop          {processes}
 // Handlers run on the emitting thread (often a scheduler worker): keep them short and non-blocking.
 #pragma once
