@@ -570,17 +570,16 @@ StmtPtr AstBuilder::buildStmt(P::StmtContext* ctx) {
     s->event = dotted(e->dottedName());
     s->eventRange = range(e->dottedName());
     bool named = false, positional = false;
+    P::EmitArgContext* odd = nullptr;  // the first value written unlike the first one
     for (auto* a : e->emitArg()) {
       s->args.push_back(buildExpr(a->expr()));
-      if (a->name()) {
-        named = true;
-        s->names.push_back(ident(a->name()));
-      } else {
-        positional = true;
-      }
+      const bool isNamed = a->name() != nullptr;
+      if (!odd && (isNamed ? positional : named)) odd = a;
+      (isNamed ? named : positional) = true;
+      if (isNamed) s->names.push_back(ident(a->name()));
     }
-    if (named && positional) {
-      error(Code::E0230, range(e), "emit values are either all named or all unnamed")
+    if (odd) {
+      error(Code::E0230, range(odd), "emit values are either all named or all unnamed")
           .note({}, "write 'emit a.b(x, y)' or 'emit a.b(count: x, size: y)'");
       s->names.clear();
     }

@@ -286,6 +286,12 @@ class StmtChecker {
       }
       case StmtKind::Emit: {
         auto& e = s.as<EmitStmt>();
+        // The runtime's own events (fnd.process.crash, ...) feed its metrics: a program's event of
+        // the same name would count as one.
+        if (e.event == "fnd" || e.event.rfind("fnd.", 0) == 0)
+          cx_.error(Code::E0231, e.eventRange, "event names starting with 'fnd' are the runtime's")
+              .note({}, "name the event after your program or component, e.g. 'emit app." +
+                            (e.event == "fnd" ? std::string("event") : e.event.substr(4)) + "(...)'");
         for (auto& a : e.args) {
           const Type* t = ec().infer(*a);
           if (t->kind == TypeKind::Void) cx_.error(Code::E0222, a->range, "expression has no value");
