@@ -8,7 +8,8 @@ with `fndc keygen`, and checks:
   1. node b (ponger) starts with the cluster key pair; while it runs, node c (intruder) started
      with another key pair, and then c built with `security: none` (no keys at all), never get an
      answer: they print "intruder: no answer"; b logs that it refused a connection attempt;
-  2. node a (pinger) with the cluster key pair then talks to b: both print their lines and exit 0;
+  2. a program without the keys runs at a's address for a second (b's handshake with it fails); then
+     node a (pinger) with the cluster key pair talks to b: both print their lines and exit 0;
   3. start-up errors, status 2 and a clear message: no --cluster-key, a missing key file, a malformed
      one (file:line:col), one readable by others, a public key file, key options for a cluster without
      `security: curve`, bad --membership / FND_MEMBERSHIP values; keys from the environment
@@ -83,7 +84,14 @@ def main():
         r = run([open_prog] + c_args)
         check(r.returncode == 0 and r.stdout == "intruder: no answer\n",
               "intruder without keys: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
-        # 2. a with the cluster keys (from the environment) completes the exchange with b
+        # 2. a program without the keys ran at a's address first (b's handshake with it failed,
+        # which ends libzmq's session for good): b must still reach the right a that follows
+        wrong = subprocess.Popen([open_prog, "--node", "a", "--addr", addr["a"] + "," + addr["b"]],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=e)
+        time.sleep(1.0)
+        wrong.terminate()
+        wrong.wait(timeout=TIMEOUT)
+        # a with the cluster keys (from the environment) completes the exchange with b
         r = run([secure, "--node", "a", "--addr", addr["a"] + "," + addr["b"]], env={"FND_CLUSTER_KEY": key})
         check(r.returncode == 0 and r.stdout == "pinger: ponger is up\npinger: pong 7\n",
               "node a: status %d, stdout %r, stderr %r" % (r.returncode, r.stdout, r.stderr[-400:]))
