@@ -25,7 +25,7 @@ bool AstBuilder::protectValue(P::ExprContext* x, bool duration, std::int64_t& ou
   }
   const std::int64_t lo = 1, hi = duration ? 86'400'000 : 1'000'000;
   if (out < lo || out > hi) {
-    error(Code::E0302, e->range, what + " " + std::to_string(out) + (duration ? "ms" : "") + " is out of range (" +
+    error(Code::E0302, e->range, what + " " + written(x) + " is out of range (" +
                                      (duration ? "1ms..24h" : "1..1000000") + ")");
     return false;
   }

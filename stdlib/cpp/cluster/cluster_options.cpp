@@ -11,19 +11,25 @@ namespace fnd::lang::cluster_detail {
 
 namespace {
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 // Each `KEY=VALUE` of a comma-separated list (empty items skipped) to `take(key, value)`, which
 // returns an error message or ""; an item without a key is `malformed` followed by the item.
 template <class Take>
 std::string for_each_pair(std::string_view list, std::string_view malformed, Take take) {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
+    std::string_view item = trim(list.substr(0, comma));  // "a=tcp://h:1, b=tcp://h:2" reads as written
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     if (item.empty()) continue;
     const auto eq = item.find('=');
     std::string err = eq == std::string_view::npos || eq == 0
                           ? std::string(malformed) + ", got '" + std::string(item) + "'"
-                          : take(item.substr(0, eq), item.substr(eq + 1), item);
+                          : take(trim(item.substr(0, eq)), trim(item.substr(eq + 1)), item);
     if (!err.empty()) return err;
   }
   return {};
@@ -117,8 +123,18 @@ ClusterOptions parse_cluster_options(int argc, char** argv, const ClusterSpec& s
   std::string& err = o.error;
   for (const auto& [k, v] : spec.membership)
     if (err.empty()) err = apply_membership_setting(o.membership, k, v);
+  std::map<std::string, std::string> addr_origin;  // node -> where its address was given
+  auto take_addrs = [&](std::string_view list, const std::string& origin) {
+    std::map<std::string, std::string> given;
+    std::string e = parse_addrs(list, given);
+    for (auto& [n, a] : given) {
+      o.addrs[n] = a;
+      addr_origin[n] = origin;
+    }
+    return e;
+  };
   if (const char* e = env("FND_CLUSTER_ADDRS"); e && err.empty()) {
-    err = parse_addrs(e, o.addrs);
+    err = take_addrs(e, "FND_CLUSTER_ADDRS");
     if (!err.empty()) err = "FND_CLUSTER_ADDRS: " + err;
   }
   if (const char* e = env("FND_MEMBERSHIP"); e && err.empty()) {
@@ -160,7 +176,7 @@ ClusterOptions parse_cluster_options(int argc, char** argv, const ClusterSpec& s
       continue;
     }
     if (key == "node") o.node = value;
-    else if (key == "addr") err = parse_addrs(value, o.addrs);
+    else if (key == "addr") err = take_addrs(value, "--addr");
     else if (key == "cluster-key") o.cluster_key = value;
     else if (key == "node-key") o.node_key = value;
     else if (key == "allow-list") o.allow_list = value;
@@ -171,7 +187,7 @@ ClusterOptions parse_cluster_options(int argc, char** argv, const ClusterSpec& s
 
   if (!o.node.empty() && !declared(spec, o.node)) err = "no node '" + o.node + "' in cluster " + spec.name;
   for (const auto& [n, a] : o.addrs)
-    if (err.empty() && !declared(spec, n)) err = "--addr: no node '" + n + "' in cluster " + spec.name;
+    if (err.empty() && !declared(spec, n)) err = addr_origin[n] + ": no node '" + n + "' in cluster " + spec.name;
   if (err.empty() && !o.node.empty() && !o.addrs.count(o.node))
     err = "node '" + o.node + "' has no address: give --addr " + o.node + "=tcp://HOST:PORT";
   if (err.empty()) {

@@ -93,7 +93,7 @@ def main():
 
     # 3. environment, b first
     pa, pb = free_ports(2)
-    env_addrs = "a=tcp://127.0.0.1:%d,b=tcp://127.0.0.1:%d" % (pa, pb)
+    env_addrs = "a=tcp://127.0.0.1:%d, b=tcp://127.0.0.1:%d" % (pa, pb)  # blanks around items are ignored
     res = run_pair(binary, "b", "a", lambda n: [], lambda n: {"FND_NODE": n, "FND_CLUSTER_ADDRS": env_addrs})
     for n in ("a", "b"):
         st, o, e = res[n]
@@ -115,12 +115,16 @@ def main():
     r = subprocess.run([binary, "--node", "a", "--addr", "a=127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
     check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT" in r.stderr, "bad address: %d %r" % (r.returncode, r.stderr))
     # ZeroMQ took 70000 as 4464; an IPv6 host needs brackets
-    for bad in ("a=tcp://127.0.0.1:0", "a=tcp://127.0.0.1:70000", "a=tcp://:7001", "a=tcp://::1:7001"):
+    for bad in ("a=tcp://127.0.0.1:0", "a=tcp://127.0.0.1:70000", "a=tcp://:7001", "a=tcp://::1:7001", "a=tcp://*:7001"):
         r = subprocess.run([binary, "--node", "a", "--addr", bad], capture_output=True, text=True, timeout=TIMEOUT)
         check(r.returncode == 2 and "expected NODE=tcp://HOST:PORT with a port from 1 to 65535, got '%s'" % bad in r.stderr,
               "bad address %s: %d %r" % (bad, r.returncode, r.stderr))
     r = subprocess.run([binary, "--node", "a", "--addr", "z=tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=TIMEOUT)
-    check(r.returncode == 2 and "no node 'z'" in r.stderr, "address of an unknown node: %d %r" % (r.returncode, r.stderr))
+    check(r.returncode == 2 and "--addr: no node 'z'" in r.stderr, "address of an unknown node: %d %r" % (r.returncode, r.stderr))
+    r = subprocess.run([binary, "--node", "a", "--addr", "a=tcp://127.0.0.1:1"], capture_output=True, text=True,
+                       timeout=TIMEOUT, env=dict(os.environ, FND_CLUSTER_ADDRS="z=tcp://127.0.0.1:1"))
+    check(r.returncode == 2 and "FND_CLUSTER_ADDRS: no node 'z'" in r.stderr,
+          "address of an unknown node from the environment: %d %r" % (r.returncode, r.stderr))
 
     # 5. a society across two nodes
     swarm = os.path.join(work, "swarm")

@@ -8,7 +8,7 @@
 
 namespace fnd::dist {
 
-// A non-empty host and a port from 1 to 65535 (ZeroMQ would take port 0, any port, which no other
+// A non-empty host (a name, an IPv4 address or a bracketed IPv6 one) and a port from 1 to 65535 (ZeroMQ would take port 0, any port, which no other
 // node could know, and wrap 70000 to 4464). An IPv6 host is written in brackets, "tcp://[::1]:7001":
 // unbracketed, "::1:7001" reads as the host "::1" or as "::" with port 1:7001.
 inline bool is_node_address(std::string_view a) {
@@ -17,7 +17,8 @@ inline bool is_node_address(std::string_view a) {
   const auto colon = a.rfind(':');
   if (colon == std::string_view::npos || colon <= kScheme.size()) return false;
   const std::string_view host = a.substr(kScheme.size(), colon - kScheme.size());
-  if (host.find_first_of(" \t/") != std::string_view::npos) return false;
+  // "*" (every interface) can be bound but not connected to: other nodes could not reach it.
+  if (host.find_first_of(" \t/*") != std::string_view::npos) return false;
   const bool bracketed = host.front() == '[';
   if (bracketed != (host.back() == ']') || (bracketed && host.size() < 3)) return false;
   const std::string_view inner = bracketed ? host.substr(1, host.size() - 2) : host;
