@@ -1,6 +1,7 @@
 // fndc: the Foundation compiler's command line. Thin: parses options (cxxopts) and dispatches to
 // the subcommands of commands.hpp.
 #include <cxxopts.hpp>
+#include <cstring>
 #include <iostream>
 
 #include "driver/commands.hpp"
@@ -40,6 +41,14 @@ const char* kUsage =
     "  --help, --version\n"
     "\n"
     "exit status: 0 ok, 1 errors in the program (or a failed build), 2 usage errors\n";
+
+// cxxopts writes "Option ‘x’ does not exist": the quotes and case of fndc's other messages instead.
+std::string plainCxxoptsMessage(std::string m) {
+  for (const char* curly : {"\u2018", "\u2019"})
+    for (std::size_t at; (at = m.find(curly)) != std::string::npos;) m.replace(at, std::strlen(curly), "'");
+  if (!m.empty() && m[0] >= 'A' && m[0] <= 'Z') m[0] = static_cast<char>(m[0] - 'A' + 'a');
+  return m;
+}
 
 int usageError(const std::string& msg) {
   std::cerr << "fndc: error: " << msg << "\n(run 'fndc --help' for usage)\n";
@@ -155,7 +164,7 @@ int main(int argc, char** argv) {
   try {
     return realMain(argc, argv);
   } catch (const cxxopts::exceptions::exception& e) {
-    return usageError(e.what());
+    return usageError(plainCxxoptsMessage(e.what()));
   } catch (const std::exception& e) {
     std::cerr << "fndc: internal error: " << e.what() << "\n";
     return kUserError;

@@ -90,6 +90,9 @@ def main():
     check("build without main exits 1", r.returncode == 1 and "main" in r.stderr, r.stderr)
     r = run([fndc, "build", pingpong])
     check("build without -o exits 2", r.returncode == 2, r.stderr)
+    r = run([fndc, "check", "--bogus", pingpong])
+    check("an unknown fndc option exits 2, in plain quotes",
+          r.returncode == 2 and r.stderr.startswith("fndc: error: option 'bogus' does not exist\n"), r.stderr)
     # an extern actor's header that no include directory holds: E0121 at the `from` string, from
     # fndc (both back ends), not the C++ compiler's error about a generated file
     nohdr = os.path.join(work, "nohdr.fnd")

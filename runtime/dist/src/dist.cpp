@@ -334,8 +334,7 @@ DistNode::DistNode(Node& node, DistOptions options, std::unique_ptr<Transport> t
   }
   auto r = c.transport->bind(c.name, c.opts.bind);
   if (!r) {
-    c.error = r.error();
-    log::error("dist: node " + c.name + ": " + r.error().to_string());
+    c.error = r.error();  // error() tells the owner, which reports it (not logged here as well)
     return;
   }
   c.address = c.opts.advertise.empty() ? *r : c.opts.advertise;

@@ -175,8 +175,7 @@ int run_cluster_program(int argc, char** argv, const ProgramInfo& info, const Cl
     societies = std::make_unique<cluster_detail::SocietySync>(node);  // its agent listens before peers talk
     dist = std::make_unique<fnd::dist::DistNode>(node, std::move(dopts));
     if (const fnd::Error* e = dist->error()) {
-      std::fprintf(stderr, "%s: node %s cannot listen on %s: %s\n", info.name.c_str(), node_name.c_str(),
-                   addrs[node_name].c_str(), e->to_string().c_str());
+      std::fprintf(stderr, "%s: node %s: %s\n", info.name.c_str(), node_name.c_str(), e->message.c_str());
       societies.reset();
       dist.reset();
       return 1;

@@ -109,6 +109,12 @@ def main():
         st, o, e = res[n]
         check(st == 0 and o == expected[n], "%s: node %s: status %d, stdout %r, stderr %r" % (named, n, st, o, e[-400:]))
 
+    # an address this machine does not have (TEST-NET-1): status 1, said once
+    r = subprocess.run([binary, "--node", "a", "--addr", "a=tcp://192.0.2.1:%d" % pa], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    check(r.returncode == 1 and r.stderr.count("cannot listen at tcp://192.0.2.1:%d" % pa) == 1 and
+          "cluster_pingpong: node a: cannot listen at" in r.stderr, "unbindable address: %d %r" % (r.returncode, r.stderr))
+
     # 4. usage errors
     r = subprocess.run([binary, "--node", "c"], capture_output=True, text=True, timeout=TIMEOUT)
     check(r.returncode == 2 and "no node 'c' in cluster duo" in r.stderr, "unknown node: %d %r" % (r.returncode, r.stderr))

@@ -132,9 +132,14 @@ def main():
                 "--membership: membership down_retention: expected a duration from 1ms to 24h such as 200ms or 2s, got '25h'")
     # minutes and hours as the language writes them: parsed, so the error is the next item's
     usage_error(node_a + ["--cluster-key", key, "--membership", "down_retention=24h,sync_interval=5m,probe_timeout=300ms"],
-                "membership: probe_timeout must be positive and shorter than probe_interval")
+                "membership: probe_timeout (300ms) must be positive and shorter than probe_interval (150ms): the rest "
+                "of the period is for the indirect probes\n")
     usage_error(node_a + ["--cluster-key", key, "--membership", "probe_timeout=300ms"],
-                "membership: probe_timeout must be positive and shorter than probe_interval")
+                "membership: probe_timeout (300ms) must be positive and shorter than probe_interval (150ms): the rest "
+                "of the period is for the indirect probes\n")
+    usage_error(node_a + ["--cluster-key", key, "--membership", "probe_interval=50ms"],
+                "membership: probe_timeout (80ms) must be positive and shorter than probe_interval (50ms): the rest "
+                "of the period is for the indirect probes; probe_timeout is 80ms unless set")
     usage_error(node_a + ["--cluster-key", key], "FND_MEMBERSHIP: unknown membership setting 'probes'",
                 env={"FND_MEMBERSHIP": "probes=3"}, what="FND_MEMBERSHIP unknown")
 

@@ -1,15 +1,23 @@
 #include "fnd/dist/membership/config.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <string>
 
 namespace fnd::dist::membership {
 
 std::optional<std::string> Config::validate() const {
   if (probe_interval <= Duration::zero()) return "probe_interval must be positive";
-  if (probe_timeout <= Duration::zero() || probe_timeout >= probe_interval)
-    return "probe_timeout must be positive and shorter than probe_interval (the rest of the period "
-           "is for the indirect probes)";
+  if (probe_timeout <= Duration::zero() || probe_timeout >= probe_interval) {
+    auto ms = [](Duration d) {
+      return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + "ms";
+    };
+    std::string why = "probe_timeout (" + ms(probe_timeout) + ") must be positive and shorter than probe_interval (" +
+                      ms(probe_interval) + "): the rest of the period is for the indirect probes";
+    if (probe_timeout == Config{}.probe_timeout) why += "; probe_timeout is " + ms(probe_timeout) + " unless set";
+    return why;
+  }
   if (suspicion_mult < 1) return "suspicion_mult must be at least 1";
   if (retransmit_mult < 1) return "retransmit_mult must be at least 1";
   if (gossip_interval <= Duration::zero()) return "gossip_interval must be positive";
