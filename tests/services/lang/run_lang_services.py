@@ -96,6 +96,11 @@ def refused_file_case(binary, work):
                        text=True, timeout=60)
     if r.returncode != 1 or r.stdout != "" or "app.colour" not in r.stderr:
         fail(f"undeclared path in the file: status {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+    # each source's refusal is reported in the same run: the file's, the environment's, --set's
+    r = subprocess.run([binary, "--app-config", path, "--set", "app.mode=slow"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=60, env=dict(os.environ, FND_APP__LIMIT="500"))
+    if r.returncode != 1 or not all(w in r.stderr for w in ("app.colour", "app.limit", "app.mode")):
+        fail(f"three refused sources: status {r.returncode}, stderr {r.stderr!r}")
 
 
 def help_case(binary):

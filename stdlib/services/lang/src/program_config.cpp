@@ -96,7 +96,9 @@ std::string usageText(bool settings) {
          "                     environment variables (parts upper-cased, joined by __)\n";
 }
 
-Result<void> build(Node& node) {
+// Every layer is read, so that one run reports each source's refused values (the file's, the
+// environment's and --set's), not only the first; the config is used only if all were accepted.
+std::vector<Error> build(Node& node) {
   auto& p = ps();
   auto c = std::make_unique<cfg::Config>(node);
   for (const auto& s : p.settings) {
@@ -111,14 +113,18 @@ Result<void> build(Node& node) {
     if (s.one_of_json)
       for (auto& v : cfg::Value::parse(s.one_of_json)) d.one_of.push_back(v);
     d.updatable = s.updatable != 0;
-    if (auto r = c->declare(std::move(d)); !r) return r;
+    if (auto r = c->declare(std::move(d)); !r) return {r.error()};
   }
+  std::vector<Error> refused;
+  auto take = [&](const Result<void>& r) {
+    if (!r) refused.push_back(r.error());
+  };
+  if (!p.file.empty()) take(c->load_file(p.file));
+  take(c->load_env("FND_"));
+  take(c->load_args(p.sets));
+  if (!refused.empty()) return refused;
   if (!p.file.empty())
-    if (auto r = c->load_file(p.file); !r) return r;
-  if (auto r = c->load_env("FND_"); !r) return r;
-  if (auto r = c->load_args(p.sets); !r) return r;
-  if (!p.file.empty())
-    if (auto r = c->watch_file(p.file); !r) return r;
+    if (auto r = c->watch_file(p.file); !r) return {r.error()};
   refresh(*c);
   std::lock_guard<std::mutex> g(p.mu);
   p.config = std::move(c);
@@ -148,12 +154,9 @@ bool start(Node& node) {
   }
   if (!start_metrics(node)) return false;
   if (p.settings.empty()) return true;
-  auto r = build(node);
-  if (!r) {
-    fnd::log::error("config: " + r.error().code + ": " + r.error().message);
-    return false;
-  }
-  return true;
+  const std::vector<Error> refused = build(node);
+  for (const Error& e : refused) fnd::log::error("config: " + e.code + ": " + e.message);
+  return refused.empty();
 }
 
 std::string config_string(size_t index) {
