@@ -316,6 +316,19 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     return nullptr;
   }
 
+  // An operator that needs a right operand: a line ending with one goes on with the next line.
+  static bool continuesExpression(std::size_t type) {
+    switch (type) {
+      case FndLexer::DOTDOT: case FndLexer::PLUS: case FndLexer::MINUS: case FndLexer::STAR:
+      case FndLexer::SLASH: case FndLexer::PERCENT: case FndLexer::EQ: case FndLexer::NE:
+      case FndLexer::LT: case FndLexer::LE: case FndLexer::GE: case FndLexer::KW_AND:
+      case FndLexer::KW_OR: case FndLexer::ASSIGN:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // The '(' (or '[', '{') before `tok` that no later bracket closes, or null.
   const antlr4::Token* unmatchedOpener(const antlr4::Token* tok, std::size_t open, std::size_t close) {
     int depth = 0;
@@ -381,6 +394,25 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       r = text_.range(tok);
       message = "expected '}' before '" + tok->getText() + "': a block is still open";
     }
+    // `protect Job` with nothing after it, or `protect with rate(...)` without the message: say
+    // what the item needs instead of which token the grammar wanted. (By tokens: the error may come
+    // before the parser has chosen the protect alternative.)
+    if (tok) {
+      for (std::size_t i = tok->getTokenIndex(); i-- > 0;) {
+        const antlr4::Token* t = text_.tokens().get(i);
+        const std::size_t type = t->getType();
+        if (type == FndLexer::NL || type == FndLexer::SEMI || type == FndLexer::LBRACE || type == FndLexer::RBRACE) break;
+        if (type != FndLexer::KW_PROTECT) continue;
+        const antlr4::Token* first = text_.tokens().get(i + 1);
+        if (first->getText() == "with") {
+          r = text_.range(first);
+          message = "expected the protected message's name before 'with'";
+        } else if (tok->getTokenIndex() == i + 2) {
+          message = "expected 'with' and a policy after 'protect " + first->getText() + "'";
+        }
+        break;
+      }
+    }
     auto line = diags_.sources().lineCol(r.file, r.begin).line;
     // End of file is shown at the end of the last line, which may have its own error already.
     const bool atEnd = !tok || tok->getType() == antlr4::Token::EOF;
@@ -418,6 +450,18 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (prevTok && prevTok->getType() == FndLexer::KW_RETURN)
       d.note({}, "'return' takes no value: a handler returns nothing (reply or send a message instead)");
     if (tok && tok->getType() == FndLexer::ASSIGN) noteMisplacedAssign(d, p, tok, prevTok, expected);
+    // `a.three: int = 3 in 1..` then `a.two: int = 1`: a line ending with an operator continues on
+    // the next one, so the error shows there. Point at the operator that made it continue.
+    if (tok && tok->getType() != antlr4::Token::EOF)
+      for (std::size_t i = tok->getTokenIndex(); i-- > 0;) {
+        const antlr4::Token* t = text_.tokens().get(i);
+        if (t->getType() == FndLexer::NL || t->getType() == FndLexer::SEMI) break;
+        const antlr4::Token* next = text_.tokens().get(i + 1);
+        if (next->getLine() > t->getLine() && continuesExpression(t->getType())) {
+          d.note(text_.range(t), "the line ends with '" + t->getText() + "', so the expression continues on the next line");
+          break;
+        }
+      }
     // `on: W x 2` names a role (or a setting) with a keyword: not an actor's part.
     const antlr4::Token* nextTok = tok && tok->getType() != antlr4::Token::EOF
                                        ? text_.tokens().get(tok->getTokenIndex() + 1) : nullptr;
