@@ -884,7 +884,13 @@ const Type* ExprChecker::checkConfigRead(ConfigExpr& e) {
   for (const ConfigSetting* s : cx_.program.config) paths.push_back(s->path);
   auto d = cx_.error(Code::E0804, e.pathRange.valid() ? e.pathRange : e.range,
                      "unknown config setting '" + e.path + "'");
-  if (auto c = closestName(e.path, paths); !c.empty()) d.note({}, "did you mean '" + c + "'?");
+  // `config.app` where app.rate and app.mode are declared: a group is no value; name a setting.
+  std::string inGroup;
+  for (const std::string& p : paths)
+    if (p.size() > e.path.size() && p.compare(0, e.path.size(), e.path) == 0 && p[e.path.size()] == '.')
+      inGroup += (inGroup.empty() ? "'" : ", '") + p + "'";
+  if (!inGroup.empty()) d.note({}, "'" + e.path + "' is a group of settings, not a setting: read one of " + inGroup);
+  else if (auto c = closestName(e.path, paths); !c.empty()) d.note({}, "did you mean '" + c + "'?");
   else if (paths.empty()) d.note({}, "settings are declared in a 'config { ... }' block");
   return cx_.types().error();
 }
