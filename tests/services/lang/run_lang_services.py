@@ -161,6 +161,10 @@ def metrics_case(binary):
                        text=True, timeout=60)
     if r.returncode != 2 or "--metrics-port" not in r.stderr:
         fail(f"metrics: bad port: status {r.returncode}, stderr {r.stderr!r}")
+    r = subprocess.run([binary, "--metrics-port", "0", "--metrics-address", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=60)
+    if r.returncode != 2 or "--metrics-address: the metrics endpoint was given already (--metrics-port)" not in r.stderr:
+        fail(f"metrics: two endpoints: status {r.returncode}, stderr {r.stderr!r}")
 
 
 def main():

@@ -182,6 +182,7 @@ extern "C" int fnd_services_init(int* argc, char** argv, const char* program, co
   for (size_t i = 0; i < count; ++i) p.slots[i].type = static_cast<fnd_cfg_type>(settings[i].type);
   int out = 1;
   std::string err;
+  std::string metrics_given;  // the metrics option already seen
   for (int i = 1; i < *argc && err.empty(); ++i) {
     std::string_view a = argv[i];
     auto value = [&](std::string_view opt, std::string& to) {
@@ -198,7 +199,12 @@ extern "C" int fnd_services_init(int* argc, char** argv, const char* program, co
     };
     std::string v;
     if (value("--metrics-port", v) || value("--metrics-address", v)) {
-      if (err.empty()) err = parse_metrics_option(a.starts_with("--metrics-port") ? "--metrics-port" : "--metrics-address", v);
+      const char* opt = a.starts_with("--metrics-port") ? "--metrics-port" : "--metrics-address";
+      // One endpoint: a second one (either option) would silently replace the first.
+      if (err.empty() && !metrics_given.empty())
+        err = std::string(opt) + ": the metrics endpoint was given already (" + metrics_given + ")";
+      if (err.empty()) err = parse_metrics_option(opt, v);
+      metrics_given = opt;
     } else if (count > 0 && value("--app-config", v)) {
       p.file = v;
     } else if (count > 0 && value("--set", v)) {
