@@ -19,6 +19,15 @@ fnd::Result<int> failing() { return fnd::Error("boom", "backend failed"); }
 fnd::Result<int> working() { return 7; }
 }  // namespace
 
+TEST_CASE("a refusal without a key (a handler's protect limit) names no empty key") {
+  ManualClock clock;
+  pr::RateLimiter rl("Api.Job", {.limit = 1, .window = 1s}, clock);
+  REQUIRE(rl.check("", "").ok());
+  auto second = rl.check("", "");
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().message == "rate limit Api.Job exhausted");
+}
+
 TEST_CASE("fixed window: the 6th call within a 5-per-window limit is refused; other keys unaffected") {
   ManualClock clock;
   pr::RateLimiter rl("api", {.kind = pr::LimiterKind::fixed_window, .limit = 5, .window = 1s}, clock);
@@ -27,6 +36,7 @@ TEST_CASE("fixed window: the 6th call within a 5-per-window limit is refused; ot
   REQUIRE_FALSE(sixth.ok());
   CHECK(sixth.error().code == "rate_limited");
   CHECK(sixth.error().context.at("entity") == "alice");
+  CHECK(sixth.error().message == "rate limit api exhausted for alice/search");
   CHECK(rl.check("bob", "search").ok());     // another entity
   CHECK(rl.check("alice", "upload").ok());   // another operation
   CHECK(rl.status("alice", "search").remaining == 0);

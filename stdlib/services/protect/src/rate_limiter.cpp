@@ -125,8 +125,11 @@ Result<void> RateLimiter::check(std::string_view entity, std::string_view operat
     }
     retry_in = wait_for(opts_, s, now, cost);
   }
-  Error e = errors::make(errors::code::rate_limited, "rate limit " + name_ + " exhausted for " +
-                                                         std::string(entity) + "/" + std::string(operation));
+  // "for ENTITY/OPERATION" only when there is a key (a handler's `protect` limit has none).
+  std::string key = std::string(entity);
+  if (!operation.empty()) key += (key.empty() ? "" : "/") + std::string(operation);
+  Error e = errors::make(errors::code::rate_limited,
+                         "rate limit " + name_ + " exhausted" + (key.empty() ? std::string() : " for " + key));
   e.with("limiter", name_).with("entity", std::string(entity)).with("operation", std::string(operation));
   e.with("retry_in_ms", std::to_string(retry_in.count()));
   e.retry = RetryStrategy::fixed(1, retry_in);
