@@ -317,6 +317,22 @@ TEST_CASE("hot reload: a watched file that is removed is logged, and its setting
   CHECK(c.get("ai.planning.sampling_rate").value() == 0.3);
 }
 
+TEST_CASE("values from the environment and --set are numbers as the language writes them") {
+  fnd::Node node({.threads = 1});
+  cf::Config c(node);
+  declare_all(c);
+  REQUIRE(c.load_args(std::vector<std::string>{"ai.planning.depth=0x5"}).ok());  // hex, as int literals
+  CHECK(c.get_as<int>("ai.planning.depth").value() == 5);
+  for (const char* bad : {"ai.planning.depth= 5", "ai.planning.depth=5 ", "ai.planning.depth=5.0",
+                          "ai.planning.sampling_rate=nan", "ai.planning.sampling_rate=inf",
+                          "ai.planning.sampling_rate=0x1p-2", "ai.planning.sampling_rate= 0.5"}) {
+    auto r = c.load_args(std::vector<std::string>{bad});
+    CHECK_FALSE(r.ok());
+  }
+  REQUIRE(c.load_args(std::vector<std::string>{"ai.planning.sampling_rate=2.5e-1"}).ok());
+  CHECK(c.get("ai.planning.sampling_rate").value() == 0.25);
+}
+
 TEST_CASE("hot reload: a file that does not parse changes nothing") {
   fnd::Node node({.threads = 1});
   cf::Config c(node);

@@ -1,4 +1,6 @@
 // Paths, types and textual values.
+#include <cmath>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 
@@ -58,17 +60,29 @@ Result<Value> parse_as(Type type, std::string_view text) {
       if (s == "false" || s == "0" || s == "no" || s == "off") return Value(false);
       return bad("a boolean");
     case Type::integer: {
-      errno = 0;
-      char* end = nullptr;
-      long long v = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end || errno) return bad("an integer");
-      return Value(static_cast<int64_t>(v));
+      // As the language writes ints: decimal or 0x hex, with an optional sign; no blanks.
+      std::string_view digits = s;
+      const bool negative = !digits.empty() && digits[0] == '-';
+      if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+      int base = 10;
+      if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+        base = 16;
+        digits.remove_prefix(2);
+      }
+      unsigned long long magnitude = 0;
+      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
+      const unsigned long long limit = negative ? 9223372036854775808ULL : 9223372036854775807ULL;
+      if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || magnitude > limit)
+        return bad("an integer");
+      return Value(negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude));
     }
     case Type::number: {
+      // Decimal, with an optional fraction and exponent: not hex, nan or inf, no blanks.
       errno = 0;
       char* end = nullptr;
       double v = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end || errno) return bad("a number");
+      const bool plain = !s.empty() && s.find_first_not_of("0123456789+-.eE") == std::string::npos;
+      if (!plain || *end || errno || !std::isfinite(v)) return bad("a number");
       return Value(v);
     }
     case Type::string: return Value(s);
