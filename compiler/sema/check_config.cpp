@@ -1,9 +1,10 @@
 // Pass: the settings of `config { ... }` blocks (docs/language.md section 17). Checks E0801 (a
-// path declared twice, or one path under another), E0802 (a type other than int, float, bool,
+// path declared twice, one path under another, or two read from one environment variable), E0802 (a type other than int, float, bool,
 // string), E0226 (defaults, bounds and allowed values must be literals), E0201 (of the setting's
 // type), E0803 (a range on a non-number, MIN > MAX, a default outside the range or not among the
 // allowed values). Valid settings are listed in Program::config with their constants as JSON text.
 // `config.PATH` reads are resolved by the expression checker (E0804).
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -98,8 +99,26 @@ class ConfigChecker {
       if (!same) d.note({}, "a setting is a leaf: no setting may be under another");
       return false;
     }
+    // FND_ + the parts upper-cased and joined by __ (docs section 17): `x.Port` and `x.port`, or
+    // `a.b__c` and `a.b.c`, would read one variable.
+    for (auto& [path, other] : seen)
+      if (envName(path) == envName(s.path)) {
+        cx_.error(Code::E0801, s.pathRange, "config settings '" + s.path + "' and '" + path +
+                                                "' would both be set by the environment variable " + envName(path))
+            .note(other->pathRange, "'" + path + "' is declared here");
+        return false;
+      }
     seen[s.path] = &s;
     return true;
+  }
+
+  static std::string envName(const std::string& path) {
+    std::string v = "FND_";
+    for (char c : path) {
+      if (c == '.') v += "__";
+      else v += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return v;
   }
 
   // The value of a literal (or `-` literal) of type `want`; reports E0226 / E0201.
